@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "refgraph",
+    products: [
+        .library(name: "RefGraph", targets: ["RefGraph"]),
+        .executable(name: "refgraph", targets: ["refgraph-cli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Graphviz's layout and rendering libraries, used in-process (never a `dot` subprocess).
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
+        ),
+        // zlib, for reading `.gz` dumps transparently.
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "RefGraph",
+            dependencies: ["CGraphviz", "CZlib"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "refgraph-cli",
+            dependencies: [
+                "RefGraph",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "RefGraphTests",
+            dependencies: ["RefGraph"],
+            exclude: []
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

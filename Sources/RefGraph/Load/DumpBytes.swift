@@ -1,0 +1,156 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The bytes of a dump file: memory-mapped when plain, inflated into memory
+/// when gzip-compressed. Owns the memory and releases it on deinit.
+final class DumpBytes: @unchecked Sendable {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    private let mapped: Bool
+    private let storage: UnsafeMutableRawPointer?
+    private let mappedLength: Int
+
+    /// Size of the file on disk (compressed size for .gz).
+    let fileSize: Int
+    let wasCompressed: Bool
+
+    init(path: String) throws(LoadError) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw LoadError(file: path, line: 0, reason: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            throw LoadError(file: path, line: 0, reason: "cannot stat: \(String(cString: strerror(errno)))")
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw LoadError(file: path, line: 0, reason: "is a directory, not a dump")
+        }
+        let size = Int(st.st_size)
+        fileSize = size
+        if size == 0 {
+            let empty = malloc(1)!
+            base = UnsafePointer(empty.assumingMemoryBound(to: UInt8.self))
+            count = 0
+            mapped = false
+            storage = empty
+            mappedLength = 0
+            wasCompressed = false
+            return
+        }
+        guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
+            throw LoadError(file: path, line: 0, reason: "cannot map: \(String(cString: strerror(errno)))")
+        }
+        _ = madvise(m, size, MADV_SEQUENTIAL)
+        let bytes = m.assumingMemoryBound(to: UInt8.self)
+        if size >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b {
+            defer { munmap(m, size) }
+            let (buffer, length) = try Self.inflate(UnsafePointer(bytes), size, path: path)
+            base = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
+            count = length
+            storage = buffer
+            mapped = false
+            mappedLength = 0
+            wasCompressed = true
+        } else {
+            base = UnsafePointer(bytes)
+            count = size
+            storage = m
+            mapped = true
+            mappedLength = size
+            wasCompressed = false
+        }
+    }
+
+    /// Tells the kernel that bytes before `offset` will not be read again,
+    /// so a streaming load of a mapped file does not keep them resident.
+    func release(before offset: Int) {
+        guard mapped, let storage else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = (offset / page) * page
+        if end > 0 { _ = madvise(storage, end, MADV_DONTNEED) }
+    }
+
+    deinit {
+        if mapped, let storage { munmap(storage, mappedLength) } else if let storage { free(storage) }
+    }
+
+    /// Inflates a whole gzip file (several members allowed) into malloc'd memory.
+    private static func inflate(_ input: UnsafePointer<UInt8>, _ size: Int, path: String) throws(LoadError) -> (UnsafeMutableRawPointer, Int) {
+        var capacity = max(size * 4, 1 << 16)
+        guard var out = malloc(capacity) else { throw LoadError(file: path, line: 0, reason: "out of memory inflating gzip") }
+        var produced = 0
+        var consumed = 0
+        func lineOfError() -> Int { produced == 0 ? 1 : countLines(out.assumingMemoryBound(to: UInt8.self), produced) }
+        while consumed < size {
+            var stream = z_stream()
+            guard rg_inflate_init_gzip(&stream) == Z_OK else {
+                free(out)
+                throw LoadError(file: path, line: 0, reason: "cannot initialise zlib")
+            }
+            stream.next_in = UnsafeMutablePointer(mutating: input + consumed)
+            let chunkIn = min(size - consumed, Int(UInt32.max))
+            stream.avail_in = uInt(chunkIn)
+            var status: Int32 = Z_OK
+            while status == Z_OK {
+                if produced == capacity {
+                    capacity *= 2
+                    guard let grown = realloc(out, capacity) else {
+                        inflateEnd(&stream)
+                        free(out)
+                        throw LoadError(file: path, line: 0, reason: "out of memory inflating gzip")
+                    }
+                    out = grown
+                }
+                let room = min(capacity - produced, Int(UInt32.max))
+                stream.next_out = out.assumingMemoryBound(to: UInt8.self) + produced
+                stream.avail_out = uInt(room)
+                status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                produced += room - Int(stream.avail_out)
+                if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
+                if status == Z_BUF_ERROR { status = Z_OK }
+            }
+            let used = chunkIn - Int(stream.avail_in)
+            let message = stream.msg.map { String(cString: $0) }
+            inflateEnd(&stream)
+            if status == Z_STREAM_END {
+                consumed += used
+                // Trailing zero padding after the last member is tolerated.
+                if consumed < size && input[consumed] != 0x1f {
+                    var rest = consumed
+                    while rest < size && input[rest] == 0 { rest += 1 }
+                    if rest == size { break }
+                    let line = lineOfError()
+                    free(out)
+                    throw LoadError(file: path, line: line, reason: "gzip data is followed by \(size - consumed) bytes of garbage")
+                }
+                continue
+            }
+            let line = lineOfError()
+            free(out)
+            if status == Z_DATA_ERROR || status == Z_NEED_DICT {
+                throw LoadError(file: path, line: line, reason: "gzip data is corrupt (\(message ?? "invalid data"))")
+            }
+            throw LoadError(file: path, line: line, reason: "gzip data is truncated: the compressed file ends early")
+        }
+        return (out, produced)
+    }
+}
+
+func countLines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+    var lines = 1
+    var q = p
+    var left = n
+    while left > 0, let hit = memchr(q, 0x0a, left) {
+        let h = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self))
+        lines += 1
+        left -= (h - q) + 1
+        q = h + 1
+    }
+    return lines
+}

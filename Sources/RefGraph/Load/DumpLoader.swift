@@ -1,0 +1,58 @@
+/// Loads a dump in any of the three formats, detected from its content.
+public enum DumpLoader {
+    /// Loads `path`. Malformed input throws `LoadError` (`FILE:LINE: reason`);
+    /// a truncated native dump throws unless `options.allowTruncated`.
+    public static func load(_ path: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> HeapGraph {
+        let bytes = try DumpBytes(path: path)
+        let format = try detect(bytes, path: path)
+        var graph: HeapGraph
+        switch format {
+        case .native, .meliae:
+            var loader = JSONLinesLoader(path: path, bytes: bytes, options: options, format: format)
+            graph = try loader.load()
+        case .edgeList:
+            graph = try EdgeListLoader(path: path, bytes: bytes, options: options).load()
+        }
+        if options.nodeTable != nil && format != .edgeList {
+            graph.info.warnings.append("\(path):1: --nodes applies to edge lists only; ignored for a \(format.rawValue) dump")
+        }
+        return graph
+    }
+
+    /// The format of a dump, from its first bytes.
+    public static func detectFormat(_ path: String) throws(LoadError) -> DumpFormat {
+        try detect(DumpBytes(path: path), path: path)
+    }
+
+    static func detect(_ bytes: DumpBytes, path: String) throws(LoadError) -> DumpFormat {
+        let p = bytes.base
+        let n = bytes.count
+        if n == 0 { throw LoadError(file: path, line: 1, reason: "the file is empty") }
+        let probe = min(n, 4096)
+        var nul = 0
+        for i in 0..<probe where p[i] == 0 { nul += 1 }
+        if nul > 0 || !looksLikeText(UnsafeBufferPointer(start: p, count: probe)) {
+            throw LoadError(file: path, line: 1, reason: "binary data: not a refgraph dump, a meliae dump or an edge list" + (bytes.wasCompressed ? " (after gunzip)" : ""))
+        }
+        var i = 0
+        while i < n && (p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0a || p[i] == 0x0d) { i += 1 }
+        guard i < n else { throw LoadError(file: path, line: 1, reason: "the file holds only white space") }
+        if p[i] == UInt8(ascii: "{") || p[i] == UInt8(ascii: "[") {
+            // A native dump names itself on its first line.
+            let lineEnd = min(n, i + 512)
+            let head = String(decoding: UnsafeBufferPointer(start: p + i, count: lineEnd - i), as: UTF8.self)
+            if head.hasPrefix("{") && head.contains("\"record\"") && head.contains("\"header\"") { return .native }
+            return .meliae
+        }
+        return .edgeList
+    }
+
+    /// Valid UTF-8, allowing a multi-byte sequence cut at the probe's end.
+    private static func looksLikeText(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        if isValidUTF8(buf) { return true }
+        for cut in 1...3 where buf.count > cut {
+            if isValidUTF8(UnsafeBufferPointer(rebasing: buf[0..<(buf.count - cut)])) { return true }
+        }
+        return false
+    }
+}

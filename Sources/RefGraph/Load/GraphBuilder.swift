@@ -1,0 +1,234 @@
+/// One object record as a loader reads it, before it joins the graph.
+/// Loaders reuse one instance, so its arrays keep their capacity.
+struct NodeRecord {
+    var address: UInt64 = 0
+    var typeID: UInt32 = 0
+    var size: UInt64 = 0
+    var textID: UInt32 = 0
+    var textIsValue = false
+    var modulePrefix: UInt8 = 0
+    var length: UInt64? = nil
+    var refcount: UInt64? = nil
+    var root: RootKind = .none
+    var finalizer: FinalizerKind = .none
+    var flags: NodeFlags = []
+    var allocID: UInt32 = 0
+    var unexplained: UInt32 = 0
+    var refs: [UInt64] = []
+    /// Parallel to `refs`; empty when the record has no labels.
+    var labels: [UInt32] = []
+
+    mutating func reset() {
+        address = 0; typeID = 0; size = 0; textID = 0; textIsValue = false; modulePrefix = 0
+        length = nil; refcount = nil; root = .none; finalizer = .none; flags = []
+        allocID = 0; unexplained = 0
+        refs.removeAll(keepingCapacity: true)
+        labels.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Collects records in file order and turns them into an immutable `HeapGraph`:
+/// resolves referent addresses to node indices (creating placeholders for
+/// addresses with no record), then builds the reverse CSR.
+struct GraphBuilder {
+    private(set) var graph = HeapGraph()
+    private var refAddresses: [UInt64] = []
+    private var index = AddressIndex()
+    private(set) var hasAlloc = false
+    private(set) var hasRootFlags = false
+
+    init(format: DumpFormat, path: String) {
+        graph.info.format = format
+        graph.info.path = path
+        _ = graph.strings.intern("")
+    }
+
+    var strings: StringTable {
+        get { graph.strings }
+        _modify { yield &graph.strings }
+    }
+
+    var info: DumpInfo {
+        get { graph.info }
+        _modify { yield &graph.info }
+    }
+
+    var recordCount: Int { graph.addresses.count }
+    var referenceCount: Int { refAddresses.count }
+
+    /// Adds a record; a record whose address was seen before is counted and dropped.
+    /// Returns false for such a duplicate.
+    @discardableResult
+    mutating func add(_ r: NodeRecord) -> Bool {
+        let node = UInt32(graph.addresses.count)
+        let existing = graph.addresses.withUnsafeBufferPointer { index.find(r.address, in: $0) }
+        if existing != nil {
+            graph.info.duplicates += 1
+            return false
+        }
+        precondition(graph.addresses.count < Int(UInt32.max) - 1, "more than 4 billion objects")
+        appendColumns(r)
+        index.insert(r.address, node: node, addresses: graph.addresses)
+        refAddresses.append(contentsOf: r.refs)
+        if r.labels.isEmpty {
+            graph.edgeLabels.append(contentsOf: repeatElement(0, count: r.refs.count))
+        } else {
+            graph.edgeLabels.append(contentsOf: r.labels)
+        }
+        guard refAddresses.count < Int(UInt32.max) else {
+            preconditionFailure("more than 4 billion references")
+        }
+        graph.forwardOffsets.append(UInt32(refAddresses.count))
+        if r.root != .none { hasRootFlags = true }
+        if r.allocID != 0 { hasAlloc = true }
+        if r.unexplained != 0 { graph.unexplained[node] = r.unexplained }
+        return true
+    }
+
+    private mutating func appendColumns(_ r: NodeRecord) {
+        let node = UInt32(graph.addresses.count)
+        graph.addresses.append(r.address)
+        graph.typeIDs.append(r.typeID)
+        graph.sizes.append(r.size)
+        graph.textIDs.append(r.textID)
+        graph.modulePrefix.append(r.modulePrefix)
+        if let l = r.length {
+            if l >= UInt64(HeapGraph.absent) {
+                graph.bigLengths[node] = l
+                graph.lengths.append(HeapGraph.absent)
+            } else {
+                graph.lengths.append(UInt32(l))
+            }
+        } else {
+            graph.lengths.append(HeapGraph.absent)
+        }
+        graph.refcounts.append(r.refcount.map { UInt32(min($0, UInt64(HeapGraph.absent - 1))) } ?? HeapGraph.absent)
+        graph.rootKinds.append(r.root)
+        graph.finalizers.append(r.finalizer)
+        graph.flags.append(r.textIsValue && r.textID != 0 ? r.flags.union(.textIsValue) : r.flags)
+        graph.allocIDs.append(r.allocID)
+    }
+
+    /// Finishes the graph. `inferRoots` is for formats without root flags:
+    /// objects that no other object refers to become `unreferenced` roots, and
+    /// the `sys` and `builtins` modules, when named, become roots of their kind.
+    mutating func sealed(inferRoots: Bool) -> HeapGraph {
+        resolve()
+        buildReverse()
+        if inferRoots { markInferredRoots() }
+        graph.weakLabel = graph.strings.lookup("<weakref>") ?? UInt32.max
+        graph.dictLabel = graph.strings.lookup("__dict__") ?? UInt32.max
+        if !hasAlloc { graph.allocIDs = [] }
+        refAddresses = []
+        index = AddressIndex()
+        return graph
+    }
+
+    /// Turns referent addresses into node indices; unknown addresses become placeholders.
+    private mutating func resolve() {
+        var targets = [UInt32](repeating: 0, count: refAddresses.count)
+        let unknown = graph.strings.intern("unknown")
+        var placeholder = NodeRecord()
+        placeholder.typeID = unknown
+        placeholder.flags = .placeholder
+        for e in 0..<refAddresses.count {
+            let a = refAddresses[e]
+            if let n = graph.addresses.withUnsafeBufferPointer({ index.find(a, in: $0) }) {
+                targets[e] = n
+            } else {
+                let n = UInt32(graph.addresses.count)
+                placeholder.address = a
+                appendColumns(placeholder)
+                graph.forwardOffsets.append(graph.forwardOffsets.last!)
+                index.insert(a, node: n, addresses: graph.addresses)
+                targets[e] = n
+            }
+        }
+        graph.forwardTargets = targets
+    }
+
+    private mutating func buildReverse() {
+        let n = graph.nodeCount
+        var counts = [UInt32](repeating: 0, count: n + 1)
+        for t in graph.forwardTargets { counts[Int(t) + 1] += 1 }
+        for i in 0..<n { counts[i + 1] += counts[i] }
+        var fill = counts
+        var sources = [UInt32](repeating: 0, count: graph.forwardTargets.count)
+        graph.forwardOffsets.withUnsafeBufferPointer { off in
+            graph.forwardTargets.withUnsafeBufferPointer { tgt in
+                for s in 0..<n {
+                    for e in Int(off[s])..<Int(off[s + 1]) {
+                        let t = Int(tgt[e])
+                        sources[Int(fill[t])] = UInt32(s)
+                        fill[t] += 1
+                    }
+                }
+            }
+        }
+        graph.reverseOffsets = counts
+        graph.reverseSources = sources
+    }
+
+    private mutating func markInferredRoots() {
+        let sys = graph.strings.lookup("sys")
+        let builtins = [graph.strings.lookup("builtins"), graph.strings.lookup("__builtin__")]
+        let module = graph.strings.lookup("module")
+        for n in 0..<graph.nodeCount where graph.rootKinds[n] == .none {
+            if graph.reverseOffsets[n] == graph.reverseOffsets[n + 1] && !graph.flags[n].contains(.placeholder) {
+                graph.rootKinds[n] = .unreferenced
+            } else if module != nil && graph.typeIDs[n] == module && !graph.flags[n].contains(.textIsValue) {
+                let t = graph.textIDs[n]
+                if t == sys { graph.rootKinds[n] = .sysModules } else if builtins.contains(t) { graph.rootKinds[n] = .builtins }
+            }
+        }
+    }
+}
+
+/// Open-addressing hash from address to node index. Slots hold node + 1, and
+/// the address itself is read from the graph's address column, so the index
+/// costs 4 bytes a slot.
+struct AddressIndex {
+    private var slots = [UInt32](repeating: 0, count: 1 << 16)
+    private var shift: UInt64 = 48
+    private var count = 0
+
+    @inline(__always)
+    private func slot(_ a: UInt64) -> Int { Int(truncatingIfNeeded: (a &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+
+    func find(_ a: UInt64, in addresses: UnsafeBufferPointer<UInt64>) -> UInt32? {
+        let mask = slots.count - 1
+        return slots.withUnsafeBufferPointer { s in
+            var i = slot(a)
+            while true {
+                let v = s[i]
+                if v == 0 { return nil }
+                if addresses[Int(v - 1)] == a { return v - 1 }
+                i = (i + 1) & mask
+            }
+        }
+    }
+
+    mutating func insert(_ a: UInt64, node: UInt32, addresses: [UInt64]) {
+        if (count + 1) * 2 > slots.count { grow(addresses) }
+        let mask = slots.count - 1
+        var i = slot(a)
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = node + 1
+        count += 1
+    }
+
+    private mutating func grow(_ addresses: [UInt64]) {
+        let newCount = slots.count * 2
+        slots = [UInt32](repeating: 0, count: newCount)
+        shift -= 1
+        let mask = newCount - 1
+        let live = count
+        count = 0
+        for n in 0..<live {
+            var i = slot(addresses[n])
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = UInt32(n + 1)
+            count += 1
+        }
+    }
+}

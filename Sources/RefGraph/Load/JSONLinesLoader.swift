@@ -1,0 +1,410 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads the two JSON-lines formats: the native dump (header, objects,
+/// trailer) and meliae dumps (objects only, optionally wrapped in `[` `]`).
+/// One record per line; each line is scanned straight from the mapped bytes.
+struct JSONLinesLoader {
+    let path: String
+    let bytes: DumpBytes
+    let options: LoadOptions
+    private var builder: GraphBuilder
+    private var record = NodeRecord()
+    private var scratch: [UInt8] = []
+    private var lineNumber = 0
+    private var isNative = false
+    private var sawTrailer = false
+    private var trailerObjects: UInt64?
+    private var trailerReferences: UInt64?
+    private var recordsRead = 0
+    private var referencesRead = 0
+    private var invalidUTF8 = 0
+    private var firstInvalidUTF8Line = 0
+
+    init(path: String, bytes: DumpBytes, options: LoadOptions, format: DumpFormat) {
+        self.path = path
+        self.bytes = bytes
+        self.options = options
+        self.builder = GraphBuilder(format: format, path: path)
+        self.isNative = format == .native
+    }
+
+    private func fail(_ reason: String) -> LoadError {
+        LoadError(file: path, line: max(lineNumber, 1), reason: reason)
+    }
+
+    mutating func load() throws(LoadError) -> HeapGraph {
+        let base = bytes.base
+        let n = bytes.count
+        var p = 0
+        let progress = Progress(label: path, total: n, enabled: options.progress)
+        var nextRelease = 64 << 20
+        while p < n {
+            lineNumber += 1
+            let lineEnd: Int
+            if let hit = memchr(base + p, 0x0a, n - p) {
+                lineEnd = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+            } else {
+                lineEnd = n
+            }
+            let complete = lineEnd < n
+            do {
+                try readLine(start: p, end: lineEnd)
+            } catch let e {
+                if !complete && lineEnd > p {
+                    // The last line has no newline and does not parse: a record cut off.
+                    if options.allowTruncated {
+                        markTruncated("the last record is cut off mid-line (\(e.reason)); it was dropped")
+                        break
+                    }
+                    throw fail("dump is truncated: the last record is cut off mid-line (\(e.reason)); the file ends at byte \(n). Use --allow-truncated to load the records before it")
+                }
+                throw fail(e.reason + at(e.offset, lineStart: p))
+            }
+            p = lineEnd + 1
+            if p > nextRelease {
+                bytes.release(before: p)
+                progress.update(p)
+                nextRelease = p + (64 << 20)
+            }
+        }
+        progress.finish()
+        if recordsRead == 0 && !isNative {
+            throw LoadError(file: path, line: 1, reason: "no object records found")
+        }
+        if isNative && !sawTrailer {
+            if options.allowTruncated {
+                markTruncated("no trailer record: the export did not finish; \(recordsRead) objects loaded")
+            } else {
+                throw LoadError(file: path, line: lineNumber, reason: "dump is truncated: no trailer record after \(recordsRead) objects (the export did not finish, or the file was cut). Use --allow-truncated to load what is there")
+            }
+        }
+        if invalidUTF8 > 0 {
+            builder.info.warnings.append("\(path):\(firstInvalidUTF8Line): \(invalidUTF8) strings are not valid UTF-8; invalid bytes are shown as U+FFFD")
+        }
+        var graph = builder.sealed(inferRoots: !isNative)
+        if !isNative { graph.labelMeliaeEdges() }
+        return graph
+    }
+
+    private mutating func markTruncated(_ why: String) {
+        builder.info.truncated = true
+        builder.info.warnings.append("\(path):\(lineNumber): dump is truncated: \(why)")
+    }
+
+    private func at(_ offset: Int, lineStart: Int) -> String {
+        let column = offset - lineStart + 1
+        return column > 0 ? " (column \(column))" : ""
+    }
+
+    /// A line holds one record; the meliae wrapped form adds `[`, `]` and trailing commas.
+    private mutating func readLine(start: Int, end: Int) throws(ScanError) {
+        var c = JSONCursor(base: bytes.base, start: start, end: end)
+        while true {
+            c.skipSpace()
+            if c.atEnd { return }
+            switch c.peek() {
+            case UInt8(ascii: "{"):
+                if sawTrailer { throw ScanError("data after the trailer record (two dumps concatenated?)", c.pos) }
+                try readRecord(&c)
+            case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: ","):
+                if isNative { throw ScanError("expected '{' to start a record, found \(describe(c.peek()))", c.pos) }
+                c.pos += 1
+            default:
+                throw ScanError("expected '{' to start a record, found \(describe(c.peek()))", c.pos)
+            }
+        }
+    }
+
+    private mutating func readRecord(_ c: inout JSONCursor) throws(ScanError) {
+        let recordStart = c.pos
+        try c.expect(UInt8(ascii: "{"), "'{'")
+        record.reset()
+        var hasAddress = false
+        var hasType = false
+        var name: JSONCursor.RawString?
+        var module: JSONCursor.RawString?
+        var labelled = false
+        if c.take(UInt8(ascii: "}")) { throw ScanError("empty record", recordStart) }
+        repeat {
+            let key = try c.string()
+            try c.expect(UInt8(ascii: ":"), "':' after a key")
+            switch Key(c.base + key.start, key.end - key.start) {
+            case .address:
+                record.address = try c.unsigned("address")
+                hasAddress = true
+            case .type:
+                record.typeID = try intern(try c.string())
+                hasType = true
+            case .size:
+                record.size = try c.unsigned("size")
+            case .refs:
+                try readRefs(&c)
+            case .labels:
+                try readLabels(&c)
+                labelled = true
+            case .len:
+                record.length = try c.unsigned("len")
+            case .name:
+                if c.take(UInt8(ascii: "n")) { c.pos -= 1; try c.literal("null") } else { name = try c.string() }
+            case .module:
+                if c.take(UInt8(ascii: "n")) { c.pos -= 1; try c.literal("null") } else { module = try c.string() }
+            case .value:
+                try readValue(&c)
+            case .refcount:
+                record.refcount = try c.unsigned("refcount")
+            case .root:
+                let raw = try c.string()
+                let text = try decodeString(raw)
+                guard let kind = RootKind(name: text) else { throw ScanError("unknown root kind \"\(text)\"", raw.start) }
+                record.root = kind
+            case .unexplained:
+                record.unexplained = UInt32(min(try c.unsigned("unexplained"), UInt64(UInt32.max)))
+            case .finalizer:
+                let raw = try c.string()
+                let text = try decodeString(raw)
+                guard let kind = FinalizerKind(name: text) else { throw ScanError("unknown finalizer kind \"\(text)\"", raw.start) }
+                record.finalizer = kind
+            case .garbage:
+                if try boolean(&c) { record.flags.insert(.garbage) }
+            case .finalized:
+                if try boolean(&c) { record.flags.insert(.finalized) }
+            case .immortal:
+                if try boolean(&c) { record.flags.insert(.immortal) }
+            case .alloc:
+                try readAlloc(&c)
+            case .record:
+                let raw = try c.string()
+                let kind = try decodeString(raw)
+                c.pos = recordStart
+                switch kind {
+                case "header": try readHeader(&c)
+                case "trailer": try readTrailer(&c)
+                default: throw ScanError("unknown record kind \"\(kind)\"", raw.start)
+                }
+                return
+            case .other:
+                try c.skipValue()
+            }
+        } while c.take(UInt8(ascii: ","))
+        try c.expect(UInt8(ascii: "}"), "',' or '}'")
+        if recordsRead == 0 && lineNumber == 1 && isNative {
+            throw ScanError("the native dump has no header record on line 1", recordStart)
+        }
+        guard hasAddress else { throw ScanError("record has no \"address\"", recordStart) }
+        guard hasType else { throw ScanError("record has no \"type\"", recordStart) }
+        if labelled && record.labels.count != record.refs.count {
+            throw ScanError("\"labels\" has \(record.labels.count) entries but \"refs\" has \(record.refs.count)", recordStart)
+        }
+        if let name {
+            record.textID = try intern(name)
+            record.textIsValue = false
+            if let module { record.modulePrefix = modulePrefix(name: name, module: module, base: c.base) }
+        }
+        recordsRead += 1
+        referencesRead += record.refs.count
+        builder.add(record)
+    }
+
+    private mutating func readRefs(_ c: inout JSONCursor) throws(ScanError) {
+        try c.expect(UInt8(ascii: "["), "'[' to start refs")
+        if c.take(UInt8(ascii: "]")) { return }
+        repeat {
+            record.refs.append(try c.unsigned("reference"))
+        } while c.take(UInt8(ascii: ","))
+        try c.expect(UInt8(ascii: "]"), "',' or ']' in refs")
+    }
+
+    private mutating func readLabels(_ c: inout JSONCursor) throws(ScanError) {
+        try c.expect(UInt8(ascii: "["), "'[' to start labels")
+        if c.take(UInt8(ascii: "]")) { return }
+        repeat {
+            c.skipSpace()
+            if c.peek() == UInt8(ascii: "n") {
+                try c.literal("null")
+                record.labels.append(0)
+            } else {
+                record.labels.append(try intern(try c.string()))
+            }
+        } while c.take(UInt8(ascii: ","))
+        try c.expect(UInt8(ascii: "]"), "',' or ']' in labels")
+    }
+
+    private mutating func readAlloc(_ c: inout JSONCursor) throws(ScanError) {
+        try c.expect(UInt8(ascii: "["), "'[' to start alloc")
+        if c.take(UInt8(ascii: "]")) { return }
+        var joined: [UInt8] = []
+        repeat {
+            let raw = try c.string()
+            if !joined.isEmpty { joined.append(0x0a) }
+            try JSONCursor.decode(raw, base: c.base, into: &scratch)
+            joined.append(contentsOf: scratch)
+        } while c.take(UInt8(ascii: ","))
+        try c.expect(UInt8(ascii: "]"), "',' or ']' in alloc")
+        record.allocID = joined.withUnsafeBufferPointer { builder.strings.intern(bytes: $0) }
+    }
+
+    /// `value`: a string, a number, a boolean or null; kept as text.
+    private mutating func readValue(_ c: inout JSONCursor) throws(ScanError) {
+        c.skipSpace()
+        let b = c.peek()
+        if b == UInt8(ascii: "\"") {
+            record.textID = try intern(try c.string())
+        } else if b == UInt8(ascii: "t") {
+            try c.literal("true"); record.textID = builder.strings.intern("True")
+        } else if b == UInt8(ascii: "f") {
+            try c.literal("false"); record.textID = builder.strings.intern("False")
+        } else if b == UInt8(ascii: "n") {
+            try c.literal("null"); return
+        } else {
+            let num = try c.number()
+            record.textID = builder.strings.intern(bytes: UnsafeBufferPointer(start: c.base + num.start, count: num.end - num.start))
+        }
+        record.textIsValue = record.textID != 0
+    }
+
+    private func boolean(_ c: inout JSONCursor) throws(ScanError) -> Bool {
+        c.skipSpace()
+        if c.peek() == UInt8(ascii: "t") { try c.literal("true"); return true }
+        if c.peek() == UInt8(ascii: "f") { try c.literal("false"); return false }
+        if c.peek() == UInt8(ascii: "n") { try c.literal("null"); return false }
+        let n = try c.number()
+        return n.magnitude != 0
+    }
+
+    private mutating func intern(_ raw: JSONCursor.RawString) throws(ScanError) -> UInt32 {
+        if raw.hasHighBit { noteUTF8(raw) }
+        if !raw.hasEscape {
+            return builder.strings.intern(bytes: UnsafeBufferPointer(start: bytes.base + raw.start, count: raw.end - raw.start))
+        }
+        try JSONCursor.decode(raw, base: bytes.base, into: &scratch)
+        return scratch.withUnsafeBufferPointer { builder.strings.intern(bytes: $0) }
+    }
+
+    private mutating func decodeString(_ raw: JSONCursor.RawString) throws(ScanError) -> String {
+        try JSONCursor.decode(raw, base: bytes.base, into: &scratch)
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    private mutating func noteUTF8(_ raw: JSONCursor.RawString) {
+        let buf = UnsafeBufferPointer(start: bytes.base + raw.start, count: raw.end - raw.start)
+        if !isValidUTF8(buf) {
+            if invalidUTF8 == 0 { firstInvalidUTF8Line = lineNumber }
+            invalidUTF8 += 1
+        }
+    }
+
+    private func modulePrefix(name: JSONCursor.RawString, module: JSONCursor.RawString, base: UnsafePointer<UInt8>) -> UInt8 {
+        let m = module.end - module.start
+        let nm = name.end - name.start
+        guard m > 0, m < 256, m <= nm, memcmp(base + name.start, base + module.start, m) == 0 else { return 0 }
+        if m == nm || base[name.start + m] == UInt8(ascii: ".") { return UInt8(m) }
+        return 0
+    }
+
+    // MARK: Header and trailer
+
+    private mutating func readHeader(_ c: inout JSONCursor) throws(ScanError) {
+        guard lineNumber == 1, recordsRead == 0 else { throw ScanError("a header record can only be the first line", c.pos) }
+        try readObject(&c) { (this: inout JSONLinesLoader, key: String, c: inout JSONCursor) throws(ScanError) in
+            switch key {
+            case "python": this.builder.info.python = try this.decodeString(c.string())
+            case "implementation": this.builder.info.implementation = try this.decodeString(c.string())
+            case "version": this.builder.info.formatVersion = Int(clamping: try c.unsigned("version"))
+            case "pid": this.builder.info.pid = Int(clamping: try c.unsigned("pid"))
+            case "rss": this.builder.info.rss = try c.unsigned("rss")
+            case "peak_rss": this.builder.info.peakRSS = try c.unsigned("peak_rss")
+            case "values": this.builder.info.valuesWritten = try this.boolean(&c)
+            case "time":
+                let n = try c.number()
+                this.builder.info.time = Double(String(decoding: UnsafeBufferPointer(start: c.base + n.start, count: n.end - n.start), as: UTF8.self))
+            case "gc":
+                try this.readObject(&c) { (this: inout JSONLinesLoader, key: String, c: inout JSONCursor) throws(ScanError) in
+                    if key == "enabled" { this.builder.info.gcEnabled = try this.boolean(&c) } else { try c.skipValue() }
+                }
+            case "tracemalloc":
+                try this.readObject(&c) { (this: inout JSONLinesLoader, key: String, c: inout JSONCursor) throws(ScanError) in
+                    switch key {
+                    case "tracing": this.builder.info.tracemallocTracing = try this.boolean(&c)
+                    case "current": this.builder.info.tracemallocCurrent = try c.unsigned("current")
+                    default: try c.skipValue()
+                    }
+                }
+            default: try c.skipValue()
+            }
+        }
+        if builder.info.formatVersion > 1 {
+            throw ScanError("dump format version \(builder.info.formatVersion) is newer than this refgraph understands (1); upgrade refgraph", c.pos)
+        }
+    }
+
+    private mutating func readTrailer(_ c: inout JSONCursor) throws(ScanError) {
+        guard isNative else { throw ScanError("a trailer record in a dump without a header", c.pos) }
+        try readObject(&c) { (this: inout JSONLinesLoader, key: String, c: inout JSONCursor) throws(ScanError) in
+            switch key {
+            case "objects": this.trailerObjects = try c.unsigned("objects")
+            case "references": this.trailerReferences = try c.unsigned("references")
+            default: try c.skipValue()
+            }
+        }
+        sawTrailer = true
+        if let o = trailerObjects, o != UInt64(recordsRead) {
+            throw ScanError("trailer says \(o) objects but \(recordsRead) were read: the dump is damaged or was edited", 0)
+        }
+        if let r = trailerReferences, r != UInt64(referencesRead) {
+            throw ScanError("trailer says \(r) references but \(referencesRead) were read: the dump is damaged or was edited", 0)
+        }
+    }
+
+    /// Reads `{ "key": value, ... }`, handing each key to `body`, which must consume the value.
+    private mutating func readObject(_ c: inout JSONCursor, _ body: (inout JSONLinesLoader, String, inout JSONCursor) throws(ScanError) -> Void) throws(ScanError) {
+        try c.expect(UInt8(ascii: "{"), "'{'")
+        if c.take(UInt8(ascii: "}")) { return }
+        repeat {
+            let key = try decodeString(c.string())
+            try c.expect(UInt8(ascii: ":"), "':' after a key")
+            try body(&self, key, &c)
+        } while c.take(UInt8(ascii: ","))
+        try c.expect(UInt8(ascii: "}"), "',' or '}'")
+    }
+}
+
+/// The keys of an object record, matched on raw bytes.
+private enum Key {
+    case address, type, size, refs, labels, len, name, module, value, refcount, root, unexplained
+    case finalizer, finalized, garbage, immortal, alloc, record, other
+
+    @inline(__always)
+    init(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        @inline(__always) func eq(_ s: StaticString) -> Bool { s.utf8CodeUnitCount == n && memcmp(p, s.utf8Start, n) == 0 }
+        switch n {
+        case 3: self = eq("len") ? .len : .other
+        case 4:
+            if eq("type") { self = .type } else if eq("size") { self = .size } else if eq("refs") { self = .refs }
+            else if eq("name") { self = .name } else if eq("root") { self = .root } else { self = .other }
+        case 5: self = eq("value") ? .value : eq("alloc") ? .alloc : .other
+        case 6: self = eq("labels") ? .labels : eq("module") ? .module : eq("record") ? .record : .other
+        case 7: self = eq("address") ? .address : eq("garbage") ? .garbage : .other
+        case 8: self = eq("refcount") ? .refcount : eq("immortal") ? .immortal : .other
+        case 9: self = eq("finalizer") ? .finalizer : eq("finalized") ? .finalized : .other
+        case 11: self = eq("unexplained") ? .unexplained : .other
+        default: self = .other
+        }
+    }
+}
+
+/// True when the bytes are well-formed UTF-8.
+func isValidUTF8(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+    var it = buf.makeIterator()
+    var decoder = UTF8()
+    while true {
+        switch decoder.decode(&it) {
+        case .scalarValue: continue
+        case .emptyInput: return true
+        case .error: return false
+        }
+    }
+}

@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The field separator of a delimited text file.
+enum Delimiter: Equatable {
+    case tab, comma, spaces
+
+    var name: String {
+        switch self {
+        case .tab: return "tabs"
+        case .comma: return "commas"
+        case .spaces: return "spaces"
+        }
+    }
+
+    /// Chosen from a file's first data line.
+    static func detect(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Delimiter {
+        if memchr(p + start, 0x09, end - start) != nil { return .tab }
+        if memchr(p + start, 0x2c, end - start) != nil { return .comma }
+        return .spaces
+    }
+}
+
+/// Splits one line of a delimited file into byte ranges, with CSV double-quote
+/// quoting when the delimiter is a comma.
+struct FieldSplitter {
+    let delimiter: Delimiter
+    var fields: [Range<Int>] = []
+    var scratch: [UInt8] = []
+
+    init(_ delimiter: Delimiter) { self.delimiter = delimiter }
+
+    /// Fills `fields`; with `.spaces`, the field at index `restFrom` and after run to the line's end.
+    mutating func split(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, restFrom: Int = Int.max) throws(ScanError) {
+        fields.removeAll(keepingCapacity: true)
+        var i = start
+        switch delimiter {
+        case .spaces:
+            while i < end {
+                while i < end && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
+                if i >= end { break }
+                if fields.count == restFrom {
+                    var e = end
+                    while e > i && (p[e - 1] == 0x20 || p[e - 1] == 0x09) { e -= 1 }
+                    fields.append(i..<e)
+                    break
+                }
+                let s = i
+                while i < end && p[i] != 0x20 && p[i] != 0x09 { i += 1 }
+                fields.append(s..<i)
+            }
+        case .tab, .comma:
+            let sep: UInt8 = delimiter == .tab ? 0x09 : 0x2c
+            var s = i
+            while true {
+                if delimiter == .comma && s < end && p[s] == UInt8(ascii: "\"") {
+                    // Quoted field: ends at a quote not doubled.
+                    var q = s + 1
+                    while q < end {
+                        if p[q] == UInt8(ascii: "\"") {
+                            if q + 1 < end && p[q + 1] == UInt8(ascii: "\"") { q += 2; continue }
+                            break
+                        }
+                        q += 1
+                    }
+                    guard q < end else { throw ScanError("unterminated quoted field", s) }
+                    fields.append(s..<(q + 1))
+                    s = q + 1
+                    if s >= end { break }
+                    guard p[s] == sep else { throw ScanError("expected a comma after a quoted field", s) }
+                    s += 1
+                    continue
+                }
+                var e = s
+                while e < end && p[e] != sep { e += 1 }
+                fields.append(trim(p, s, e))
+                if e >= end { break }
+                s = e + 1
+            }
+        }
+    }
+
+    private func trim(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Range<Int> {
+        var a = s, b = e
+        while a < b && p[a] == 0x20 { a += 1 }
+        while b > a && p[b - 1] == 0x20 { b -= 1 }
+        return a..<b
+    }
+
+    /// The field's text, with CSV quotes removed.
+    mutating func text(_ p: UnsafePointer<UInt8>, _ r: Range<Int>) -> String {
+        if r.count >= 2 && p[r.lowerBound] == UInt8(ascii: "\"") && p[r.upperBound - 1] == UInt8(ascii: "\"") {
+            scratch.removeAll(keepingCapacity: true)
+            var i = r.lowerBound + 1
+            while i < r.upperBound - 1 {
+                scratch.append(p[i])
+                i += (p[i] == UInt8(ascii: "\"") && p[i + 1] == UInt8(ascii: "\"")) ? 2 : 1
+            }
+            return String(decoding: scratch, as: UTF8.self)
+        }
+        return String(decoding: UnsafeBufferPointer(start: p + r.lowerBound, count: r.count), as: UTF8.self)
+    }
+}
+
+/// Object ids in text formats: decimal and `0x` hex become numbers; any other
+/// token is numbered in a reserved range and keeps its text as the name.
+struct TokenIDs {
+    /// Symbolic ids live at the top of the 64-bit space, where no address falls.
+    static let symbolicBase: UInt64 = 0xFFFF_0000_0000_0000
+    private var tokens = StringTable()
+
+    /// Returns the numeric id, and the token's text id in `strings` for a symbolic one.
+    mutating func id(_ p: UnsafePointer<UInt8>, _ r: Range<Int>, strings: inout StringTable) -> (UInt64, UInt32?) {
+        if let v = Self.number(p, r) { return (v, nil) }
+        let buf = UnsafeBufferPointer(start: p + r.lowerBound, count: r.count)
+        let t = tokens.intern(bytes: buf)
+        return (Self.symbolicBase | UInt64(t), strings.intern(bytes: buf))
+    }
+
+    static func number(_ p: UnsafePointer<UInt8>, _ r: Range<Int>) -> UInt64? {
+        guard !r.isEmpty else { return nil }
+        var i = r.lowerBound
+        var v: UInt64 = 0
+        if r.count > 2 && p[i] == 0x30 && (p[i + 1] | 0x20) == UInt8(ascii: "x") {
+            i += 2
+            while i < r.upperBound {
+                let c = p[i] | 0x20
+                let d: UInt64
+                if c >= 0x30 && c <= 0x39 { d = UInt64(c - 0x30) } else if c >= 0x61 && c <= 0x66 { d = UInt64(c - 0x61 + 10) } else { return nil }
+                if v >> 60 != 0 { return nil }
+                v = v << 4 | d
+                i += 1
+            }
+            return v
+        }
+        while i < r.upperBound {
+            let d = p[i] &- 0x30
+            if d > 9 { return nil }
+            let (a, o1) = v.multipliedReportingOverflow(by: 10)
+            let (b, o2) = a.addingReportingOverflow(UInt64(d))
+            if o1 || o2 { return nil }
+            v = b
+            i += 1
+        }
+        return v
+    }
+}
+
+/// Calls `body(lineNumber, start, end)` for each line that is not blank or a `#` comment.
+func forEachDataLine(_ bytes: DumpBytes, _ body: (Int, Int, Int) throws(LoadError) -> Void) throws(LoadError) {
+    let base = bytes.base
+    let n = bytes.count
+    var p = 0
+    var line = 0
+    while p < n {
+        line += 1
+        let end: Int
+        if let hit = memchr(base + p, 0x0a, n - p) {
+            end = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+        } else {
+            end = n
+        }
+        var e = end
+        if e > p && base[e - 1] == 0x0d { e -= 1 }
+        var s = p
+        while s < e && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
+        if s < e && base[s] != UInt8(ascii: "#") {
+            // A comment may also follow the data after whitespace.
+            var c = s
+            while c < e {
+                if base[c] == UInt8(ascii: "#") && (base[c - 1] == 0x20 || base[c - 1] == 0x09) { break }
+                c += 1
+            }
+            try body(line, s, c)
+        }
+        p = end + 1
+    }
+}

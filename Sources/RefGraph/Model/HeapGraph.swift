@@ -1,0 +1,145 @@
+/// A loaded heap: objects as struct-of-arrays columns indexed by a 32-bit node
+/// index, references as forward and reverse CSR arrays.
+///
+/// Built once per load by `GraphBuilder` and immutable afterwards, so analyses
+/// can share it freely across threads. There is no object per node: a node is
+/// its index, and every fact about it lives in a column.
+public struct HeapGraph: Sendable {
+    public typealias Node = UInt32
+
+    // MARK: Node columns (one entry per node)
+    public internal(set) var addresses: [UInt64] = []
+    public internal(set) var typeIDs: [UInt32] = []
+    public internal(set) var sizes: [UInt64] = []
+    /// Name (module, class, function) or value (str, int), see `NodeFlags.textIsValue`.
+    public internal(set) var textIDs: [UInt32] = []
+    /// Length of the module prefix of a name (`logging` in `logging.shutdown`); 0 if unknown.
+    public internal(set) var modulePrefix: [UInt8] = []
+    /// `len()`; `Self.absent` when not recorded.
+    public internal(set) var lengths: [UInt32] = []
+    /// Refcount; `Self.absent` when not recorded.
+    public internal(set) var refcounts: [UInt32] = []
+    public internal(set) var rootKinds: [RootKind] = []
+    public internal(set) var finalizers: [FinalizerKind] = []
+    public internal(set) var flags: [NodeFlags] = []
+    /// Allocation traceback ids, empty when the dump has none.
+    public internal(set) var allocIDs: [UInt32] = []
+    /// `len()` values that do not fit 32 bits.
+    public internal(set) var bigLengths: [Node: UInt64] = [:]
+    /// Unexplained references of `external` roots.
+    public internal(set) var unexplained: [Node: UInt32] = [:]
+
+    // MARK: Edges
+    /// Out-edges of node `n` are `forwardOffsets[n] ..< forwardOffsets[n + 1]`.
+    public internal(set) var forwardOffsets: [UInt32] = [0]
+    public internal(set) var forwardTargets: [Node] = []
+    public internal(set) var edgeLabels: [UInt32] = []
+    /// In-edges of node `n` are `reverseOffsets[n] ..< reverseOffsets[n + 1]`.
+    public internal(set) var reverseOffsets: [UInt32] = [0]
+    public internal(set) var reverseSources: [Node] = []
+
+    /// Interned type names, labels, names, values and tracebacks.
+    public internal(set) var strings = StringTable()
+    /// Label id of `<weakref>` edges, which never retain.
+    public internal(set) var weakLabel: UInt32 = UInt32.max
+    /// Label id of `__dict__` edges.
+    public internal(set) var dictLabel: UInt32 = UInt32.max
+    public internal(set) var info = DumpInfo()
+
+    /// Marks a length or refcount that the dump did not record.
+    public static let absent = UInt32.max
+
+    public init() {}
+
+    // MARK: Sizes
+    public var nodeCount: Int { addresses.count }
+    public var edgeCount: Int { forwardTargets.count }
+    public var nodes: Range<Node> { 0..<Node(nodeCount) }
+
+    // MARK: Node facts
+    @inlinable public func address(_ n: Node) -> UInt64 { addresses[Int(n)] }
+    @inlinable public func size(_ n: Node) -> UInt64 { sizes[Int(n)] }
+    @inlinable public func rootKind(_ n: Node) -> RootKind { rootKinds[Int(n)] }
+    @inlinable public func finalizer(_ n: Node) -> FinalizerKind { finalizers[Int(n)] }
+    @inlinable public func flags(_ n: Node) -> NodeFlags { flags[Int(n)] }
+    public func typeName(_ n: Node) -> String { strings[typeIDs[Int(n)]] }
+
+    /// Qualified name of a module, class or function.
+    public func name(_ n: Node) -> String? {
+        let t = textIDs[Int(n)]
+        guard t != 0, !flags[Int(n)].contains(.textIsValue) else { return nil }
+        return strings[t]
+    }
+
+    /// The recorded value of a str, bytes or number, if the dump has it.
+    public func value(_ n: Node) -> String? {
+        let t = textIDs[Int(n)]
+        guard t != 0, flags[Int(n)].contains(.textIsValue) else { return nil }
+        return strings[t]
+    }
+
+    public func length(_ n: Node) -> UInt64? {
+        let l = lengths[Int(n)]
+        if l == Self.absent { return bigLengths[n] }
+        return UInt64(l)
+    }
+
+    public func refcount(_ n: Node) -> UInt32? {
+        let r = refcounts[Int(n)]
+        return r == Self.absent ? nil : r
+    }
+
+    /// The module a function, class or module belongs to, from its name.
+    public func moduleOfName(_ n: Node) -> String? {
+        guard let name = name(n) else { return nil }
+        let p = Int(modulePrefix[Int(n)])
+        guard p > 0, p <= name.utf8.count else { return nil }
+        return String(name.utf8.prefix(p))!
+    }
+
+    /// Allocation traceback, most recent call first.
+    public func allocationSite(_ n: Node) -> [String] {
+        guard !allocIDs.isEmpty, allocIDs[Int(n)] != 0 else { return [] }
+        return strings[allocIDs[Int(n)]].split(separator: "\n").map(String.init)
+    }
+
+    // MARK: Edges
+    @inlinable public func outEdges(_ n: Node) -> Range<Int> {
+        Int(forwardOffsets[Int(n)])..<Int(forwardOffsets[Int(n) + 1])
+    }
+    @inlinable public func inEdges(_ n: Node) -> Range<Int> {
+        Int(reverseOffsets[Int(n)])..<Int(reverseOffsets[Int(n) + 1])
+    }
+    @inlinable public func target(ofEdge e: Int) -> Node { forwardTargets[e] }
+    @inlinable public func source(ofInEdge e: Int) -> Node { reverseSources[e] }
+    @inlinable public func isWeak(edge e: Int) -> Bool { edgeLabels[e] == weakLabel }
+    public func label(ofEdge e: Int) -> String { strings[edgeLabels[e]] }
+
+    /// The forward edge index of a reference `from → to`, preferring a retaining one.
+    public func edge(from: Node, to: Node) -> Int? {
+        var weak: Int?
+        for e in outEdges(from) where forwardTargets[e] == to {
+            if edgeLabels[e] != weakLabel { return e }
+            weak = weak ?? e
+        }
+        return weak
+    }
+
+    public func referents(_ n: Node) -> ArraySlice<Node> { forwardTargets[outEdges(n)] }
+    public func referrers(_ n: Node) -> ArraySlice<Node> { reverseSources[inEdges(n)] }
+
+    /// Nodes that the dump marks as GC roots.
+    public var roots: [Node] { nodes.filter { rootKinds[Int($0)] != .none } }
+
+    /// Total shallow size of all objects.
+    public var totalSize: UInt64 { sizes.reduce(0, &+) }
+
+    /// Bytes held by the graph's own arrays, for the memory-target figures.
+    public var memoryFootprint: Int {
+        addresses.capacity * 8 + typeIDs.capacity * 4 + sizes.capacity * 8 + textIDs.capacity * 4
+            + modulePrefix.capacity + lengths.capacity * 4 + refcounts.capacity * 4 + rootKinds.capacity
+            + finalizers.capacity + flags.capacity + allocIDs.capacity * 4
+            + forwardOffsets.capacity * 4 + forwardTargets.capacity * 4 + edgeLabels.capacity * 4
+            + reverseOffsets.capacity * 4 + reverseSources.capacity * 4 + strings.memoryFootprint
+    }
+}

@@ -1,0 +1,85 @@
+/// Why the collector (or the loader's reading of the dump) treats an object as a GC root.
+public enum RootKind: UInt8, Sendable, CaseIterable, Comparable {
+    case none = 0
+    case sysModules, builtins, frame, gcGarbage, atexit
+    /// Held from C, a C extension or a stack: refcount exceeds the references found.
+    case external
+    /// 3.12+ immortal object.
+    case immortal
+    /// Formats without root flags: an object that no other object refers to.
+    case unreferenced
+
+    /// The name used in dumps, selectors and reports.
+    public var name: String {
+        switch self {
+        case .none: return ""
+        case .sysModules: return "sys.modules"
+        case .builtins: return "builtins"
+        case .frame: return "frame"
+        case .gcGarbage: return "gc.garbage"
+        case .atexit: return "atexit"
+        case .external: return "external"
+        case .immortal: return "immortal"
+        case .unreferenced: return "unreferenced"
+        }
+    }
+
+    /// Named roots are preferred over external ones when paths tie.
+    public var isNamed: Bool { self != .none && self != .external && self != .immortal && self != .unreferenced }
+
+    public init?(name: String) {
+        guard let kind = RootKind.allCases.first(where: { $0.name == name && $0 != .none }) else { return nil }
+        self = kind
+    }
+
+    public static func < (a: RootKind, b: RootKind) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// What finalizer an object's type defines.
+public enum FinalizerKind: UInt8, Sendable, CaseIterable {
+    case none = 0
+    /// The type defines `__del__` (tp_finalize on 3.4+).
+    case del
+    /// A C type with a legacy tp_del: never collected in a cycle.
+    case tpDel
+
+    public var name: String {
+        switch self {
+        case .none: return ""
+        case .del: return "del"
+        case .tpDel: return "tp_del"
+        }
+    }
+
+    public init?(name: String) {
+        switch name {
+        case "del", "__del__", "tp_finalize": self = .del
+        case "tp_del": self = .tpDel
+        case "", "none": self = .none
+        default: return nil
+        }
+    }
+}
+
+/// Per-object boolean facts, packed in one byte.
+public struct NodeFlags: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// The object is in `gc.garbage`.
+    public static let garbage = NodeFlags(rawValue: 1 << 0)
+    /// 3.9+: already finalized.
+    public static let finalized = NodeFlags(rawValue: 1 << 1)
+    /// 3.12+: immortal.
+    public static let immortal = NodeFlags(rawValue: 1 << 2)
+    /// No record in the dump: only referenced.
+    public static let placeholder = NodeFlags(rawValue: 1 << 3)
+    /// The text column holds a value (str/int contents), not a name.
+    public static let textIsValue = NodeFlags(rawValue: 1 << 4)
+    /// The id is a token from an edge list, not a number.
+    public static let symbolicID = NodeFlags(rawValue: 1 << 5)
+}
+
+/// Which of the three formats a dump was read from.
+public enum DumpFormat: String, Sendable {
+    case native, meliae, edgeList = "edge-list"
+}

@@ -1,0 +1,74 @@
+import CGraphviz
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Drawing through Graphviz's C libraries, in-process: the graph is built
+/// with cgraph and laid out and rendered with gvc. No `dot` subprocess, and
+/// no DOT text written by hand.
+public enum Graphviz {
+    public enum Engine: String, CaseIterable, Sendable { case dot, sfdp, neato }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Renders `graph` in `format` (svg, png, pdf, dot, json, ...) and returns the bytes.
+    /// `dot` is written with agwrite and needs no layout.
+    public static func render(_ graph: RenderGraph, format: String, engine: Engine = .dot) throws(Failure) -> [UInt8] {
+        guard let gvc = gvContext() else { throw Failure(description: "Graphviz: cannot create a context") }
+        defer { gvFreeContext(gvc) }
+        guard let g = build(graph) else { throw Failure(description: "Graphviz: cannot create the graph") }
+        defer { agclose(g) }
+        if format == "dot" || format == "gv" { return try write(g) }
+        guard gvLayout(gvc, g, engine.rawValue) == 0 else {
+            throw Failure(description: "Graphviz: layout engine '\(engine.rawValue)' failed (is the graphviz package installed with its plugins?)")
+        }
+        defer { gvFreeLayout(gvc, g) }
+        var data: UnsafeMutablePointer<CChar>?
+        var length: UInt32 = 0
+        guard gvRenderData(gvc, g, format, &data, &length) == 0, let data else {
+            throw Failure(description: "Graphviz: cannot render format '\(format)' (no plugin for it?)")
+        }
+        defer { gvFreeRenderData(data) }
+        return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
+    }
+
+    private static func build(_ graph: RenderGraph) -> UnsafeMutablePointer<Agraph_t>? {
+        guard let g = "refgraph".withCString({ agopen(UnsafeMutablePointer(mutating: $0), rg_agdirected(), nil) }) else { return nil }
+        for (k, v) in graph.graphAttributes.sorted(by: { $0.key < $1.key }) { _ = rg_default(g, rg_kind_graph(), k, v) }
+        for (k, v) in graph.nodeDefaults.sorted(by: { $0.key < $1.key }) { _ = rg_default(g, rg_kind_node(), k, v) }
+        for (k, v) in graph.edgeDefaults.sorted(by: { $0.key < $1.key }) { _ = rg_default(g, rg_kind_edge(), k, v) }
+        var handles: [UnsafeMutablePointer<Agnode_t>?] = []
+        handles.reserveCapacity(graph.nodes.count)
+        for node in graph.nodes {
+            let h = node.key.withCString { agnode(g, UnsafeMutablePointer(mutating: $0), 1) }
+            if let h {
+                for (k, v) in node.attributes.sorted(by: { $0.key < $1.key }) { _ = rg_set(h, k, v, "") }
+                if let html = node.htmlLabel { _ = rg_set_html(h, "label", html) }
+            }
+            handles.append(h)
+        }
+        for edge in graph.edges {
+            guard let t = handles[edge.from], let h = handles[edge.to] else { continue }
+            if let e = agedge(g, t, h, nil, 1) {
+                for (k, v) in edge.attributes.sorted(by: { $0.key < $1.key }) { _ = rg_set(e, k, v, "") }
+            }
+        }
+        return g
+    }
+
+    /// DOT text through cgraph's own writer, which quotes every string.
+    private static func write(_ g: UnsafeMutablePointer<Agraph_t>) throws(Failure) -> [UInt8] {
+        var buffer: UnsafeMutablePointer<CChar>?
+        var size = 0
+        guard let stream = open_memstream(&buffer, &size) else { throw Failure(description: "cannot open a memory stream") }
+        let status = agwrite(g, stream)
+        fclose(stream)
+        defer { free(buffer) }
+        guard status == 0, let buffer else { throw Failure(description: "Graphviz: agwrite failed") }
+        return buffer.withMemoryRebound(to: UInt8.self, capacity: size) { Array(UnsafeBufferPointer(start: $0, count: size)) }
+    }
+}

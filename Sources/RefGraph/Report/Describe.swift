@@ -1,0 +1,105 @@
+/// Human descriptions of objects, shared by every command that prints them.
+public struct Describer {
+    public let graph: HeapGraph
+    /// Type id → module of that class, from the class objects in the dump.
+    private var typeModules: [UInt32: String] = [:]
+    private let moduleType: UInt32?
+    private let typeType: UInt32?
+
+    public init(_ graph: HeapGraph) {
+        self.graph = graph
+        moduleType = graph.strings.lookup("module")
+        typeType = graph.strings.lookup("type")
+        for n in graph.nodes where !graph.flags(n).contains(.textIsValue) && graph.textIDs[Int(n)] != 0 {
+            guard let m = graph.moduleOfName(n) else { continue }
+            // A class named "logging.Logger" tells the module of instances of type "logging.Logger".
+            if let t = graph.strings.lookup(graph.strings[graph.textIDs[Int(n)]]), typeModules[t] == nil, t != graph.typeIDs[Int(n)] {
+                typeModules[t] = m
+            }
+        }
+    }
+
+    /// The module an object belongs to: its own for modules, functions and
+    /// classes; its class's for instances; the owner's for a `__dict__`.
+    public func module(_ n: HeapGraph.Node) -> String? {
+        if let m = graph.moduleOfName(n) { return m }
+        if let (kind, owner) = ownerOf(n) {
+            if kind == .module { return graph.name(owner) }
+            return module(owner)
+        }
+        let t = graph.typeIDs[Int(n)]
+        if t == moduleType { return graph.name(n) }
+        return moduleOfType(t)
+    }
+
+    /// Module of a type name: from its class object, else the dotted prefix, else builtins.
+    public func moduleOfType(_ t: UInt32) -> String {
+        if let m = typeModules[t] { return m }
+        let name = graph.strings[t]
+        if let dot = name.lastIndex(of: ".") { return String(name[..<dot]) }
+        return "builtins"
+    }
+
+    public enum OwnerKind: String { case module, `class`, instance }
+
+    /// For a `__dict__`: whose dict it is.
+    public func ownerOf(_ n: HeapGraph.Node) -> (OwnerKind, HeapGraph.Node)? {
+        guard graph.dictLabel != UInt32.max else { return nil }
+        for e in graph.inEdges(n) {
+            let src = graph.reverseSources[e]
+            guard let fe = graph.edge(from: src, to: n), graph.edgeLabels[fe] == graph.dictLabel else { continue }
+            let t = graph.typeIDs[Int(src)]
+            if t == moduleType { return (.module, src) }
+            if t == typeType { return (.class, src) }
+            return (.instance, src)
+        }
+        return nil
+    }
+
+    /// "module logging", "class logging.Logger", "logging.Logger instance".
+    public func owner(_ n: HeapGraph.Node) -> String? {
+        guard let (kind, o) = ownerOf(n) else { return nil }
+        switch kind {
+        case .module: return "module " + (graph.name(o) ?? "?")
+        case .class: return "class " + (graph.name(o) ?? "?")
+        case .instance: return graph.typeName(o) + " instance"
+        }
+    }
+
+    /// One line: type, name or owner, short value, size and refcount.
+    /// Untrusted text is escaped for the terminal.
+    public func line(_ n: HeapGraph.Node, refcounts: Bool = true) -> String {
+        var s = title(n)
+        var facts: [String] = [Units.bytes(graph.size(n))]
+        if let l = graph.length(n), graph.typeName(n) != "str" || graph.value(n) == nil { facts.append("len \(Units.count(l))") }
+        if refcounts, let r = graph.refcount(n), !graph.flags(n).contains(.immortal) { facts.append("refcount \(r)") }
+        let root = graph.rootKind(n)
+        if root != .none {
+            var r = "root: \(root.name)"
+            if let u = graph.unexplained[n] { r += " (\(u) unexplained ref\(u == 1 ? "" : "s"))" }
+            facts.append(r)
+        }
+        if graph.finalizer(n) != .none { facts.append("finalizer \(graph.finalizer(n).name)") }
+        if graph.flags(n).contains(.garbage) { facts.append("in gc.garbage") }
+        if graph.flags(n).contains(.placeholder) { facts.append("no record in dump") }
+        s += "  (" + facts.joined(separator: ", ") + ")"
+        return s
+    }
+
+    /// Type plus name, owner or short value, and the address.
+    public func title(_ n: HeapGraph.Node) -> String {
+        var s = Escape.terminal(graph.typeName(n))
+        if graph.flags(n).contains(.symbolicID) {
+            s += " " + Escape.terminal(graph.name(n) ?? "")
+            return s
+        }
+        if let name = graph.name(n) {
+            s += " " + Escape.terminal(name)
+        } else if let o = owner(n) {
+            s += " of " + Escape.terminal(o)
+        } else if let v = graph.value(n) {
+            s += " " + Escape.terminal(Escape.cut(v, 40))
+        }
+        return s + " " + Units.hex(graph.address(n))
+    }
+}

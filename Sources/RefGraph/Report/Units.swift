@@ -1,0 +1,48 @@
+/// Number formatting shared by every report.
+public enum Units {
+    /// `12,345,678`.
+    public static func count<T: BinaryInteger>(_ v: T) -> String {
+        let s = String(v)
+        var out = ""
+        for (i, ch) in s.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 && ch != "-" { out.append(",") }
+            out.append(ch)
+        }
+        return String(out.reversed())
+    }
+
+    /// `1.5 MB`, `812 B`: decimal units, as `ls -h --si` and memory dashboards show.
+    public static func bytes<T: BinaryInteger>(_ v: T) -> String {
+        let d = Double(v)
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var x = d
+        var i = 0
+        while x >= 1000 && i < units.count - 1 { x /= 1000; i += 1 }
+        if i == 0 { return "\(v) B" }
+        return (x >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x)) + " " + units[i]
+    }
+
+    public static func percent(_ part: Double, of whole: Double) -> String {
+        guard whole > 0 else { return "-" }
+        let p = part / whole * 100
+        return p >= 10 || p == 0 ? String(format: "%.0f%%", p) : String(format: "%.1f%%", p)
+    }
+
+    public static func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+
+    /// Pads or cuts to `width` display columns (left-aligned).
+    public static func pad(_ s: String, _ width: Int) -> String {
+        let c = s.count
+        if c >= width { return s }
+        return s + String(repeating: " ", count: width - c)
+    }
+
+    /// Right-aligned to `width`.
+    public static func rpad(_ s: String, _ width: Int) -> String {
+        let c = s.count
+        if c >= width { return s }
+        return String(repeating: " ", count: width - c) + s
+    }
+}
+
+import Foundation

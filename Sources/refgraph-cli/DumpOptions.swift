@@ -1,0 +1,39 @@
+import ArgumentParser
+import RefGraph
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The options every command that reads one dump shares.
+struct DumpOptions: ParsableArguments {
+    @Argument(help: "A refgraph dump (.jsonl or .jsonl.gz), a meliae dump or an edge list.")
+    var dump: String
+
+    @Option(name: .customLong("nodes"), help: "Node table for an edge list: TSV/CSV with a header naming id, type, size, name, root, finalizer.")
+    var nodes: String?
+
+    @Flag(help: "Load a dump that ends early instead of refusing it; reports say it is partial.")
+    var allowTruncated = false
+
+    var loadOptions: LoadOptions { LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes) }
+
+    /// Loads the dump, or prints `FILE:LINE: reason` and exits with status 2.
+    func load() throws -> HeapGraph {
+        do {
+            return try DumpLoader.load(dump, options: loadOptions)
+        } catch {
+            fail(error.description)
+        }
+    }
+}
+
+/// Prints an input error and exits with status 2, as every command does for bad input.
+func fail(_ message: String) -> Never {
+    StandardError.write("refgraph: " + Escape.terminal(message) + "\n")
+    exit(2)
+}
+
+/// Writes report text to stdout.
+func emit(_ text: String) {
+    print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+}

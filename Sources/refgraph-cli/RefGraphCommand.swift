@@ -1,0 +1,13 @@
+import ArgumentParser
+import RefGraph
+
+@main
+struct RefGraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refgraph",
+        abstract: "Why is this Python object still alive, and what holds the memory?",
+        discussion: "Reads refgraph dumps (python -m refgraph_export), meliae dumps and referrer/referent edge lists. See docs/GUIDE.md.",
+        version: RefGraphVersion.string,
+        subcommands: [SummaryCommand.self]
+    )
+}

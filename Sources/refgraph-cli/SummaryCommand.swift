@@ -1,0 +1,23 @@
+import ArgumentParser
+import RefGraph
+
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Objects, references, roots, top types, and how much of RSS the objects explain."
+    )
+
+    @OptionGroup var input: DumpOptions
+
+    @Option(name: .shortAndLong, help: "Rows in each top-types table.")
+    var top = 10
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func run() throws {
+        let graph = try input.load()
+        let summary = Summary(graph, top: top)
+        emit(json ? summary.json() : summary.text())
+    }
+}
