@@ -72,6 +72,15 @@ struct JSONLinesLoader {
             }
         }
         progress.finish()
+        if !isNative && n > 0 && base[n - 1] != 0x0a && !sawClosingBracket(base, n) {
+            // meliae ends every record with a newline: a last record without one
+            // means the dumping process died mid-write (e.g. meliae on an int >= 2**63).
+            if options.allowTruncated {
+                markTruncated("the file does not end with a newline: the dumping process stopped part-way")
+            } else {
+                throw LoadError(file: path, line: lineNumber, reason: "dump is truncated: the file ends without a final newline, so the dumping process stopped part-way (meliae dies like this on ints >= 2**63). Use --allow-truncated to load what is there")
+            }
+        }
         if recordsRead == 0 && !isNative {
             throw LoadError(file: path, line: 1, reason: "no object records found")
         }
@@ -88,6 +97,13 @@ struct JSONLinesLoader {
         var graph = builder.sealed(inferRoots: !isNative)
         if !isNative { graph.labelMeliaeEdges() }
         return graph
+    }
+
+    /// The wrapped meliae form may end with `]` and no newline.
+    private func sawClosingBracket(_ base: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = n - 1
+        while i >= 0 && (base[i] == 0x20 || base[i] == 0x0d || base[i] == 0x09) { i -= 1 }
+        return i >= 0 && base[i] == UInt8(ascii: "]")
     }
 
     private mutating func markTruncated(_ why: String) {

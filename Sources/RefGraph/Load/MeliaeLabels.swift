@@ -7,17 +7,34 @@ extension HeapGraph {
         let module = strings.lookup("module")
         let str = [strings.lookup("str"), strings.lookup("unicode")]
         let int = [strings.lookup("int"), strings.lookup("long")]
+        let keyish = Set([strings.lookup("str"), strings.lookup("unicode"), strings.lookup("bytes"), strings.lookup("int")].compactMap { $0 })
         guard dict != nil || module != nil else { return }
         let keyLabel = strings.intern("<key>")
         let dictEdge = strings.intern("__dict__")
-        for n in 0..<nodeCount {
-            let t = typeIDs[n]
+
+        // A dict whose refs number twice its len lists key/value pairs. meliae
+        // writes key, value on Python 2 and value, key on Python 3; tell which
+        // from where the str and int objects sit.
+        func pairs(_ n: Int) -> Range<Int>? {
             let edges = Int(forwardOffsets[n])..<Int(forwardOffsets[n + 1])
-            if t == dict && edges.count % 2 == 0 {
+            guard typeIDs[n] == dict, let len = length(Node(n)), len > 0, edges.count == 2 * Int(len) else { return nil }
+            return edges
+        }
+        var evenKeys = 0, oddKeys = 0
+        for n in 0..<nodeCount {
+            guard let edges = pairs(n) else { continue }
+            for e in edges where keyish.contains(typeIDs[Int(forwardTargets[e])]) {
+                if (e - edges.lowerBound) % 2 == 0 { evenKeys += 1 } else { oddKeys += 1 }
+            }
+        }
+        let keyFirst = evenKeys >= oddKeys
+        for n in 0..<nodeCount {
+            if let edges = pairs(n) {
                 var e = edges.lowerBound
                 while e < edges.upperBound {
-                    let key = Int(forwardTargets[e])
-                    edgeLabels[e] = keyLabel
+                    let (k, v) = keyFirst ? (e, e + 1) : (e + 1, e)
+                    let key = Int(forwardTargets[k])
+                    edgeLabels[k] = keyLabel
                     let kt = typeIDs[key]
                     let label: String
                     if str.contains(kt), flags[key].contains(.textIsValue) {
@@ -27,11 +44,13 @@ extension HeapGraph {
                     } else {
                         label = "[<" + strings[kt] + ">]"
                     }
-                    edgeLabels[e + 1] = strings.intern(String(label.prefix(64)))
+                    edgeLabels[v] = strings.intern(String(label.prefix(64)))
                     e += 2
                 }
-            } else if t == module && edges.count == 1 && typeIDs[Int(forwardTargets[edges.lowerBound])] == dict {
-                edgeLabels[edges.lowerBound] = dictEdge
+            } else if typeIDs[n] == module {
+                for e in Int(forwardOffsets[n])..<Int(forwardOffsets[n + 1]) where typeIDs[Int(forwardTargets[e])] == dict {
+                    edgeLabels[e] = dictEdge
+                }
             }
         }
         dictLabel = dictEdge

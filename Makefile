@@ -1,0 +1,56 @@
+# refgraph: `make demo` and `make test` set up a fresh machine and run.
+SHELL := /bin/bash
+SWIFT ?= swift
+BIN := .build/release/refgraph
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export PYTHONPATH := $(CURDIR)/python
+
+.PHONY: all deps build debug demo test test-swift test-python test-acceptance bench fuzz clean
+
+all: build
+
+# System packages: Graphviz's C libraries and plugins, zlib, gdb (attach tests).
+deps:
+	@missing=""; \
+	pkg-config --exists libgvc libcgraph 2>/dev/null || missing="$$missing libgraphviz-dev"; \
+	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
+	[ -f /usr/include/zlib.h ] || missing="$$missing zlib1g-dev"; \
+	command -v gdb >/dev/null 2>&1 || missing="$$missing gdb"; \
+	command -v xmllint >/dev/null 2>&1 || missing="$$missing libxml2-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product refgraph
+
+debug: deps
+	$(SWIFT) build --product refgraph
+
+# The bundled hot-reload example, end to end: exporter, summary, path, ref.svg.
+demo: build
+	REFGRAPH=$(CURDIR)/$(BIN) bash Examples/hotreload-atexit/run.sh
+	cp Examples/hotreload-atexit/out/ref.svg ref.svg
+	@echo "wrote ref.svg"
+
+test: deps test-swift test-python test-acceptance
+
+test-swift:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+test-python:
+	bash python/run_tests.sh
+
+test-acceptance: build
+	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/run.sh
+
+bench: build
+	bash Benchmarks/run.sh
+
+fuzz: deps
+	bash Tests/fuzz/run.sh
+
+clean:
+	rm -rf .build ref.svg

@@ -1,0 +1,71 @@
+import Foundation
+import XCTest
+@testable import RefGraph
+
+/// Path of a file under Tests/Fixtures.
+func fixture(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures").appendingPathComponent(name).path
+}
+
+/// Writes `text` to a fresh temporary file and returns its path.
+func temporaryFile(_ text: String, name: String = "dump.jsonl") -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("refgraph-tests-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let url = dir.appendingPathComponent(name)
+    try! Data(text.utf8).write(to: url)
+    return url.path
+}
+
+func temporaryFile(bytes: [UInt8], name: String) -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("refgraph-tests-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let url = dir.appendingPathComponent(name)
+    try! Data(bytes).write(to: url)
+    return url.path
+}
+
+/// Loads a dump and fails the test with the loader's message if it cannot.
+func load(_ path: String, _ options: LoadOptions = LoadOptions(progress: false), file: StaticString = #filePath, line: UInt = #line) -> HeapGraph {
+    do {
+        return try DumpLoader.load(path, options: options)
+    } catch {
+        XCTFail("load failed: \(error)", file: file, line: line)
+        return HeapGraph()
+    }
+}
+
+/// The LoadError a load throws, or a test failure if it loads.
+func loadError(_ path: String, _ options: LoadOptions = LoadOptions(progress: false), file: StaticString = #filePath, line: UInt = #line) -> LoadError? {
+    do {
+        _ = try DumpLoader.load(path, options: options)
+        XCTFail("expected \(path) to be refused", file: file, line: line)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+/// A native dump from object lines, with header and a correct trailer.
+func nativeDump(_ objects: [String], python: String = "3.11.7", rss: UInt64? = nil) -> String {
+    var header = "{\"record\": \"header\", \"format\": \"refgraph\", \"version\": 1, \"python\": \"\(python)\", \"pid\": 1"
+    if let rss { header += ", \"rss\": \(rss)" }
+    header += "}"
+    var refs = 0
+    for o in objects {
+        if let r = o.range(of: "\"refs\": [") {
+            let rest = o[r.upperBound...]
+            let list = rest[..<rest.firstIndex(of: "]")!]
+            refs += list.split(separator: ",").count
+        }
+    }
+    return ([header] + objects + ["{\"record\": \"trailer\", \"objects\": \(objects.count), \"references\": \(refs)}"]).joined(separator: "\n") + "\n"
+}
+
+extension HeapGraph {
+    /// The node with this address, for tests.
+    func node(_ address: UInt64) -> Node? { nodes.first { self.address($0) == address } }
+
+    /// Labels of a node's out-edges, in order.
+    func outLabels(_ n: Node) -> [String] { outEdges(n).map { label(ofEdge: $0) } }
+}
