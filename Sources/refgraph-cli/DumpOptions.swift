@@ -37,3 +37,13 @@ func fail(_ message: String) -> Never {
 func emit(_ text: String) {
     print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
 }
+
+/// Compiles a selector, or prints the error with a caret and exits with status 2.
+func compile(_ text: String, for graph: HeapGraph) -> Selector {
+    do {
+        return try Selector(text, graph: graph)
+    } catch {
+        StandardError.write("refgraph: " + error.description + "\n")
+        exit(2)
+    }
+}

@@ -95,8 +95,26 @@ struct JSONLinesLoader {
             builder.info.warnings.append("\(path):\(firstInvalidUTF8Line): \(invalidUTF8) strings are not valid UTF-8; invalid bytes are shown as U+FFFD")
         }
         var graph = builder.sealed(inferRoots: !isNative)
-        if !isNative { graph.labelMeliaeEdges() }
+        if !isNative {
+            graph.labelMeliaeEdges()
+            try checkMeliaeCompleteness(&graph)
+        }
         return graph
+    }
+
+    /// meliae has no trailer. A complete meliae dump refers to at most a
+    /// handful of objects it did not write (its own pending list); one that
+    /// died part-way, as meliae does on ints >= 2**63, leaves many.
+    private func checkMeliaeCompleteness(_ graph: inout HeapGraph) throws(LoadError) {
+        let missing = graph.flags.reduce(0) { $0 + ($1.contains(.placeholder) ? 1 : 0) }
+        guard missing > max(10, recordsRead / 1000) else { return }
+        let why = "\(missing) referenced objects have no record, so meliae stopped part-way (it dies like this on ints >= 2**63, and dump_gc_objects writes only gc-tracked objects)"
+        if options.allowTruncated {
+            graph.info.truncated = true
+            graph.info.warnings.append("\(path):\(lineNumber): dump looks truncated: \(why)")
+        } else {
+            throw LoadError(file: path, line: lineNumber, reason: "dump looks truncated: \(why). Use --allow-truncated to load what is there")
+        }
     }
 
     /// The wrapped meliae form may end with `]` and no newline.

@@ -51,9 +51,54 @@ extension HeapGraph {
                 for e in Int(forwardOffsets[n])..<Int(forwardOffsets[n + 1]) where typeIDs[Int(forwardTargets[e])] == dict {
                     edgeLabels[e] = dictEdge
                 }
+            } else {
+                labelByShape(n, dict: dict, dictEdge: dictEdge)
             }
         }
         dictLabel = dictEdge
+    }
+
+    /// Labels that follow from the shapes meliae writes (see
+    /// Tests/Fixtures/meliae/README.md): lists and tuples are written in
+    /// reverse, functions start with their code and globals, instances with
+    /// their `__dict__` and class.
+    private mutating func labelByShape(_ n: Int, dict: UInt32?, dictEdge: UInt32) {
+        let edges = Int(forwardOffsets[n])..<Int(forwardOffsets[n + 1])
+        guard !edges.isEmpty else { return }
+        let type = strings[typeIDs[n]]
+        func target(_ e: Int) -> Int { Int(forwardTargets[e]) }
+        switch type {
+        case "list", "tuple":
+            if let len = length(Node(n)), Int(len) == edges.count {
+                for (k, e) in edges.enumerated() { edgeLabels[e] = strings.intern("[\(edges.count - 1 - k)]") }
+            }
+        case "collections.deque":
+            for (k, e) in edges.enumerated() { edgeLabels[e] = strings.intern("[\(k)]") }
+        case "function":
+            if strings[typeIDs[target(edges.lowerBound)]] == "code" { edgeLabels[edges.lowerBound] = strings.intern("__code__") }
+            if edges.count > 1, typeIDs[target(edges.lowerBound + 1)] == dict {
+                edgeLabels[edges.lowerBound + 1] = strings.intern("__globals__")
+            }
+        case "cell":
+            if edges.count == 1 { edgeLabels[edges.lowerBound] = strings.intern("cell_contents") }
+        default:
+            // An instance: [its __dict__, its class]; a class: [its dict, mro, bases, base].
+            let first = target(edges.lowerBound)
+            if typeIDs[first] == dict && edges.count >= 2 {
+                let second = target(edges.lowerBound + 1)
+                let isInstance = !flags[second].contains(.textIsValue) && textIDs[second] == typeIDs[n]
+                let isClass = !flags[n].contains(.textIsValue) && textIDs[n] != 0 && strings[typeIDs[second]] == "tuple"
+                if isInstance {
+                    edgeLabels[edges.lowerBound] = dictEdge
+                    edgeLabels[edges.lowerBound + 1] = strings.intern("__class__")
+                } else if isClass {
+                    edgeLabels[edges.lowerBound] = dictEdge
+                    edgeLabels[edges.lowerBound + 1] = strings.intern("__mro__")
+                    if edges.count >= 3 { edgeLabels[edges.lowerBound + 2] = strings.intern("__bases__") }
+                    if edges.count >= 4 { edgeLabels[edges.lowerBound + 3] = strings.intern("__base__") }
+                }
+            }
+        }
     }
 }
 

@@ -5,11 +5,13 @@ public struct Describer {
     private var typeModules: [UInt32: String] = [:]
     private let moduleType: UInt32?
     private let typeType: UInt32?
+    private let globalsLabel: UInt32?
 
     public init(_ graph: HeapGraph) {
         self.graph = graph
         moduleType = graph.strings.lookup("module")
         typeType = graph.strings.lookup("type")
+        globalsLabel = graph.strings.lookup("__globals__")
         for n in graph.nodes where !graph.flags(n).contains(.textIsValue) && graph.textIDs[Int(n)] != 0 {
             guard let m = graph.moduleOfName(n) else { continue }
             // A class named "logging.Logger" tells the module of instances of type "logging.Logger".
@@ -24,7 +26,7 @@ public struct Describer {
     public func module(_ n: HeapGraph.Node) -> String? {
         if let m = graph.moduleOfName(n) { return m }
         if let (kind, owner) = ownerOf(n) {
-            if kind == .module { return graph.name(owner) }
+            if kind == .module { return graph.typeIDs[Int(owner)] == moduleType ? graph.name(owner) : graph.moduleOfName(owner) }
             return module(owner)
         }
         let t = graph.typeIDs[Int(n)]
@@ -42,17 +44,26 @@ public struct Describer {
 
     public enum OwnerKind: String { case module, `class`, instance }
 
-    /// For a `__dict__`: whose dict it is.
+    /// For a `__dict__`: whose dict it is. A module's dict is also known by
+    /// the functions whose `__globals__` it is, after the module object itself
+    /// is gone (as with modules deleted from sys.modules by a hot reload).
     public func ownerOf(_ n: HeapGraph.Node) -> (OwnerKind, HeapGraph.Node)? {
-        guard graph.dictLabel != UInt32.max else { return nil }
+        guard graph.dictLabel != UInt32.max || globalsLabel != nil else { return nil }
+        var viaGlobals: HeapGraph.Node?
         for e in graph.inEdges(n) {
             let src = graph.reverseSources[e]
-            guard let fe = graph.edge(from: src, to: n), graph.edgeLabels[fe] == graph.dictLabel else { continue }
-            let t = graph.typeIDs[Int(src)]
-            if t == moduleType { return (.module, src) }
-            if t == typeType { return (.class, src) }
-            return (.instance, src)
+            guard let fe = graph.edge(from: src, to: n) else { continue }
+            let label = graph.edgeLabels[fe]
+            if label == graph.dictLabel {
+                let t = graph.typeIDs[Int(src)]
+                if t == moduleType { return (.module, src) }
+                if graph.name(src) != nil && t != moduleType && graph.moduleOfName(src) != nil { return (.class, src) }
+                if t == typeType { return (.class, src) }
+                return (.instance, src)
+            }
+            if label == globalsLabel, viaGlobals == nil, graph.moduleOfName(src) != nil { viaGlobals = src }
         }
+        if let f = viaGlobals { return (.module, f) }
         return nil
     }
 
@@ -60,7 +71,9 @@ public struct Describer {
     public func owner(_ n: HeapGraph.Node) -> String? {
         guard let (kind, o) = ownerOf(n) else { return nil }
         switch kind {
-        case .module: return "module " + (graph.name(o) ?? "?")
+        case .module:
+            if graph.typeIDs[Int(o)] == moduleType { return "module " + (graph.name(o) ?? "?") }
+            return "module " + (graph.moduleOfName(o) ?? "?")
         case .class: return "class " + (graph.name(o) ?? "?")
         case .instance: return graph.typeName(o) + " instance"
         }

@@ -1,0 +1,182 @@
+/// One step of a retention path: the object, and the edge that led to it
+/// from the previous step (nil for the root).
+public struct Hop: Sendable, Equatable {
+    public var node: HeapGraph.Node
+    public var edge: Int?
+}
+
+/// Targets whose shortest paths from the roots look alike: the same
+/// sequence of types and edge labels.
+public struct RetentionGroup: Sendable {
+    public var signature: [String]
+    public var members: [HeapGraph.Node]
+    public var bytes: UInt64
+    /// The representative's shortest path first; with `alternatives > 1`,
+    /// further paths each held by a different holder.
+    public var paths: [[Hop]]
+}
+
+/// A target that no root reaches, and the cycle keeping it in memory.
+public struct UnreachableTarget: Sendable {
+    public var node: HeapGraph.Node
+    /// A cycle among its referrers (edge indices), empty if none was found.
+    public var cycle: [Int]
+    /// From the cycle member to the target.
+    public var tail: [Hop]
+}
+
+/// Why are these objects alive: shortest retention paths grouped by
+/// signature, alternative holders, and the unreachable ones explained.
+public struct RetentionPaths: Sendable {
+    public var targets: Int
+    public var groups: [RetentionGroup]
+    public var unreachable: [UnreachableTarget]
+    /// Targets reached by no path within `maxDepth` (but maybe by a longer one).
+    public var beyondDepth: [HeapGraph.Node]
+
+    /// - Parameters:
+    ///   - alternatives: paths per group, each through a different holder (`--all`).
+    ///   - avoid: objects paths must not pass through.
+    public init(_ graph: HeapGraph, targets: [HeapGraph.Node], avoid: ((HeapGraph.Node) -> Bool)? = nil,
+                maxDepth: Int? = nil, alternatives: Int = 1, explainUnreachable: Int = 5) {
+        self.targets = targets.count
+        let paths = RootPaths(graph, avoid: avoid, maxDepth: maxDepth)
+        var groupIndex: [[String]: Int] = [:]
+        var groups: [RetentionGroup] = []
+        var lost: [HeapGraph.Node] = []
+        for t in targets {
+            let nodes = paths.path(to: t)
+            guard !nodes.isEmpty else { lost.append(t); continue }
+            let hops = Self.hops(graph, nodes)
+            let sig = Self.signature(graph, hops)
+            if let i = groupIndex[sig] {
+                groups[i].members.append(t)
+                groups[i].bytes &+= graph.size(t)
+            } else {
+                groupIndex[sig] = groups.count
+                groups.append(RetentionGroup(signature: sig, members: [t], bytes: graph.size(t), paths: [hops]))
+            }
+        }
+        groups.sort { ($0.bytes, $0.members.count) > ($1.bytes, $1.members.count) }
+        if alternatives > 1 {
+            for i in groups.indices {
+                groups[i].paths += Self.alternativePaths(graph, to: groups[i].members[0], first: groups[i].paths[0],
+                                                         count: alternatives - 1, avoid: avoid, maxDepth: maxDepth)
+            }
+        }
+        self.groups = groups
+        // Lost targets: beyond the depth limit, or unreachable from every root.
+        var unreachable: [UnreachableTarget] = []
+        var beyond: [HeapGraph.Node] = []
+        if !lost.isEmpty {
+            let full = (maxDepth == nil && avoid == nil) ? paths : RootPaths(graph)
+            let scc = StronglyConnected(graph)
+            let sizes = scc.componentSizes()
+            for t in lost {
+                if full.isReached(t) { beyond.append(t); continue }
+                if unreachable.count >= explainUnreachable {
+                    unreachable.append(UnreachableTarget(node: t, cycle: [], tail: []))
+                    continue
+                }
+                unreachable.append(Self.explain(graph, t, scc: scc, sizes: sizes))
+            }
+        }
+        self.unreachable = unreachable
+        self.beyondDepth = beyond
+    }
+
+    static func hops(_ graph: HeapGraph, _ nodes: [HeapGraph.Node]) -> [Hop] {
+        var out = [Hop(node: nodes[0], edge: nil)]
+        for i in 1..<max(nodes.count, 1) where nodes.count > 1 {
+            out.append(Hop(node: nodes[i], edge: graph.edge(from: nodes[i - 1], to: nodes[i])))
+        }
+        return out
+    }
+
+    /// Root kind, then type and edge label of each hop.
+    static func signature(_ graph: HeapGraph, _ hops: [Hop]) -> [String] {
+        var sig = [graph.rootKind(hops[0].node).name]
+        for h in hops {
+            if let e = h.edge { sig.append(graph.label(ofEdge: e)) }
+            sig.append(graph.typeName(h.node))
+        }
+        return sig
+    }
+
+    /// What holds a path: the root itself, or for a container root (sys.modules,
+    /// builtins, a frame, gc.garbage, atexit) the first object after it.
+    static func holder(_ graph: HeapGraph, _ path: [Hop]) -> HeapGraph.Node {
+        if path.count > 2 && graph.rootKind(path[0].node).isNamed { return path[1].node }
+        return path[0].node
+    }
+
+    /// Shortest paths to `target` that avoid every holder found so far.
+    static func alternativePaths(_ graph: HeapGraph, to target: HeapGraph.Node, first: [Hop], count: Int,
+                                 avoid: ((HeapGraph.Node) -> Bool)?, maxDepth: Int?) -> [[Hop]] {
+        var held: Set<HeapGraph.Node> = [holder(graph, first)]
+        var out: [[Hop]] = []
+        for _ in 0..<count {
+            if held.contains(target) { break }
+            guard let nodes = shortestPathBackwards(graph, from: target, maxDepth: maxDepth, avoid: { held.contains($0) || (avoid?($0) ?? false) }) else { break }
+            let hops = Self.hops(graph, nodes)
+            held.insert(holder(graph, hops))
+            out.append(hops)
+        }
+        return out
+    }
+
+    /// Breadth-first search from `target` over referrers until a root is met;
+    /// at the first layer with roots, a named root wins. Returns root-first nodes.
+    static func shortestPathBackwards(_ graph: HeapGraph, from target: HeapGraph.Node, maxDepth: Int?,
+                                      avoid: (HeapGraph.Node) -> Bool) -> [HeapGraph.Node]? {
+        var child: [HeapGraph.Node: HeapGraph.Node] = [target: target]
+        var layer: [HeapGraph.Node] = [target]
+        var depth = 0
+        while !layer.isEmpty {
+            var roots = layer.filter { graph.rootKind($0) != .none && !avoid($0) }
+            if !roots.isEmpty {
+                roots.sort { (graph.rootKind($0).isNamed ? 0 : 1) < (graph.rootKind($1).isNamed ? 0 : 1) }
+                var path = [roots[0]]
+                var v = roots[0]
+                while v != target { v = child[v]!; path.append(v) }
+                return path
+            }
+            if let maxDepth, depth >= maxDepth { return nil }
+            var next: [HeapGraph.Node] = []
+            for v in layer {
+                for e in graph.inEdges(v) {
+                    let s = graph.source(ofInEdge: e)
+                    if child[s] != nil || avoid(s) { continue }
+                    guard let fe = graph.edge(from: s, to: v), !graph.isWeak(edge: fe) else { continue }
+                    child[s] = v
+                    next.append(s)
+                }
+            }
+            layer = next
+            depth += 1
+        }
+        return nil
+    }
+
+    /// Walks up from an unreachable target to the first referrer on a cycle.
+    static func explain(_ graph: HeapGraph, _ t: HeapGraph.Node, scc: StronglyConnected, sizes: [UInt32]) -> UnreachableTarget {
+        var child: [HeapGraph.Node: HeapGraph.Node] = [t: t]
+        var queue: [HeapGraph.Node] = [t]
+        var head = 0
+        while head < queue.count && head < 1_000_000 {
+            let v = queue[head]
+            head += 1
+            if scc.isCyclic(v, sizes: sizes) {
+                var tailNodes = [v]
+                var x = v
+                while x != t { x = child[x]!; tailNodes.append(x) }
+                return UnreachableTarget(node: t, cycle: scc.cycle(through: v, in: graph), tail: hops(graph, tailNodes))
+            }
+            for e in graph.inEdges(v) {
+                let s = graph.source(ofInEdge: e)
+                if child[s] == nil { child[s] = v; queue.append(s) }
+            }
+        }
+        return UnreachableTarget(node: t, cycle: [], tail: [])
+    }
+}

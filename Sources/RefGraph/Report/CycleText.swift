@@ -1,0 +1,63 @@
+extension FinalizerCycles {
+    /// The `refgraph cycles` report for a terminal.
+    public func text(_ graph: HeapGraph, limit: Int = 20) -> String {
+        let h = HopText(graph)
+        var out = ""
+        if graph.info.truncated { out += "WARNING: the dump is truncated; cycles cover only the part that was read.\n\n" }
+        let py = python.map { "Python \(Escape.terminal($0))" } ?? "an unknown Python version (classified as 3.4+)"
+        let counts = Dictionary(grouping: cycles, by: \.classification).mapValues(\.count)
+        out += "\(Units.count(cycles.count)) reference cycle\(cycles.count == 1 ? "" : "s") (strongly connected components) in a dump of \(py): "
+        out += [CycleClass.uncollectable, .collectableFinalized, .plain].map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + "\n"
+        for (i, c) in cycles.prefix(limit).enumerated() {
+            out += "\n#\(i + 1)  \(c.classification.rawValue.uppercased()): \(Units.count(c.members.count)) objects, \(Units.bytes(c.bytes))"
+            out += c.reachable ? ", reachable from a root" : ", unreachable (garbage awaiting collection)"
+            out += "\n    why: \(c.reason)\n"
+            out += "    types: " + c.types.prefix(6).map { "\(Escape.terminal($0.type)) ×\(Units.count($0.count))" }.joined(separator: ", ")
+            if c.types.count > 6 { out += ", …" }
+            out += "\n"
+            if !c.finalizerMembers.isEmpty {
+                out += "    finalizers: " + c.finalizerMembers.prefix(5).map { h.describer.title($0) + " (\(graph.finalizer($0).name))" }.joined(separator: ", ")
+                if c.finalizerMembers.count > 5 { out += ", … \(c.finalizerMembers.count - 5) more" }
+                out += "\n"
+            }
+            if !c.example.isEmpty {
+                out += "    one cycle:\n" + h.lines(h.cycleHops(c.example), indent: "      ").joined(separator: "\n") + "\n"
+            }
+        }
+        if cycles.count > limit { out += "\n… \(cycles.count - limit) more cycles (--limit to show them)\n" }
+        return out
+    }
+
+    public func json(_ graph: HeapGraph) -> String {
+        let h = HopText(graph)
+        var j = JSONWriter()
+        j.beginObject()
+        if let python { j.field("python", python) }
+        j.field("truncated", graph.info.truncated)
+        j.key("cycles")
+        j.beginArray()
+        for c in cycles {
+            j.beginObject()
+            j.field("classification", c.classification.rawValue)
+            j.field("reason", c.reason)
+            j.field("objects", c.members.count)
+            j.field("bytes", c.bytes)
+            j.field("reachable", c.reachable)
+            j.field("garbage_members", c.garbageMembers)
+            j.key("types")
+            j.beginObject()
+            for t in c.types { j.field(t.type, t.count) }
+            j.endObject()
+            j.key("finalizers")
+            j.beginArray()
+            for f in c.finalizerMembers { j.beginObject(); h.jsonFields(&j, f); j.endObject() }
+            j.endArray()
+            j.key("example")
+            h.json(&j, h.cycleHops(c.example))
+            j.endObject()
+        }
+        j.endArray()
+        j.endObject()
+        return j.text
+    }
+}

@@ -1,0 +1,97 @@
+extension RetentionPaths {
+    /// The `refgraph path` report for a terminal.
+    public func text(_ graph: HeapGraph, selector: String, limit: Int = 10) -> String {
+        let h = HopText(graph)
+        var out = ""
+        if graph.info.truncated { out += "WARNING: the dump is truncated; paths cover only the part that was read.\n\n" }
+        let reached = groups.reduce(0) { $0 + $1.members.count }
+        out += "\(Units.count(targets)) object\(targets == 1 ? "" : "s") match '\(Escape.terminal(selector))'"
+        if targets == 0 { return out + ".\n" }
+        out += ": \(Units.count(reached)) reachable from roots in \(Units.count(groups.count)) group\(groups.count == 1 ? "" : "s") by retention path"
+        if !unreachable.isEmpty { out += ", \(Units.count(unreachable.count)) unreachable" }
+        if !beyondDepth.isEmpty { out += ", \(Units.count(beyondDepth.count)) beyond --max-depth" }
+        out += "\n"
+        for (i, g) in groups.prefix(limit).enumerated() {
+            let hops = g.paths[0].count - 1
+            out += "\n#\(i + 1)  \(Units.count(g.members.count)) object\(g.members.count == 1 ? "" : "s"), \(Units.bytes(g.bytes)) shallow, \(hops) hop\(hops == 1 ? "" : "s") from a root"
+            if g.members.count > 1 { out += " (shown for \(Units.hex(graph.address(g.members[0]))); the others differ only in addresses" + ")" }
+            out += "\n"
+            for (k, p) in g.paths.enumerated() {
+                if g.paths.count > 1 { out += "  holder \(k + 1) of \(g.paths.count):\n" }
+                out += h.lines(p).joined(separator: "\n") + "\n"
+            }
+        }
+        if groups.count > limit {
+            let rest = groups.dropFirst(limit)
+            out += "\n… \(rest.count) more groups, \(Units.count(rest.reduce(0) { $0 + $1.members.count })) objects (--limit to show them)\n"
+        }
+        for u in unreachable.prefix(5) {
+            out += "\nunreachable: " + h.describer.title(u.node) + " is reached by no root: it is garbage the collector has not freed yet"
+            if u.cycle.isEmpty {
+                out += ".\n"
+            } else {
+                out += ", kept by a reference cycle:\n"
+                out += h.lines(h.cycleHops(u.cycle)).joined(separator: "\n") + "\n"
+                out += "    (back to the first object)\n"
+                if u.tail.count > 1 {
+                    out += "  and from the cycle to the object:\n" + h.lines(u.tail).joined(separator: "\n") + "\n"
+                }
+            }
+        }
+        if unreachable.count > 5 { out += "\n… \(unreachable.count - 5) more unreachable objects\n" }
+        if !beyondDepth.isEmpty {
+            out += "\n\(Units.count(beyondDepth.count)) object\(beyondDepth.count == 1 ? " is" : "s are") reachable only by paths longer than --max-depth.\n"
+        }
+        if !graph.info.warnings.isEmpty { out += "\n" + graph.info.warnings.map { "warning: " + Escape.terminal($0) }.joined(separator: "\n") + "\n" }
+        return out
+    }
+
+    /// The same as one JSON document.
+    public func json(_ graph: HeapGraph, selector: String) -> String {
+        let h = HopText(graph)
+        var j = JSONWriter()
+        j.beginObject()
+        j.field("selector", selector)
+        j.field("targets", targets)
+        j.field("truncated", graph.info.truncated)
+        j.key("groups")
+        j.beginArray()
+        for g in groups {
+            j.beginObject()
+            j.field("count", g.members.count)
+            j.field("bytes", g.bytes)
+            j.key("signature")
+            j.beginArray()
+            for s in g.signature { j.value(s) }
+            j.endArray()
+            j.key("members")
+            j.beginArray()
+            for m in g.members { j.value(graph.address(m)) }
+            j.endArray()
+            j.key("paths")
+            j.beginArray()
+            for p in g.paths { h.json(&j, p) }
+            j.endArray()
+            j.endObject()
+        }
+        j.endArray()
+        j.key("unreachable")
+        j.beginArray()
+        for u in unreachable {
+            j.beginObject()
+            h.jsonFields(&j, u.node)
+            j.key("cycle")
+            h.json(&j, h.cycleHops(u.cycle))
+            j.key("tail")
+            h.json(&j, u.tail)
+            j.endObject()
+        }
+        j.endArray()
+        j.key("beyond_max_depth")
+        j.beginArray()
+        for n in beyondDepth { j.value(graph.address(n)) }
+        j.endArray()
+        j.endObject()
+        return j.text
+    }
+}

@@ -1,0 +1,171 @@
+/// A compiled selector: decides, object by object, whether it is selected.
+///
+/// Text comparisons on type, name and value are resolved once against the
+/// string table, so testing ten million objects compares integers, and a
+/// regular expression runs once per distinct string, not once per object.
+public struct Selector {
+    public let source: String
+    public let expression: SelectorExpr
+    private let predicate: (HeapGraph.Node) -> Bool
+
+    /// Parses and compiles `text` for `graph`. An empty text selects everything.
+    public init(_ text: String, graph: HeapGraph) throws(SelectorError) {
+        source = text
+        expression = try SelectorParser.parse(text)
+        let context = SelectorContext(graph: graph)
+        predicate = context.compile(expression)
+    }
+
+    public func matches(_ n: HeapGraph.Node) -> Bool { predicate(n) }
+
+    /// All matching objects, in node order.
+    public func select(in graph: HeapGraph) -> [HeapGraph.Node] {
+        var out: [HeapGraph.Node] = []
+        for n in graph.nodes where predicate(n) { out.append(n) }
+        return out
+    }
+}
+
+/// Compilation state shared by the closures of one selector.
+private final class SelectorContext {
+    let graph: HeapGraph
+    private var describerStorage: Describer?
+    var describer: Describer {
+        if let d = describerStorage { return d }
+        let d = Describer(graph)
+        describerStorage = d
+        return d
+    }
+
+    init(graph: HeapGraph) { self.graph = graph }
+
+    func compile(_ e: SelectorExpr) -> (HeapGraph.Node) -> Bool {
+        switch e {
+        case .all:
+            return { _ in true }
+        case .and(let a, let b):
+            let fa = compile(a), fb = compile(b)
+            return { fa($0) && fb($0) }
+        case .or(let a, let b):
+            let fa = compile(a), fb = compile(b)
+            return { fa($0) || fb($0) }
+        case .not(let a):
+            let fa = compile(a)
+            return { !fa($0) }
+        case .isSet(let f):
+            let g = graph
+            switch f {
+            case .garbage: return { g.flags($0).contains(.garbage) }
+            case .root: return { g.rootKind($0) != .none }
+            default: return { g.finalizer($0) != .none }
+            }
+        case .member(let f, let values):
+            let tests = values.map { compile(.compare(f, .eq, $0)) }
+            return { n in tests.contains { $0(n) } }
+        case .compare(let f, let op, let v):
+            if f.isNumeric { return numeric(f, op, v) }
+            return text(f, op, v.text)
+        }
+    }
+
+    // MARK: Numbers
+
+    private func numeric(_ f: SelectorField, _ op: SelectorOp, _ v: SelectorValue) -> (HeapGraph.Node) -> Bool {
+        guard case .number(let x) = v else { return { _ in op == .ne } }
+        let g = graph
+        let get: (HeapGraph.Node) -> UInt64?
+        switch f {
+        case .id: get = { g.address($0) }
+        case .size: get = { g.size($0) }
+        case .len: get = { g.length($0) }
+        case .refcount: get = { g.refcount($0).map(UInt64.init) }
+        case .referrers: get = { UInt64(g.inEdges($0).count) }
+        default: get = { UInt64(g.outEdges($0).count) }
+        }
+        let cmp: (UInt64, UInt64) -> Bool = Self.order(op)
+        return { n in get(n).map { cmp($0, x) } ?? false }
+    }
+
+    private static func order<T: Comparable>(_ op: SelectorOp) -> (T, T) -> Bool {
+        switch op {
+        case .eq: return (==)
+        case .ne: return (!=)
+        case .lt: return (<)
+        case .le: return (<=)
+        case .gt: return (>)
+        case .ge: return (>=)
+        case .match: return { _, _ in false }
+        }
+    }
+
+    // MARK: Text
+
+    private func text(_ f: SelectorField, _ op: SelectorOp, _ x: String) -> (HeapGraph.Node) -> Bool {
+        let g = graph
+        switch f {
+        case .type, .name, .value:
+            // Interned columns: resolve the string id per node, compare ids or cached results.
+            let column: (HeapGraph.Node) -> UInt32?
+            switch f {
+            case .type: column = { g.typeIDs[Int($0)] }
+            case .name: column = { g.flags($0).contains(.textIsValue) ? 0 : g.textIDs[Int($0)] }
+            default: column = { g.flags($0).contains(.textIsValue) ? g.textIDs[Int($0)] : 0 }
+            }
+            if op == .eq || op == .ne {
+                let want = g.strings.lookup(x)
+                let eq = op == .eq
+                return { n in (column(n) == want) == eq }
+            }
+            let test = cachedTest(op, x)
+            return { n in column(n).map(test) ?? false }
+        case .module:
+            let d = describer
+            return stringTest(op, x) { d.module($0) ?? "" }
+        case .owner:
+            let d = describer
+            return stringTest(op, x) { d.owner($0) ?? "" }
+        case .root:
+            return stringTest(op, x) { g.rootKind($0).name }
+        case .finalizer:
+            return stringTest(op, x) { g.finalizer($0).name }
+        case .garbage:
+            return stringTest(op, x == "1" ? "true" : x == "0" ? "false" : x.lowercased()) { g.flags($0).contains(.garbage) ? "true" : "false" }
+        default:
+            return { _ in false }
+        }
+    }
+
+    /// A test on string ids, memoised per id.
+    private func cachedTest(_ op: SelectorOp, _ x: String) -> (UInt32) -> Bool {
+        let g = graph
+        let base = Self.stringPredicate(op, x)
+        let memo = Memo(count: g.strings.count)
+        return { id in
+            let m = memo.values[Int(id)]
+            if m != 0 { return m == 2 }
+            let r = base(g.strings[id])
+            memo.values[Int(id)] = r ? 2 : 1
+            return r
+        }
+    }
+
+    private func stringTest(_ op: SelectorOp, _ x: String, _ get: @escaping (HeapGraph.Node) -> String) -> (HeapGraph.Node) -> Bool {
+        let p = Self.stringPredicate(op, x)
+        return { p(get($0)) }
+    }
+
+    static func stringPredicate(_ op: SelectorOp, _ x: String) -> (String) -> Bool {
+        if op == .match {
+            // Validated by the parser.
+            let re = try! Regex(x)
+            return { (try? re.firstMatch(in: $0)) != nil }
+        }
+        let cmp: (String, String) -> Bool = order(op)
+        return { cmp($0, x) }
+    }
+
+    private final class Memo {
+        var values: [UInt8]
+        init(count: Int) { values = [UInt8](repeating: 0, count: count) }
+    }
+}

@@ -1,0 +1,59 @@
+/// The selector language's syntax tree. See docs/SELECTORS.md.
+public indirect enum SelectorExpr: Sendable, Equatable {
+    case and(SelectorExpr, SelectorExpr)
+    case or(SelectorExpr, SelectorExpr)
+    case not(SelectorExpr)
+    case compare(SelectorField, SelectorOp, SelectorValue)
+    case member(SelectorField, [SelectorValue])
+    /// A bare flag field: `garbage`, `root`, `finalizer`.
+    case isSet(SelectorField)
+    /// Matches every object (the empty selector, or `*`).
+    case all
+}
+
+public enum SelectorOp: String, Sendable, CaseIterable {
+    case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=", match = "~"
+}
+
+public enum SelectorValue: Sendable, Equatable {
+    case text(String)
+    case number(UInt64)
+
+    var text: String {
+        switch self {
+        case .text(let s): return s
+        case .number(let n): return String(n)
+        }
+    }
+}
+
+/// The fields an object can be selected by.
+public enum SelectorField: String, Sendable, CaseIterable {
+    case type, name, module, owner, id, size, len, refcount, root, finalizer, garbage, value, referrers, referents
+
+    /// Numeric fields compare as numbers; the others as text.
+    var isNumeric: Bool {
+        switch self {
+        case .id, .size, .len, .refcount, .referrers, .referents: return true
+        default: return false
+        }
+    }
+
+    /// Fields that a bare word tests for being set.
+    var isFlag: Bool { self == .garbage || self == .root || self == .finalizer }
+}
+
+/// A selector that does not parse: the message and where it went wrong.
+public struct SelectorError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var source: String
+    /// Character offset and length of the fault in `source`.
+    public var offset: Int
+    public var length: Int
+
+    /// The message with the selector and a caret under the fault.
+    public var description: String {
+        let caret = String(repeating: " ", count: offset) + String(repeating: "^", count: max(length, 1))
+        return "bad selector: \(message)\n  \(Escape.terminal(source))\n  \(caret)"
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import RefGraph
+
+struct CyclesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cycles",
+        abstract: "Reference cycles, classified as uncollectable, collectable-finalized or plain for the dump's Python."
+    )
+
+    @OptionGroup var input: DumpOptions
+
+    @Flag(help: "Only cycles that contain objects with finalizers (__del__ or tp_del).")
+    var finalizers = false
+
+    @Option(help: "Cycles to print.")
+    var limit = 20
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func run() throws {
+        let graph = try input.load()
+        let cycles = FinalizerCycles(graph, finalizersOnly: finalizers)
+        emit(json ? cycles.json(graph) : cycles.text(graph, limit: limit))
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import RefGraph
+
+struct PathCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "path",
+        abstract: "Why is it alive: the shortest retention path from a GC root to each selected object.",
+        discussion: """
+        Many matching objects are grouped by the shape of their path (types and edge labels), largest group first.
+        Example: refgraph path dump.jsonl 'owner == "module logging"' --all
+        """
+    )
+
+    @OptionGroup var input: DumpOptions
+
+    @Argument(help: "Selector for the target objects (see docs/SELECTORS.md).")
+    var selector: String
+
+    @Option(help: "Do not pass through objects matching this selector (e.g. 'type == weakref').")
+    var avoid: String?
+
+    @Flag(help: "Show every independent holder: up to --paths shortest paths per group, each through a different holder.")
+    var all = false
+
+    @Option(help: "Paths per group with --all.")
+    var paths = 5
+
+    @Option(help: "Only paths of at most this many hops.")
+    var maxDepth: Int?
+
+    @Option(help: "Groups to print.")
+    var limit = 10
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func run() throws {
+        let graph = try input.load()
+        let targets = compile(selector, for: graph).select(in: graph)
+        let avoidSelector = avoid.map { compile($0, for: graph) }
+        let result = RetentionPaths(graph, targets: targets, avoid: avoidSelector.map { s in { s.matches($0) } },
+                                    maxDepth: maxDepth, alternatives: all ? max(paths, 1) : 1)
+        emit(json ? result.json(graph, selector: selector) : result.text(graph, selector: selector, limit: limit))
+    }
+}
