@@ -31,8 +31,9 @@ public struct RetentionPaths: Sendable {
     public var targets: Int
     public var groups: [RetentionGroup]
     public var unreachable: [UnreachableTarget]
-    /// Targets reached by no path within `maxDepth` (but maybe by a longer one).
-    public var beyondDepth: [HeapGraph.Node]
+    /// Targets that roots reach only by paths longer than `maxDepth` or
+    /// through avoided objects.
+    public var blocked: [HeapGraph.Node]
 
     /// - Parameters:
     ///   - alternatives: paths per group, each through a different holder (`--all`).
@@ -44,11 +45,12 @@ public struct RetentionPaths: Sendable {
         var groupIndex: [[String]: Int] = [:]
         var groups: [RetentionGroup] = []
         var lost: [HeapGraph.Node] = []
+        let describer = Describer(graph)
         for t in targets {
             let nodes = paths.path(to: t)
             guard !nodes.isEmpty else { lost.append(t); continue }
             let hops = Self.hops(graph, nodes)
-            let sig = Self.signature(graph, hops)
+            let sig = Self.signature(graph, hops, describer)
             if let i = groupIndex[sig] {
                 groups[i].members.append(t)
                 groups[i].bytes &+= graph.size(t)
@@ -67,13 +69,13 @@ public struct RetentionPaths: Sendable {
         self.groups = groups
         // Lost targets: beyond the depth limit, or unreachable from every root.
         var unreachable: [UnreachableTarget] = []
-        var beyond: [HeapGraph.Node] = []
+        var blocked: [HeapGraph.Node] = []
         if !lost.isEmpty {
             let full = (maxDepth == nil && avoid == nil) ? paths : RootPaths(graph)
             let scc = StronglyConnected(graph)
             let sizes = scc.componentSizes()
             for t in lost {
-                if full.isReached(t) { beyond.append(t); continue }
+                if full.isReached(t) { blocked.append(t); continue }
                 if unreachable.count >= explainUnreachable {
                     unreachable.append(UnreachableTarget(node: t, cycle: [], tail: []))
                     continue
@@ -82,7 +84,7 @@ public struct RetentionPaths: Sendable {
             }
         }
         self.unreachable = unreachable
-        self.beyondDepth = beyond
+        self.blocked = blocked
     }
 
     static func hops(_ graph: HeapGraph, _ nodes: [HeapGraph.Node]) -> [Hop] {
@@ -93,12 +95,25 @@ public struct RetentionPaths: Sendable {
         return out
     }
 
-    /// Root kind, then type and edge label of each hop.
-    static func signature(_ graph: HeapGraph, _ hops: [Hop]) -> [String] {
+    /// Root kind, then type and edge label of each hop. Container indices
+    /// (`[3]`) and the keys of plain data dicts become `[*]`, so a thousand
+    /// entries of one list or cache form one group; attribute names (keys of
+    /// module, class and instance dicts) stay, because they are structure.
+    static func signature(_ graph: HeapGraph, _ hops: [Hop], _ describer: Describer) -> [String] {
         var sig = [graph.rootKind(hops[0].node).name]
+        var previous = hops[0].node
         for h in hops {
-            if let e = h.edge { sig.append(graph.label(ofEdge: e)) }
+            if let e = h.edge {
+                let label = graph.label(ofEdge: e)
+                if label.hasPrefix("[") && (label.first(where: { $0 != "[" }).map { $0.isNumber || $0 == "-" } == true
+                                            || describer.ownerOf(previous) == nil) {
+                    sig.append("[*]")
+                } else {
+                    sig.append(label)
+                }
+            }
             sig.append(graph.typeName(h.node))
+            previous = h.node
         }
         return sig
     }

@@ -7,6 +7,7 @@ extension HeapGraph {
         let module = strings.lookup("module")
         let str = [strings.lookup("str"), strings.lookup("unicode")]
         let int = [strings.lookup("int"), strings.lookup("long")]
+        let bytes = strings.lookup("bytes")
         let keyish = Set([strings.lookup("str"), strings.lookup("unicode"), strings.lookup("bytes"), strings.lookup("int")].compactMap { $0 })
         guard dict != nil || module != nil else { return }
         let keyLabel = strings.intern("<key>")
@@ -39,6 +40,8 @@ extension HeapGraph {
                     let label: String
                     if str.contains(kt), flags[key].contains(.textIsValue) {
                         label = "[" + pythonRepr(strings[textIDs[key]]) + "]"
+                    } else if kt == bytes, flags[key].contains(.textIsValue) {
+                        label = "[b" + pythonRepr(strings[textIDs[key]]) + "]"
                     } else if int.contains(kt), flags[key].contains(.textIsValue) {
                         label = "[" + strings[textIDs[key]] + "]"
                     } else {

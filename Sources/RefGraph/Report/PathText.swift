@@ -9,7 +9,7 @@ extension RetentionPaths {
         if targets == 0 { return out + ".\n" }
         out += ": \(Units.count(reached)) reachable from roots in \(Units.count(groups.count)) group\(groups.count == 1 ? "" : "s") by retention path"
         if !unreachable.isEmpty { out += ", \(Units.count(unreachable.count)) unreachable" }
-        if !beyondDepth.isEmpty { out += ", \(Units.count(beyondDepth.count)) beyond --max-depth" }
+        if !blocked.isEmpty { out += ", \(Units.count(blocked.count)) blocked by --max-depth or --avoid" }
         out += "\n"
         for (i, g) in groups.prefix(limit).enumerated() {
             let hops = g.paths[0].count - 1
@@ -39,8 +39,8 @@ extension RetentionPaths {
             }
         }
         if unreachable.count > 5 { out += "\n… \(unreachable.count - 5) more unreachable objects\n" }
-        if !beyondDepth.isEmpty {
-            out += "\n\(Units.count(beyondDepth.count)) object\(beyondDepth.count == 1 ? " is" : "s are") reachable only by paths longer than --max-depth.\n"
+        if !blocked.isEmpty {
+            out += "\n\(Units.count(blocked.count)) object\(blocked.count == 1 ? " is" : "s are") reachable only by paths longer than --max-depth or through --avoid'ed objects.\n"
         }
         if !graph.info.warnings.isEmpty { out += "\n" + graph.info.warnings.map { "warning: " + Escape.terminal($0) }.joined(separator: "\n") + "\n" }
         return out
@@ -87,9 +87,9 @@ extension RetentionPaths {
             j.endObject()
         }
         j.endArray()
-        j.key("beyond_max_depth")
+        j.key("blocked")
         j.beginArray()
-        for n in beyondDepth { j.value(graph.address(n)) }
+        for n in blocked { j.value(graph.address(n)) }
         j.endArray()
         j.endObject()
         return j.text

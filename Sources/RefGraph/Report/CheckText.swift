@@ -1,0 +1,96 @@
+/// Output of `refgraph check`: text, JSON or JUnit XML.
+public enum CheckOutput {
+    public static func text(_ results: [FileCheck]) -> String {
+        var out = ""
+        for r in results {
+            let file = Escape.terminal(r.file)
+            if let e = r.error {
+                out += "ERROR \(file): \(Escape.terminal(e))\n"
+                continue
+            }
+            let failed = r.results.filter { !$0.passed }
+            out += (failed.isEmpty ? "PASS  " : "FAIL  ") + "\(file) (\(Units.count(r.objects)) objects\(r.truncated ? ", TRUNCATED" : ""))"
+            out += failed.isEmpty ? ": " + r.results.map { $0.rule.description }.joined(separator: ", ") + "\n" : "\n"
+            for f in failed { out += "      \(Escape.terminal(f.rule.description)): \(Escape.terminal(f.message))\n" }
+        }
+        let (p, f, e) = counts(results)
+        out += "\n\(p) passed, \(f) failed, \(e) unreadable\n"
+        return out
+    }
+
+    public static func counts(_ results: [FileCheck]) -> (passed: Int, failed: Int, errors: Int) {
+        let e = results.filter { $0.error != nil }.count
+        let p = results.filter(\.passed).count
+        return (p, results.count - p - e, e)
+    }
+
+    /// 0 all pass, 1 a rule failed, 2 an input could not be read.
+    public static func exitCode(_ results: [FileCheck]) -> Int32 {
+        let (_, f, e) = counts(results)
+        return e > 0 ? 2 : f > 0 ? 1 : 0
+    }
+
+    public static func json(_ results: [FileCheck]) -> String {
+        var j = JSONWriter()
+        let (p, f, e) = counts(results)
+        j.beginObject()
+        j.field("passed", p)
+        j.field("failed", f)
+        j.field("unreadable", e)
+        j.key("files")
+        j.beginArray()
+        for r in results {
+            j.beginObject()
+            j.field("file", r.file)
+            j.field("status", r.error != nil ? "error" : r.passed ? "pass" : "fail")
+            if let err = r.error { j.field("error", err) } else {
+                j.field("objects", r.objects)
+                j.field("truncated", r.truncated)
+            }
+            j.key("rules")
+            j.beginArray()
+            for x in r.results {
+                j.beginObject()
+                j.field("rule", x.rule.description)
+                j.field("passed", x.passed)
+                j.field("message", x.message)
+                j.endObject()
+            }
+            j.endArray()
+            j.endObject()
+        }
+        j.endArray()
+        j.endObject()
+        return j.text
+    }
+
+    /// JUnit XML: one testsuite per file, one testcase per rule; an
+    /// unreadable file is one testcase with an error.
+    public static func junit(_ results: [FileCheck], rules: [CheckRule]) -> String {
+        let (_, f, e) = counts(results)
+        let tests = results.reduce(0) { $0 + ($1.error != nil ? 1 : $1.results.count) }
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"refgraph check\" tests=\"\(tests)\" failures=\"\(f)\" errors=\"\(e)\">\n"
+        for r in results {
+            let file = Escape.xml(r.file)
+            if let err = r.error {
+                out += "  <testsuite name=\"\(file)\" tests=\"1\" failures=\"0\" errors=\"1\">\n"
+                out += "    <testcase classname=\"refgraph.check\" name=\"\(file): load\">\n"
+                out += "      <error message=\"\(Escape.xml(err))\"/>\n    </testcase>\n  </testsuite>\n"
+                continue
+            }
+            let failures = r.results.filter { !$0.passed }.count
+            out += "  <testsuite name=\"\(file)\" tests=\"\(r.results.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+            for x in r.results {
+                out += "    <testcase classname=\"refgraph.check\" name=\"\(file): \(Escape.xml(x.rule.description))\""
+                if x.passed {
+                    out += "/>\n"
+                } else {
+                    out += ">\n      <failure message=\"\(Escape.xml(x.message))\"/>\n    </testcase>\n"
+                }
+            }
+            out += "  </testsuite>\n"
+        }
+        return out + "</testsuites>\n"
+    }
+}
