@@ -162,7 +162,7 @@ public struct RetentionPaths: Sendable {
                 for e in graph.inEdges(v) {
                     let s = graph.source(ofInEdge: e)
                     if child[s] != nil || avoid(s) { continue }
-                    guard let fe = graph.edge(from: s, to: v), !graph.isWeak(edge: fe) else { continue }
+                    if graph.isWeakOnly(from: s, to: v) { continue }
                     child[s] = v
                     next.append(s)
                 }

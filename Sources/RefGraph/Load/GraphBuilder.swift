@@ -118,6 +118,7 @@ struct GraphBuilder {
         if inferRoots { markInferredRoots() }
         graph.weakLabel = graph.strings.lookup("<weakref>") ?? UInt32.max
         graph.dictLabel = graph.strings.lookup("__dict__") ?? UInt32.max
+        graph.computeWeakPairs()
         if !hasAlloc { graph.allocIDs = [] }
         refAddresses = []
         index = AddressIndex()
@@ -179,6 +180,22 @@ struct GraphBuilder {
             } else if module != nil && graph.typeIDs[n] == module && !graph.flags[n].contains(.textIsValue) {
                 let t = graph.textIDs[n]
                 if t == sys { graph.rootKinds[n] = .sysModules } else if builtins.contains(t) { graph.rootKinds[n] = .builtins }
+            }
+        }
+    }
+}
+
+extension HeapGraph {
+    /// Fills `weakPairs`; called whenever labels change.
+    mutating func computeWeakPairs() {
+        weakPairs = []
+        guard weakLabel != UInt32.max else { return }
+        for n in 0..<nodeCount {
+            for e in outEdges(Node(n)) where edgeLabels[e] == weakLabel {
+                let t = forwardTargets[e]
+                if edge(from: Node(n), to: t).map({ edgeLabels[$0] == weakLabel }) ?? false {
+                    weakPairs.insert(UInt64(n) << 32 | UInt64(t))
+                }
             }
         }
     }

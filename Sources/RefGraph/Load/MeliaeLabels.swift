@@ -59,6 +59,7 @@ extension HeapGraph {
             }
         }
         dictLabel = dictEdge
+        computeWeakPairs()
     }
 
     /// Labels that follow from the shapes meliae writes (see

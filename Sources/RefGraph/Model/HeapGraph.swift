@@ -42,6 +42,9 @@ public struct HeapGraph: Sendable {
     public internal(set) var strings = StringTable()
     /// Label id of `<weakref>` edges, which never retain.
     public internal(set) var weakLabel: UInt32 = UInt32.max
+    /// Pairs `source << 32 | target` joined only by weak references, so
+    /// backward walks can skip them without scanning the source's edges.
+    public internal(set) var weakPairs: Set<UInt64> = []
     /// Label id of `__dict__` edges.
     public internal(set) var dictLabel: UInt32 = UInt32.max
     public internal(set) var info = DumpInfo()
@@ -123,6 +126,11 @@ public struct HeapGraph: Sendable {
             weak = weak ?? e
         }
         return weak
+    }
+
+    /// True when every reference from `from` to `to` is a weakref.
+    @inlinable public func isWeakOnly(from: Node, to: Node) -> Bool {
+        !weakPairs.isEmpty && weakPairs.contains(UInt64(from) << 32 | UInt64(to))
     }
 
     public func referents(_ n: Node) -> ArraySlice<Node> { forwardTargets[outEdges(n)] }

@@ -6,12 +6,15 @@ public struct Describer {
     private let moduleType: UInt32?
     private let typeType: UInt32?
     private let globalsLabel: UInt32?
+    private let owners: [UInt32]
+    private let ownerViaGlobals: [Bool]
 
     public init(_ graph: HeapGraph) {
         self.graph = graph
         moduleType = graph.strings.lookup("module")
         typeType = graph.strings.lookup("type")
         globalsLabel = graph.strings.lookup("__globals__")
+        (owners, ownerViaGlobals) = Self.owners(graph, globals: globalsLabel)
         for n in graph.nodes where !graph.flags(n).contains(.textIsValue) && graph.textIDs[Int(n)] != 0 {
             guard let m = graph.moduleOfName(n) else { continue }
             // A class named "logging.Logger" tells the module of instances of type "logging.Logger".
@@ -48,23 +51,35 @@ public struct Describer {
     /// the functions whose `__globals__` it is, after the module object itself
     /// is gone (as with modules deleted from sys.modules by a hot reload).
     public func ownerOf(_ n: HeapGraph.Node) -> (OwnerKind, HeapGraph.Node)? {
-        guard graph.dictLabel != UInt32.max || globalsLabel != nil else { return nil }
-        var viaGlobals: HeapGraph.Node?
-        for e in graph.inEdges(n) {
-            let src = graph.reverseSources[e]
-            guard let fe = graph.edge(from: src, to: n) else { continue }
-            let label = graph.edgeLabels[fe]
-            if label == graph.dictLabel {
-                let t = graph.typeIDs[Int(src)]
-                if t == moduleType { return (.module, src) }
-                if graph.name(src) != nil && t != moduleType && graph.moduleOfName(src) != nil { return (.class, src) }
-                if t == typeType { return (.class, src) }
-                return (.instance, src)
+        guard !owners.isEmpty else { return nil }
+        let o = owners[Int(n)]
+        guard o != HeapGraph.absent else { return nil }
+        if ownerViaGlobals[Int(n)] { return (.module, o) }
+        let t = graph.typeIDs[Int(o)]
+        if t == moduleType { return (.module, o) }
+        let tn = graph.strings[t]
+        if t == typeType || tn == "classobj" || tn.hasSuffix("Meta") || tn.hasSuffix("meta") { return (.class, o) }
+        return (.instance, o)
+    }
+
+    /// Owner of each dict, found in one pass over the `__dict__` and `__globals__` edges.
+    private static func owners(_ graph: HeapGraph, globals: UInt32?) -> ([UInt32], [Bool]) {
+        guard graph.dictLabel != UInt32.max || globals != nil else { return ([], []) }
+        var owners = [UInt32](repeating: HeapGraph.absent, count: graph.nodeCount)
+        var viaGlobals = [Bool](repeating: false, count: graph.nodeCount)
+        for n in graph.nodes {
+            for e in graph.outEdges(n) {
+                let l = graph.edgeLabels[e]
+                let t = Int(graph.forwardTargets[e])
+                if l == graph.dictLabel {
+                    if owners[t] == HeapGraph.absent || viaGlobals[t] { owners[t] = n; viaGlobals[t] = false }
+                } else if l == globals, owners[t] == HeapGraph.absent, graph.moduleOfName(n) != nil {
+                    owners[t] = n
+                    viaGlobals[t] = true
+                }
             }
-            if label == globalsLabel, viaGlobals == nil, graph.moduleOfName(src) != nil { viaGlobals = src }
         }
-        if let f = viaGlobals { return (.module, f) }
-        return nil
+        return (owners, viaGlobals)
     }
 
     /// "module logging", "class logging.Logger", "logging.Logger instance".
@@ -75,7 +90,9 @@ public struct Describer {
             if graph.typeIDs[Int(o)] == moduleType { return "module " + (graph.name(o) ?? "?") }
             return "module " + (graph.moduleOfName(o) ?? "?")
         case .class: return "class " + (graph.name(o) ?? "?")
-        case .instance: return graph.typeName(o) + " instance"
+        case .instance:
+            if let name = graph.name(o) { return graph.typeName(o) + " " + name }
+            return graph.typeName(o) + " instance"
         }
     }
 
