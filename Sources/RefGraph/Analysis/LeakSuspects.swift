@@ -1,0 +1,136 @@
+/// One leak suspect: an object, or a group of same-typed siblings in the
+/// dominator tree, that keeps a large share of the heap alive.
+public struct LeakSuspect: Sendable {
+    public enum Kind: String, Sendable {
+        /// One object retains the memory.
+        case object
+        /// Many same-typed siblings (say, 1,000 copies of a function) retain it together.
+        case group
+        /// A container holding many objects of one type, under the threshold but growing-shaped.
+        case accumulation
+    }
+
+    public var kind: Kind
+    /// The object, or the group's first member.
+    public var node: HeapGraph.Node
+    public var members: Int
+    public var retained: UInt64
+    /// Share of the reachable heap.
+    public var fraction: Double
+    /// Its most common referent type and how many it holds directly (containers).
+    public var heldType: String?
+    public var heldCount: Int
+    /// What it retains, by type: bytes and count, largest first.
+    public var retainedByType: [(type: String, bytes: UInt64, count: Int)]
+    public var path: [Hop]
+    public var explanation: String
+}
+
+/// An automatic leak report from one dump, in the manner of Eclipse MAT's
+/// Leak Suspects: big retainers found by walking down the dominator tree to
+/// where the memory spreads out, plus same-typed sibling groups and
+/// accumulation points.
+public struct LeakSuspects: Sendable {
+    public var suspects: [LeakSuspect]
+    public var reachableBytes: UInt64
+    public var threshold: Double
+    /// Set when RSS is far above the dumped objects: the growth is elsewhere.
+    public var outsideNote: String?
+
+    /// - Parameters:
+    ///   - threshold: share of the reachable bytes (0.1 = 10%) a suspect must retain.
+    ///   - accumulation: a container holding at least this many objects of one type is a suspect too.
+    public init(_ graph: HeapGraph, index: DominatorIndex, describer: Describer, threshold: Double = 0.10, accumulation: Int = 10_000, limit: Int = 10) {
+        self.threshold = threshold
+        let tree = index.tree
+        reachableBytes = tree.reachableBytes
+        let minBytes = UInt64(max(1, Double(tree.reachableBytes) * threshold))
+        var found: [LeakSuspect] = []
+        var chosen = Set<HeapGraph.Node>()
+
+        // 1. Walk down from the tops: while a child still retains more than the
+        //    threshold, go deeper; a node whose memory is spread over children
+        //    that are each under it is where the memory accumulates.
+        var stack: [HeapGraph.Node?] = [nil]
+        while let p = stack.popLast() {
+            let kids = index.children(of: p)
+            var bigChild = false
+            for k in kids where tree.retained[Int(k)] >= minBytes {
+                stack.append(k)
+                bigChild = true
+            }
+            if let p, !bigChild, tree.retained[Int(p)] >= minBytes, !Self.isRootContainer(graph, p) {
+                chosen.insert(p)
+                found.append(Self.make(.object, p, members: 1, retained: tree.retained[Int(p)], graph, index, describer))
+                continue  // its children are what it holds, not suspects of their own
+            }
+            // 2. Same-typed siblings that together cross the threshold.
+            var groups: [UInt64: (first: HeapGraph.Node, count: Int, bytes: UInt64)] = [:]
+            for k in kids where tree.retained[Int(k)] < minBytes {
+                let key = UInt64(graph.typeIDs[Int(k)]) << 32 | UInt64(graph.flags(k).contains(.textIsValue) ? 0 : graph.textIDs[Int(k)])
+                let g = groups[key]
+                groups[key] = (g?.first ?? k, (g?.count ?? 0) + 1, (g?.bytes ?? 0) &+ tree.retained[Int(k)])
+            }
+            for g in groups.values where g.count > 1 && g.bytes >= minBytes {
+                found.append(Self.make(.group, g.first, members: g.count, retained: g.bytes, graph, index, describer))
+            }
+        }
+        // 3. Accumulation points below the threshold: a container holding many objects of one type.
+        if accumulation > 0 {
+            for n in graph.nodes where !chosen.contains(n) && graph.outEdges(n).count >= accumulation && tree.isReachable(n) {
+                var counts: [UInt32: Int] = [:]
+                for t in graph.referents(n) { counts[graph.typeIDs[Int(t)], default: 0] += 1 }
+                guard let top = counts.max(by: { $0.value < $1.value }), top.value >= accumulation,
+                      !Self.isRootContainer(graph, n) else { continue }
+                found.append(Self.make(.accumulation, n, members: 1, retained: tree.retained[Int(n)], graph, index, describer))
+            }
+        }
+        found.sort { $0.retained > $1.retained }
+        suspects = Array(found.prefix(limit))
+        outsideNote = Summary.outsideNote(rss: graph.info.rss, bytes: graph.totalSize)
+    }
+
+    /// sys.modules and similar interpreter containers hold everything; they are
+    /// never the answer, their children are.
+    static func isRootContainer(_ graph: HeapGraph, _ n: HeapGraph.Node) -> Bool {
+        let k = graph.rootKind(n)
+        return k == .sysModules || k == .builtins
+    }
+
+    static func make(_ kind: LeakSuspect.Kind, _ n: HeapGraph.Node, members: Int, retained: UInt64,
+                     _ graph: HeapGraph, _ index: DominatorIndex, _ describer: Describer) -> LeakSuspect {
+        let total = max(Double(index.tree.reachableBytes), 1)
+        // What it holds directly, by type.
+        var direct: [UInt32: Int] = [:]
+        let keyLabel = graph.strings.lookup("<key>")
+        for e in graph.outEdges(n) where graph.edgeLabels[e] != keyLabel && !graph.isWeak(edge: e) {
+            direct[graph.typeIDs[Int(graph.target(ofEdge: e))], default: 0] += 1
+        }
+        let held = direct.max { ($0.value, $1.key) < ($1.value, $0.key) }
+        // What it retains, by type.
+        var byType: [UInt32: (UInt64, Int)] = [:]
+        for m in index.retainedSet(n) {
+            let t = graph.typeIDs[Int(m)]
+            let v = byType[t] ?? (0, 0)
+            byType[t] = (v.0 &+ graph.size(m), v.1 + 1)
+        }
+        let breakdown = byType.sorted { $0.value.0 > $1.value.0 }.prefix(8).map { (type: graph.strings[$0.key], bytes: $0.value.0, count: $0.value.1) }
+        let path = RetentionPaths.hops(graph, RootPaths(graph).path(to: n))
+        let share = Units.percent(Double(retained), of: total)
+        let title = describer.title(n)
+        var text: String
+        switch kind {
+        case .group:
+            text = "\(Units.count(members)) objects like \(title) retain \(Units.bytes(retained)) together (\(share) of the heap), each holding its own share"
+        case .object, .accumulation:
+            if let held, held.value >= 2 {
+                text = "\(title) holds \(Units.count(held.value)) \(Escape.terminal(graph.strings[held.key])) objects (\(Units.bytes(retained)), \(share) of the heap)"
+            } else {
+                text = "\(title) retains \(Units.bytes(retained)) (\(share) of the heap) in \(Units.count(index.subtreeSize[Int(n)])) objects"
+            }
+        }
+        return LeakSuspect(kind: kind, node: n, members: members, retained: retained, fraction: Double(retained) / total,
+                           heldType: held.map { graph.strings[$0.key] }, heldCount: held?.value ?? 0,
+                           retainedByType: breakdown, path: path, explanation: text)
+    }
+}

@@ -1,0 +1,100 @@
+/// What `refgraph top` ranks by.
+public enum TopMeasure: String, Sendable, CaseIterable {
+    case retained, size, count
+}
+
+/// How `refgraph top` groups objects.
+public enum TopGrouping: String, Sendable, CaseIterable {
+    /// Each object on its own.
+    case none
+    case type
+    /// The module whose namespace holds the object: the nearest module (or
+    /// module dict) above it in the dominator tree. Answers "which module's
+    /// data keeps the most memory".
+    case module
+    /// "module logging", "logging.Logger instance": whose `__dict__` it is.
+    case owner
+}
+
+/// One row of `refgraph top`.
+public struct TopRow: Sendable {
+    public var key: String
+    /// The object, when grouping is `none`.
+    public var node: HeapGraph.Node?
+    public var count: Int
+    public var shallow: UInt64
+    public var retained: UInt64
+}
+
+/// Top objects or groups by retained size, shallow size or count.
+public struct RetainedTop: Sendable {
+    public var rows: [TopRow]
+    public var reachableBytes: UInt64
+    public var measure: TopMeasure
+    public var grouping: TopGrouping
+
+    public init(_ graph: HeapGraph, index: DominatorIndex, by measure: TopMeasure, group grouping: TopGrouping, limit: Int, describer: Describer) {
+        self.measure = measure
+        self.grouping = grouping
+        let tree = index.tree
+        reachableBytes = tree.reachableBytes
+        var rows: [TopRow] = []
+        switch grouping {
+        case .none:
+            let key: (HeapGraph.Node) -> UInt64 = measure == .size ? { graph.size($0) } : { tree.retained[Int($0)] }
+            var best = Array(graph.nodes)
+            best.sort { key($0) > key($1) }
+            rows = best.prefix(limit).map { n in
+                TopRow(key: describer.title(n), node: n, count: 1, shallow: graph.size(n), retained: tree.retained[Int(n)])
+            }
+        case .module:
+            // Nearest module above each object in the dominator tree, in DFS preorder (idom first).
+            let moduleType = graph.strings.lookup("module")
+            var holder = [Int32](repeating: -1, count: graph.nodeCount)
+            var names: [String] = []
+            var nameIndex: [String: Int32] = [:]
+            var count: [Int] = [], shallow: [UInt64] = []
+            func id(_ name: String) -> Int32 {
+                if let i = nameIndex[name] { return i }
+                let i = Int32(names.count)
+                nameIndex[name] = i
+                names.append(name); count.append(0); shallow.append(0)
+                return i
+            }
+            let noModule = id("(held by no single module)")
+            for n in tree.preorder {
+                var h: Int32
+                if graph.typeIDs[Int(n)] == moduleType, let name = graph.name(n) {
+                    h = id(name)
+                } else if let (kind, o) = describer.ownerOf(n), kind == .module {
+                    h = id(graph.typeIDs[Int(o)] == moduleType ? (graph.name(o) ?? "?") : (graph.moduleOfName(o) ?? "?"))
+                } else {
+                    let d = tree.idom[Int(n)]
+                    h = d == DominatorTree.superRoot ? noModule : holder[Int(d)]
+                    if h < 0 { h = noModule }
+                }
+                holder[Int(n)] = h
+                count[Int(h)] += 1
+                shallow[Int(h)] &+= graph.size(n)
+            }
+            rows = names.indices.map { TopRow(key: "module " + names[$0], node: nil, count: count[$0], shallow: shallow[$0], retained: shallow[$0]) }
+            rows[Int(noModule)].key = names[Int(noModule)]
+        case .type, .owner:
+            var members: [String: [HeapGraph.Node]] = [:]
+            for n in graph.nodes {
+                let k: String
+                if grouping == .type { k = graph.typeName(n) } else { k = describer.owner(n) ?? "(not an attribute dict)" }
+                members[k, default: []].append(n)
+            }
+            rows = members.map { k, ms in
+                TopRow(key: k, node: nil, count: ms.count, shallow: ms.reduce(0) { $0 &+ graph.size($1) }, retained: index.retained(of: ms))
+            }
+        }
+        switch measure {
+        case .retained: rows.sort { ($0.retained, $0.shallow, $1.key) > ($1.retained, $1.shallow, $0.key) }
+        case .size: rows.sort { ($0.shallow, $0.retained, $1.key) > ($1.shallow, $1.retained, $0.key) }
+        case .count: rows.sort { ($0.count, $0.retained, $1.key) > ($1.count, $1.retained, $0.key) }
+        }
+        self.rows = Array(rows.prefix(limit))
+    }
+}

@@ -1,0 +1,97 @@
+extension RetainedTop {
+    public func text(_ graph: HeapGraph) -> String {
+        var out = ""
+        if graph.info.truncated { out += "WARNING: the dump is truncated; retained sizes cover only the part that was read.\n\n" }
+        out += "Top \(grouping == .none ? "objects" : "groups by \(grouping.rawValue)") by \(measure.rawValue); reachable heap \(Units.bytes(reachableBytes))\n\n"
+        let width = min(60, max(20, rows.map { $0.key.count }.max() ?? 20))
+        out += "  " + Units.rpad("retained", 10) + Units.rpad("%", 6) + Units.rpad("shallow", 10) + Units.rpad("count", 11) + "  " + (grouping == .none ? "object" : grouping.rawValue) + "\n"
+        for r in rows {
+            out += "  " + Units.rpad(Units.bytes(r.retained), 10) + Units.rpad(Units.percent(Double(r.retained), of: Double(reachableBytes)), 6)
+                + Units.rpad(Units.bytes(r.shallow), 10) + Units.rpad(Units.count(r.count), 11) + "  " + Escape.terminal(Escape.cut(r.key, width)) + "\n"
+        }
+        if grouping == .module {
+            out += "\n(module: the nearest module above each object in the dominator tree, so each byte counts once)\n"
+        }
+        return out
+    }
+
+    public func json(_ graph: HeapGraph) -> String {
+        var j = JSONWriter()
+        j.beginObject()
+        j.field("measure", measure.rawValue)
+        j.field("group", grouping.rawValue)
+        j.field("reachable_bytes", reachableBytes)
+        j.key("rows")
+        j.beginArray()
+        for r in rows {
+            j.beginObject()
+            j.field("key", r.key)
+            if let n = r.node { j.field("address", graph.address(n)); j.field("type", graph.typeName(n)) }
+            j.field("count", r.count)
+            j.field("shallow", r.shallow)
+            j.field("retained", r.retained)
+            j.endObject()
+        }
+        j.endArray()
+        j.endObject()
+        return j.text
+    }
+}
+
+extension LeakSuspects {
+    public func text(_ graph: HeapGraph) -> String {
+        let h = HopText(graph)
+        var out = ""
+        if graph.info.truncated { out += "WARNING: the dump is truncated; the report covers only the part that was read.\n\n" }
+        out += "Leak suspects: objects retaining at least \(Units.percent(threshold, of: 1)) of the reachable heap (\(Units.bytes(reachableBytes))), and accumulation points\n"
+        if suspects.isEmpty { out += "\nNo suspects: no object or group retains that much.\n" }
+        for (i, s) in suspects.enumerated() {
+            out += "\n#\(i + 1)  \(s.explanation)\n"
+            if s.kind == .group { out += "    (a group of \(Units.count(s.members)) same-typed siblings in the dominator tree; shown for one of them)\n" }
+            if !s.path.isEmpty {
+                out += "  held by:\n" + h.lines(s.path).joined(separator: "\n") + "\n"
+            }
+            out += "  retains, by type:\n"
+            for t in s.retainedByType.prefix(6) {
+                out += "    " + Units.rpad(Units.bytes(t.bytes), 10) + Units.rpad(Units.count(t.count), 12) + "  " + Escape.terminal(t.type) + "\n"
+            }
+        }
+        if let note = outsideNote { out += "\nNOTE: \(note)\n" }
+        return out
+    }
+
+    public func json(_ graph: HeapGraph) -> String {
+        let h = HopText(graph)
+        var j = JSONWriter()
+        j.beginObject()
+        j.field("threshold", threshold)
+        j.field("reachable_bytes", reachableBytes)
+        j.field("truncated", graph.info.truncated)
+        j.key("suspects")
+        j.beginArray()
+        for s in suspects {
+            j.beginObject()
+            j.field("kind", s.kind.rawValue)
+            j.field("explanation", s.explanation)
+            j.field("members", s.members)
+            j.field("retained", s.retained)
+            j.field("fraction", s.fraction)
+            if let t = s.heldType { j.field("held_type", t); j.field("held_count", s.heldCount) }
+            j.key("object")
+            j.beginObject(); h.jsonFields(&j, s.node); j.endObject()
+            j.key("path")
+            h.json(&j, s.path)
+            j.key("retained_by_type")
+            j.beginArray()
+            for t in s.retainedByType {
+                j.beginObject(); j.field("type", t.type); j.field("bytes", t.bytes); j.field("count", t.count); j.endObject()
+            }
+            j.endArray()
+            j.endObject()
+        }
+        j.endArray()
+        if let note = outsideNote { j.field("outside_python", note) }
+        j.endObject()
+        return j.text
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import RefGraph
+
+extension TopMeasure: ExpressibleByArgument {}
+extension TopGrouping: ExpressibleByArgument {}
+
+struct TopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "top",
+        abstract: "What holds the memory: top objects or groups by retained size, shallow size or count.",
+        discussion: "--group module shows which module's data keeps the most memory."
+    )
+
+    @OptionGroup var input: DumpOptions
+
+    @Option(help: "retained, size or count.")
+    var by: TopMeasure = .retained
+
+    @Option(help: "none, type, module or owner.")
+    var group: TopGrouping = .none
+
+    @Option(name: [.customShort("n"), .long], help: "Rows to print.")
+    var top = 20
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func run() throws {
+        let graph = try input.load()
+        let index = DominatorIndex(graph, tree: DominatorTree(graph))
+        let result = RetainedTop(graph, index: index, by: by, group: group, limit: top, describer: Describer(graph))
+        emit(json ? result.json(graph) : result.text(graph))
+    }
+}
+
+struct DominatorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dominators",
+        abstract: "The chain of immediate dominators of each selected object: the objects whose removal would free it."
+    )
+
+    @OptionGroup var input: DumpOptions
+
+    @Argument(help: "Selector for the objects.")
+    var selector: String
+
+    @Option(help: "Objects to show.")
+    var limit = 5
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func run() throws {
+        let graph = try input.load()
+        let targets = compile(selector, for: graph).select(in: graph)
+        let tree = DominatorTree(graph)
+        emit(DominatorChains(graph, tree: tree, targets: targets, limit: limit).render(json: json))
+    }
+}
+
+struct SuspectsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suspects",
+        abstract: "Automatic leak report: what retains the most, where it accumulates, and how it is held."
+    )
+
+    @OptionGroup var input: DumpOptions
+
+    @Option(help: "Percent of the reachable heap a suspect must retain.")
+    var threshold: Double = 10
+
+    @Option(help: "A container holding at least this many objects of one type is a suspect too (0 turns this off).")
+    var accumulation = 10_000
+
+    @Option(help: "Suspects to print.")
+    var limit = 10
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func run() throws {
+        let graph = try input.load()
+        let index = DominatorIndex(graph, tree: DominatorTree(graph))
+        let result = LeakSuspects(graph, index: index, describer: Describer(graph), threshold: threshold / 100, accumulation: accumulation, limit: limit)
+        emit(json ? result.json(graph) : result.text(graph))
+    }
+}
