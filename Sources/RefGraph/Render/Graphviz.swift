@@ -55,6 +55,7 @@ public enum Graphviz {
             guard let t = handles[edge.from], let h = handles[edge.to] else { continue }
             if let e = agedge(g, t, h, nil, 1) {
                 for (k, v) in edge.attributes.sorted(by: { $0.key < $1.key }) { _ = rg_set(e, k, v, "") }
+                if let html = edge.htmlLabel { _ = rg_set_html(e, "label", html) }
             }
         }
         return g

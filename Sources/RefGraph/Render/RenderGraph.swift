@@ -21,6 +21,8 @@ public struct RenderGraph: Sendable {
         public var from: Int
         public var to: Int
         public var attributes: [String: String]
+        /// An HTML-like label, already escaped.
+        public var htmlLabel: String?
 
         public init(from: Int, to: Int, attributes: [String: String] = [:]) {
             self.from = from

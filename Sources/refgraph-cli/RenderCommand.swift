@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import RefGraph
+
+extension RenderMode: ExpressibleByArgument {}
+extension Graphviz.Engine: ExpressibleByArgument {}
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Draw a filtered reference graph (ref.svg) with Graphviz's libraries, in-process.",
+        discussion: "Example: refgraph render dump.jsonl 'owner == \"module logging\"' --mode roots -o ref.svg"
+    )
+
+    @OptionGroup var input: DumpOptions
+
+    @Argument(help: "Selector for the target objects.")
+    var selector: String
+
+    @Option(name: .shortAndLong, help: "Output file; its extension picks the format.")
+    var output: String
+
+    @Option(help: "backrefs, refs, roots or cycle.")
+    var mode: RenderMode = .backrefs
+
+    @Option(help: "How far to grow from the targets.")
+    var maxDepth = 3
+
+    @Option(help: "A node with more referrers (referents with --mode refs) than this gets one 'N more' box.")
+    var tooMany = 10
+
+    @Option(help: "Objects that fail this selector are drawn but not expanded.")
+    var filter: String?
+
+    @Option(help: "Objects that match this selector are left out.")
+    var ignore: String?
+
+    @Option(help: "Objects that match this selector are outlined in red.")
+    var highlight: String?
+
+    @Flag(help: "Show refcounts and unexplained references in the labels.")
+    var refcounts = false
+
+    @Flag(help: "Show qualified type and function names.")
+    var longNames = false
+
+    @Flag(help: "With --mode roots: draw every independent holder, not only the shortest path.")
+    var all = false
+
+    @Option(help: "Refuse to draw more objects than this.")
+    var maxNodes = 500
+
+    @Option(help: "dot, sfdp or neato.")
+    var engine: Graphviz.Engine = .dot
+
+    @Option(help: "svg, png, pdf, dot or json (default: from the output's extension).")
+    var format: String?
+
+    func run() throws {
+        let fmt = format ?? (output as NSString).pathExtension.lowercased()
+        guard ["svg", "png", "pdf", "dot", "gv", "json"].contains(fmt) else {
+            fail("unknown output format '\(fmt)': use svg, png, pdf, dot or json (--format, or the extension of -o)")
+        }
+        let graph = try input.load()
+        let targets = compile(selector, for: graph).select(in: graph)
+        if targets.isEmpty { fail("no object matches '\(selector)'") }
+        var options = RenderOptions()
+        options.mode = mode
+        options.maxDepth = maxDepth
+        options.tooMany = tooMany
+        options.maxNodes = maxNodes
+        options.refcounts = refcounts
+        options.longNames = longNames
+        options.alternatives = all ? 5 : 1
+        let f = filter.map { compile($0, for: graph) }
+        let i = ignore.map { compile($0, for: graph) }
+        let h = highlight.map { compile($0, for: graph) }
+        let sub: Subgraph
+        do {
+            sub = try Subgraph(graph, targets: targets, options: options, filter: f.map { s in { s.matches($0) } }, ignore: i.map { s in { s.matches($0) } })
+        } catch {
+            fail(error.description)
+        }
+        let style = RenderStyle(graph, describer: Describer(graph), options: options, highlight: h.map { s in { s.matches($0) } })
+        let bytes: [UInt8]
+        do {
+            bytes = try Graphviz.render(style.build(sub), format: fmt == "gv" ? "dot" : fmt, engine: engine)
+        } catch {
+            fail(error.description)
+        }
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            fail("\(output): cannot write: \(error.localizedDescription)")
+        }
+        StandardError.write("wrote \(output): \(sub.nodes.count) objects, \(sub.edges.count) references\(sub.elided.isEmpty ? "" : ", \(sub.elided.count) 'more' boxes")\n")
+    }
+}
