@@ -64,6 +64,14 @@ public struct RootPaths: Sendable {
 
     public func isReached(_ n: Node) -> Bool { parent[Int(n)] != Self.unreached }
 
+    /// Hops from the nearest root (0 for roots); `n` must be reached.
+    public func depth(_ n: Node) -> UInt32 {
+        var d: UInt32 = 0
+        var v = n
+        while parent[Int(v)] != v && parent[Int(v)] != Self.unreached { v = parent[Int(v)]; d += 1 }
+        return d
+    }
+
     /// The path from a root to `n`, root first; empty when `n` is not reached.
     public func path(to n: Node) -> [Node] {
         guard isReached(n) else { return [] }

@@ -1,0 +1,216 @@
+/// Growth of one type or module between snapshots.
+public struct GrowthRow: Sendable {
+    public var key: String
+    public var module: String
+    /// Count and bytes in each snapshot, in order.
+    public var counts: [Int]
+    public var bytes: [UInt64]
+    public var countDelta: Int { counts[counts.count - 1] - counts[0] }
+    public var bytesDelta: Int64 { Int64(bitPattern: bytes[bytes.count - 1]) - Int64(bitPattern: bytes[0]) }
+}
+
+/// Leak candidates whose retention paths look alike.
+public struct LeakCluster: Sendable {
+    /// One object per leak in the cluster: where its representative path ends.
+    public var roots: [HeapGraph.Node]
+    public var objects: Int
+    public var shallowBytes: UInt64
+    /// Bytes freed if the cluster's leaks were released (in the last snapshot).
+    public var retainedBytes: UInt64
+    public var signature: [String]
+    public var path: [Hop]
+}
+
+/// What `refgraph diff` finds: growth tables, and new objects that stay alive,
+/// clustered by how they are held. With three snapshots, memlab's rule:
+/// objects new in TARGET and still present in FINAL.
+public struct SnapshotDiff: Sendable {
+    public var byType: [GrowthRow]
+    public var byModule: [GrowthRow]
+    /// Objects new in the target (and, with three snapshots, still in the final).
+    public var candidates: Int
+    public var candidateBytes: UInt64
+    /// Objects new in the target that were gone by the final snapshot.
+    public var transient: Int
+    public var clusters: [LeakCluster]
+    public var snapshots: Int
+
+    public struct DifferentProcesses: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// - Parameter byTypeOnly: compare type tables only; snapshots may come from different processes.
+    public init(_ graphs: [HeapGraph], byTypeOnly: Bool = false) throws(DifferentProcesses) {
+        precondition(graphs.count == 2 || graphs.count == 3)
+        snapshots = graphs.count
+        if !byTypeOnly {
+            let pids = graphs.map(\.info.pid)
+            if let a = pids[0], pids.contains(where: { $0 != nil && $0 != a }) {
+                throw DifferentProcesses(description: "the snapshots come from different processes (pids \(pids.map { $0.map(String.init) ?? "?" }.joined(separator: ", "))): addresses mean nothing across processes. Use --by-type to compare type tables only")
+            }
+        }
+        (byType, byModule) = Self.growth(graphs)
+        guard !byTypeOnly else {
+            candidates = 0; candidateBytes = 0; transient = 0; clusters = []
+            return
+        }
+        let target = graphs[1]
+        let last = graphs[graphs.count - 1]
+        let newInTarget = SnapshotMatch(earlier: graphs[0], later: target).existed.map { !$0 }
+        var isCandidate: [Bool]
+        if graphs.count == 3 {
+            // Candidates live in FINAL: objects that existed in TARGET (same object) and were new there.
+            let inTarget = SnapshotMatch(earlier: target, later: last).earlierNode
+            isCandidate = last.nodes.map { n in
+                let t = inTarget[Int(n)]
+                return t != SnapshotMatch.none && newInTarget[Int(t)]
+            }
+            let kept = isCandidate.reduce(0) { $0 + ($1 ? 1 : 0) }
+            transient = newInTarget.reduce(0) { $0 + ($1 ? 1 : 0) } - kept
+        } else {
+            isCandidate = newInTarget
+            transient = 0
+        }
+        for n in last.nodes where last.flags(n).contains(.placeholder) { isCandidate[Int(n)] = false }
+        var count = 0
+        var bytes: UInt64 = 0
+        for n in last.nodes where isCandidate[Int(n)] { count += 1; bytes &+= last.size(n) }
+        candidates = count
+        candidateBytes = bytes
+        // Older objects: in the final snapshot, those that were already in the target (or baseline).
+        let existedBefore = graphs.count == 3 ? SnapshotMatch(earlier: target, later: last).earlierNode.enumerated().map { i, t in t != SnapshotMatch.none && !isCandidate[i] }
+            : SnapshotMatch(earlier: graphs[0], later: last).existed
+        clusters = Self.cluster(last, isCandidate: isCandidate, existedBefore: existedBefore)
+    }
+
+    /// Count and bytes per type and per module in every snapshot.
+    static func growth(_ graphs: [HeapGraph]) -> ([GrowthRow], [GrowthRow]) {
+        var types: [String: GrowthRow] = [:]
+        var modules: [String: GrowthRow] = [:]
+        for (i, g) in graphs.enumerated() {
+            let d = Describer(g)
+            var c = [Int](repeating: 0, count: g.strings.count)
+            var b = [UInt64](repeating: 0, count: g.strings.count)
+            for n in 0..<g.nodeCount { c[Int(g.typeIDs[n])] += 1; b[Int(g.typeIDs[n])] &+= g.sizes[n] }
+            for t in 0..<c.count where c[t] > 0 {
+                let name = g.strings[UInt32(t)]
+                let module = d.moduleOfType(UInt32(t))
+                var row = types[name] ?? GrowthRow(key: name, module: module, counts: Array(repeating: 0, count: graphs.count), bytes: Array(repeating: 0, count: graphs.count))
+                row.counts[i] += c[t]; row.bytes[i] &+= b[t]
+                types[name] = row
+                var m = modules[module] ?? GrowthRow(key: module, module: module, counts: Array(repeating: 0, count: graphs.count), bytes: Array(repeating: 0, count: graphs.count))
+                m.counts[i] += c[t]; m.bytes[i] &+= b[t]
+                modules[module] = m
+            }
+        }
+        func order(_ rows: [GrowthRow]) -> [GrowthRow] {
+            rows.filter { $0.countDelta != 0 || $0.bytesDelta != 0 }
+                .sorted { ($0.bytesDelta, $0.countDelta, $1.key) > ($1.bytesDelta, $1.countDelta, $0.key) }
+        }
+        return (order(Array(types.values)), order(Array(modules.values)))
+    }
+
+    /// Clusters the leak candidates. Candidates that reference each other form
+    /// one leak (a chain, a module copy, a cache entry with its strings). Each
+    /// leak is shown by how it is held: from the roots to its biggest retainer
+    /// when one object holds most of it, else to the pre-existing object it
+    /// hangs from (`attachedTo`). Leaks held the same way form one cluster.
+    static func cluster(_ g: HeapGraph, isCandidate: [Bool], existedBefore: [Bool]) -> [LeakCluster] {
+        let tree = DominatorTree(g)
+        let paths = RootPaths(g)
+        let describer = Describer(g)
+        // 1. Components of candidates, by union-find over retaining references.
+        var parent = [UInt32](unsafeUninitializedCapacity: g.nodeCount) { b, c in for i in 0..<g.nodeCount { b[i] = UInt32(i) }; c = g.nodeCount }
+        func find(_ x: UInt32) -> UInt32 {
+            var r = x
+            while parent[Int(r)] != r { r = parent[Int(r)] }
+            var y = x
+            while parent[Int(y)] != r { let next = parent[Int(y)]; parent[Int(y)] = r; y = next }
+            return r
+        }
+        for n in g.nodes where isCandidate[Int(n)] {
+            for e in g.outEdges(n) where !g.isWeak(edge: e) {
+                let t = g.target(ofEdge: e)
+                if isCandidate[Int(t)] {
+                    let a = find(n), b = find(t)
+                    if a != b { parent[Int(max(a, b))] = min(a, b) }
+                }
+            }
+        }
+        var members: [UInt32: [HeapGraph.Node]] = [:]
+        for n in g.nodes where isCandidate[Int(n)] { members[find(n), default: []].append(n) }
+        // 2. Each component: its bytes, what freeing it frees, and how it is held.
+        var clusters: [[String]: LeakCluster] = [:]
+        for (_, ms) in members.sorted(by: { $0.key < $1.key }) {
+            let set = Set(ms)
+            var bytes: UInt64 = 0
+            var freed: UInt64 = 0
+            var biggest = ms[0]
+            for m in ms {
+                bytes &+= g.size(m)
+                if tree.retained[Int(m)] > tree.retained[Int(biggest)] { biggest = m }
+                let d = tree.idom[Int(m)]
+                if d == DominatorTree.superRoot || (d != DominatorTree.unreachable && !set.contains(d)) { freed &+= tree.retained[Int(m)] }
+            }
+            var hops: [Hop]
+            if !paths.isReached(biggest) {
+                hops = [Hop(node: biggest, edge: nil)]
+            } else if tree.retained[Int(biggest)] * 2 >= bytes || ms.contains(where: { g.rootKind($0) != .none }) {
+                hops = RetentionPaths.hops(g, paths.path(to: biggest))
+            } else {
+                // The pre-existing object it hangs from, nearest a root; older objects first.
+                var best: (old: Bool, depth: Int, source: HeapGraph.Node, target: HeapGraph.Node)?
+                for m in ms {
+                    for e in g.inEdges(m) {
+                        let s = g.source(ofInEdge: e)
+                        guard !set.contains(s), paths.isReached(s), !g.isWeakOnly(from: s, to: m) else { continue }
+                        let cand = (old: existedBefore[Int(s)], depth: Int(paths.depth(s)), source: s, target: m)
+                        if best == nil || (cand.old && !best!.old) || (cand.old == best!.old && cand.depth < best!.depth) { best = cand }
+                    }
+                }
+                if let best {
+                    hops = RetentionPaths.hops(g, paths.path(to: best.source) + [best.target])
+                } else {
+                    hops = RetentionPaths.hops(g, paths.path(to: biggest))
+                }
+            }
+            let sig = hops.count == 1 && !paths.isReached(hops[0].node) ? ["unreachable", g.typeName(hops[0].node)]
+                : compress(RetentionPaths.signature(g, hops, describer))
+            var c = clusters[sig] ?? LeakCluster(roots: [], objects: 0, shallowBytes: 0, retainedBytes: 0, signature: sig, path: hops)
+            c.roots.append(hops[hops.count - 1].node)
+            c.objects += ms.count
+            c.shallowBytes &+= bytes
+            c.retainedBytes &+= freed
+            clusters[sig] = c
+        }
+        return clusters.values.sorted { ($0.shallowBytes, $0.objects) > ($1.shallowBytes, $1.objects) }
+    }
+
+    /// Collapses runs of a repeated hop (label, type) or pair of hops into one
+    /// `(…)+` entry, so every node of a growing chain falls in one cluster.
+    static func compress(_ sig: [String]) -> [String] {
+        guard sig.count > 3 else { return sig }
+        // sig = [rootKind, type0, label1, type1, label2, type2, ...]: hops are (label, type) pairs.
+        var hops: [String] = []
+        var i = 2
+        while i + 1 < sig.count { hops.append(sig[i] + " " + sig[i + 1]); i += 2 }
+        for period in 1...2 {
+            var out: [String] = []
+            var k = 0
+            while k < hops.count {
+                if k + 2 * period <= hops.count && Array(hops[k..<(k + period)]) == Array(hops[(k + period)..<(k + 2 * period)]) {
+                    let block = Array(hops[k..<(k + period)])
+                    var j = k + period
+                    while j + period <= hops.count && Array(hops[j..<(j + period)]) == block { j += period }
+                    out.append("(" + block.joined(separator: " ") + ")+")
+                    k = j
+                } else {
+                    out.append(hops[k])
+                    k += 1
+                }
+            }
+            hops = out
+        }
+        return [sig[0], sig[1]] + hops
+    }
+}

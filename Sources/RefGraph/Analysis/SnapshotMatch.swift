@@ -1,0 +1,80 @@
+/// Which objects of a later snapshot were already alive in an earlier one.
+///
+/// CPython reuses addresses, so an address alone does not identify an object
+/// across snapshots. An object counts as the same only when its address, its
+/// type and, for immutable types, its size agree (see docs/DIFF.md).
+public struct SnapshotMatch: Sendable {
+    /// For each node of the later graph: the same object's node in the earlier graph, or `none`.
+    public let earlierNode: [UInt32]
+    public static let none = UInt32.max
+
+    /// For each node of the later graph: whether it was in the earlier one.
+    public var existed: [Bool] { earlierNode.map { $0 != Self.none } }
+
+    /// For each plain `dict` with labelled edges: a hash of its set of keys.
+    /// CPython hands a freed dict's address to the next dict at once, so
+    /// address and type alone match unrelated dicts; two dicts with different
+    /// keys are taken to be different objects (see docs/DIFF.md).
+    static func keyShapes(_ g: HeapGraph) -> [HeapGraph.Node: UInt64] {
+        guard let dict = g.strings.lookup("dict") else { return [:] }
+        let keyLabel = g.strings.lookup("<key>")
+        var labelHash: [UInt32: UInt64] = [:]
+        var out: [HeapGraph.Node: UInt64] = [:]
+        for n in g.nodes where g.typeIDs[Int(n)] == dict {
+            var h: UInt64 = 0
+            var labelled = false
+            for e in g.outEdges(n) {
+                let l = g.edgeLabels[e]
+                guard l != 0, l != keyLabel else { continue }
+                labelled = true
+                if labelHash[l] == nil {
+                    var x: UInt64 = 0xcbf2_9ce4_8422_2325
+                    for b in g.strings[l].utf8 { x = (x ^ UInt64(b)) &* 0x100_0000_01b3 }
+                    labelHash[l] = x
+                }
+                h = h &+ labelHash[l]!
+            }
+            if labelled { out[n] = h }
+        }
+        return out
+    }
+
+    /// Types whose objects never change size while alive.
+    static let immutable: Set<String> = ["str", "bytes", "int", "float", "tuple", "frozenset", "complex", "bool", "unicode", "long", "code"]
+
+    public init(earlier: HeapGraph, later: HeapGraph) {
+        // Earlier nodes sorted by address, for binary search.
+        var order = Array(earlier.nodes)
+        order.sort { earlier.address($0) < earlier.address($1) }
+        let sortedAddresses = order.map { earlier.address($0) }
+        // Type ids of the later graph translated into the earlier graph's ids.
+        var typeMap = [UInt32](repeating: UInt32.max, count: later.strings.count)
+        var immutableLater = [Bool](repeating: false, count: later.strings.count)
+        for t in Set(later.typeIDs) {
+            let name = later.strings[t]
+            typeMap[Int(t)] = earlier.strings.lookup(name) ?? UInt32.max
+            immutableLater[Int(t)] = Self.immutable.contains(name)
+        }
+        let earlierKeys = Self.keyShapes(earlier)
+        let laterKeys = Self.keyShapes(later)
+        var earlierNode = [UInt32](repeating: Self.none, count: later.nodeCount)
+        sortedAddresses.withUnsafeBufferPointer { addrs in
+            for n in later.nodes where !later.flags(n).contains(.placeholder) {
+                let a = later.address(n)
+                var lo = 0, hi = addrs.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if addrs[mid] < a { lo = mid + 1 } else { hi = mid }
+                }
+                guard lo < addrs.count, addrs[lo] == a else { continue }
+                let old = order[lo]
+                let t = later.typeIDs[Int(n)]
+                guard earlier.typeIDs[Int(old)] == typeMap[Int(t)], !earlier.flags(old).contains(.placeholder) else { continue }
+                if immutableLater[Int(t)] && earlier.size(old) != later.size(n) { continue }
+                if let lk = laterKeys[n], earlierKeys[old] != lk { continue }
+                earlierNode[Int(n)] = old
+            }
+        }
+        self.earlierNode = earlierNode
+    }
+}

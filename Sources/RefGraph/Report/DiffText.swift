@@ -1,0 +1,101 @@
+extension SnapshotDiff {
+    /// The `refgraph diff` report for a terminal; `graphs` in snapshot order.
+    public func text(_ graphs: [HeapGraph], limit: Int = 10, rows: Int = 15) -> String {
+        let last = graphs[graphs.count - 1]
+        let names = snapshots == 3 ? ["baseline", "target", "final"] : ["before", "after"]
+        var out = ""
+        for (i, g) in graphs.enumerated() {
+            out += "\(Units.pad(names[i], 9)) \(Escape.terminal(g.info.path))  (\(Units.count(g.nodeCount)) objects, \(Units.bytes(g.totalSize))"
+            if let pid = g.info.pid { out += ", pid \(pid)" }
+            if let rss = g.info.rss { out += ", RSS \(Units.bytes(rss))" }
+            out += g.info.truncated ? ", TRUNCATED)\n" : ")\n"
+        }
+        out += table("Growth by type", byType, rows: rows)
+        out += table("Growth by module", byModule, rows: min(rows, 10))
+        if clusters.isEmpty && candidates == 0 {
+            out += snapshots == 3 || candidates > 0 || !byType.isEmpty ? "\nNo new objects stayed alive.\n" : ""
+            if let note = Summary.outsideNote(rss: last.info.rss, bytes: last.totalSize) { out += "\nNOTE: \(note)\n" }
+            return out
+        }
+        out += "\nLeak candidates: \(Units.count(candidates)) objects (\(Units.bytes(candidateBytes)))"
+        out += snapshots == 3 ? " new in the target and still alive in the final snapshot; \(Units.count(transient)) transient ones ignored\n"
+            : " new in the second snapshot (take a third to rule out transient ones)\n"
+        out += "clustered by retention path, largest first; paths are in the \(snapshots == 3 ? "final" : "second") snapshot\n"
+        var h = HopText(last)
+        h.maxShown = 16
+        for (i, c) in clusters.prefix(limit).enumerated() {
+            out += "\n#\(i + 1)  \(Units.count(c.objects)) new objects in \(Units.count(c.roots.count)) leak\(c.roots.count == 1 ? "" : "s") held alike, \(Units.bytes(c.shallowBytes)) shallow; freeing them frees \(Units.bytes(c.retainedBytes))\n"
+            out += h.lines(c.path).joined(separator: "\n") + "\n"
+        }
+        if clusters.count > limit { out += "\n… \(clusters.count - limit) more clusters (--limit)\n" }
+        return out
+    }
+
+    private func table(_ title: String, _ rows: [GrowthRow], rows limit: Int) -> String {
+        guard !rows.isEmpty else { return "\n\(title): no change\n" }
+        let width = min(40, max(12, rows.prefix(limit).map { $0.key.count }.max() ?? 12))
+        var out = "\n\(title)\n  " + Units.pad("", width) + Units.rpad("count", 10 * snapshots) + Units.rpad("Δ", 10) + Units.rpad("bytes", 11 * snapshots) + Units.rpad("Δ", 11) + "\n"
+        for r in rows.prefix(limit) {
+            out += "  " + Units.pad(Escape.terminal(Escape.cut(r.key, width)), width)
+            for c in r.counts { out += Units.rpad(Units.count(c), 10) }
+            out += Units.rpad((r.countDelta >= 0 ? "+" : "") + Units.count(r.countDelta), 10)
+            for b in r.bytes { out += Units.rpad(Units.bytes(b), 11) }
+            out += Units.rpad((r.bytesDelta >= 0 ? "+" : "-") + Units.bytes(r.bytesDelta.magnitude), 11) + "\n"
+        }
+        if rows.count > limit { out += "  … \(rows.count - limit) more\n" }
+        return out
+    }
+
+    public func json(_ graphs: [HeapGraph]) -> String {
+        let last = graphs[graphs.count - 1]
+        let h = HopText(last)
+        var j = JSONWriter()
+        j.beginObject()
+        j.key("snapshots")
+        j.beginArray()
+        for g in graphs {
+            j.beginObject()
+            j.field("file", g.info.path)
+            j.field("objects", g.nodeCount)
+            j.field("bytes", g.totalSize)
+            if let pid = g.info.pid { j.field("pid", pid) }
+            if let rss = g.info.rss { j.field("rss", rss) }
+            j.field("truncated", g.info.truncated)
+            j.endObject()
+        }
+        j.endArray()
+        for (name, rows) in [("by_type", byType), ("by_module", byModule)] {
+            j.key(name)
+            j.beginArray()
+            for r in rows {
+                j.beginObject()
+                j.field("key", r.key)
+                j.field("module", r.module)
+                j.key("counts"); j.beginArray(); for c in r.counts { j.value(c) }; j.endArray()
+                j.key("bytes"); j.beginArray(); for b in r.bytes { j.value(b) }; j.endArray()
+                j.field("count_delta", r.countDelta)
+                j.key("bytes_delta"); j.value(r.bytesDelta)
+                j.endObject()
+            }
+            j.endArray()
+        }
+        j.field("candidates", candidates)
+        j.field("candidate_bytes", candidateBytes)
+        j.field("transient", transient)
+        j.key("clusters")
+        j.beginArray()
+        for c in clusters {
+            j.beginObject()
+            j.field("objects", c.objects)
+            j.field("shallow_bytes", c.shallowBytes)
+            j.field("retained_bytes", c.retainedBytes)
+            j.key("leak_roots"); j.beginArray(); for r in c.roots { j.value(last.address(r)) }; j.endArray()
+            j.key("signature"); j.beginArray(); for s in c.signature { j.value(s) }; j.endArray()
+            j.key("path"); h.json(&j, c.path)
+            j.endObject()
+        }
+        j.endArray()
+        j.endObject()
+        return j.text
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import RefGraph
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Find the leak from snapshots: growth by type and module, and new objects that stay alive, clustered by how they are held.",
+        discussion: """
+        With three snapshots (BASELINE TARGET FINAL) the leak candidates are objects new in TARGET and still alive in FINAL (memlab's rule).
+        Draw a cluster: refgraph diff a.jsonl b.jsonl c.jsonl --cluster 1 -o ref.svg. See docs/DIFF.md.
+        """
+    )
+
+    @Argument(help: "Two or three dumps of one process, oldest first.")
+    var dumps: [String]
+
+    @Flag(help: "Compare type tables only (allowed across processes).")
+    var byType = false
+
+    @Flag(help: "Load truncated dumps.")
+    var allowTruncated = false
+
+    @Option(help: "Clusters to print.")
+    var limit = 10
+
+    @Option(help: "Rows of each growth table.")
+    var rows = 15
+
+    @Option(help: "Draw this cluster's representative paths (1-based) to -o.")
+    var cluster: Int?
+
+    @Option(name: .shortAndLong, help: "Picture file for --cluster (svg, png, pdf, dot).")
+    var output: String?
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func validate() throws {
+        guard dumps.count == 2 || dumps.count == 3 else { throw ValidationError("diff takes two or three dumps, oldest first") }
+        if cluster != nil && output == nil { throw ValidationError("--cluster needs -o FILE") }
+    }
+
+    func run() throws {
+        var graphs: [HeapGraph] = []
+        for d in dumps {
+            do { graphs.append(try DumpLoader.load(d, options: LoadOptions(allowTruncated: allowTruncated))) } catch { fail(error.description) }
+        }
+        let diff: SnapshotDiff
+        do { diff = try SnapshotDiff(graphs, byTypeOnly: byType) } catch { fail(error.description) }
+        if let n = cluster, let output {
+            guard n >= 1 && n <= diff.clusters.count else { fail("there is no cluster \(n): the diff found \(diff.clusters.count)") }
+            let last = graphs[graphs.count - 1]
+            var options = RenderOptions()
+            options.mode = .roots
+            let sub: Subgraph
+            do { sub = try Subgraph(last, targets: Array(diff.clusters[n - 1].roots.prefix(5)), options: options) } catch { fail(error.description) }
+            let fmt = (output as NSString).pathExtension.lowercased()
+            do {
+                let bytes = try Graphviz.render(RenderStyle(last, describer: Describer(last), options: options).build(sub), format: fmt.isEmpty ? "svg" : fmt)
+                try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+            } catch {
+                fail("\(output): \(error)")
+            }
+            StandardError.write("wrote \(output): cluster \(n), \(sub.nodes.count) objects\n")
+        }
+        emit(json ? diff.json(graphs) : diff.text(graphs, limit: limit, rows: rows))
+    }
+}
