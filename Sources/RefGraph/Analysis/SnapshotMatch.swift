@@ -11,32 +11,40 @@ public struct SnapshotMatch: Sendable {
     /// For each node of the later graph: whether it was in the earlier one.
     public var existed: [Bool] { earlierNode.map { $0 != Self.none } }
 
-    /// For each plain `dict` with labelled edges: a hash of its set of keys.
+    /// For each plain `dict` with labelled keys: the hashes of its keys, sorted.
     /// CPython hands a freed dict's address to the next dict at once, so
-    /// address and type alone match unrelated dicts; two dicts with different
-    /// keys are taken to be different objects (see docs/DIFF.md).
-    static func keyShapes(_ g: HeapGraph) -> [HeapGraph.Node: UInt64] {
+    /// address and type alone match unrelated dicts. Two dicts that share no
+    /// key are taken to be different objects; a dict that gained or lost keys
+    /// but kept some is still the same one (see docs/DIFF.md).
+    static func keyShapes(_ g: HeapGraph) -> [HeapGraph.Node: [UInt64]] {
         guard let dict = g.strings.lookup("dict") else { return [:] }
         let keyLabel = g.strings.lookup("<key>")
         var labelHash: [UInt32: UInt64] = [:]
-        var out: [HeapGraph.Node: UInt64] = [:]
-        for n in g.nodes where g.typeIDs[Int(n)] == dict {
-            var h: UInt64 = 0
-            var labelled = false
+        var out: [HeapGraph.Node: [UInt64]] = [:]
+        for n in g.nodes where g.typeIDs[Int(n)] == dict && g.outEdges(n).count <= 128 {
+            var keys: [UInt64] = []
             for e in g.outEdges(n) {
                 let l = g.edgeLabels[e]
                 guard l != 0, l != keyLabel else { continue }
-                labelled = true
                 if labelHash[l] == nil {
                     var x: UInt64 = 0xcbf2_9ce4_8422_2325
                     for b in g.strings[l].utf8 { x = (x ^ UInt64(b)) &* 0x100_0000_01b3 }
                     labelHash[l] = x
                 }
-                h = h &+ labelHash[l]!
+                keys.append(labelHash[l]!)
             }
-            if labelled { out[n] = h }
+            if !keys.isEmpty { out[n] = keys.sorted() }
         }
         return out
+    }
+
+    static func shareAKey(_ a: [UInt64], _ b: [UInt64]) -> Bool {
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] { return true }
+            if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return false
     }
 
     /// Types whose objects never change size while alive.
@@ -71,7 +79,7 @@ public struct SnapshotMatch: Sendable {
                 let t = later.typeIDs[Int(n)]
                 guard earlier.typeIDs[Int(old)] == typeMap[Int(t)], !earlier.flags(old).contains(.placeholder) else { continue }
                 if immutableLater[Int(t)] && earlier.size(old) != later.size(n) { continue }
-                if let lk = laterKeys[n], earlierKeys[old] != lk { continue }
+                if let lk = laterKeys[n], let ek = earlierKeys[old], !Self.shareAKey(ek, lk) { continue }
                 earlierNode[Int(n)] = old
             }
         }
