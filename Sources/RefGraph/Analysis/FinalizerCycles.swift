@@ -59,7 +59,14 @@ public struct FinalizerCycles: Sendable {
                                    garbageMembers: garbage, reachable: reachable,
                                    example: scc.cycle(through: start, in: graph), classification: cls, reason: why))
         }
-        out.sort { ($0.classification, $1.bytes, $1.members.count) < ($1.classification, $0.bytes, $0.members.count) }
+        // Uncollectable first, then garbage awaiting collection, then live cycles; larger first.
+        out.sort { a, b in
+            if a.classification == .uncollectable || b.classification == .uncollectable, a.classification != b.classification {
+                return a.classification == .uncollectable
+            }
+            if a.reachable != b.reachable { return !a.reachable }
+            return (a.classification, b.bytes, b.members.count) < (b.classification, a.bytes, a.members.count)
+        }
         cycles = out
     }
 

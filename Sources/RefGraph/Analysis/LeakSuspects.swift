@@ -65,9 +65,14 @@ public struct LeakSuspects: Sendable {
                 continue  // its children are what it holds, not suspects of their own
             }
             // 2. Same-typed siblings that together cross the threshold.
-            var groups: [UInt64: (first: HeapGraph.Node, count: Int, bytes: UInt64)] = [:]
+            // Siblings are alike when type and name agree, or, for dicts, type and owner
+            // ("dict of module logging"): twenty copies of one module's globals.
+            var groups: [String: (first: HeapGraph.Node, count: Int, bytes: UInt64)] = [:]
             for k in kids where tree.retained[Int(k)] < minBytes {
-                let key = UInt64(graph.typeIDs[Int(k)]) << 32 | UInt64(graph.flags(k).contains(.textIsValue) ? 0 : graph.textIDs[Int(k)])
+                let what = graph.name(k) ?? describer.owner(k)
+                // Directly under the super-root, unnamed objects of one type are unrelated.
+                if p == nil && what == nil { continue }
+                let key = graph.typeName(k) + "\u{0}" + (what ?? "")
                 let g = groups[key]
                 groups[key] = (g?.first ?? k, (g?.count ?? 0) + 1, (g?.bytes ?? 0) &+ tree.retained[Int(k)])
             }

@@ -50,6 +50,15 @@ public struct RenderStyle {
             if !text.isEmpty { edge.htmlLabel = Escape.xml(Escape.cut(Escape.terminal(text), 32)) }
             r.edges.append(edge)
         }
+        for (k, gap) in sub.gaps.enumerated() {
+            guard let a = index[gap.from], let b = index[gap.to] else { continue }
+            let box = r.add(.init(key: "gap\(k)", attributes: [
+                "shape": "note", "style": "filled", "fillcolor": "#fff9c4",
+                "label": "… \(Units.count(gap.hops)) hops …", "tooltip": "\(Units.count(gap.hops)) hops of this path are not drawn",
+            ]))
+            r.edges.append(.init(from: a, to: box, attributes: ["style": "dotted"]))
+            r.edges.append(.init(from: box, to: b, attributes: ["style": "dotted"]))
+        }
         for box in sub.elided {
             guard let at = index[box.node] else { continue }
             let word = sub.mode == .refs ? "referents" : "referrers"

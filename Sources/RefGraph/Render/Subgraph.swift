@@ -38,7 +38,19 @@ public struct Subgraph: Sendable {
     public var depth: [HeapGraph.Node: Int] = [:]
     public var targets: Set<HeapGraph.Node> = []
     public var elided: [ElidedBox] = []
+    /// Long paths in `roots` mode are drawn as their ends with one box for the
+    /// hops between (`from` and `to` are drawn; `hops` were left out).
+    public var gaps: [PathGap] = []
     public var mode: RenderMode = .backrefs
+
+    public struct PathGap: Sendable, Equatable {
+        public var from: HeapGraph.Node
+        public var to: HeapGraph.Node
+        public var hops: Int
+    }
+
+    /// Hops kept at each end of a long path in `roots` mode.
+    public static let pathEnds = 6
 
     public struct TooBig: Error, CustomStringConvertible {
         public var limit: Int
@@ -103,10 +115,18 @@ public struct Subgraph: Sendable {
         case .roots:
             let result = RetentionPaths(graph, targets: targets, avoid: ignore, alternatives: options.alternatives)
             var pathEdges = Set<Int>()
+            let ends = Self.pathEnds
             for g in result.groups {
                 for p in g.paths {
+                    let long = p.count > 2 * ends + 2
                     for (i, h) in p.enumerated() {
+                        if long && i > ends && i < p.count - ends { continue }
                         try add(h.node, p.count - 1 - i)
+                        if long && i == p.count - ends {
+                            let gap = PathGap(from: p[ends].node, to: h.node, hops: p.count - 2 * ends)
+                            if !gaps.contains(gap) { gaps.append(gap) }
+                            continue
+                        }
                         if let e = h.edge, pathEdges.insert(e).inserted { edges.append(e) }
                     }
                 }

@@ -10,7 +10,7 @@ extension FinalizerCycles {
         out += [CycleClass.uncollectable, .collectableFinalized, .plain].map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + "\n"
         for (i, c) in cycles.prefix(limit).enumerated() {
             out += "\n#\(i + 1)  \(c.classification.rawValue.uppercased()): \(Units.count(c.members.count)) objects, \(Units.bytes(c.bytes))"
-            out += c.reachable ? ", reachable from a root" : ", unreachable (garbage awaiting collection)"
+            out += c.reachable ? ", live (reachable from a root)" : ", unreachable (garbage awaiting collection)"
             out += "\n    why: \(c.reason)\n"
             out += "    types: " + c.types.prefix(6).map { "\(Escape.terminal($0.type)) ×\(Units.count($0.count))" }.joined(separator: ", ")
             if c.types.count > 6 { out += ", …" }

@@ -43,6 +43,7 @@ extension LeakSuspects {
         let h = HopText(graph)
         var out = ""
         if graph.info.truncated { out += "WARNING: the dump is truncated; the report covers only the part that was read.\n\n" }
+        if let note = outsideNote { out += "NOTE: \(note)\n\n" }
         out += "Leak suspects: objects retaining at least \(Units.percent(threshold, of: 1)) of the reachable heap (\(Units.bytes(reachableBytes))), and accumulation points\n"
         if suspects.isEmpty { out += "\nNo suspects: no object or group retains that much.\n" }
         for (i, s) in suspects.enumerated() {
@@ -56,7 +57,6 @@ extension LeakSuspects {
                 out += "    " + Units.rpad(Units.bytes(t.bytes), 10) + Units.rpad(Units.count(t.count), 12) + "  " + Escape.terminal(t.type) + "\n"
             }
         }
-        if let note = outsideNote { out += "\nNOTE: \(note)\n" }
         return out
     }
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Story 002: a coroutine's list of big strings. Usage: run.sh [TICKS]
+here="$(cd "$(dirname "$0")" && pwd)"
+. "$here/../common.sh"
+n="${1:-300}"
+cd "$here"
+out=out; mkdir -p "$out"
+show "$PYTHON" leaky_coroutine.py "$n" "$out/dump.jsonl"
+show "$REFGRAPH" top "$out/dump.jsonl" --by size -n 3
+show "$REFGRAPH" suspects "$out/dump.jsonl" --limit 1
+show "$REFGRAPH" path "$out/dump.jsonl" 'type == str and size > 20kB' --limit 1
+show "$REFGRAPH" render "$out/dump.jsonl" 'type == list and len > 100' --mode roots -o ref.svg
