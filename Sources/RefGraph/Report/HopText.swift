@@ -59,6 +59,13 @@ public struct HopText {
         if let u = graph.unexplained[n] { j.field("unexplained", u) }
         if graph.finalizer(n) != .none { j.field("finalizer", graph.finalizer(n).name) }
         if graph.flags(n).contains(.garbage) { j.field("garbage", true) }
+        let alloc = graph.allocationSite(n)
+        if !alloc.isEmpty {
+            j.key("alloc")
+            j.beginArray()
+            for a in alloc { j.value(a) }
+            j.endArray()
+        }
     }
 
     public func json(_ j: inout JSONWriter, _ hops: [Hop]) {
