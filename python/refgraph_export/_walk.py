@@ -223,20 +223,8 @@ def make_typeinfo(t, opts, held, peek):
             t is _CodeType or _safe.safe_issubclass(t, type) or _safe.safe_issubclass(t, _ModuleType) or \
             (PY2 and t is _safe.ClassType):
         ti.named = True
-    return ti
-
-
-class _Label(object):
-    """Cache of JSON-encoded positional labels '"[i]"'."""
-
-    def __init__(self):
-        self.items = []
-
-    def get(self, n):
-        items = self.items
-        if len(items) < n:
-            items.extend(['"[%d]"' % i for i in range(len(items), n)])
-        return items
+    return (ti.kind, ti.tjson, ti.size, ti.lenf, ti.valk, ti.named, ti.fin, ti.plan, ti.positional,
+            ti.intf)
 
 
 def walk(write, opts, roots, root_objs, exclude_objs, stats):
@@ -258,9 +246,9 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     stack = []
     tinfo = {}
     buf = []
-    labcache = _Label()
+    poslabels = ['"[%d]"' % i for i in range(4096)]
     garbage_ids = set(id(x) for x in gc.garbage)
-    keep = [regs, over, stack, tinfo, buf, labcache, labcache.items, garbage_ids, held]
+    keep = [regs, over, stack, tinfo, buf, poslabels, garbage_ids, held]
     keep.extend(exclude_objs)
 
     def mark_seen(x):
@@ -335,98 +323,120 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 o = stack_pop()
                 rc = getrefcount(o)
                 a = _id(o)
-                if regs_get(a >> 14)[(a & 16383) >> 3] & 64:
-                    rc -= off_in
-                else:
-                    rc -= off_out
                 t = _type(o)
                 ti = tinfo_get(_id(t))
                 if ti is None:
                     ti = make_typeinfo(t, opts, held, peek)
                     tinfo[_id(t)] = ti
-                    t = _type(o)  # (make_typeinfo may run the allocator; keep t fresh)
-                if held and _id(o) in held:
+                kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
+                if regs_get(a >> 14)[(a & 16383) >> 3] & 64:
+                    rc -= off_in
+                else:
+                    rc -= off_out
+                if held and a in held:
                     rc -= held_get(a, 0)
+                try:
+                    if sizef is None:
+                        sz = getsizeof(o)
+                    else:
+                        sz = sizef(o)
+                        if _type(sz) is not int or sz < 0:
+                            sz = 0
+                except Exception:
+                    sz = 0
+                n_bytes += sz
+                if kind == K_ATOM:
+                    # fast path: str, int, float, bytes, None ... no referents
+                    if immortal_min is not None and rc >= immortal_min:
+                        line = ('{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
+                                '"type": %s, "size": %d' % (a, rc, tjson, sz))
+                    else:
+                        line = '{"address": %d, "refcount": %d, "type": %s, "size": %d' % (a, rc, tjson, sz)
+                    try:
+                        if lenf is not None:
+                            line += ', "len": %d' % lenf(o)
+                        if valk:
+                            if valk == V_INT:
+                                if intf[0](o) <= 63:
+                                    line += ', "value": ' + intf[1](o)
+                            elif valk == V_FLOAT:
+                                r = _float_repr(o)
+                                if r in ('nan', 'inf', '-inf'):
+                                    r = '"%s"' % r
+                                line += ', "value": ' + r
+                            elif valk == V_BOOL:
+                                line += ', "value": true' if o is True else ', "value": false'
+                            elif values:
+                                line += _text_value(o, t, valk)
+                        if alloc:
+                            line += _alloc(o)
+                    except Exception:
+                        pass
+                    o = t = None
+                    if emit:
+                        buf_append(line + ', "refs": []}\n')
+                        if len(buf) >= 4096:
+                            flush()
+                        n_obj += 1
+                    else:
+                        emit_calib.append(rc)
+                    continue
+
                 rk = roots_get(a)
                 if rk is not None:
                     rc -= 1
-                    parts = ['{"address": %d, "refcount": %d, "root": "%s"' % (a, rc, rk)]
+                    parts = ['{"address": %d, "refcount": %d, "root": "%s", "type": %s, "size": %d'
+                             % (a, rc, rk, tjson, sz)]
                 elif immortal_min is not None and rc >= immortal_min:
-                    parts = ['{"address": %d, "refcount": %d, "root": "immortal", "immortal": true' % (a, rc)]
+                    parts = ['{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
+                             '"type": %s, "size": %d' % (a, rc, tjson, sz)]
                 else:
-                    parts = ['{"address": %d, "refcount": %d' % (a, rc)]
-                # size
+                    parts = ['{"address": %d, "refcount": %d, "type": %s, "size": %d' % (a, rc, tjson, sz)]
                 try:
-                    if ti.size is None:
-                        sz = getsizeof(o)
-                    else:
-                        sz = ti.size(o)
-                    if _type(sz) is not int or sz < 0:
-                        sz = 0
-                except Exception:
-                    sz = 0
-                parts.append(', "type": %s, "size": %d' % (ti.tjson, sz))
-                kind = ti.kind
-                try:
-                    if ti.named:
+                    if named:
                         nm = _name_module(o, t, None)
                         if nm is not None:
                             parts.append(', "name": %s' % dumps(nm[0]))
                             if nm[1]:
                                 parts.append(', "module": %s' % dumps(nm[1]))
-                    if ti.lenf is not None:
-                        parts.append(', "len": %d' % ti.lenf(o))
-                    vk = ti.valk
-                    if vk:
-                        if vk == V_INT:
-                            if ti.intf[0](o) <= 63:
-                                parts.append(', "value": ' + ti.intf[1](o))
-                        elif vk == V_BOOL:
-                            parts.append(', "value": true' if o is True else ', "value": false')
-                        elif vk == V_FLOAT:
+                            nm = None
+                    if lenf is not None:
+                        parts.append(', "len": %d' % lenf(o))
+                    if valk:
+                        if valk == V_INT:
+                            if intf[0](o) <= 63:
+                                parts.append(', "value": ' + intf[1](o))
+                        elif valk == V_FLOAT:
                             r = _float_repr(o)
                             if r in ('nan', 'inf', '-inf'):
                                 r = '"%s"' % r
                             parts.append(', "value": ' + r)
+                        elif valk == V_BOOL:
+                            parts.append(', "value": true' if o is True else ', "value": false')
                         elif values:
-                            if vk == V_TEXT:
-                                sl = text_slices.get(t)
-                                if sl is None:
-                                    for tt in _safe.mro(t):
-                                        sl = text_slices.get(tt)
-                                        if sl is not None:
-                                            break
-                                s = sl(o, _SLICE100)
-                                if PY2 and isinstance(s, str):
-                                    s = s.decode('utf-8', 'replace')
-                                parts.append(', "value": ' + dumps(s))
-                            elif vk == V_BYTES:
-                                s = _bytes_slice(o, _SLICE100).decode('utf-8', 'replace')
-                                parts.append(', "value": ' + dumps(s))
-                    if ti.fin is not None:
-                        parts.append(', "finalizer": "%s"' % ti.fin)
+                            parts.append(_text_value(o, t, valk))
+                    if fin is not None:
+                        parts.append(', "finalizer": "%s"' % fin)
                         if is_finalized is not None and is_finalized(o):
                             parts.append(', "finalized": true')
                     if garbage_ids and a in garbage_ids:
                         parts.append(', "garbage": true')
                     if alloc:
-                        tb = _get_tb(o)
-                        if tb:
-                            parts.append(', "alloc": ' + dumps(['%s:%d' % (fr[0], fr[1]) for fr in tb
-                                                                if _type(fr) is tuple]))
-                        tb = None
+                        parts.append(_alloc(o))
                 except Exception:
                     pass
 
                 # children and labels
                 weak = None
                 labs_json = None
-                if kind == K_ATOM:
-                    kids = None
-                elif kind == K_SEQ:
+                if kind == K_SEQ:
                     kids = get_referents(o)
                     if kids:
-                        labs_json = '[' + ', '.join(labcache.get(len(kids))[:len(kids)]) + ']'
+                        nk = len(kids)
+                        if nk <= 4096:
+                            labs_json = '[' + ', '.join(poslabels[:nk]) + ']'
+                        else:
+                            labs_json = '[' + ', '.join(['"[%d]"' % i for i in range(nk)]) + ']'
                 elif kind == K_DICT:
                     kids = []
                     labs = []
@@ -440,13 +450,11 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                         tk = _type(kk)
                         if tk is str:
                             if len(kk) > 58:
-                                kk2 = kk[:58]
-                                la('[' + _str_repr(kk2) + ']')
+                                la('[' + _str_repr(kk[:58]) + ']')
                             else:
                                 la('[' + _str_repr(kk) + ']')
                         elif tk is int:
-                            r = _int_repr(kk)
-                            la('[' + (r if len(r) < 59 else r[:58]) + ']')
+                            la(_dict_label(kk))
                         else:
                             la(_key_label(kk, tk, tinfo_get))
                         ka(vv)
@@ -460,9 +468,8 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     kids = get_referents(o)
                     labs = None
                     try:
-                        if ti.positional or kind == K_GEN and t is not dict and dict in _safe.mro(t):
+                        if positional or (t is not dict and dict in _safe.mro(t)):
                             kids, labs = _builtin_base_labels(o, t, kids)
-                        plan = ti.plan
                         if plan is not None:
                             pairs = plan(o, t, kids)
                             if pairs:
@@ -484,7 +491,6 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                                         labs.append(lab)
                             pairs = x = None
                         elif labs is None and kids:
-                            # heap-type instance: __class__ at least
                             labs = [None] * len(kids)
                             for i in range(len(kids)):
                                 if kids[i] is t:
@@ -493,9 +499,6 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     except Exception:
                         pairs = x = None
                         labs = None
-                    if weak is not None:
-                        if labs is None:
-                            labs = [None] * len(kids)
                     if kids:
                         if labs is None:
                             labs_json = '[' + ', '.join(['null'] * len(kids)) + ']'
@@ -525,7 +528,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                         else:
                             b[j] = v + 1
                         ia(ca)
-                    c = None
+                    c = ia = None
                 kids = None
                 if weak is not None:
                     ca = _id(weak)
@@ -553,14 +556,21 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     if len(buf) >= 4096:
                         flush()
                     n_obj += 1
-                    n_bytes += sz
                 else:
                     emit_calib.append(rc)
                 parts = ids = None
             o = None
+        if not emit:
+            n_bytes = 0
         counters[0] += n_obj
         counters[1] += n_ref
         counters[2] += n_bytes
+
+    def _alloc(o):
+        tb = _get_tb(o)
+        if tb:
+            return ', "alloc": ' + dumps(['%s:%d' % (fr[0], fr[1]) for fr in tb if _type(fr) is tuple])
+        return ''
 
     # -- calibration: references the walk itself holds on the object being
     #    written (the local variable, getrefcount's argument, ...).
@@ -590,6 +600,23 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     return regs, over
 
 
+def _text_value(o, t, valk):
+    if valk == V_TEXT:
+        sl = _text_slices.get(t)
+        if sl is None:
+            for tt in _safe.mro(t):
+                sl = _text_slices.get(tt)
+                if sl is not None:
+                    break
+        s = sl(o, _SLICE100)
+        if PY2 and isinstance(s, str):
+            s = s.decode('utf-8', 'replace')
+        return ', "value": ' + _dumps(s)
+    if valk == V_BYTES:
+        return ', "value": ' + _dumps(_bytes_slice(o, _SLICE100).decode('utf-8', 'replace'))
+    return ''
+
+
 def _key_label(kk, tk, tinfo_get):
     if PY2 and tk is unicode:  # noqa: F821
         r = _unicode_repr(kk[:58])
@@ -599,7 +626,7 @@ def _key_label(kk, tk, tinfo_get):
         return '[' + r[:58] + ']'
     ti = tinfo_get(id(tk))
     if ti is not None:
-        name = ti.tjson[1:-1]
+        name = ti[1][1:-1]
     else:
         name = _safe.type_fullname(tk)
     return ('[<' + name + '>]')[:60]
