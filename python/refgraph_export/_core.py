@@ -37,25 +37,11 @@ class DumpError(EnvironmentError):
 
 
 _busy = threading.Lock()
-_exporter_globals = set()
-
-
-def _register_module(g):
-    _exporter_globals.add(id(g))
-
-
+_register_module = _safe.register_module
 _register_module(globals())
 _register_module(_walk.__dict__)
-_register_module(_safe.__dict__)
-_f_globals = _walk.types.FrameType.__dict__['f_globals'].__get__
-_f_back = _walk.types.FrameType.__dict__['f_back'].__get__
-
-
-def _is_exporter_frame(f):
-    try:
-        return id(_f_globals(f)) in _exporter_globals
-    except Exception:
-        return False
+_f_back = _safe.frame_back
+_is_exporter_frame = _safe.is_exporter_frame
 
 
 def _proc_status():

@@ -312,6 +312,9 @@ def instance_plan_factory(t, peek, held):
         held[id(dict_desc)] = held.get(id(dict_desc), 0) + 1
     else:
         dict_get_ = None
+    managed_get = dict_desc.__get__ if (managed and dict_desc is not None) else None
+    if managed_get is not None:
+        held[id(dict_desc)] = held.get(id(dict_desc), 0) + 1
     slot_getters = [(label, desc.__get__) for label, desc in slots]
     keep = [desc for _, desc in slots] + ([dict_desc] if dict_desc is not None else [])
 
@@ -329,10 +332,22 @@ def instance_plan_factory(t, peek, held):
                 except Exception:
                     addr = 0
                 if addr:
+                    found = False
                     for r in R:
                         if id(r) == addr:
                             res.append((r, '__dict__', False))
+                            found = True
                             break
+                    if not found and managed_get is not None:
+                        # 3.13+: the instance keeps its inline values and gc
+                        # visits those; the dict exists (peeked), so reading
+                        # __dict__ creates nothing.
+                        try:
+                            d = managed_get(o)
+                            if id(d) == addr:
+                                res.append((d, '__dict__', True))
+                        except Exception:
+                            pass
         elif dict_get_ is not None:
             # only when a dict referent exists, so no empty dict is created
             for r in R:

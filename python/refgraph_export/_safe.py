@@ -269,3 +269,23 @@ def managed_dict_peek_ok():
         return peek
     except Exception:
         return None
+
+
+# ---------------------------------------------------------------- exporter frames
+exporter_globals = set()
+frame_globals = types.FrameType.__dict__['f_globals'].__get__
+frame_back = types.FrameType.__dict__['f_back'].__get__
+
+
+def register_module(g):
+    exporter_globals.add(id(g))
+
+
+def is_exporter_frame(f):
+    try:
+        return id(frame_globals(f)) in exporter_globals
+    except Exception:
+        return False
+
+
+register_module(globals())

@@ -245,10 +245,11 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     over = {}
     stack = []
     tinfo = {}
+    classic = {}
     buf = []
     poslabels = ['"[%d]"' % i for i in range(4096)]
     garbage_ids = set(id(x) for x in gc.garbage)
-    keep = [regs, over, stack, tinfo, buf, poslabels, garbage_ids, held]
+    keep = [regs, over, stack, tinfo, classic, buf, poslabels, garbage_ids, held]
     keep.extend(exclude_objs)
 
     def mark_seen(x):
@@ -266,6 +267,13 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
 
     objs = gc.get_objects()
     mark_seen(objs)
+    # the exporter's own frames (objects on 2.7..3.10) are in that list
+    f = sys._getframe()
+    while f is not None and _safe.is_exporter_frame(f):
+        mark_seen(f)
+        keep.append(f)
+        f = _safe.frame_back(f)
+    f = None
     # pre-pass: flag objects held by the objs list (one reference to subtract)
     regs_get = regs.get
     for o in objs:
@@ -329,6 +337,8 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     ti = make_typeinfo(t, opts, held, peek)
                     tinfo[_id(t)] = ti
                 kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
+                if t is _InstanceType:  # 2.7 old-style instance: name it after its class
+                    tjson, fin = _classic_info(o, classic)
                 if regs_get(a >> 14)[(a & 16383) >> 3] & 64:
                     rc -= off_in
                 else:
@@ -430,7 +440,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 weak = None
                 labs_json = None
                 if kind == K_SEQ:
-                    kids = get_referents(o)
+                    kids = list(o)  # exact list/tuple/deque: C-level copy, in index order
                     if kids:
                         nk = len(kids)
                         if nk <= 4096:
@@ -449,10 +459,12 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     for kk, vv in items:
                         tk = _type(kk)
                         if tk is str:
-                            if len(kk) > 58:
-                                la('[' + _str_repr(kk[:58]) + ']')
+                            if len(kk) > 56:
+                                r = '[' + _str_repr(kk[:56]) + ']'
+                                la(r if len(r) <= 60 else r[:59] + ']')
                             else:
-                                la('[' + _str_repr(kk) + ']')
+                                r = '[' + _str_repr(kk) + ']'
+                                la(r if len(r) <= 60 else r[:59] + ']')
                         elif tk is int:
                             la(_dict_label(kk))
                         else:
@@ -561,7 +573,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 parts = ids = None
             o = None
         if not emit:
-            n_bytes = 0
+            n_bytes = n_ref = 0
         counters[0] += n_obj
         counters[1] += n_ref
         counters[2] += n_bytes
@@ -571,6 +583,17 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
         if tb:
             return ', "alloc": ' + dumps(['%s:%d' % (fr[0], fr[1]) for fr in tb if _type(fr) is tuple])
         return ''
+
+    # our closures and their cells exist before the snapshot: never write them
+    for fn in (mark_seen, flush, process, _alloc):
+        mark_seen(fn)
+        keep.append(fn)
+        cl = fn.__closure__
+        if cl:
+            mark_seen(cl)
+            for cell in cl:
+                mark_seen(cell)
+    fn = cl = cell = None
 
     # -- calibration: references the walk itself holds on the object being
     #    written (the local variable, getrefcount's argument, ...).
@@ -600,6 +623,21 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     return regs, over
 
 
+_InstanceType = _safe.InstanceType
+
+
+def _classic_info(o, cache):
+    """(type json, finalizer) of a 2.7 old-style instance, from its class."""
+    try:
+        cls = get_referents(o)[0]
+        r = cache.get(id(cls))
+        if r is None:
+            r = cache[id(cls)] = (_dumps(_safe.type_fullname(cls)), _safe.classic_finalizer(cls))
+        return r
+    except Exception:
+        return '"instance"', None
+
+
 def _text_value(o, t, valk):
     if valk == V_TEXT:
         sl = _text_slices.get(t)
@@ -619,8 +657,8 @@ def _text_value(o, t, valk):
 
 def _key_label(kk, tk, tinfo_get):
     if PY2 and tk is unicode:  # noqa: F821
-        r = _unicode_repr(kk[:58])
-        return '[' + r[:58] + ']'
+        r = '[' + _unicode_repr(kk[:56]) + ']'
+        return r if len(r) <= 60 else r[:59] + ']'
     if PY2 and tk is long:  # noqa: F821
         r = _long_str(kk)
         return '[' + r[:58] + ']'
@@ -667,15 +705,23 @@ def _builtin_base_labels(o, t, kids):
                 kids.append(kk)
                 labs.append('<key>')
         return kids, labs
-    n = 0
+    items = None
     for base in (list, tuple, _deque):
         if base in m:
-            n = base.__len__(o)
+            items = list(base.__iter__(o))
             break
+    if not items:
+        return kids, labs
+    n = len(items)
     start = len(kids) - n
     if start >= 0:
-        for i in range(n):
-            labs[start + i] = '[%d]' % i
+        tail = kids[start:]
+        if all(x is y for x, y in zip(tail, items)):
+            for i in range(n):
+                labs[start + i] = '[%d]' % i
+        elif all(x is y for x, y in zip(tail, reversed(items))):
+            for i in range(n):
+                labs[start + i] = '[%d]' % (n - 1 - i)
     return kids, labs
 
 
@@ -699,9 +745,11 @@ def _match_tail(kids, items, n2):
 def _dict_label(kk):
     tk = type(kk)
     if tk is str:
-        return ('[' + _str_repr(kk[:58]) + ']')[:60]
+        r = '[' + _str_repr(kk[:56]) + ']'
+        return r if len(r) <= 60 else r[:59] + ']'
     if tk is int:
         return ('[' + _int_repr(kk) + ']')[:60] if _int_bitlen(kk) < 190 else '[<int>]'
     if PY2 and tk is unicode:  # noqa: F821
-        return ('[' + _unicode_repr(kk[:58]) + ']')[:60]
+        r = '[' + _unicode_repr(kk[:56]) + ']'
+        return r if len(r) <= 60 else r[:59] + ']'
     return ('[<' + _safe.type_fullname(tk) + '>]')[:60]
