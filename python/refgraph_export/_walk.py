@@ -393,6 +393,10 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     continue
 
                 rk = roots_get(a)
+                if t is _FrameType and rk is None and _safe.is_exporter_frame(o):
+                    # a finished exporter frame kept by a traceback (2.7): not the user's
+                    o = t = None
+                    continue
                 if rk is not None:
                     rc -= 1
                     parts = ['{"address": %d, "refcount": %d, "root": "%s", "type": %s, "size": %d'
@@ -624,6 +628,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
 
 
 _InstanceType = _safe.InstanceType
+_FrameType = types.FrameType
 
 
 def _classic_info(o, cache):

@@ -130,13 +130,18 @@ def communicate(p, timeout):
             out, err = p.communicate()
             raise AssertionError('child timed out after %ss; stderr: %s' % (timeout, err[-2000:]))
     import threading
-    timer = threading.Timer(timeout, p.kill)
+    fired = []
+
+    def kill():
+        fired.append(1)
+        p.kill()
+    timer = threading.Timer(timeout, kill)
     timer.start()
     try:
         out, err = p.communicate()
     finally:
         timer.cancel()
-    if p.returncode == -signal.SIGKILL:
+    if fired:
         raise AssertionError('child timed out after %ss; stderr: %s' % (timeout, err[-2000:]))
     return out, err
 
