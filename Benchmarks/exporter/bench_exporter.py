@@ -1,0 +1,165 @@
+#!/usr/bin/env python
+"""Benchmark of refgraph_export on a synthetic ~1M-object heap.
+
+    PYTHONPATH=python python Benchmarks/exporter/bench_exporter.py [--objects 1000000]
+
+Reports:
+  * plain in-process dump: objects, seconds, objects/s;
+  * extra memory per object: peak-RSS delta of the dump (VmHWM, reset through
+    /proc/self/clear_refs when the kernel allows it) and, in a second run, the
+    tracemalloc peak of the dump (Python allocations made by the exporter);
+  * fork mode: the pause of the caller (the fork) vs the plain dump time.
+Works on Python 2.7 and 3.6+. Output files go to a temporary directory.
+"""
+from __future__ import print_function
+
+import argparse
+import gc
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+
+import refgraph_export
+
+
+class Entry(object):
+    def __init__(self, i):
+        self.key = 'entry-%d' % i
+        self.value = [float(i), float(i) / 3.0]
+        self.tags = ('t', i)
+        self.parent = None
+
+
+class CacheEntry(dict):
+    pass
+
+
+def build_heap(target):
+    """Roughly `target` objects: instances, linked dicts, strings, lists."""
+    base = len(gc.get_objects())
+    per = 7  # objects per Entry: instance, str, list, 2 floats, tuple, (dict on <3.11)
+    n = max(1, (target - base) // 20)
+    heap = {}
+    entries = [Entry(i) for i in range(n * 8 // per)]
+    for i in range(1, len(entries)):
+        entries[i].parent = entries[i - 1]
+    heap['entries'] = entries
+    # story 002: a doubly linked list of dicts hanging from a root dict
+    root = {'prev': None, 'next': None, 'id': -1}
+    cur = root
+    for i in range(n * 3 // 2):
+        node = {'prev': cur, 'next': None, 'id': i * 1000}
+        cur['next'] = node
+        cur = node
+    heap['chain'] = root
+    # story 004: dict-subclass cache entries in a deque
+    import collections
+    heap['cache'] = collections.deque((CacheEntry(result='r%d' % i, expire=float(i)) for i in range(n)),
+                                      maxlen=n)
+    # plain strings and small lists
+    heap['strings'] = ['s-%d-%s' % (i, 'x' * (i % 7)) for i in range(n * 4)]
+    heap['lists'] = [[i, str(i)] for i in range(n)]
+    return heap
+
+
+def reset_peak():
+    try:
+        with open('/proc/self/clear_refs', 'w') as f:
+            f.write('5')
+        return True
+    except Exception:
+        return False
+
+
+def status(key):
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith(key + ':'):
+                    return int(line.split()[1]) * 1024
+    except Exception:
+        pass
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--objects', type=int, default=1000000)
+    ap.add_argument('--repeat', type=int, default=3)
+    ap.add_argument('--no-tracemalloc', action='store_true')
+    ap.add_argument('--gz', action='store_true', help='also time a .gz dump')
+    args = ap.parse_args()
+
+    d = tempfile.mkdtemp(prefix='refgraph-bench-')
+    try:
+        t = time.time()
+        heap = build_heap(args.objects)
+        gc.collect()
+        print('python %s, %d cpus, heap built in %.1fs: %d gc-tracked objects'
+              % (platform.python_version(), os.cpu_count() if hasattr(os, 'cpu_count') else 0,
+                 time.time() - t, len(gc.get_objects())))
+        path = os.path.join(d, 'plain.jsonl')
+
+        best = None
+        for i in range(args.repeat):
+            can_reset = reset_peak()
+            rss0 = status('VmRSS')
+            hwm0 = status('VmHWM')
+            res = refgraph_export.dump(path)
+            hwm1 = status('VmHWM')
+            extra = (hwm1 - (rss0 if can_reset else hwm0)) if hwm1 is not None and rss0 is not None else None
+            print('plain dump: %d objects, %d references, %.2fs, %.0f objects/s, file %.1f MB, '
+                  'peak RSS +%s (%s B/object)%s'
+                  % (res.objects, res.references, res.seconds, res.objects / res.seconds,
+                     res.file_bytes / 1e6, '%.1f MB' % (extra / 1e6) if extra is not None else '?',
+                     '%.1f' % (float(extra) / res.objects) if extra is not None else '?',
+                     '' if can_reset else ' (VmHWM not resettable: upper bound unknown)'))
+            if best is None or res.seconds < best.seconds:
+                best = res
+            os.unlink(path)
+
+        if args.gz:
+            res = refgraph_export.dump(path + '.gz')
+            print('gz dump: %.2fs, file %.1f MB' % (res.seconds, res.file_bytes / 1e6))
+            os.unlink(path + '.gz')
+
+        tm = None
+        if not args.no_tracemalloc:
+            try:
+                import tracemalloc
+            except ImportError:
+                tracemalloc = None
+            if tracemalloc is not None:
+                tracemalloc.start(1)
+                tracemalloc.reset_peak() if hasattr(tracemalloc, 'reset_peak') else None
+                cur0 = tracemalloc.get_traced_memory()[0]
+                res = refgraph_export.dump(path, alloc=False)
+                peak = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+                tm = float(peak - cur0) / res.objects
+                print('tracemalloc: exporter peak %.1f MB over %d objects = %.1f B/object'
+                      % ((peak - cur0) / 1e6, res.objects, tm))
+                os.unlink(path)
+
+        pauses = []
+        for i in range(args.repeat):
+            res = refgraph_export.dump(path, fork=True)
+            pauses.append(res.pause)
+            print('fork dump: pause %.4fs (%.2f%% of the best plain dump %.2fs), child wrote %d objects '
+                  'in %.2fs' % (res.pause, 100.0 * res.pause / best.seconds, best.seconds, res.objects,
+                                res.seconds))
+            os.unlink(path)
+        print('SUMMARY python=%s objects=%d seconds=%.2f objects_per_s=%.0f fork_pause=%.4f '
+              'fork_pause_pct=%.2f tracemalloc_B_per_obj=%s'
+              % (platform.python_version(), best.objects, best.seconds, best.objects / best.seconds,
+                 min(pauses), 100.0 * min(pauses) / best.seconds, '%.1f' % tm if tm is not None else 'n/a'))
+        del heap
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()

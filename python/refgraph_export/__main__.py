@@ -1,0 +1,70 @@
+"""python -m refgraph_export run [--signal USR2] [--dir D] [--fork] [--values] [--gzip] script.py args...
+python -m refgraph_export run ... -m module args...
+
+Runs the program as __main__ (runpy, sys.argv adjusted) with a signal handler
+installed that writes a timestamped dump per signal."""
+from __future__ import print_function
+
+import argparse
+import os
+import runpy
+import sys
+
+from . import _core
+
+_core._register_module(globals())
+
+
+def _parser():
+    p = argparse.ArgumentParser(prog='python -m refgraph_export',
+                                description='refgraph heap exporter')
+    sub = p.add_subparsers(dest='command')
+    r = sub.add_parser('run', help='run a program with the dump signal handler installed')
+    r.add_argument('--signal', default='USR2', help='signal name or number (default USR2)')
+    r.add_argument('--dir', default='.', help='directory for the dumps (default .)')
+    r.add_argument('--fork', action='store_true', help='dump from a forked child (pause = the fork)')
+    r.add_argument('--values', action='store_true', help='write str/bytes contents (first 100 chars)')
+    r.add_argument('--gzip', action='store_true', help='write .jsonl.gz files')
+    r.add_argument('--quiet', action='store_true', help='do not report dumps on stderr')
+    r.add_argument('-m', dest='module', default=None, help='run a module (like python -m)')
+    r.add_argument('argv', nargs=argparse.REMAINDER, help='script.py and its arguments')
+    d = sub.add_parser('dump', help='dump this (new, nearly empty) interpreter; for testing')
+    d.add_argument('path')
+    d.add_argument('--values', action='store_true')
+    d.add_argument('--fork', action='store_true')
+    return p
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    if args.command == 'dump':
+        res = _core.dump(args.path, values=args.values, fork=args.fork)
+        print('%s: %d objects, %d references, %.2fs' % (res.path, res.objects, res.references, res.seconds))
+        return 0
+    if args.command != 'run':
+        _parser().print_help()
+        return 2
+    sig = args.signal
+    if sig.isdigit():
+        sig = int(sig)
+    inst = _core.install(signal=sig, directory=args.dir, gzip=args.gzip, fork=args.fork,
+                         values=args.values, verbose=not args.quiet)
+    if args.module:
+        sys.argv = [args.module] + args.argv
+        runpy.run_module(args.module, run_name='__main__', alter_sys=True)
+        return 0
+    if not args.argv:
+        print('run: a script to run is required', file=sys.stderr)
+        return 2
+    script = args.argv[0]
+    sys.argv = list(args.argv)
+    sys.path[0] = os.path.dirname(os.path.abspath(script))
+    try:
+        runpy.run_path(script, run_name='__main__')
+    finally:
+        pass
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,508 @@
+"""dump(), fork mode, signal handler, snapshot series."""
+import collections
+import errno
+import gc
+import json
+import os
+import platform
+import sys
+import threading
+import time
+
+from . import _walk, _safe
+from ._safe import PY2
+
+FORMAT_VERSION = 1
+
+DumpResult = collections.namedtuple(
+    'DumpResult', 'path objects references bytes seconds pause file_bytes pid')
+_DOC = """Result of a dump.
+
+path: the file written; objects/references: counts written (as in the
+trailer); bytes: total shallow size of the dumped objects; seconds: time the
+dump took (in fork mode: in the child); pause: how long the calling process
+was stopped (fork mode: the fork; otherwise equal to seconds); file_bytes:
+size of the written file; pid: the process that wrote it (the child in fork
+mode). In fork mode with wait=False only path, pause and pid are set."""
+try:
+    DumpResult.__doc__ = _DOC
+except AttributeError:  # 2.7
+    pass
+
+
+class DumpError(EnvironmentError):
+    """A dump could not be written (disk full, permission, ...).
+
+    ``errno`` and ``filename`` are set; no partial file is left behind."""
+
+
+_busy = threading.Lock()
+_register_module = _safe.register_module
+_register_module(globals())
+_register_module(_walk.__dict__)
+_f_back = _safe.frame_back
+_is_exporter_frame = _safe.is_exporter_frame
+
+
+def _proc_status():
+    out = {}
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmRSS:') or line.startswith('VmHWM:'):
+                    parts = line.split()
+                    out[parts[0][:-1]] = int(parts[1]) * 1024
+    except Exception:
+        pass
+    return out
+
+
+def _header(opts, gc_enabled, thresholds, counts, garbage_n):
+    h = collections.OrderedDict()
+    h['record'] = 'header'
+    h['format'] = 'refgraph'
+    h['version'] = FORMAT_VERSION
+    h['python'] = platform.python_version()
+    impl = getattr(sys, 'implementation', None)
+    h['implementation'] = impl.name if impl is not None else platform.python_implementation().lower()
+    h['pid'] = os.getpid()
+    h['time'] = time.time()
+    st = _proc_status()
+    if 'VmRSS' in st:
+        h['rss'] = st['VmRSS']
+    if 'VmHWM' in st:
+        h['peak_rss'] = st['VmHWM']
+    h['gc'] = collections.OrderedDict([('enabled', gc_enabled), ('thresholds', list(thresholds)),
+                                       ('counts', list(counts)), ('garbage', garbage_n)])
+    try:
+        import tracemalloc
+        tr = tracemalloc.is_tracing()
+        cur, peak = tracemalloc.get_traced_memory() if tr else (0, 0)
+        h['tracemalloc'] = collections.OrderedDict([
+            ('tracing', tr), ('current', cur), ('peak', peak),
+            ('frames', tracemalloc.get_traceback_limit() if tr else 0)])
+    except ImportError:
+        h['tracemalloc'] = collections.OrderedDict([('tracing', False), ('current', 0), ('peak', 0),
+                                                    ('frames', 0)])
+    h['values'] = bool(opts.get('values'))
+    try:
+        argv0 = sys.argv[0] if sys.argv else ''
+        h['argv0'] = os.path.basename(argv0) if _safe.is_str(argv0) else ''
+    except Exception:
+        h['argv0'] = ''
+    h['fork'] = bool(opts.get('_in_child'))
+    h['exporter'] = 'refgraph_export 0.1.0'
+    return json.dumps(h)
+
+
+def _collect_roots(frames_dict, my_frame):
+    """Named roots, in FORMAT.md priority order (first kind wins)."""
+    roots = {}
+    root_objs = []
+    excluded = []
+
+    def add(x, kind):
+        if x is None:
+            return
+        if id(x) not in roots:
+            roots[id(x)] = kind
+            root_objs.append(x)
+
+    add(sys.modules, 'sys.modules')
+    bmod = sys.modules.get('__builtin__' if PY2 else 'builtins')
+    add(bmod, 'builtins')
+    me = threading.current_thread().ident if hasattr(threading, 'get_ident') or True else None
+    try:
+        me = threading.current_thread().ident
+    except Exception:
+        me = None
+    for tid, f in list(frames_dict.items()):
+        if tid == me:
+            while f is not None and _is_exporter_frame(f):
+                excluded.append(f)
+                f = _f_back(f)
+        depth = 0
+        while f is not None and depth < 100000:
+            add(f, 'frame')
+            f = _f_back(f)
+            depth += 1
+    f = None
+    add(gc.garbage, 'gc.garbage')
+    am = sys.modules.get('atexit')
+    if am is not None:
+        try:
+            ad = _walk._module_dict(am)
+            eh = _safe.dict_get(ad, '_exithandlers')
+            if type(eh) is list:
+                add(eh, 'atexit')
+            getter = _safe.dict_get(ad, '_get_registered_callbacks')  # not in CPython <= 3.13
+            if getter is not None and type(getter) is _walk._BuiltinType:
+                for cb in getter():
+                    add(cb, 'atexit')
+        except Exception:
+            pass
+    return roots, root_objs, excluded
+
+
+def _tmp_name(path):
+    return '%s.tmp-%d' % (path, os.getpid())
+
+
+def dump(path, values=False, fork=False, wait=True, alloc=None, frame_locals=True,
+         compresslevel=1, **_private):
+    """Write a refgraph dump of this process's heap to ``path``.
+
+    values: write str/bytes contents (first 100 characters).
+    fork: fork first (POSIX); the child writes the dump from its copy-on-write
+      image, so the caller is only stopped for the fork itself.
+    wait: in fork mode, wait for the child and return its counts. With
+      wait=False the call returns right after the fork; a daemon thread reaps
+      the child.
+    alloc: record tracemalloc allocation tracebacks (default: when tracing).
+    frame_locals: label frame locals by name (reads frame.f_locals; on
+      Python <= 3.12 that (re)creates the frame's locals dict, see EXPORTER.md).
+    compresslevel: gzip level for paths ending in .gz.
+    Paths ending in .gz are gzip-compressed. Raises DumpError on I/O errors."""
+    opts = dict(values=values, alloc=alloc, frame_locals=frame_locals, compresslevel=compresslevel)
+    opts.update(_private)
+    path = os.fspath(path) if hasattr(os, 'fspath') else path
+    if fork:
+        return _fork_dump(path, opts, wait)
+    if not _busy.acquire(False):
+        raise RuntimeError('refgraph_export: a dump is already running in this process')
+    try:
+        return _dump(path, opts, None)
+    finally:
+        _busy.release()
+
+
+def _dump(path, opts, frames_dict):
+    t0 = time.time()
+    gc_enabled = gc.isenabled()
+    thresholds = gc.get_threshold()
+    counts = gc.get_count()
+    gc.disable()
+    tmp = _tmp_name(path)
+    raw = out = fh = None
+    stats = {}
+    try:
+        header = _header(opts, gc_enabled, thresholds, counts, len(gc.garbage))
+        if frames_dict is None:
+            frames_dict = sys._current_frames()
+        roots, root_objs, excluded = _collect_roots(frames_dict, None)
+        frames_dict = None
+        import tempfile
+        d = os.path.dirname(os.path.abspath(path))
+        raw = tempfile.TemporaryFile(dir=d, prefix='.refgraph-walk-')
+        excluded.extend([roots, excluded, opts, stats])
+        regs, over = _walk.walk(raw.write, opts, roots, root_objs, excluded, stats)
+        root_objs = excluded = roots = None
+        raw.flush()
+        raw.seek(0)
+        fh = open(tmp, 'wb')
+        if path.endswith('.gz'):
+            import gzip
+            out = gzip.GzipFile(filename='', mode='wb', fileobj=fh,
+                                compresslevel=opts.get('compresslevel', 1), mtime=0)
+        else:
+            out = fh
+        hb = header.encode('utf-8') if not PY2 else header
+        out.write(hb + b'\n')
+        n_lines = _second_pass(raw, out, regs, over)
+        regs = over = None
+        seconds = time.time() - t0
+        trailer = json.dumps(collections.OrderedDict([
+            ('record', 'trailer'), ('objects', n_lines), ('references', stats['references']),
+            ('seconds', round(seconds, 6)), ('bytes', stats['bytes'])]))
+        out.write((trailer + '\n').encode('ascii') if not PY2 else trailer + '\n')
+        if out is not fh:
+            out.close()
+        fh.flush()
+        os.fsync(fh.fileno())
+        file_bytes = os.fstat(fh.fileno()).st_size
+        fh.close()
+        fh = None
+        os.rename(tmp, path)
+        return DumpResult(path, n_lines, stats['references'], stats['bytes'], seconds, seconds,
+                          file_bytes, os.getpid())
+    except EnvironmentError as e:
+        _cleanup(out, fh, tmp)
+        out = fh = None
+        code = e.errno if e.errno is not None else errno.EIO
+        raise DumpError(code, 'refgraph dump to %s failed: %s' % (path, e.strerror or e), path)
+    except BaseException:
+        _cleanup(out, fh, tmp)
+        out = fh = None
+        raise
+    finally:
+        if raw is not None:
+            try:
+                raw.close()
+            except Exception:
+                pass
+        gc.set_threshold(*thresholds)
+        if gc_enabled:
+            gc.enable()
+
+
+def _cleanup(out, fh, tmp):
+    for f in (out, fh):
+        if f is not None:
+            try:
+                f.close()
+            except Exception:
+                pass
+    try:
+        os.unlink(tmp)
+    except Exception:
+        pass
+
+
+def _second_pass(raw, out, regs, over):
+    """Copy pass-1 lines, adding root "external" where refcount exceeds the
+    references found in the dump."""
+    n = 0
+    regs_get = regs.get
+    over_get = over.get
+    buf = []
+    ba = buf.append
+    write = out.write
+    ext = b', "root": "external", "unexplained": '
+    for line in raw:
+        n += 1
+        i = line.find(b',', 12)
+        j = line.find(b',', i + 14)
+        if line.startswith(b', "root"', j):
+            ba(line)
+        else:
+            a = int(line[12:i])
+            rc = int(line[i + 14:j])
+            c = regs_get(a >> 14)[(a & 16383) >> 3] & 63
+            if c == 63:
+                c += over_get(a, 0)
+            u = rc - c
+            if u > 0:
+                ba(line[:j] + ext + str(u).encode('ascii') + line[j:])
+            else:
+                ba(line)
+        if len(buf) >= 4096:
+            write(b''.join(buf))
+            del buf[:]
+    if buf:
+        write(b''.join(buf))
+    return n
+
+
+# ---------------------------------------------------------------- fork mode
+def _fork_dump(path, opts, wait):
+    if not hasattr(os, 'fork'):
+        raise DumpError(errno.ENOSYS, 'fork mode needs os.fork (POSIX)', path)
+    if not _busy.acquire(False):
+        raise RuntimeError('refgraph_export: a dump is already running in this process')
+    try:
+        r, w = os.pipe()
+        t0 = time.time()
+        frames_dict = sys._current_frames()
+        pid = os.fork()
+        if pid == 0:  # child
+            code = 1
+            try:
+                os.close(r)
+                opts['_in_child'] = True
+                res = _dump(path, opts, frames_dict)
+                msg = 'ok %d %d %d %r %d\n' % (res.objects, res.references, res.bytes, res.seconds,
+                                                res.file_bytes)
+                code = 0
+            except EnvironmentError as e:
+                msg = 'err %d %s\n' % (e.errno or errno.EIO, str(e).replace('\n', ' '))
+            except BaseException as e:
+                msg = 'err %d %s: %s\n' % (errno.EIO, type(e).__name__, str(e).replace('\n', ' '))
+            finally:
+                try:
+                    os.write(w, msg.encode('utf-8') if not PY2 else msg)
+                except BaseException:
+                    pass
+                os._exit(code)
+        pause = time.time() - t0
+        frames_dict = None
+        os.close(w)
+    finally:
+        _busy.release()
+    if not wait:
+        t = threading.Thread(target=_reap, args=(pid, r), name='refgraph-reaper')
+        t.daemon = True
+        t.start()
+        return DumpResult(path, None, None, None, None, pause, None, pid)
+    msg = _read_all(r)
+    _waitpid(pid)
+    return _parse_child(msg, path, pause, pid)
+
+
+def _read_all(r):
+    chunks = []
+    while True:
+        try:
+            c = os.read(r, 65536)
+        except OSError as e:
+            if e.errno == errno.EINTR:
+                continue
+            break
+        if not c:
+            break
+        chunks.append(c)
+    os.close(r)
+    return b''.join(chunks).decode('utf-8', 'replace')
+
+
+def _waitpid(pid):
+    while True:
+        try:
+            return os.waitpid(pid, 0)
+        except OSError as e:
+            if e.errno == errno.EINTR:
+                continue
+            return None
+
+
+def _reap(pid, r):
+    _read_all(r)
+    _waitpid(pid)
+
+
+def _parse_child(msg, path, pause, pid):
+    parts = msg.split(None, 2)
+    if len(parts) >= 2 and parts[0] == 'ok':
+        f = msg.split()
+        return DumpResult(path, int(f[1]), int(f[2]), int(f[3]), float(f[4]), pause, int(f[5]), pid)
+    if len(parts) >= 2 and parts[0] == 'err':
+        raise DumpError(int(parts[1]), parts[2].strip() if len(parts) > 2 else 'dump failed in child', path)
+    raise DumpError(errno.EIO, 'refgraph dump child %d died without a result' % pid, path)
+
+
+# ---------------------------------------------------------------- names
+_name_lock = threading.Lock()
+_last_name = [None]
+
+
+def timestamped_path(directory, suffix='.jsonl', prefix='refgraph'):
+    """directory/refgraph-PID-YYYYmmddTHHMMSS.ffffffZ.jsonl (UTC), unique and
+    sorting in time order within one process."""
+    with _name_lock:
+        while True:
+            now = time.time()
+            stamp = time.strftime('%Y%m%dT%H%M%S', time.gmtime(now)) + '.%06dZ' % int((now % 1) * 1e6)
+            name = '%s-%d-%s%s' % (prefix, os.getpid(), stamp, suffix)
+            if name != _last_name[0] and not os.path.exists(os.path.join(directory, name)):
+                _last_name[0] = name
+                return os.path.join(directory, name)
+            time.sleep(0.000002)
+
+
+# ---------------------------------------------------------------- signals
+class Installed(object):
+    """Returned by install(): call uninstall() (or use as a context manager)
+    to restore the previous handler. ``paths`` lists the dumps written and
+    ``errors`` the exceptions caught in the handler."""
+
+    def __init__(self, signum, previous, directory):
+        self.signum = signum
+        self.previous = previous
+        self.directory = directory
+        self.paths = []
+        self.errors = []
+        self.active = True
+
+    def uninstall(self):
+        import signal
+        if self.active:
+            signal.signal(self.signum, self.previous if self.previous is not None else signal.SIG_DFL)
+            self.active = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.uninstall()
+
+
+def install(signal=None, directory='.', gzip=False, verbose=True, **options):
+    """Install a signal handler (default SIGUSR2) that writes a timestamped
+    dump into ``directory`` on every signal. Options are those of dump().
+    Returns an Installed object; call .uninstall() to restore the previous
+    handler. Must be called from the main thread (a Python rule)."""
+    import signal as _signal
+    signum = _signal.SIGUSR2 if signal is None else signal
+    if _safe.is_str(signum):
+        name = signum.upper()
+        signum = getattr(_signal, name if name.startswith('SIG') else 'SIG' + name)
+    directory = os.path.abspath(directory)
+    if not os.path.isdir(directory):
+        os.makedirs(directory)
+    suffix = '.jsonl.gz' if gzip else '.jsonl'
+    inst = Installed(signum, None, directory)
+
+    def handler(signo, frame):
+        path = timestamped_path(directory, suffix)
+        try:
+            res = dump(path, **options)
+            inst.paths.append(path)
+            if verbose:
+                sys.stderr.write('refgraph_export: wrote %s (%d objects, %.2fs, pause %.3fs)\n'
+                                 % (path, res.objects or 0, res.seconds or 0, res.pause or 0))
+        except Exception as e:  # never kill the service
+            inst.errors.append(e)
+            if verbose:
+                try:
+                    sys.stderr.write('refgraph_export: dump failed: %s\n' % (e,))
+                except Exception:
+                    pass
+
+    inst.previous = _signal.signal(signum, handler)
+    inst.handler = handler
+    return inst
+
+
+# ---------------------------------------------------------------- series
+class SnapshotSeries(threading.Thread):
+    """Background thread taking ``count`` dumps, one every ``every`` seconds.
+    ``paths`` lists the files written (time-ordered names), ``errors`` any
+    DumpError; ``stop()`` ends it early; ``join()`` waits for it."""
+
+    def __init__(self, directory, every, count, gzip=False, **options):
+        threading.Thread.__init__(self, name='refgraph-snapshots')
+        self.daemon = True
+        self.directory = os.path.abspath(directory)
+        self.every = float(every)
+        self.count = int(count)
+        self.suffix = '.jsonl.gz' if gzip else '.jsonl'
+        self.options = options
+        self.paths = []
+        self.errors = []
+        self._stop_event = threading.Event()
+
+    def run(self):
+        if not os.path.isdir(self.directory):
+            os.makedirs(self.directory)
+        for i in range(self.count):
+            if i and self._stop_event.wait(self.every):
+                break
+            if self._stop_event.is_set() if hasattr(self._stop_event, 'is_set') else self._stop_event.isSet():
+                break
+            path = timestamped_path(self.directory, self.suffix)
+            try:
+                dump(path, **self.options)
+                self.paths.append(path)
+            except Exception as e:
+                self.errors.append(e)
+
+    def stop(self):
+        self._stop_event.set()
+
+
+def snapshot_series(directory, every=60.0, count=10, gzip=False, **options):
+    """Start a daemon thread that writes ``count`` dumps to ``directory``,
+    ``every`` seconds apart (the first at once). Returns the started thread
+    (a SnapshotSeries: .paths, .errors, .stop(), .join())."""
+    t = SnapshotSeries(directory, every, count, gzip=gzip, **options)
+    t.start()
+    return t

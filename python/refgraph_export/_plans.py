@@ -1,0 +1,361 @@
+"""Per-type labelling plans.
+
+A plan is a function ``plan(o, t, R)`` returning a list of ``(obj, label, add)``
+triples: ``obj`` is a child read through a builtin descriptor (so no user code
+runs), ``label`` its edge label, and ``add`` says whether the child must be
+added as an edge when ``gc.get_referents`` did not report it (a real
+reference the C traverse function does not visit, e.g. code constants before
+3.12, a heap type's ``__name__``, a 3.11+ frame's ``f_back``).
+Children are matched to referents by identity only.
+"""
+import sys
+import types
+
+from . import _safe
+from ._safe import PY2, PYV, class_dict, dict_get, get_referents, member_descriptor, getset_descriptor
+
+FunctionType = types.FunctionType
+MethodType = types.MethodType
+CodeType = types.CodeType
+FrameType = types.FrameType
+ModuleType = types.ModuleType
+BuiltinFunctionType = types.BuiltinFunctionType
+GeneratorType = types.GeneratorType
+
+
+def _descr_getters(tp, names):
+    out = []
+    d = tp.__dict__
+    for name, label in names:
+        if name in d:
+            desc = d[name]
+            if type(desc) in (member_descriptor, getset_descriptor):
+                out.append((label, desc.__get__))
+    return out
+
+
+def _mk_getter_plan(getters, add):
+    def plan(o, t, R):
+        res = []
+        for label, g in getters:
+            try:
+                x = g(o)
+            except Exception:
+                continue
+            if x is None:
+                continue
+            res.append((x, label, add))
+        return res
+    return plan
+
+
+# -- functions: every slot is visited by func_traverse; never read __dict__ or
+#    __annotations__ (their getters create a dict when there is none).
+_func_names = [('__code__', '__code__'), ('__globals__', '__globals__'),
+               ('__module__', '__module__'), ('__defaults__', '__defaults__'),
+               ('__kwdefaults__', '__kwdefaults__'), ('__doc__', '__doc__'),
+               ('__name__', '__name__'), ('__qualname__', '__qualname__'),
+               ('__closure__', '__closure__'), ('__builtins__', '__builtins__')]
+plan_function = _mk_getter_plan(_descr_getters(FunctionType, _func_names), False)
+
+if PY2:
+    _meth_names = [('im_func', '__func__'), ('im_self', '__self__'), ('im_class', 'im_class')]
+else:
+    _meth_names = [('__func__', '__func__'), ('__self__', '__self__')]
+plan_method = _mk_getter_plan(_descr_getters(MethodType, _meth_names), False)
+
+plan_builtin = _mk_getter_plan(
+    _descr_getters(BuiltinFunctionType, [('__self__', '__self__'), ('__module__', '__module__')]), False)
+
+
+def _cell_type():
+    def f():
+        return x
+    x = 1
+    return type(f.__closure__[0])
+
+
+CellType = _cell_type()
+plan_cell = _mk_getter_plan(_descr_getters(CellType, [('cell_contents', 'cell_contents')]), False)
+
+plan_module = _mk_getter_plan(_descr_getters(ModuleType, [('__dict__', '__dict__')]), False)
+
+plan_property = _mk_getter_plan(_descr_getters(property, [('fget', 'fget'), ('fset', 'fset'),
+                                                          ('fdel', 'fdel'), ('__doc__', '__doc__')]), False)
+plan_staticmethod = _mk_getter_plan(_descr_getters(staticmethod, [('__func__', '__func__')]), False)
+plan_classmethod = _mk_getter_plan(_descr_getters(classmethod, [('__func__', '__func__')]), False)
+
+_gen_names = [('gi_code', 'gi_code')]
+if PYV < (3, 11):
+    _gen_names.append(('gi_frame', 'gi_frame'))  # 3.11+: getter would create the frame object
+plan_generator = _mk_getter_plan(_descr_getters(GeneratorType, _gen_names), False)
+
+
+# -- code objects: only members holding objects (member_descriptor, stable
+#    identity); getsets such as 3.11's co_code/co_varnames build new objects.
+def _code_getters():
+    out = []
+    for name, desc in sorted(CodeType.__dict__.items()):
+        if type(desc) is member_descriptor and (name.startswith('co_') or name.startswith('_co')):
+            out.append((name, desc.__get__))
+    return out
+
+
+_code_getters_list = _code_getters()
+_int_like = (int, bool) if not PY2 else (int, long, bool)  # noqa: F821
+
+
+def plan_code(o, t, R):
+    res = []
+    for label, g in _code_getters_list:
+        try:
+            x = g(o)
+        except Exception:
+            continue
+        if x is None or type(x) in _int_like:
+            continue  # T_INT members return new ints: not references
+        res.append((x, label, True))
+    return res
+
+
+# -- types
+_type_base = type.__dict__['__base__'].__get__
+
+
+def plan_type(o, t, R):
+    res = []
+    try:
+        d = class_dict(o)
+        if d is not None:
+            res.append((d, '__dict__', True))
+    except Exception:
+        pass
+    try:
+        m = _safe.type_mro(o)
+    except Exception:
+        m = None
+    if m is None:
+        # 2.7: a static type never readied has NULL tp_bases; its __bases__
+        # getter would crash. Nothing more to read.
+        return res
+    res.append((m, '__mro__', True))
+    try:
+        x = _safe.type_bases(o)
+        if x is not None:
+            res.append((x, '__bases__', True))
+    except Exception:
+        pass
+    try:
+        b = _type_base(o)
+        if b is not None:
+            res.append((b, '__base__', True))
+    except Exception:
+        pass
+    if _safe.is_heap_type(o):
+        # ht_name / ht_qualname are owned by the type but not traversed.
+        for label, g in (('__name__', _safe.type_name), ('__qualname__', _safe.type_qualname)):
+            try:
+                x = g(o)
+            except Exception:
+                continue
+            if _safe.is_str(x):
+                res.append((x, label, True))
+    return res
+
+
+if PY2:
+    def plan_classobj(o, t, R):
+        # classobj traverse: cl_bases, cl_dict, cl_name, getattr, setattr, delattr
+        res = []
+        for i, label in enumerate(('__bases__', '__dict__', '__name__')):
+            if i < len(R):
+                res.append((R[i], label, False))
+        return res
+
+    def plan_instance(o, t, R):
+        # instance traverse: in_class, in_dict
+        res = []
+        if len(R) > 0:
+            res.append((R[0], '__class__', False))
+        if len(R) > 1:
+            res.append((R[1], '__dict__', False))
+        return res
+
+
+# -- frames
+_frame_d = FrameType.__dict__
+_f_back = _frame_d['f_back'].__get__
+_frame_slot_getters = [(n, _frame_d[n].__get__) for n in ('f_code', 'f_globals', 'f_builtins')
+                       if n in _frame_d]
+_f_locals = _frame_d['f_locals'].__get__
+_proxy_items = None
+
+
+def frame_plan_factory(read_locals):
+    """read_locals: whether reading f_locals is allowed (see EXPORTER.md)."""
+    def plan_frame(o, t, R):
+        res = []
+        try:
+            b = _f_back(o)  # 3.11+: materialises the caller's frame object
+            if b is not None:
+                res.append((b, 'f_back', True))
+        except Exception:
+            pass
+        for label, g in _frame_slot_getters:
+            try:
+                x = g(o)
+            except Exception:
+                continue
+            if x is not None:
+                res.append((x, label, True))
+        if read_locals:
+            _frame_locals(o, R, res)
+        return res
+    return plan_frame
+
+
+def _frame_locals(o, R, res):
+    try:
+        fl = _f_locals(o)
+    except Exception:
+        return
+    tfl = type(fl)
+    try:
+        if tfl is dict:
+            is_real = False
+            for r in R:
+                if r is fl:
+                    is_real = True
+                    break
+            if not is_real:
+                # 3.11/3.12 running frames are not traversed by gc, and on
+                # 3.12- reading f_locals (re)creates the frame's locals dict:
+                # report that dict, it exists now.
+                res.append((fl, 'f_locals', True))
+            else:
+                res.append((fl, 'f_locals', False))
+            g = None
+            try:
+                g = _frame_d['f_globals'].__get__(o)
+            except Exception:
+                pass
+            if fl is g:
+                return  # module-level frame: locals are the globals
+            items = list(dict.items(fl))
+        elif _safe.type_name(tfl) == 'FrameLocalsProxy' and not _safe.is_heap_type(tfl):  # 3.13+: a view, creates nothing lasting
+            items = list(tfl.items(fl))
+        else:
+            return
+        for k, v in items:
+            if type(k) is str:
+                res.append((v, '.' + k, True))
+    except Exception:
+        return
+
+
+# -- weak references
+try:
+    import weakref as _weakref
+    ReferenceType = _weakref.ReferenceType
+    _ref_call = ReferenceType.__call__
+    _ref_callback = ReferenceType.__dict__.get('__callback__')
+except Exception:  # pragma: no cover
+    ReferenceType = None
+
+
+def plan_weakref(o, t, R):
+    """The referent is reported with the non-retaining label <weakref>."""
+    res = []
+    try:
+        x = _ref_call(o)  # C wr_object read; never calls user code
+        if x is not None:
+            res.append((x, '<weakref>', True))
+    except Exception:
+        pass
+    if _ref_callback is not None:
+        try:
+            cb = _ref_callback.__get__(o)
+            if cb is not None:
+                res.append((cb, '__callback__', False))
+        except Exception:
+            pass
+    return res
+
+
+def instance_plan_factory(t, peek, held):
+    """Plan for instances of a heap type: __class__, __slots__ members,
+    __dict__. ``held`` counts references the plan keeps to user objects
+    (slot descriptors) so their refcounts can be corrected."""
+    slots = []
+    dict_desc = None
+    managed = False
+    try:
+        managed = bool(_safe.type_flags(t) & _safe.Py_TPFLAGS_MANAGED_DICT) and PYV >= (3, 11)
+    except Exception:
+        pass
+    for c in _safe.mro(t):
+        if PY2 and type(c) is _safe.ClassType:
+            continue
+        d = class_dict(c)
+        if d is None:
+            continue
+        heap = _safe.is_heap_type(c)
+        for k, v in list(dict.items(d)):
+            if type(v) is member_descriptor and heap and _safe.is_str(k) and not k.startswith('__'):
+                slots.append(('.' + k, v))
+                held[id(v)] = held.get(id(v), 0) + 1
+            elif k == '__dict__' and type(v) is getset_descriptor and dict_desc is None:
+                dict_desc = v
+    simple_dict = None  # an exactly-one-dict referent layout we can trust
+    if dict_desc is not None and not managed:
+        dict_get_ = dict_desc.__get__
+        held[id(dict_desc)] = held.get(id(dict_desc), 0) + 1
+    else:
+        dict_get_ = None
+    managed_get = dict_desc.__get__ if (managed and dict_desc is not None) else None
+    if managed_get is not None:
+        held[id(dict_desc)] = held.get(id(dict_desc), 0) + 1
+    slot_getters = [(label, desc.__get__) for label, desc in slots]
+    keep = [desc for _, desc in slots] + ([dict_desc] if dict_desc is not None else [])
+
+    def plan_instance_(o, t_, R, _keep=keep):
+        res = [(t_, '__class__', False)]
+        for label, g in slot_getters:
+            try:
+                res.append((g(o), label, False))
+            except Exception:
+                pass
+        if managed:
+            if peek is not None:
+                try:
+                    addr = peek(o)
+                except Exception:
+                    addr = 0
+                if addr:
+                    found = False
+                    for r in R:
+                        if id(r) == addr:
+                            res.append((r, '__dict__', False))
+                            found = True
+                            break
+                    if not found and managed_get is not None:
+                        # 3.13+: the instance keeps its inline values and gc
+                        # visits those; the dict exists (peeked), so reading
+                        # __dict__ creates nothing.
+                        try:
+                            d = managed_get(o)
+                            if id(d) == addr:
+                                res.append((d, '__dict__', True))
+                        except Exception:
+                            pass
+        elif dict_get_ is not None:
+            # only when a dict referent exists, so no empty dict is created
+            for r in R:
+                if type(r) is dict:
+                    try:
+                        res.append((dict_get_(o), '__dict__', False))
+                    except Exception:
+                        pass
+                    break
+        return res
+    return plan_instance_

@@ -1,0 +1,197 @@
+"""Hostile objects: the exporter must never run user code. Each scenario runs
+in a subprocess with a timeout, so a hang fails the test instead of hanging."""
+import json
+import unittest
+
+from helpers import PY2, PYV, TempDirTest, run_script
+
+HOSTILE = '''
+import sys, json, time, weakref, gc
+import refgraph_export
+
+ARMED = [False]
+CALLS = []
+
+def trap(name):
+    if ARMED[0]:
+        CALLS.append(name)
+
+class BadRepr(object):
+    def __repr__(self):
+        trap('repr'); raise RuntimeError('repr called')
+    __str__ = __repr__
+
+class HangEqHash(object):
+    def __init__(self, n):
+        self.n = n
+    def __hash__(self):
+        if ARMED[0]:
+            trap('hash'); time.sleep(3600)
+        return self.n
+    def __eq__(self, other):
+        if ARMED[0]:
+            trap('eq'); time.sleep(3600)
+        return self is other
+
+class AnyAttr(object):
+    def __getattr__(self, name):
+        trap('getattr:' + name)
+        return 42
+
+class NoAttr(object):
+    def __getattribute__(self, name):
+        trap('getattribute:' + name)
+        if ARMED[0]:
+            time.sleep(3600)
+        return object.__getattribute__(self, name)
+
+class SideEffect(object):
+    counter = 0
+    @property
+    def value(self):
+        trap('property'); SideEffect.counter += 1
+        return SideEffect.counter
+    @property
+    def __dict__(self):
+        trap('property __dict__'); raise RuntimeError('__dict__ property')
+
+class SizeRaises(object):
+    def __sizeof__(self):
+        trap('sizeof'); raise RuntimeError('sizeof')
+
+class SizeNonsense(object):
+    def __sizeof__(self):
+        trap('sizeof'); return -7
+
+class SizeHuge(list):
+    def __sizeof__(self):
+        trap('sizeof'); return 10 ** 30
+
+class HangLen(list):
+    def __len__(self):
+        trap('len'); time.sleep(3600)
+    def __iter__(self):
+        trap('iter'); time.sleep(3600)
+
+class HangDict(dict):
+    def __iter__(self):
+        trap('dict iter'); time.sleep(3600)
+    def items(self):
+        trap('dict items'); time.sleep(3600)
+    def keys(self):
+        trap('dict keys'); time.sleep(3600)
+
+class LyingMeta(type):
+    def __getattribute__(cls, name):
+        trap('meta getattribute:' + name)
+        if ARMED[0]:
+            time.sleep(3600)
+        return type.__getattribute__(cls, name)
+    def __subclasscheck__(cls, sub):
+        trap('subclasscheck'); time.sleep(3600)
+    def __instancecheck__(cls, inst):
+        trap('instancecheck'); time.sleep(3600)
+    def __repr__(cls):
+        trap('meta repr'); raise RuntimeError('meta repr')
+
+Lying = LyingMeta('Lying', (object,), {
+    '__class__': property(lambda self: (trap('__class__'), int)[1]),
+    '__module__': '__main__'})
+
+class Dead(object):
+    pass
+
+class Weird(int):
+    def __repr__(self):
+        trap('int repr'); raise RuntimeError('int repr')
+    def __index__(self):
+        trap('index'); raise RuntimeError
+    __int__ = __index__
+
+class WeirdStr(str):
+    def __repr__(self):
+        trap('str repr'); raise RuntimeError
+    def __getitem__(self, i):
+        trap('str getitem'); raise RuntimeError
+    def __len__(self):
+        trap('str len'); raise RuntimeError
+
+objs = {
+    'badrepr': BadRepr(),
+    'hang': HangEqHash(7),
+    'anyattr': AnyAttr(),
+    'noattr': NoAttr(),
+    'side': SideEffect(),
+    'size_raises': SizeRaises(),
+    'size_nonsense': SizeNonsense(),
+    'size_huge': SizeHuge([1, 2, 3]),
+    'hanglen': HangLen([1, 2]),
+    'hangdict': HangDict(a=1, b=[2]),
+    'lying': Lying(),
+    'weird_int': Weird(5),
+    'weird_str': WeirdStr('weird'),
+}
+keyed = {objs['hang']: 'value-under-hostile-key', HangEqHash(8): 'other'}
+dead = Dead()
+objs['dead_ref'] = weakref.ref(dead)
+objs['dead_proxy'] = weakref.proxy(dead)
+live = Dead()
+objs['live_proxy'] = weakref.proxy(live)
+del dead
+
+sizes_before = SideEffect.counter
+ARMED[0] = True
+res = refgraph_export.dump(sys.argv[1], values=True)
+ARMED[0] = False
+print(json.dumps({'ids': dict((k, id(v)) for k, v in objs.items()), 'keyed': id(keyed),
+                  'calls': CALLS, 'counter': SideEffect.counter, 'objects': res.objects}))
+'''
+
+
+class HostileObjects(TempDirTest):
+    def run_hostile(self, fork=False):
+        path = self.path('hostile.jsonl')
+        code = HOSTILE
+        if fork:
+            code = code.replace('values=True)', 'values=True, fork=True)')
+        rc, out, err = run_script(code, [path], timeout=120)
+        self.assertEqual(rc, 0, err)
+        info = json.loads(out.strip().splitlines()[-1])
+        return info, self.check_dump(path)
+
+    def test_no_user_code_called(self):
+        info, d = self.run_hostile()
+        self.assertEqual(info['calls'], [])
+        self.assertEqual(info['counter'], 0)
+        ids = info['ids']
+        self.assertEqual(d[ids['badrepr']]['type'], '__main__.BadRepr')
+        self.assertEqual(d[ids['lying']]['type'], '__main__.Lying')  # not int
+        self.assertEqual(d[ids['anyattr']]['type'], '__main__.AnyAttr')
+        # sizes: the builtin part only, never the user's __sizeof__
+        for k in ('size_raises', 'size_nonsense', 'size_huge'):
+            s = d[ids[k]]['size']
+            self.assertTrue(0 <= s < 10000, (k, s))
+        self.assertEqual(d[ids['size_huge']]['len'], 3)
+        self.assertEqual(d[ids['hanglen']]['len'], 2)
+        self.assertEqual(d[ids['hangdict']]['len'], 2)
+        self.assertIsNotNone(d.edge(ids['hangdict'], "['b']"))
+        self.assertEqual(d[ids['weird_int']]['value'], 5)
+        self.assertEqual(d[ids['weird_str']]['value'], 'weird')
+        self.assertEqual(d[ids['weird_str']]['len'], 5)
+        # the dict keyed by hostile objects: labelled by type, never hashed
+        labels = [l for l, r in d.edges(info['keyed'])]
+        self.assertIn('[<__main__.HangEqHash>]', labels)
+        self.assertIn(ids['dead_proxy'], d)
+        self.assertIn(ids['live_proxy'], d)
+        self.assertEqual([l for l in (d[ids['dead_ref']].get('labels') or []) if l == '<weakref>'], [])
+
+    def test_no_user_code_called_fork(self):
+        if not hasattr(__import__('os'), 'fork'):
+            self.skipTest('no fork')
+        info, d = self.run_hostile(fork=True)
+        self.assertEqual(info['calls'], [])
+        self.assertTrue(d.header['fork'])
+
+
+if __name__ == '__main__':
+    unittest.main()
