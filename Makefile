@@ -5,7 +5,7 @@ BIN := .build/release/refgraph
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONPATH := $(CURDIR)/python
 
-.PHONY: all deps build debug demo test test-swift test-python test-acceptance bench fuzz clean
+.PHONY: all deps build debug demo examples test test-swift test-python test-acceptance bench fuzz clean
 
 all: build
 
@@ -32,7 +32,11 @@ debug: deps
 demo: build
 	REFGRAPH=$(CURDIR)/$(BIN) bash Examples/hotreload-atexit/run.sh
 	cp Examples/hotreload-atexit/out/ref.svg ref.svg
-	@echo "wrote ref.svg"
+	@echo; echo "wrote ref.svg (open it in a browser; hover a box for its full description)"
+
+# Re-runs every example and refreshes the committed ref.svg and README outputs.
+examples: build
+	REFGRAPH=$(CURDIR)/$(BIN) bash Examples/refresh.sh
 
 test: deps test-swift test-python test-acceptance
 

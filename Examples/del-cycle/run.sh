@@ -10,4 +10,4 @@ show "$PYTHON" del_cycle.py "$n" "$out"
 show "$REFGRAPH" cycles "$out/before-gc.jsonl" --finalizers --limit 1
 show "$REFGRAPH" cycles "$out/after-gc.jsonl" --finalizers --limit 1
 show "$REFGRAPH" check "$out/before-gc.jsonl" "$out/after-gc.jsonl" --fail-on uncollectable --fail-on garbage || true
-show "$REFGRAPH" render "$out/before-gc.jsonl" 'type == __main__.Leaky' --mode cycle -o ref.svg
+show "$REFGRAPH" render "$out/before-gc.jsonl" 'type == __main__.Leaky' --mode cycle -o out/ref.svg

@@ -9,4 +9,4 @@ show "$PYTHON" plat.py "$n" "$out/dump.jsonl"
 show "$REFGRAPH" summary "$out/dump.jsonl" -n 5
 show "$REFGRAPH" path "$out/dump.jsonl" 'owner == "module logging"' --all --paths 4
 show "$REFGRAPH" suspects "$out/dump.jsonl" --limit 3
-show "$REFGRAPH" render "$out/dump.jsonl" 'owner == "module logging"' --mode roots --all -o ref.svg
+show "$REFGRAPH" render "$out/dump.jsonl" 'owner == "module logging"' --mode roots --all -o out/ref.svg

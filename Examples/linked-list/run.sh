@@ -6,4 +6,4 @@ n="${1:-500}"
 cd "$here"
 out=out; mkdir -p "$out"
 show "$PYTHON" linked_list.py "$n" "$out"
-show "$REFGRAPH" diff "$out/baseline.jsonl" "$out/target.jsonl" "$out/final.jsonl" --limit 2 --rows 5 --cluster 1 -o ref.svg
+show "$REFGRAPH" diff "$out/baseline.jsonl" "$out/target.jsonl" "$out/final.jsonl" --limit 2 --rows 5 --cluster 1 -o out/ref.svg

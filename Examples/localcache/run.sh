@@ -10,4 +10,4 @@ show "$REFGRAPH" summary "$out/dump.jsonl" -n 5
 show "$REFGRAPH" suspects "$out/dump.jsonl" --limit 2
 show "$REFGRAPH" top "$out/dump.jsonl" --group module -n 4
 show "$REFGRAPH" path "$out/dump.jsonl" 'type == __main__.Dict' --limit 2
-show "$REFGRAPH" render "$out/dump.jsonl" 'type == collections.deque and len > 100' --mode roots -o ref.svg
+show "$REFGRAPH" render "$out/dump.jsonl" 'type == collections.deque and len > 100' --mode roots -o out/ref.svg
