@@ -48,6 +48,7 @@ test-python:
 	bash python/run_tests.sh
 
 test-acceptance: build
+	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/bad_inputs.sh
 	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/run.sh
 
 bench: build

@@ -4,6 +4,8 @@ import RefGraph
 import Glibc
 #endif
 
+extension LoadOptions.CacheMode: ExpressibleByArgument {}
+
 /// The options every command that reads one dump shares.
 struct DumpOptions: ParsableArguments {
     @Argument(help: "A refgraph dump (.jsonl or .jsonl.gz), a meliae dump or an edge list.")
@@ -15,7 +17,10 @@ struct DumpOptions: ParsableArguments {
     @Flag(help: "Load a dump that ends early instead of refusing it; reports say it is partial.")
     var allowTruncated = false
 
-    var loadOptions: LoadOptions { LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes) }
+    @Option(help: "Binary index cache next to the dump (DUMP.rgidx): auto (for dumps over 64 MB), on or off.")
+    var cache: LoadOptions.CacheMode = .auto
+
+    var loadOptions: LoadOptions { LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes, cache: cache) }
 
     /// Loads the dump, or prints `FILE:LINE: reason` and exits with status 2.
     func load() throws -> HeapGraph {

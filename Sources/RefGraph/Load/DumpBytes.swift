@@ -18,6 +18,27 @@ final class DumpBytes: @unchecked Sendable {
     let fileSize: Int
     let wasCompressed: Bool
 
+    /// Bytes already in memory (fuzzing, tests, stdin); gzip is inflated.
+    init(copying data: UnsafeRawBufferPointer, name: String) throws(LoadError) {
+        fileSize = data.count
+        if data.count >= 2, data[0] == 0x1f, data[1] == 0x8b {
+            let (buffer, length) = try Self.inflate(data.baseAddress!.assumingMemoryBound(to: UInt8.self), data.count, path: name)
+            base = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
+            count = length
+            storage = buffer
+            wasCompressed = true
+        } else {
+            let buffer = malloc(max(data.count, 1))!
+            if data.count > 0 { memcpy(buffer, data.baseAddress!, data.count) }
+            base = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
+            count = data.count
+            storage = buffer
+            wasCompressed = false
+        }
+        mapped = false
+        mappedLength = 0
+    }
+
     init(path: String) throws(LoadError) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {

@@ -3,7 +3,23 @@ public enum DumpLoader {
     /// Loads `path`. Malformed input throws `LoadError` (`FILE:LINE: reason`);
     /// a truncated native dump throws unless `options.allowTruncated`.
     public static func load(_ path: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> HeapGraph {
+        // Node tables and truncated loads are not cached: the image must mean "this file, read whole".
+        let cacheable = options.cache != .off && options.nodeTable == nil
+        if cacheable, let cached = IndexCache.read(for: path), !cached.info.truncated { return cached }
         let bytes = try DumpBytes(path: path)
+        let graph = try load(bytes, path: path, options: options)
+        if cacheable && !graph.info.truncated && (options.cache == .on || bytes.fileSize >= LoadOptions.autoThreshold) {
+            IndexCache.write(graph, for: path)
+        }
+        return graph
+    }
+
+    /// Loads a dump held in memory; `name` stands for the file in messages.
+    public static func load(bytes: UnsafeRawBufferPointer, name: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> HeapGraph {
+        try load(DumpBytes(copying: bytes, name: name), path: name, options: options)
+    }
+
+    static func load(_ bytes: DumpBytes, path: String, options: LoadOptions) throws(LoadError) -> HeapGraph {
         let format = try detect(bytes, path: path)
         var graph: HeapGraph
         switch format {
@@ -28,10 +44,15 @@ public enum DumpLoader {
         let p = bytes.base
         let n = bytes.count
         if n == 0 { throw LoadError(file: path, line: 1, reason: "the file is empty") }
+        // Text may hold a stray invalid UTF-8 byte (a warning later); binary has
+        // NULs or many control bytes.
         let probe = min(n, 4096)
-        var nul = 0
-        for i in 0..<probe where p[i] == 0 { nul += 1 }
-        if nul > 0 || !looksLikeText(UnsafeBufferPointer(start: p, count: probe)) {
+        var nul = 0, control = 0
+        for i in 0..<probe {
+            let b = p[i]
+            if b == 0 { nul += 1 } else if b < 0x20 && b != 0x09 && b != 0x0a && b != 0x0d { control += 1 }
+        }
+        if nul > 0 || control * 50 > probe {
             throw LoadError(file: path, line: 1, reason: "binary data: not a refgraph dump, a meliae dump or an edge list" + (bytes.wasCompressed ? " (after gunzip)" : ""))
         }
         var i = 0
@@ -47,12 +68,4 @@ public enum DumpLoader {
         return .edgeList
     }
 
-    /// Valid UTF-8, allowing a multi-byte sequence cut at the probe's end.
-    private static func looksLikeText(_ buf: UnsafeBufferPointer<UInt8>) -> Bool {
-        if isValidUTF8(buf) { return true }
-        for cut in 1...3 where buf.count > cut {
-            if isValidUTF8(UnsafeBufferPointer(rebasing: buf[0..<(buf.count - cut)])) { return true }
-        }
-        return false
-    }
 }

@@ -23,6 +23,7 @@ struct JSONLinesLoader {
     private var referencesRead = 0
     private var invalidUTF8 = 0
     private var firstInvalidUTF8Line = 0
+    private var firstDuplicateLine = 0
 
     init(path: String, bytes: DumpBytes, options: LoadOptions, format: DumpFormat) {
         self.path = path
@@ -90,6 +91,9 @@ struct JSONLinesLoader {
             } else {
                 throw LoadError(file: path, line: lineNumber, reason: "dump is truncated: no trailer record after \(recordsRead) objects (the export did not finish, or the file was cut). Use --allow-truncated to load what is there")
             }
+        }
+        if builder.info.duplicates > 0 {
+            builder.info.warnings.append("\(path):\(firstDuplicateLine): \(builder.info.duplicates) duplicate records ignored; the first record of an address wins")
         }
         if invalidUTF8 > 0 {
             builder.info.warnings.append("\(path):\(firstInvalidUTF8Line): \(invalidUTF8) strings are not valid UTF-8; invalid bytes are shown as U+FFFD")
@@ -240,7 +244,7 @@ struct JSONLinesLoader {
         }
         recordsRead += 1
         referencesRead += record.refs.count
-        builder.add(record)
+        if !builder.add(record) && firstDuplicateLine == 0 { firstDuplicateLine = lineNumber }
     }
 
     private mutating func readRefs(_ c: inout JSONCursor) throws(ScanError) {

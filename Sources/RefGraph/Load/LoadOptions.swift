@@ -6,10 +6,25 @@ public struct LoadOptions: Sendable {
     public var nodeTable: String? = nil
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     public var progress = true
+    /// The binary index cache next to the dump (`DUMP.rgidx`).
+    public var cache: CacheMode = .off
 
-    public init(allowTruncated: Bool = false, nodeTable: String? = nil, progress: Bool = true) {
+    public enum CacheMode: String, Sendable, CaseIterable {
+        /// Neither read nor write.
+        case off
+        /// Read a valid cache; write one after parsing a dump larger than `autoThreshold`.
+        case auto
+        /// Read a valid cache; always write one after parsing.
+        case on
+    }
+
+    /// Dumps smaller than this parse fast enough not to need a cache.
+    public static let autoThreshold = 64 << 20
+
+    public init(allowTruncated: Bool = false, nodeTable: String? = nil, progress: Bool = true, cache: CacheMode = .off) {
         self.allowTruncated = allowTruncated
         self.nodeTable = nodeTable
         self.progress = progress
+        self.cache = cache
     }
 }

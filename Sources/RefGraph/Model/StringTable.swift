@@ -18,6 +18,31 @@ public struct StringTable: Sendable {
         _ = intern(bytes: UnsafeBufferPointer(start: nil, count: 0))
     }
 
+    /// Rebuilds a table from `storage`; nil when the parts do not fit together.
+    init?(bytes: [UInt8], offsets: [UInt32]) {
+        guard let first = offsets.first, first == 0, offsets.last.map({ Int($0) == bytes.count }) == true,
+              zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else { return nil }
+        self.bytes = bytes
+        self.offsets = offsets
+        cache = Array(repeating: nil, count: offsets.count - 1)
+        var size = 1024
+        while size < offsets.count * 2 { size *= 2 }
+        slots = [UInt32](repeating: 0, count: size)
+        mask = size - 1
+        let table = bytes
+        table.withUnsafeBufferPointer { buf in
+            for id in 0..<(offsets.count - 1) {
+                let key = UnsafeBufferPointer(rebasing: buf[Int(offsets[id])..<Int(offsets[id + 1])])
+                var slot = Self.hash(key) & mask
+                while slots[slot] != 0 { slot = (slot + 1) & mask }
+                slots[slot] = UInt32(id + 1)
+            }
+        }
+    }
+
+    /// The raw parts, for the index cache.
+    var storage: ([UInt8], [UInt32]) { (bytes, offsets) }
+
     /// Number of distinct strings.
     public var count: Int { offsets.count - 1 }
 

@@ -1,0 +1,64 @@
+import XCTest
+@testable import RefGraph
+
+/// Every file of Tests/Fixtures/bad is refused with `FILE:LINE: reason`, or
+/// loads with its documented warning, as Tests/Fixtures/bad/EXPECTED.tsv says.
+final class BadInputTests: XCTestCase {
+    struct Case { var file: String; var exit: Int; var line: Int; var reason: String; var nodes: Bool }
+
+    func cases() throws -> [Case] {
+        let text = try String(contentsOfFile: fixture("bad/EXPECTED.tsv"), encoding: .utf8)
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { row in
+            let f = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return Case(file: f[0], exit: Int(f[1])!, line: Int(f[2])!, reason: f.count > 3 ? f[3] : "", nodes: f.count > 4 && f[4] == "--nodes")
+        }
+    }
+
+    func testCorpusIsLargeEnoughAndListed() throws {
+        let listed = Set(try cases().map(\.file))
+        XCTAssertGreaterThanOrEqual(listed.count, 40)
+        let present = Set(try FileManager.default.contentsOfDirectory(atPath: fixture("bad"))).subtracting(["EXPECTED.tsv", "edges-ok.tsv"])
+        XCTAssertEqual(present, listed, "every bad file has an expectation, and every expectation a file")
+    }
+
+    func testEveryCaseGivesFileLineReason() throws {
+        for c in try cases() {
+            let path = c.nodes ? fixture("bad/edges-ok.tsv") : fixture("bad/" + c.file)
+            let options = LoadOptions(nodeTable: c.nodes ? fixture("bad/" + c.file) : nil, progress: false)
+            do {
+                let g = try DumpLoader.load(path, options: options)
+                XCTAssertEqual(c.exit, 0, "\(c.file) loaded but should be refused")
+                if !c.reason.isEmpty {
+                    XCTAssertTrue(g.info.warnings.contains { $0.hasPrefix("\(path):\(c.line): \(c.reason)") }, "\(c.file): warnings \(g.info.warnings)")
+                } else {
+                    XCTAssertTrue(g.info.warnings.isEmpty, "\(c.file): \(g.info.warnings)")
+                }
+            } catch {
+                XCTAssertEqual(c.exit, 2, "\(c.file) refused: \(error)")
+                XCTAssertEqual(error.file, c.nodes ? fixture("bad/" + c.file) : path, c.file)
+                XCTAssertEqual(error.line, c.line, "\(c.file): \(error)")
+                XCTAssertTrue(error.reason.hasPrefix(c.reason), "\(c.file): \(error.reason)")
+            }
+        }
+    }
+
+    func testAMillionRefsOnOneLineLoads() throws {
+        var refs = (2...1_000_001).map(String.init).joined(separator: ", ")
+        var lines = ["{\"address\": 1, \"type\": \"list\", \"size\": 8000056, \"refs\": [\(refs)], \"root\": \"frame\"}"]
+        refs = ""
+        lines.append("{\"address\": 2, \"type\": \"int\", \"size\": 28, \"refs\": []}")
+        let g = load(temporaryFile(nativeDump(lines)))
+        XCTAssertEqual(g.edgeCount, 1_000_000)
+        XCTAssertEqual(g.nodeCount, 1_000_001, "the missing ones are placeholders")
+        XCTAssertEqual(g.referrers(g.node(2)!).count, 1)
+        XCTAssertEqual(g.referrers(g.node(3)!).count, 1)
+    }
+
+    func testAHundredMegabyteLineOfGarbageIsRefusedQuickly() throws {
+        let junk = String(repeating: "x", count: 100_000_000)
+        let path = temporaryFile(nativeDump(["{\"address\": 1, \"type\": \"" + junk]))
+        let e = loadError(path)
+        XCTAssertEqual(e?.line, 2)
+        XCTAssertTrue(e?.reason.hasPrefix("record ends early: unterminated string") ?? false, e?.reason ?? "")
+    }
+}
