@@ -99,7 +99,7 @@ def main():
         heap = build_heap(args.objects)
         gc.collect()
         print('python %s, %d cpus, heap built in %.1fs: %d gc-tracked objects'
-              % (platform.python_version(), os.cpu_count() if hasattr(os, 'cpu_count') else 0,
+              % (platform.python_version(), __import__('multiprocessing').cpu_count(),
                  time.time() - t, len(gc.get_objects())))
         path = os.path.join(d, 'plain.jsonl')
 
