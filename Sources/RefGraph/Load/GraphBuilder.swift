@@ -106,7 +106,30 @@ struct GraphBuilder {
         graph.rootKinds.append(r.root)
         graph.finalizers.append(r.finalizer)
         graph.flags.append(r.textIsValue && r.textID != 0 ? r.flags.union(.textIsValue) : r.flags)
-        graph.allocIDs.append(r.allocID)
+        // The allocation column exists only once some record has a site.
+        if r.allocID != 0 && graph.allocIDs.count < Int(node) {
+            graph.allocIDs = [UInt32](repeating: 0, count: Int(node))
+        }
+        if !graph.allocIDs.isEmpty || r.allocID != 0 { graph.allocIDs.append(r.allocID) }
+    }
+
+    /// Reserves room for a dump of about this many objects and references,
+    /// so the columns do not grow by doubling (which briefly needs twice the memory).
+    mutating func reserve(objects: Int, references: Int) {
+        graph.addresses.reserveCapacity(objects)
+        graph.typeIDs.reserveCapacity(objects)
+        graph.sizes.reserveCapacity(objects)
+        graph.textIDs.reserveCapacity(objects)
+        graph.modulePrefix.reserveCapacity(objects)
+        graph.lengths.reserveCapacity(objects)
+        graph.refcounts.reserveCapacity(objects)
+        graph.rootKinds.reserveCapacity(objects)
+        graph.finalizers.reserveCapacity(objects)
+        graph.flags.reserveCapacity(objects)
+        graph.forwardOffsets.reserveCapacity(objects + 1)
+        refAddresses.reserveCapacity(references)
+        graph.edgeLabels.reserveCapacity(references)
+        index.reserve(objects)
     }
 
     /// Finishes the graph. `inferRoots` is for formats without root flags:
@@ -114,13 +137,17 @@ struct GraphBuilder {
     /// the `sys` and `builtins` modules, when named, become roots of their kind.
     mutating func sealed(inferRoots: Bool) -> HeapGraph {
         resolve()
+        // Free the raw addresses and the address index before the reverse arrays are built.
+        refAddresses = []
+        index = AddressIndex()
         buildReverse()
         if inferRoots { markInferredRoots() }
         graph.weakLabel = graph.strings.lookup("<weakref>") ?? UInt32.max
         graph.dictLabel = graph.strings.lookup("__dict__") ?? UInt32.max
         graph.computeWeakPairs()
-        if !hasAlloc { graph.allocIDs = [] }
-        refAddresses = []
+        if hasAlloc && graph.allocIDs.count < graph.nodeCount {
+            graph.allocIDs += [UInt32](repeating: 0, count: graph.nodeCount - graph.allocIDs.count)
+        }
         index = AddressIndex()
         return graph
     }
@@ -205,9 +232,18 @@ extension HeapGraph {
 /// the address itself is read from the graph's address column, so the index
 /// costs 4 bytes a slot.
 struct AddressIndex {
-    private var slots = [UInt32](repeating: 0, count: 1 << 16)
-    private var shift: UInt64 = 48
+    private var slots = [UInt32](repeating: 0, count: 1 << 10)
+    private var shift: UInt64 = 54
     private var count = 0
+
+    /// Sizes the table for `n` entries at once, so it never rehashes.
+    mutating func reserve(_ n: Int) {
+        guard count == 0 else { return }
+        var size = 1 << 10, bits: UInt64 = 10
+        while size < n * 2 { size <<= 1; bits += 1 }
+        slots = [UInt32](repeating: 0, count: size)
+        shift = 64 - bits
+    }
 
     @inline(__always)
     private func slot(_ a: UInt64) -> Int { Int(truncatingIfNeeded: (a &* 0x9E37_79B9_7F4A_7C15) >> shift) }
