@@ -69,7 +69,9 @@ public enum IndexCache {
 
     // MARK: Reading
 
-    /// The graph from a valid image for `dump`, or nil.
+    /// The graph from a valid image for `dump`, or nil. The arrays are read
+    /// straight from the file into their final memory (no mapping, so the
+    /// image's pages do not count twice in the process's RSS).
     public static func read(for dump: String) -> HeapGraph? {
         guard let key = key(of: dump) else { return nil }
         let fd = open(path(for: dump), O_RDONLY)
@@ -77,11 +79,8 @@ public enum IndexCache {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_size > magic.count else { return nil }
-        let size = Int(st.st_size)
-        guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else { return nil }
-        defer { munmap(m, size) }
-        var r = Reader(base: UnsafeRawPointer(m), size: size)
-        guard r.bytes(magic.count).elementsEqual(magic), r.array(UInt64.self) == key else { return nil }
+        var r = Reader(fd: fd, size: Int(st.st_size))
+        guard let m = r.raw(magic.count), m == magic, r.array(UInt64.self) == key else { return nil }
         var g = HeapGraph()
         guard let addresses = r.array(UInt64.self) else { return nil }
         let n = addresses.count
@@ -129,27 +128,36 @@ public enum IndexCache {
     }
 
     private struct Reader {
-        let base: UnsafeRawPointer
+        let fd: Int32
         let size: Int
         var offset = 0
 
-        mutating func bytes(_ n: Int) -> UnsafeRawBufferPointer {
-            guard n >= 0, offset + n <= size else { offset = size + 1; return UnsafeRawBufferPointer(start: nil, count: 0) }
-            defer { offset += n }
-            return UnsafeRawBufferPointer(start: base + offset, count: n)
+        mutating func raw(_ n: Int) -> [UInt8]? { read(n, as: UInt8.self) }
+
+        /// A length-prefixed array.
+        mutating func array<T>(_: T.Type) -> [T]? {
+            guard let header: [UInt64] = read(8, as: UInt64.self) else { return nil }
+            let n = Int(clamping: header[0])
+            guard n % MemoryLayout<T>.stride == 0 else { return nil }
+            return read(n, as: T.self)
         }
 
-        mutating func array<T>(_: T.Type) -> [T]? {
-            guard offset + 8 <= size else { return nil }
-            let n = Int(base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            offset += 8
-            guard n % MemoryLayout<T>.stride == 0, n <= size - offset else { return nil }
-            let raw = bytes(n)
+        private mutating func read<T>(_ n: Int, as: T.Type) -> [T]? {
+            guard n >= 0, n <= size - offset else { return nil }
             let count = n / MemoryLayout<T>.stride
-            return [T](unsafeUninitializedCapacity: count) { buf, c in
-                if n > 0 { memcpy(UnsafeMutableRawPointer(buf.baseAddress!), raw.baseAddress!, n) }
-                c = count
+            var ok = true
+            let out = [T](unsafeUninitializedCapacity: count) { buf, c in
+                var done = 0
+                let raw = UnsafeMutableRawPointer(buf.baseAddress)
+                while done < n, let raw {
+                    let got = pread(fd, raw + done, n - done, off_t(offset + done))
+                    if got <= 0 { ok = false; break }
+                    done += got
+                }
+                c = ok ? count : 0
             }
+            offset += n
+            return ok ? out : nil
         }
     }
 
