@@ -5,7 +5,7 @@ BIN := .build/release/refgraph
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONPATH := $(CURDIR)/python
 
-.PHONY: all deps build debug demo examples test test-swift test-python test-acceptance bench fuzz clean
+.PHONY: all deps build debug demo examples test test-large test-swift test-python test-acceptance bench fuzz clean
 
 all: build
 
@@ -50,6 +50,10 @@ test-python:
 test-acceptance: build
 	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/bad_inputs.sh
 	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/run.sh
+
+# Inputs over 4 GiB, 10M referrers, a 50M chain: minutes and several GB.
+test-large: deps
+	REFGRAPH_LARGE_TESTS=1 $(SWIFT) test -c release --filter LargeInputTests
 
 bench: build
 	bash Benchmarks/run.sh
