@@ -1,6 +1,8 @@
-# Shared by the examples' run.sh: locate the repo, the Python and the analyzer.
+# Shared by the examples' run.sh: locate the repo, the Python and the analyzer,
+# then work in the example's folder with its dumps in out/.
 # shellcheck shell=bash
 set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 REFGRAPH="${REFGRAPH:-$root/.build/release/refgraph}"
@@ -9,6 +11,9 @@ if [ ! -x "$REFGRAPH" ]; then
   echo "refgraph is not built: run 'make build' (or set REFGRAPH)" >&2
   exit 2
 fi
+cd "$here"
+out=out
+mkdir -p "$out"
 
 # Prints a command as a user would type it (refgraph, python, quoted
 # arguments), then runs it. Run from the example's folder with relative paths.

@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # Story 003: __del__ cycles, uncollectable on 2.7, collectable on 3.4+. Usage: run.sh [PAIRS]
 # Run it with PYTHON=python2.7 and PYTHON=python3 to see both.
-here="$(cd "$(dirname "$0")" && pwd)"
-. "$here/../common.sh"
+. "$(dirname "$0")/../common.sh"
 n="${1:-100}"
-cd "$here"
-out=out; mkdir -p "$out"
 show "$PYTHON" del_cycle.py "$n" "$out"
 show "$REFGRAPH" cycles "$out/before-gc.jsonl" --finalizers --limit 1
 show "$REFGRAPH" cycles "$out/after-gc.jsonl" --finalizers --limit 1

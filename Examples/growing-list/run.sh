@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
 # Story 002: a coroutine's list of big strings. Usage: run.sh [TICKS]
-here="$(cd "$(dirname "$0")" && pwd)"
-. "$here/../common.sh"
+. "$(dirname "$0")/../common.sh"
 n="${1:-300}"
-cd "$here"
-out=out; mkdir -p "$out"
 show "$PYTHON" leaky_coroutine.py "$n" "$out/dump.jsonl"
 show "$REFGRAPH" top "$out/dump.jsonl" --by size -n 3
 show "$REFGRAPH" suspects "$out/dump.jsonl" --limit 1

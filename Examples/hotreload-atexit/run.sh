@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
 # Story 000: hot reload leaks whole copies of logging. Usage: run.sh [REQUESTS]
-here="$(cd "$(dirname "$0")" && pwd)"
-. "$here/../common.sh"
+. "$(dirname "$0")/../common.sh"
 n="${1:-50}"
-cd "$here"
-out=out; mkdir -p "$out"
 show "$PYTHON" plat.py "$n" "$out/dump.jsonl"
 show "$REFGRAPH" summary "$out/dump.jsonl" -n 5
 show "$REFGRAPH" path "$out/dump.jsonl" 'owner == "module logging"' --all --paths 4

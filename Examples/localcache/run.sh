@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
 # Story 004: a deque(maxlen=N) keeps expired cache entries alive. Usage: run.sh [ENTRIES]
-here="$(cd "$(dirname "$0")" && pwd)"
-. "$here/../common.sh"
+. "$(dirname "$0")/../common.sh"
 n="${1:-20000}"
-cd "$here"
-out=out; mkdir -p "$out"
 show "$PYTHON" localcache.py "$n" "$out/dump.jsonl"
 show "$REFGRAPH" summary "$out/dump.jsonl" -n 5
 show "$REFGRAPH" suspects "$out/dump.jsonl" --limit 2

@@ -163,6 +163,13 @@ final class DumpBytes: @unchecked Sendable {
     }
 }
 
+/// The offset of the first newline at or after `from`, or `n` if there is none.
+@inline(__always)
+func lineEnd(_ base: UnsafePointer<UInt8>, from: Int, count n: Int) -> Int {
+    guard from < n, let hit = memchr(base + from, 0x0a, n - from) else { return n }
+    return UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+}
+
 func countLines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
     var lines = 1
     var q = p

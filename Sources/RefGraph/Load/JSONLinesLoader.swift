@@ -54,17 +54,12 @@ struct JSONLinesLoader {
         var nextRelease = 64 << 20
         while p < n {
             lineNumber += 1
-            let lineEnd: Int
-            if let hit = memchr(base + p, 0x0a, n - p) {
-                lineEnd = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
-            } else {
-                lineEnd = n
-            }
-            let complete = lineEnd < n
+            let end = lineEnd(base, from: p, count: n)
+            let complete = end < n
             do {
-                try readLine(start: p, end: lineEnd)
+                try readLine(start: p, end: end)
             } catch let e {
-                if !complete && lineEnd > p {
+                if !complete && end > p {
                     // The last line has no newline and does not parse: a record cut off.
                     if options.allowTruncated {
                         markTruncated("the last record is cut off mid-line (\(e.reason)); it was dropped")
@@ -74,7 +69,7 @@ struct JSONLinesLoader {
                 }
                 throw fail(e.reason + at(e.offset, lineStart: p))
             }
-            p = lineEnd + 1
+            p = end + 1
             if p > nextRelease {
                 bytes.release(before: p)
                 progress.update(p)
@@ -121,7 +116,7 @@ struct JSONLinesLoader {
         var lines = 0, refs = 0, p = 0
         let key = Array("\"refs\": [".utf8)
         while p < n {
-            let end = memchr(base + p, 0x0a, n - p).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
+            let end = lineEnd(base, from: p, count: n)
             lines += 1
             if let hit = find(key, base, p, end) {
                 var q = hit + key.count

@@ -157,12 +157,7 @@ func forEachDataLine(_ bytes: DumpBytes, _ body: (Int, Int, Int) throws(LoadErro
     var line = 0
     while p < n {
         line += 1
-        let end: Int
-        if let hit = memchr(base + p, 0x0a, n - p) {
-            end = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
-        } else {
-            end = n
-        }
+        let end = lineEnd(base, from: p, count: n)
         var e = end
         if e > p && base[e - 1] == 0x0d { e -= 1 }
         var s = p
