@@ -56,6 +56,62 @@ struct GraphBuilder {
     var recordCount: Int { graph.addresses.count }
     var referenceCount: Int { refAddresses.count }
 
+    // MARK: Two-pass loading
+    // A first pass over the file indexes every record's address; the second
+    // then resolves references to node indices as it reads them, so the raw
+    // 8-byte addresses of all references are never held at once.
+
+    /// Records whose address was indexed by the first pass.
+    private(set) var preindexed = 0
+    /// Records added by the second pass so far.
+    private var added = 0
+    /// Placeholders for referenced addresses with no record, in id order.
+    private var missing: [UInt64] = []
+    private var missingIndex: [UInt64: UInt32] = [:]
+
+    /// First pass: indexes a record's address. False for a duplicate address.
+    mutating func preindex(_ address: UInt64) -> Bool {
+        if graph.addresses.withUnsafeBufferPointer({ index.find(address, in: $0) }) != nil { return false }
+        graph.addresses.append(address)
+        index.insert(address, node: UInt32(graph.addresses.count - 1), addresses: graph.addresses)
+        preindexed += 1
+        return true
+    }
+
+    /// Second pass: adds the next indexed record, resolving its references
+    /// now. False when the record is not the one the first pass indexed next.
+    mutating func addIndexed(_ r: NodeRecord) -> Bool {
+        guard added < preindexed, graph.addresses[added] == r.address else { return false }
+        let node = UInt32(added)
+        added += 1
+        appendColumns(r, address: false)
+        graph.addresses.withUnsafeBufferPointer { addrs in
+            for a in r.refs {
+                if let t = index.find(a, in: addrs) {
+                    graph.forwardTargets.append(t)
+                } else if let t = missingIndex[a] {
+                    graph.forwardTargets.append(t)
+                } else {
+                    let t = UInt32(preindexed + missing.count)
+                    missing.append(a)
+                    missingIndex[a] = t
+                    graph.forwardTargets.append(t)
+                }
+            }
+        }
+        if r.labels.isEmpty {
+            graph.edgeLabels.append(contentsOf: repeatElement(0, count: r.refs.count))
+        } else {
+            graph.edgeLabels.append(contentsOf: r.labels)
+        }
+        precondition(graph.forwardTargets.count < Int(UInt32.max), "more than 4 billion references")
+        graph.forwardOffsets.append(UInt32(graph.forwardTargets.count))
+        if r.root != .none { hasRootFlags = true }
+        if r.allocID != 0 { hasAlloc = true }
+        if r.unexplained != 0 { graph.unexplained[node] = r.unexplained }
+        return true
+    }
+
     /// Adds a record; a record whose address was seen before is counted and dropped.
     /// Returns false for such a duplicate.
     @discardableResult
@@ -85,9 +141,9 @@ struct GraphBuilder {
         return true
     }
 
-    private mutating func appendColumns(_ r: NodeRecord) {
-        let node = UInt32(graph.addresses.count)
-        graph.addresses.append(r.address)
+    private mutating func appendColumns(_ r: NodeRecord, address: Bool = true) {
+        let node = UInt32(graph.typeIDs.count)
+        if address { graph.addresses.append(r.address) }
         graph.typeIDs.append(r.typeID)
         graph.sizes.append(r.size)
         graph.textIDs.append(r.textID)
@@ -115,7 +171,8 @@ struct GraphBuilder {
 
     /// Reserves room for a dump of about this many objects and references,
     /// so the columns do not grow by doubling (which briefly needs twice the memory).
-    mutating func reserve(objects: Int, references: Int) {
+    mutating func reserve(objects: Int, references: Int, twoPass: Bool = false) {
+        if twoPass { graph.forwardTargets.reserveCapacity(references) } else { refAddresses.reserveCapacity(references) }
         graph.addresses.reserveCapacity(objects)
         graph.typeIDs.reserveCapacity(objects)
         graph.sizes.reserveCapacity(objects)
@@ -127,7 +184,6 @@ struct GraphBuilder {
         graph.finalizers.reserveCapacity(objects)
         graph.flags.reserveCapacity(objects)
         graph.forwardOffsets.reserveCapacity(objects + 1)
-        refAddresses.reserveCapacity(references)
         graph.edgeLabels.reserveCapacity(references)
         index.reserve(objects)
     }
@@ -136,11 +192,18 @@ struct GraphBuilder {
     /// objects that no other object refers to become `unreferenced` roots, and
     /// the `sys` and `builtins` modules, when named, become roots of their kind.
     mutating func sealed(inferRoots: Bool) -> HeapGraph {
-        resolve()
+        debugRSS("sealed start")
+        if preindexed > 0 {
+            addMissingPlaceholders()
+        } else {
+            resolve()
+        }
         // Free the raw addresses and the address index before the reverse arrays are built.
         refAddresses = []
         index = AddressIndex()
+        debugRSS("before reverse")
         buildReverse()
+        debugRSS("after reverse")
         if inferRoots { markInferredRoots() }
         graph.weakLabel = graph.strings.lookup("<weakref>") ?? UInt32.max
         graph.dictLabel = graph.strings.lookup("__dict__") ?? UInt32.max
@@ -150,6 +213,20 @@ struct GraphBuilder {
         }
         index = AddressIndex()
         return graph
+    }
+
+    /// Two-pass loading: the placeholders found by the second pass get their columns.
+    private mutating func addMissingPlaceholders() {
+        var placeholder = NodeRecord()
+        placeholder.typeID = graph.strings.intern("unknown")
+        placeholder.flags = .placeholder
+        for a in missing {
+            placeholder.address = a
+            appendColumns(placeholder)
+            graph.forwardOffsets.append(graph.forwardOffsets.last!)
+        }
+        missing = []
+        missingIndex = [:]
     }
 
     /// Turns referent addresses into node indices; unknown addresses become placeholders.
@@ -175,27 +252,38 @@ struct GraphBuilder {
         graph.forwardTargets = targets
     }
 
+    /// The reverse CSR by counting sort. The counts become end offsets and are
+    /// decremented while filling (sources in reverse), so they finish as the
+    /// start offsets: no second offsets array.
     private mutating func buildReverse() {
         let n = graph.nodeCount
-        var counts = [UInt32](repeating: 0, count: n + 1)
-        for t in graph.forwardTargets { counts[Int(t) + 1] += 1 }
-        for i in 0..<n { counts[i + 1] += counts[i] }
-        var fill = counts
+        var offsets = [UInt32](repeating: 0, count: n + 1)
         var sources = [UInt32](repeating: 0, count: graph.forwardTargets.count)
         graph.forwardOffsets.withUnsafeBufferPointer { off in
             graph.forwardTargets.withUnsafeBufferPointer { tgt in
-                for s in 0..<n {
-                    for e in Int(off[s])..<Int(off[s + 1]) {
-                        let t = Int(tgt[e])
-                        sources[Int(fill[t])] = UInt32(s)
-                        fill[t] += 1
+                offsets.withUnsafeMutableBufferPointer { o in
+                    for t in tgt { o[Int(t) + 1] += 1 }
+                    for i in 0..<n { o[i + 1] += o[i] }
+                    // o[t + 1] is now the end of t's in-edges; fill downwards.
+                    sources.withUnsafeMutableBufferPointer { src in
+                        for s in stride(from: n - 1, through: 0, by: -1) {
+                            for e in stride(from: Int(off[s + 1]) - 1, through: Int(off[s]), by: -1) {
+                                let t = Int(tgt[e])
+                                o[t + 1] -= 1
+                                src[Int(o[t + 1])] = UInt32(s)
+                            }
+                        }
                     }
+                    // Shift: o[t + 1] now holds t's start; move starts down one slot.
+                    for i in 0..<n { o[i] = o[i + 1] }
+                    o[n] = UInt32(tgt.count)
                 }
             }
         }
-        graph.reverseOffsets = counts
+        graph.reverseOffsets = offsets
         graph.reverseSources = sources
     }
+
 
     private mutating func markInferredRoots() {
         let sys = graph.strings.lookup("sys")
@@ -283,5 +371,19 @@ struct AddressIndex {
             slots[i] = UInt32(n + 1)
             count += 1
         }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+func debugRSS(_ what: String) {
+    guard getenv("REFGRAPH_DEBUG_RSS") != nil else { return }
+    var buf = [CChar](repeating: 0, count: 4096)
+    let f = fopen("/proc/self/status", "r")
+    defer { if f != nil { fclose(f) } }
+    while let f, fgets(&buf, 4096, f) != nil {
+        let line = String(cString: buf)
+        if line.hasPrefix("VmRSS") || line.hasPrefix("VmHWM") { StandardError.write(what + " " + line) }
     }
 }

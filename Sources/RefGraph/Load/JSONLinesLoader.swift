@@ -24,6 +24,8 @@ struct JSONLinesLoader {
     private var invalidUTF8 = 0
     private var firstInvalidUTF8Line = 0
     private var firstDuplicateLine = 0
+    /// Two-pass loading: lines whose record repeats an earlier address.
+    private var twoPassDuplicates = Set<Int>()
 
     init(path: String, bytes: DumpBytes, options: LoadOptions, format: DumpFormat) {
         self.path = path
@@ -43,12 +45,38 @@ struct JSONLinesLoader {
         // One record a line: the lines of the first 4 MiB estimate the number of
         // records, so the columns are sized once instead of growing by doubling.
         // (Counting every line would touch the whole mapping and make it resident.)
+        var duplicateLines = Set<Int>()
         if n > (16 << 20) {
-            let sample = 4 << 20
-            let (lines, refs) = sampleRecords(base, sample)
-            let scale = Double(n) / Double(sample) * 1.05
-            builder.reserve(objects: Int(Double(lines) * scale), references: Int(Double(refs) * scale))
+            // Sample eight windows spread over the file: heaps put their hubs
+            // (module dicts, big lists) anywhere, often at the start.
+            var lines = 0, refs = 0, sampled = 0
+            let window = 512 << 10
+            for k in 0..<8 {
+                var start = (n - window) / 8 * k
+                if start > 0 { start = lineEnd(base, from: start, count: n) + 1 }
+                let stop = lineEnd(base, from: min(n, start + window), count: n)
+                guard start < stop else { continue }
+                let (l, r) = sampleRecords(base + start, stop - start)
+                lines += l; refs += r; sampled += stop - start
+            }
+            bytes.release(before: n)
+            let scale = Double(n) / Double(max(sampled, 1)) * 1.05
+            let objects = min(Int(Double(lines) * scale), n / 24)
+            let references = min(Int(Double(refs) * scale), n / 6)
+            builder.reserve(objects: objects, references: references, twoPass: options.twoPass)
+            debugRSS("after reserve")
+            if options.twoPass {
+                defer { debugRSS("after pass 1") }
+                if let dups = indexAddresses() {
+                    duplicateLines = dups
+                } else {
+                    // A line the quick pass could not read: start over in one pass.
+                    builder = GraphBuilder(format: isNative ? .native : .meliae, path: path)
+                    builder.reserve(objects: objects, references: references)
+                }
+            }
         }
+        twoPassDuplicates = duplicateLines
         var p = 0
         let progress = Progress(label: path, total: n, enabled: options.progress)
         var nextRelease = 64 << 20
@@ -77,6 +105,7 @@ struct JSONLinesLoader {
             }
         }
         progress.finish()
+        bytes.release(before: n)  // the mapped pages are not needed any more
         if !isNative && n > 0 && base[n - 1] != 0x0a && !sawClosingBracket(base, n) {
             // meliae ends every record with a newline: a last record without one
             // means the dumping process died mid-write (e.g. meliae on an int >= 2**63).
@@ -108,6 +137,42 @@ struct JSONLinesLoader {
             try checkMeliaeCompleteness(&graph)
         }
         return graph
+    }
+
+    /// The first pass of two-pass loading: every record line must start with
+    /// `{"address": N` (as the exporter and meliae write it). Indexes the
+    /// addresses and returns the lines of duplicates, or nil when a line does
+    /// not fit, and the caller falls back to one pass.
+    private mutating func indexAddresses() -> Set<Int>? {
+        let base = bytes.base
+        let n = bytes.count
+        let key = Array("{\"address\": ".utf8)
+        var dups = Set<Int>()
+        var p = 0, line = 0
+        var nextRelease = 64 << 20
+        while p < n {
+            line += 1
+            let end = lineEnd(base, from: p, count: n)
+            var s = p
+            while s < end && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
+            if s + key.count < end && memcmp(base + s, key, key.count) == 0 {
+                var q = s + key.count, v: UInt64 = 0, digits = 0
+                while q < end, case let d = base[q] &- 0x30, d <= 9 {
+                    let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                    let (a, o2) = m.addingReportingOverflow(UInt64(d))
+                    if o1 || o2 { return nil }
+                    v = a; q += 1; digits += 1
+                }
+                guard digits > 0, q < end, base[q] == UInt8(ascii: ",") || base[q] == UInt8(ascii: "}") else { return nil }
+                if !builder.preindex(v) { dups.insert(line) }
+            } else if s < end && !(base[s] == UInt8(ascii: "[") || base[s] == UInt8(ascii: "]") || base[s] == 0x0d
+                                   || (base[s] == UInt8(ascii: "{") && end - s > 9 && memcmp(base + s, "{\"record\"", 9) == 0)) {
+                return nil
+            }
+            p = end + 1
+            if p > nextRelease { bytes.release(before: p); nextRelease = p + (64 << 20) }
+        }
+        return dups
     }
 
     /// Lines and references in the first `n` bytes: the commas and the
@@ -275,7 +340,16 @@ struct JSONLinesLoader {
         }
         recordsRead += 1
         referencesRead += record.refs.count
-        if !builder.add(record) && firstDuplicateLine == 0 { firstDuplicateLine = lineNumber }
+        if builder.preindexed > 0 {
+            if twoPassDuplicates.contains(lineNumber) {
+                builder.info.duplicates += 1
+                if firstDuplicateLine == 0 { firstDuplicateLine = lineNumber }
+            } else if !builder.addIndexed(record) {
+                throw ScanError("this record is not the one the first pass found on this line (more than one record on a line?)", recordStart)
+            }
+        } else if !builder.add(record) && firstDuplicateLine == 0 {
+            firstDuplicateLine = lineNumber
+        }
     }
 
     private mutating func readRefs(_ c: inout JSONCursor) throws(ScanError) {

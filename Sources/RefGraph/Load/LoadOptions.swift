@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How to load a dump.
 public struct LoadOptions: Sendable {
     /// Load a dump that ends early instead of refusing it; reports say it is partial.
@@ -6,6 +10,9 @@ public struct LoadOptions: Sendable {
     public var nodeTable: String? = nil
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     public var progress = true
+    /// Large JSON-lines dumps are read in two passes (addresses first), which
+    /// never holds every reference's raw address at once. Off for comparisons.
+    public var twoPass = getenv("REFGRAPH_ONE_PASS") == nil
     /// The binary index cache next to the dump (`DUMP.rgidx`).
     public var cache: CacheMode = .off
 
