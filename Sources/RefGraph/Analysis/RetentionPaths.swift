@@ -39,13 +39,13 @@ public struct RetentionPaths: Sendable {
     ///   - alternatives: paths per group, each through a different holder (`--all`).
     ///   - avoid: objects paths must not pass through.
     public init(_ graph: HeapGraph, targets: [HeapGraph.Node], avoid: ((HeapGraph.Node) -> Bool)? = nil,
-                maxDepth: Int? = nil, alternatives: Int = 1, explainUnreachable: Int = 5) {
+                maxDepth: Int? = nil, alternatives: Int = 1, explainUnreachable: Int = 5, describer: Describer? = nil) {
         self.targets = targets.count
         let paths = RootPaths(graph, avoid: avoid, maxDepth: maxDepth)
         var groupIndex: [[String]: Int] = [:]
         var groups: [RetentionGroup] = []
         var lost: [HeapGraph.Node] = []
-        let describer = Describer(graph)
+        let describer = describer ?? Describer(graph)
         for t in targets {
             let nodes = paths.path(to: t)
             guard !nodes.isEmpty else { lost.append(t); continue }

@@ -1,27 +1,51 @@
 /// Human descriptions of objects, shared by every command that prints them.
+///
+/// What needs a pass over the whole heap (the owner of every dict, the module
+/// of every class) is computed once, on first use, so a command that
+/// describes a handful of objects on a 10M-object heap does not pay for it.
 public struct Describer {
     public let graph: HeapGraph
-    /// Type id → module of that class, from the class objects in the dump.
-    private var typeModules: [UInt32: String] = [:]
     private let moduleType: UInt32?
     private let typeType: UInt32?
     private let globalsLabel: UInt32?
-    private let owners: [UInt32]
-    private let ownerViaGlobals: [Bool]
+    private let cache = Cache()
 
-    public init(_ graph: HeapGraph) {
+    private final class Cache {
+        /// Type id → module of that class, from the class objects in the dump.
+        var typeModules: [UInt32: String]?
+        var owners: ([UInt32], [Bool])?
+        /// Owners found by scanning referrers; past a few hundred, one pass over all edges is cheaper.
+        var scans = 0
+    }
+
+    /// - Parameter bulk: compute every dict's owner now, for callers that ask about all objects.
+    public init(_ graph: HeapGraph, bulk: Bool = false) {
         self.graph = graph
         moduleType = graph.strings.lookup("module")
         typeType = graph.strings.lookup("type")
         globalsLabel = graph.strings.lookup("__globals__")
-        (owners, ownerViaGlobals) = Self.owners(graph, globals: globalsLabel)
+        if bulk { _ = ownerTable }
+    }
+
+    private var typeModules: [UInt32: String] {
+        if let t = cache.typeModules { return t }
+        var t: [UInt32: String] = [:]
         for n in graph.nodes where !graph.flags(n).contains(.textIsValue) && graph.textIDs[Int(n)] != 0 {
             guard let m = graph.moduleOfName(n) else { continue }
             // A class named "logging.Logger" tells the module of instances of type "logging.Logger".
-            if let t = graph.strings.lookup(graph.strings[graph.textIDs[Int(n)]]), typeModules[t] == nil, t != graph.typeIDs[Int(n)] {
-                typeModules[t] = m
+            if let id = graph.strings.lookup(graph.strings[graph.textIDs[Int(n)]]), t[id] == nil, id != graph.typeIDs[Int(n)] {
+                t[id] = m
             }
         }
+        cache.typeModules = t
+        return t
+    }
+
+    private var ownerTable: ([UInt32], [Bool]) {
+        if let o = cache.owners { return o }
+        let o = Self.owners(graph, globals: globalsLabel)
+        cache.owners = o
+        return o
     }
 
     /// The module an object belongs to: its own for modules, functions and
@@ -51,15 +75,39 @@ public struct Describer {
     /// the functions whose `__globals__` it is, after the module object itself
     /// is gone (as with modules deleted from sys.modules by a hot reload).
     public func ownerOf(_ n: HeapGraph.Node) -> (OwnerKind, HeapGraph.Node)? {
-        guard !owners.isEmpty else { return nil }
-        let o = owners[Int(n)]
+        let o: UInt32
+        let viaGlobals: Bool
+        if cache.owners == nil && cache.scans >= 256 { _ = ownerTable }
+        if let (owners, via) = cache.owners {
+            guard !owners.isEmpty else { return nil }
+            o = owners[Int(n)]
+            viaGlobals = via.isEmpty ? false : via[Int(n)]
+        } else {
+            cache.scans += 1
+            (o, viaGlobals) = ownerByScan(n)
+        }
         guard o != HeapGraph.absent else { return nil }
-        if ownerViaGlobals[Int(n)] { return (.module, o) }
+        if viaGlobals { return (.module, o) }
         let t = graph.typeIDs[Int(o)]
         if t == moduleType { return (.module, o) }
         let tn = graph.strings[t]
         if t == typeType || tn == "classobj" || tn.hasSuffix("Meta") || tn.hasSuffix("meta") { return (.class, o) }
         return (.instance, o)
+    }
+
+    /// The owner of one object, from its referrers (the same rule as `owners`).
+    private func ownerByScan(_ n: HeapGraph.Node) -> (UInt32, Bool) {
+        guard graph.dictLabel != UInt32.max || globalsLabel != nil else { return (HeapGraph.absent, false) }
+        var found: (UInt32, Bool) = (HeapGraph.absent, false)
+        for e in graph.inEdges(n) {
+            let s = graph.reverseSources[e]
+            for fe in graph.outEdges(s) where graph.forwardTargets[fe] == n {
+                let l = graph.edgeLabels[fe]
+                if l == graph.dictLabel { return (s, false) }
+                if l == globalsLabel, found.0 == HeapGraph.absent, graph.moduleOfName(s) != nil { found = (s, true) }
+            }
+        }
+        return found
     }
 
     /// Owner of each dict, found in one pass over the `__dict__` and `__globals__` edges.

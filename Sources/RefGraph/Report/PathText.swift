@@ -1,7 +1,7 @@
 extension RetentionPaths {
     /// The `refgraph path` report for a terminal.
-    public func text(_ graph: HeapGraph, selector: String, limit: Int = 10) -> String {
-        let h = HopText(graph)
+    public func text(_ graph: HeapGraph, selector: String, limit: Int = 10, describer: Describer? = nil) -> String {
+        let h = HopText(graph, describer: describer)
         var out = ""
         if graph.info.truncated { out += "WARNING: the dump is truncated; paths cover only the part that was read.\n\n" }
         let reached = groups.reduce(0) { $0 + $1.members.count }
@@ -47,8 +47,8 @@ extension RetentionPaths {
     }
 
     /// The same as one JSON document.
-    public func json(_ graph: HeapGraph, selector: String) -> String {
-        let h = HopText(graph)
+    public func json(_ graph: HeapGraph, selector: String, describer: Describer? = nil) -> String {
+        let h = HopText(graph, describer: describer)
         var j = JSONWriter()
         j.beginObject()
         j.field("selector", selector)
