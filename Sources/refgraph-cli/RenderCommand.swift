@@ -56,12 +56,18 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "svg, png, pdf, dot or json (default: from the output's extension).")
     var format: String?
 
+    @Flag(help: "Print load, selection and Graphviz times on stderr.")
+    var timing = false
+
     func run() throws {
         let fmt = format ?? (output as NSString).pathExtension.lowercased()
         guard ["svg", "png", "pdf", "dot", "gv", "json"].contains(fmt) else {
             fail("unknown output format '\(fmt)': use svg, png, pdf, dot or json (--format, or the extension of -o)")
         }
+        let clock = ContinuousClock()
+        let t0 = clock.now
         let graph = try input.load()
+        let t1 = clock.now
         let targets = compile(selector, for: graph).select(in: graph)
         if targets.isEmpty { fail("no object matches '\(selector)'") }
         var options = RenderOptions()
@@ -82,9 +88,11 @@ struct RenderCommand: ParsableCommand {
             fail(error.description)
         }
         let style = RenderStyle(graph, describer: Describer(graph), options: options, highlight: h.map { s in { s.matches($0) } })
+        let picture = style.build(sub)
+        let t2 = clock.now
         let bytes: [UInt8]
         do {
-            bytes = try Graphviz.render(style.build(sub), format: fmt == "gv" ? "dot" : fmt, engine: engine)
+            bytes = try Graphviz.render(picture, format: fmt == "gv" ? "dot" : fmt, engine: engine)
         } catch {
             fail(error.description)
         }
@@ -92,6 +100,10 @@ struct RenderCommand: ParsableCommand {
             try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
             fail("\(output): cannot write: \(error.localizedDescription)")
+        }
+        if timing {
+            let t3 = clock.now
+            StandardError.write("timing: load \(t1 - t0), selection \(t2 - t1), graphviz \(t3 - t2)\n")
         }
         StandardError.write("wrote \(output): \(sub.nodes.count) objects, \(sub.edges.count) references\(sub.elided.isEmpty ? "" : ", \(sub.elided.count) 'more' boxes")\n")
     }
