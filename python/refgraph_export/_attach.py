@@ -309,6 +309,7 @@ try:
     _refgraph_attach()
 except BaseException:
     pass
+del _refgraph_attach
 '''
 
 
@@ -451,9 +452,9 @@ def _run_gdb(argv, deadline, logpath):
     At the deadline gdb gets SIGINT: with 'unwindonsignal on' it abandons the
     function call it is making, restores the target's registers and detaches.
     SIGKILL only if it does not end 10 s later."""
-    with open(logpath, 'wb') as log:
-        proc = subprocess.Popen(argv, stdin=open(os.devnull, 'rb'), stdout=log,
-                                stderr=subprocess.STDOUT, close_fds=True)
+    with open(logpath, 'wb') as log, open(os.devnull, 'rb') as null:
+        proc = subprocess.Popen(argv, stdin=null, stdout=log, stderr=subprocess.STDOUT,
+                                close_fds=True)
         timed_out = False
         while proc.poll() is None:
             if time.time() > deadline and not timed_out:
@@ -470,10 +471,11 @@ def _run_gdb(argv, deadline, logpath):
     return proc.returncode, out, timed_out
 
 
-def inject_gdb(pid, bootstrap, major, workdir, deadline, gdb=None):
+def inject_gdb(pid, bootstrap, version, workdir, deadline, gdb=None):
+    major = version[0]
     gdb = gdb or which('gdb')
     if gdb is None:
-        raise AttachError(GDB_MISSING % ('%d.x before 3.14' % major if major == 3 else '2.7'),
+        raise AttachError(GDB_MISSING % ('%d.%d' % (version[0], version[1])),
                           EXIT_NO_GDB)
     cmdfile = os.path.join(workdir, 'inject.gdb')
     _write_private(cmdfile, gdb_commands(bootstrap, major))
@@ -553,15 +555,7 @@ def dump_complete(path):
         return False
 
 
-def _file_id(path):
-    try:
-        st = os.stat(path)
-        return (st.st_ino, st.st_mtime, st.st_size)
-    except OSError:
-        return None
-
-
-def wait_for_dump(pid, path, workdir, deadline, before, how):
+def wait_for_dump(pid, path, workdir, deadline, how):
     status_p = os.path.join(workdir, 'status')
     started_p = os.path.join(workdir, 'started')
     while True:
@@ -573,9 +567,6 @@ def wait_for_dump(pid, path, workdir, deadline, before, how):
                 return st
             raise AttachError('process %d reported the dump written but %s is missing or has '
                               'no trailer line' % (pid, path))
-        # a target whose refgraph_export writes no status: the file itself
-        if _file_id(path) not in (None, before) and dump_complete(path):
-            return {'ok': True, 'path': path}
         if not os.path.isdir('/proc/%d' % pid):
             raise AttachError('process %d exited before the dump was written' % pid)
         if time.time() > deadline:
@@ -644,15 +635,14 @@ def attach(pid, output, timeout=120.0, fork=False, values=False, gdb=None, metho
         if target_uid != os.geteuid():  # we are root: let the target read the script
             os.chown(workdir, target_uid, target_gid)
             os.chown(script, target_uid, target_gid)
-        before = _file_id(output)
         if log:
             log('attaching to process %d (Python %d.%d, %s) with %s' % (pid, major, minor,
                                                                       version[3], method))
         if method == 'remote_exec':
             how = inject_remote_exec(pid, script)
         else:
-            how = inject_gdb(pid, _BOOTSTRAP % script, major, workdir, deadline, gdb=gdb)
-        res = wait_for_dump(pid, output, workdir, deadline, before, how)
+            how = inject_gdb(pid, _BOOTSTRAP % script, version, workdir, deadline, gdb=gdb)
+        res = wait_for_dump(pid, output, workdir, deadline, how)
         res['method'] = how
         res['elapsed'] = time.time() - t0
         return res
@@ -670,16 +660,16 @@ def _err(msg):
     sys.stderr.flush()
 
 
-def _report(res, quiet=False):
+def _report(res, fork, quiet=False):
     if quiet:
         return
-    if res.get('objects') is not None:
-        print('%s: %d objects, %d references, %s; dump %.2fs, target paused %.3fs '
-              '(%s, total %.2fs)' % (res['path'], res['objects'], res['references'],
-                                     format_size(res.get('bytes') or 0), res['seconds'],
-                                     res['pause'], res.get('method'), res.get('elapsed', 0)))
+    if fork:
+        how = 'target paused %.3fs for the fork' % res['pause']
     else:
-        print('%s: written' % res.get('path'))
+        how = 'written by a helper thread while the target ran'
+    print('%s: %d objects, %d references, %s in %.2fs, %s (via %s, total %.2fs)'
+          % (res['path'], res['objects'], res['references'], format_size(res.get('bytes') or 0),
+             res['seconds'], how, res.get('method'), res.get('elapsed', 0)))
 
 
 def main_attach(args):
@@ -689,7 +679,7 @@ def main_attach(args):
     except AttachError as e:
         _err(e.message)
         return e.code
-    _report(res, args.quiet)
+    _report(res, args.fork, args.quiet)
     return 0
 
 
@@ -731,7 +721,7 @@ def main_watch(args):
         return e.code
     except KeyboardInterrupt:
         return 130
-    _report(res, args.quiet)
+    _report(res, args.fork, args.quiet)
     return 0
 
 
