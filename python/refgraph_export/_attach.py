@@ -393,33 +393,46 @@ def gdb_commands(bootstrap, major):
     * Main thread holds the GIL (it is running Python or C called from it):
       Py_AddPendingCall(PyRun_SimpleString, page); the interpreter runs it at
       its next safe point, between bytecodes, in the main thread.
-    * Main thread does not hold the GIL (blocked in I/O, sleeping, waiting for
-      the GIL): PyGILState_Ensure + PyRun_SimpleString + PyGILState_Release
-      right now in that thread, as pyrasite does.
+    * No thread holds the GIL (the main thread is blocked in I/O, sleeping,
+      waiting ...): PyGILState_Ensure + PyRun_SimpleString +
+      PyGILState_Release right now in the main thread, as pyrasite does.
+    * Another thread holds the GIL: nothing is done (REFGRAPH-GIL-BUSY); the
+      caller retries. PyGILState_Ensure would block until that thread lets
+      the GIL go, and abandoning a blocked call corrupts the GIL's state.
     """
     data = bootstrap.encode('ascii') + b'\0'
     if major == 2:
-        held = ('set $rg_cur = *(long *) &_PyThreadState_Current\n'
-                'set $rg_held = $rg_cur != 0 && (long) PyGILState_GetThisThreadState() == $rg_cur\n')
+        check = ['set $rg_cur = *(long *) &_PyThreadState_Current',
+                 'set $rg_held = $rg_cur != 0 && (long) PyGILState_GetThisThreadState() == $rg_cur',
+                 'set $rg_busy = $rg_cur != 0 && !$rg_held']
     else:
-        held = 'set $rg_held = (int) PyGILState_Check()\n'
-    lines = ['set unwindonsignal on', 'thread 1', held.rstrip('\n'),
-             'set $rg_p = (char *) mmap((void *) 0, (long) %d, 3, 0x22, -1, (long) 0)'
-             % (4096 * ((len(data) + 4095) // 4096)),
-             'if $rg_p == (char *) -1 || $rg_p == (char *) 0',
-             '  echo REFGRAPH-MMAP-FAILED\\n',
-             'else']
+        check = ['set $rg_held = (int) PyGILState_Check()',
+                 'set $rg_busy = 0',
+                 'if !$rg_held',
+                 '  thread apply all set $rg_busy = $rg_busy + (int) PyGILState_Check()',
+                 '  thread 1',
+                 'end']
+    lines = ['set unwindonsignal on', 'thread 1'] + check + [
+        'if $rg_busy',
+        '  echo REFGRAPH-GIL-BUSY\\n',
+        'else',
+        '  set $rg_p = (char *) mmap((void *) 0, (long) %d, 3, 0x22, -1, (long) 0)'
+        % (4096 * ((len(data) + 4095) // 4096)),
+        '  if $rg_p == (char *) -1 || $rg_p == (char *) 0',
+        '    echo REFGRAPH-MMAP-FAILED\\n',
+        '  else']
     for i, b in enumerate(bytearray(data)):
-        lines.append('  set {unsigned char} ($rg_p + %d) = %d' % (i, b))
-    lines += ['  if $rg_held',
-              '    set $rg_r = (int) Py_AddPendingCall((int (*)(void *)) PyRun_SimpleString, '
+        lines.append('    set {unsigned char} ($rg_p + %d) = %d' % (i, b))
+    lines += ['    if $rg_held',
+              '      set $rg_r = (int) Py_AddPendingCall((int (*)(void *)) PyRun_SimpleString, '
               '(void *) $rg_p)',
-              '    printf "REFGRAPH-PENDING %d\\n", $rg_r',
-              '  else',
-              '    set $rg_g = (int) PyGILState_Ensure()',
-              '    set $rg_r = (int) PyRun_SimpleString($rg_p)',
-              '    call (void) PyGILState_Release($rg_g)',
-              '    printf "REFGRAPH-DIRECT %d\\n", $rg_r',
+              '      printf "REFGRAPH-PENDING %d\\n", $rg_r',
+              '    else',
+              '      set $rg_g = (int) PyGILState_Ensure()',
+              '      set $rg_r = (int) PyRun_SimpleString($rg_p)',
+              '      call (void) PyGILState_Release($rg_g)',
+              '      printf "REFGRAPH-DIRECT %d\\n", $rg_r',
+              '    end',
               '  end',
               'end', '']
     return '\n'.join(lines)
@@ -483,7 +496,22 @@ def inject_gdb(pid, bootstrap, version, workdir, deadline, gdb=None):
             '-iex', 'set auto-load off', '-iex', 'set debuginfod enabled off',
             '-iex', 'set pagination off', '-iex', 'set confirm off',
             '-p', str(pid), '-x', cmdfile]
-    rc, out, timed_out = _run_gdb(argv, deadline, os.path.join(workdir, 'gdb.log'))
+    busy = AttachError('timed out: another thread of process %d held the GIL at every try (a '
+                       'long call into C?); nothing was injected. The target is still running, '
+                       'unaffected.' % pid, EXIT_TIMEOUT)
+    tries = 0
+    while True:
+        t = time.time()
+        rc, out, timed_out = _run_gdb(argv, deadline, os.path.join(workdir, 'gdb.log'))
+        if 'REFGRAPH-GIL-BUSY' not in out:
+            break
+        tries += 1
+        # do not start a try that the deadline would interrupt
+        if time.time() + 0.1 + 1.5 * (time.time() - t) > deadline:
+            raise busy
+        time.sleep(0.1)
+    if timed_out and tries and 'REFGRAPH-' not in out:
+        raise busy
     if timed_out and 'REFGRAPH-' not in out:
         raise AttachError('timed out while gdb was injecting into process %d (the call into the '
                           'interpreter did not return: a thread may hold the GIL for ever); gdb '
@@ -492,14 +520,20 @@ def inject_gdb(pid, bootstrap, version, workdir, deadline, gdb=None):
     return _classify_gdb(pid, out, rc)
 
 
+try:
+    _PermissionError, _ProcessLookupError = PermissionError, ProcessLookupError
+except NameError:  # 2.7, where sys.remote_exec never exists
+    _PermissionError = _ProcessLookupError = ()
+
+
 def inject_remote_exec(pid, script_path):
     """Python 3.14+: sys.remote_exec (PEP 768)."""
     try:
         sys.remote_exec(pid, script_path)
-    except PermissionError as e:  # noqa: F821 (3.x only)
+    except _PermissionError as e:
         raise AttachError(PTRACE_HELP % dict(pid=pid, why=' (sys.remote_exec: %s)' % e,
                                               scope=ptrace_scope()), EXIT_PTRACE)
-    except ProcessLookupError:  # noqa: F821
+    except _ProcessLookupError:
         raise AttachError('no process %d' % pid)
     except (RuntimeError, OSError) as e:
         msg = str(e)

@@ -203,6 +203,34 @@ class TestAttachGdb(AttachBase):
         self.assertLess(time.time() - t, 30)
         self.assertTrue(c.alive())
 
+    def test_other_thread_holding_the_gil(self):
+        # A second thread holds the GIL inside C calls (regex backtracking);
+        # the main thread is blocked in read(). Nothing may be injected while
+        # the GIL is taken (PyGILState_Ensure would block); once the thread
+        # stops, attach works, so nothing was left half done.
+        code = CHILD.replace("BUSY = int(sys.argv[1])", textwrap.dedent('''\
+            BUSY = 0
+            import re, threading
+            STOP = []
+            def hog():
+                while not STOP:
+                    re.match(r'(a+)+$', 'a' * 21 + 'b')
+            T = threading.Thread(target=hog)
+            T.daemon = True
+            T.start()
+            ''')).replace("    line = line.strip()\n", "    line = line.strip()\n"
+                             "    if line == 'stop':\n        STOP.append(1)\n        T.join()\n")
+        c = self.child(code=code)
+        rc, so, se = cli(['attach', str(c.pid), '-o', self.path('busy.jsonl'), '--timeout', '2'])
+        self.assertEqual(rc, _attach.EXIT_TIMEOUT, se)
+        self.assertIn('held the GIL at every try', se)
+        self.assertIn('nothing was injected', se)
+        self.assertEqual(c.ping('stop'), 'pong stop 1000')
+        out = self.path('after.jsonl')
+        _attach.attach(c.pid, out, timeout=60)
+        self.check_leak(out)
+        self.assertEqual(c.ping('x'), 'pong x 1000')
+
     def test_not_a_python_process(self):
         p = subprocess.Popen(['sleep', '60'])
         try:
