@@ -268,9 +268,12 @@ _SAFE_PATH = re.compile(r'^[A-Za-z0-9_./+-]+$')
 # Run by gdb's PyRun_SimpleString in the target's __main__ namespace. It must
 # never raise (a pending call returning -1 without an exception would become a
 # SystemError in the target's main thread; SystemExit would end the process)
-# and binds no names in __main__.
+# and binds no names in __main__: the file is read in a throwaway namespace
+# and closed by `with` (an unclosed file's ResourceWarning would create
+# __main__.__warningregistry__).
 _BOOTSTRAP = ("try:\n"
-              " exec(open('%s').read(),{'__name__':'__refgraph_attach__'})\n"
+              " exec(\"with open('%s') as f:\\n"
+              " exec(f.read(),{'__name__':'__refgraph_attach__'})\",{})\n"
               "except BaseException:\n"
               " pass\n")
 
