@@ -196,7 +196,7 @@ class TestAttachGdb(AttachBase):
         time.sleep(0.2)
         t = time.time()
         rc, so, se = cli(['attach', str(c.pid), '-o', self.path('never.jsonl'),
-                          '--timeout', '3'])
+                          '--timeout', '6'])
         self.assertEqual(rc, _attach.EXIT_TIMEOUT, se)
         self.assertIn('timed out waiting for the dump of process %d' % c.pid, se)
         self.assertIn('never ran', se)
@@ -222,7 +222,7 @@ class TestAttachGdb(AttachBase):
             ''')).replace("    line = line.strip()\n", "    line = line.strip()\n"
                              "    if line == 'stop':\n        STOP.append(1)\n        T.join()\n")
         c = self.child(code=code)
-        rc, so, se = cli(['attach', str(c.pid), '-o', self.path('busy.jsonl'), '--timeout', '2'])
+        rc, so, se = cli(['attach', str(c.pid), '-o', self.path('busy.jsonl'), '--timeout', '6'])
         self.assertEqual(rc, _attach.EXIT_TIMEOUT, se)
         self.assertIn('held the GIL at every try', se)
         self.assertIn('nothing was injected', se)
