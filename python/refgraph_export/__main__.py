@@ -1,5 +1,7 @@
 """python -m refgraph_export run [--signal USR2] [--dir D] [--fork] [--values] [--gzip] script.py args...
 python -m refgraph_export run ... -m module args...
+python -m refgraph_export attach PID -o DUMP [--timeout S] [--fork]
+python -m refgraph_export watch PID --rss-above 2GiB -o DUMP [--interval S] [--fork]
 
 Runs the program as __main__ (runpy, sys.argv adjusted) with a signal handler
 installed that writes a timestamped dump per signal."""
@@ -10,7 +12,7 @@ import os
 import runpy
 import sys
 
-from . import _core
+from . import _core, _attach
 
 _core._register_module(globals())
 
@@ -32,6 +34,7 @@ def _parser():
     d.add_argument('path')
     d.add_argument('--values', action='store_true')
     d.add_argument('--fork', action='store_true')
+    _attach.add_parsers(sub)
     return p
 
 
@@ -41,6 +44,10 @@ def main(argv=None):
         res = _core.dump(args.path, values=args.values, fork=args.fork)
         print('%s: %d objects, %d references, %.2fs' % (res.path, res.objects, res.references, res.seconds))
         return 0
+    if args.command == 'attach':
+        return _attach.main_attach(args)
+    if args.command == 'watch':
+        return _attach.main_watch(args)
     if args.command != 'run':
         _parser().print_help()
         return 2
