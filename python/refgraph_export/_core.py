@@ -195,7 +195,7 @@ def _dump(path, opts, frames_dict):
         d = os.path.dirname(os.path.abspath(path))
         raw = tempfile.TemporaryFile(dir=d, prefix='.refgraph-walk-')
         excluded.extend([roots, excluded, opts, stats])
-        regs, over = _walk.walk(raw.write, opts, roots, root_objs, excluded, stats)
+        regs, over, xheld = _walk.walk(raw.write, opts, roots, root_objs, excluded, stats)
         root_objs = excluded = roots = None
         raw.flush()
         raw.seek(0)
@@ -208,8 +208,8 @@ def _dump(path, opts, frames_dict):
             out = fh
         hb = header.encode('utf-8') if not PY2 else header
         out.write(hb + b'\n')
-        n_lines = _second_pass(raw, out, regs, over)
-        regs = over = None
+        n_lines = _second_pass(raw, out, regs, over, xheld)
+        regs = over = xheld = None
         seconds = time.time() - t0
         trailer = json.dumps(collections.OrderedDict([
             ('record', 'trailer'), ('objects', n_lines), ('references', stats['references']),
@@ -258,12 +258,14 @@ def _cleanup(out, fh, tmp):
         pass
 
 
-def _second_pass(raw, out, regs, over):
+def _second_pass(raw, out, regs, over, xheld):
     """Copy pass-1 lines, adding root "external" where refcount exceeds the
-    references found in the dump."""
+    references found in the dump, and subtracting from refcount the
+    references held by the exporter's own caches and frames (``xheld``)."""
     n = 0
     regs_get = regs.get
     over_get = over.get
+    xheld_get = xheld.get
     buf = []
     ba = buf.append
     write = out.write
@@ -272,6 +274,13 @@ def _second_pass(raw, out, regs, over):
         n += 1
         i = line.find(b',', 12)
         j = line.find(b',', i + 14)
+        if xheld:
+            a = int(line[12:i])
+            x = xheld_get(a)
+            if x and not line.startswith(b', "root": "immortal"', j):
+                rc = int(line[i + 14:j]) - x
+                line = line[:i + 14] + str(rc).encode('ascii') + line[j:]
+                j = line.find(b',', i + 14)
         if line.startswith(b', "root"', j):
             ba(line)
         else:

@@ -284,8 +284,7 @@ def plan_weakref(o, t, R):
 
 def instance_plan_factory(t, peek, held):
     """Plan for instances of a heap type: __class__, __slots__ members,
-    __dict__. ``held`` counts references the plan keeps to user objects
-    (slot descriptors) so their refcounts can be corrected."""
+    __dict__. ``held`` is unused (kept for the signature)."""
     slots = []
     dict_desc = None
     managed = False
@@ -303,22 +302,19 @@ def instance_plan_factory(t, peek, held):
         for k, v in list(dict.items(d)):
             if type(v) is member_descriptor and heap and _safe.is_str(k) and not k.startswith('__'):
                 slots.append(('.' + k, v))
-                held[id(v)] = held.get(id(v), 0) + 1
             elif k == '__dict__' and type(v) is getset_descriptor and dict_desc is None:
                 dict_desc = v
-    simple_dict = None  # an exactly-one-dict referent layout we can trust
+    # The plan keeps references to these descriptors (the bound __get__
+    # method-wrappers hold them); the walk finds and subtracts every
+    # reference its caches hold (_walk.exporter_held), so nothing is counted here.
     if dict_desc is not None and not managed:
         dict_get_ = dict_desc.__get__
-        held[id(dict_desc)] = held.get(id(dict_desc), 0) + 1
     else:
         dict_get_ = None
     managed_get = dict_desc.__get__ if (managed and dict_desc is not None) else None
-    if managed_get is not None:
-        held[id(dict_desc)] = held.get(id(dict_desc), 0) + 1
     slot_getters = [(label, desc.__get__) for label, desc in slots]
-    keep = [desc for _, desc in slots] + ([dict_desc] if dict_desc is not None else [])
 
-    def plan_instance_(o, t_, R, _keep=keep):
+    def plan_instance_(o, t_, R):
         res = [(t_, '__class__', False)]
         for label, g in slot_getters:
             try:

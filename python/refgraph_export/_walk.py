@@ -252,8 +252,11 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     keep = [regs, over, stack, tinfo, classic, buf, poslabels, garbage_ids, held]
     keep.extend(exclude_objs)
 
+    marked = set()  # ids of the exporter objects excluded from the dump
+
     def mark_seen(x):
         a = id(x)
+        marked.add(a)
         k = a >> 14
         b = regs.get(k)
         if b is None:
@@ -293,7 +296,6 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     is_finalized = getattr(gc, 'is_finalized', None)
     tinfo_get = tinfo.get
     roots_get = roots.get
-    held_get = held.get
     over_get = over.get
     buf_append = buf.append
     stack_append = stack.append
@@ -343,8 +345,6 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     rc -= off_in
                 else:
                     rc -= off_out
-                if held and a in held:
-                    rc -= held_get(a, 0)
                 try:
                     if sizef is None:
                         sz = getsizeof(o)
@@ -624,7 +624,45 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     flush()
     stats['objects'], stats['references'], stats['bytes'] = counters
     objs = None
-    return regs, over
+    # references the exporter's own caches and frames hold on dumped objects
+    # (type-info tuples, plan closures and their descriptor getters, cached
+    # __len__/__sizeof__ slot wrappers, locals of exporter frames): the second
+    # pass subtracts them from refcount and from the unexplained count.
+    # root_objs: its reference to each root is subtracted already (rc -= 1).
+    marked.discard(id(root_objs))
+    xheld = exporter_held([x for x in keep if x is not regs and x is not over and x is not buf],
+                          regs, marked, (id(root_objs), id(regs), id(over)))
+    stats['exporter_held'] = len(xheld)
+    return regs, over, xheld
+
+
+def exporter_held(starts, regs, excl, skip=()):
+    """{address: n}: references from exporter-internal objects (reachable
+    from ``starts`` without passing through a dumped object) to dumped
+    objects. An object is dumped when its reached bit is set and it is not one
+    of the excluded exporter objects (``excl``, ids)."""
+    out = {}
+    todo = list(starts)
+    seen = set(skip)
+    for x in todo:
+        seen.add(id(x))
+    regs_get = regs.get
+    _id = id
+    while todo:
+        x = todo.pop()
+        try:
+            rs = get_referents(x)
+        except Exception:
+            continue
+        for r in rs:
+            a = _id(r)
+            b = regs_get(a >> 14)
+            if b is not None and b[(a & 16383) >> 3] & 128 and a not in excl:
+                out[a] = out.get(a, 0) + 1
+            elif a not in seen:
+                seen.add(a)
+                todo.append(r)
+    return out
 
 
 _InstanceType = _safe.InstanceType
