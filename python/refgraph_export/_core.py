@@ -109,8 +109,20 @@ def _collect_roots(frames_dict, my_frame):
             root_objs.append(x)
 
     add(sys.modules, 'sys.modules')
+    # the interpreter holds the sys module's dict (interp->sysdict) and the
+    # builtins dict (interp->builtins) as it holds sys.modules: named roots,
+    # not "external"
+    try:
+        add(_walk._module_dict(sys), 'sys.modules')
+    except Exception:
+        pass
     bmod = sys.modules.get('__builtin__' if PY2 else 'builtins')
     add(bmod, 'builtins')
+    if type(bmod) is _walk._ModuleType:
+        try:
+            add(_walk._module_dict(bmod), 'builtins')
+        except Exception:
+            pass
     me = threading.current_thread().ident if hasattr(threading, 'get_ident') or True else None
     try:
         me = threading.current_thread().ident
@@ -130,6 +142,8 @@ def _collect_roots(frames_dict, my_frame):
     add(gc.garbage, 'gc.garbage')
     am = sys.modules.get('atexit')
     if am is not None:
+        if _safe.atexit_module_traverses_registry(am):
+            add(am, 'atexit')  # 3.6-3.9: its gc traverse visits the registered callbacks
         try:
             ad = _walk._module_dict(am)
             eh = _safe.dict_get(ad, '_exithandlers')

@@ -271,6 +271,24 @@ def managed_dict_peek_ok():
         return None
 
 
+def atexit_module_traverses_registry(m):
+    """3.6-3.9 keep the atexit callbacks in the atexit module's state and its
+    m_traverse visits them: gc.get_referents(module) reports them after the
+    module dict. 3.10+ keep them in the interpreter state (not visible);
+    2.7 has atexit._exithandlers (a list, found through the module dict)."""
+    if not ((3, 0) <= PYV < (3, 10) and type(m) is types.ModuleType):
+        return False
+    try:
+        # by name: a hot reload that drops 'atexit' from sys.modules makes
+        # new copies of the module, each with its own registry
+        return dict_get(_module_dict(m), '__name__') == 'atexit' and type(dict_get(_module_dict(m), '__name__')) is str
+    except Exception:
+        return False
+
+
+_module_dict = types.ModuleType.__dict__['__dict__'].__get__
+
+
 # ---------------------------------------------------------------- exporter frames
 exporter_globals = set()
 frame_globals = types.FrameType.__dict__['f_globals'].__get__

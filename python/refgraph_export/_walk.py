@@ -296,11 +296,13 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     is_finalized = getattr(gc, 'is_finalized', None)
     tinfo_get = tinfo.get
     roots_get = roots.get
+    held_get = held.get
     over_get = over.get
     buf_append = buf.append
     stack_append = stack.append
     stack_pop = stack.pop
     immortal_min = IMMORTAL_MIN
+    atexit_mods = (3, 0) <= PYV < (3, 10)
     text_slices = _text_slices
     dumps = _dumps
     counters = [0, 0, 0]  # objects, references, bytes
@@ -338,6 +340,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 if ti is None:
                     ti = make_typeinfo(t, opts, held, peek)
                     tinfo[_id(t)] = ti
+                    _count_cached(ti, held)
                 kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
                 if t is _InstanceType:  # 2.7 old-style instance: name it after its class
                     tjson, fin = _classic_info(o, classic)
@@ -345,6 +348,8 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     rc -= off_in
                 else:
                     rc -= off_out
+                if held and a in held:
+                    rc -= held_get(a, 0)
                 try:
                     if sizef is None:
                         sz = getsizeof(o)
@@ -398,7 +403,10 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     o = t = None
                     continue
                 if rk is not None:
-                    rc -= 1
+                    rc -= 1  # root_objs holds it
+                elif t is _ModuleType and atexit_mods and _safe.atexit_module_traverses_registry(o):
+                    rk = 'atexit'  # 3.6-3.9: a copy of the atexit module (its registry is traversed)
+                if rk is not None:
                     parts = ['{"address": %d, "refcount": %d, "root": "%s", "type": %s, "size": %d'
                              % (a, rc, rk, tjson, sz)]
                 elif immortal_min is not None and rc >= immortal_min:
@@ -629,11 +637,35 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     # __len__/__sizeof__ slot wrappers, locals of exporter frames): the second
     # pass subtracts them from refcount and from the unexplained count.
     # root_objs: its reference to each root is subtracted already (rc -= 1).
+    # The type-info cache (tinfo, classic) grows during the walk: its
+    # references are counted in ``held`` when each entry is made, so they are
+    # left out here; what remains (closure cells, exporter frames' locals,
+    # the roots/opts containers) existed before the first line was written.
     marked.discard(id(root_objs))
-    xheld = exporter_held([x for x in keep if x is not regs and x is not over and x is not buf],
-                          regs, marked, (id(root_objs), id(regs), id(over)))
+    skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held))
+    xheld = exporter_held([x for x in keep if id(x) not in skip], regs, marked, skip)
     stats['exporter_held'] = len(xheld)
     return regs, over, xheld
+
+
+def _count_cached(ti, held):
+    """A new type-info tuple keeps one reference on each pre-existing object
+    it caches (slot wrappers, plan functions, __sizeof__ of a base, ...):
+    count them in ``held`` so refcounts written from now on exclude them."""
+    for x in ti:
+        if x is not None:
+            held[id(x)] = held.get(id(x), 0) + 1
+        if type(x) is tuple:  # intf: (bit_length, repr)
+            for y in x:
+                held[id(y)] = held.get(id(y), 0) + 1
+        elif type(x) is _FunctionType:
+            dflt = _func_defaults(x)
+            if dflt:  # sizeof_plan's size(o, _m=<builtin __sizeof__>, _extra=n)
+                for y in dflt:
+                    held[id(y)] = held.get(id(y), 0) + 1
+
+
+_func_defaults = types.FunctionType.__dict__['__defaults__'].__get__
 
 
 def exporter_held(starts, regs, excl, skip=()):
@@ -642,10 +674,12 @@ def exporter_held(starts, regs, excl, skip=()):
     objects. An object is dumped when its reached bit is set and it is not one
     of the excluded exporter objects (``excl``, ids)."""
     out = {}
-    todo = list(starts)
+    todo = []
     seen = set(skip)
-    for x in todo:
-        seen.add(id(x))
+    for x in starts:  # once each: the same frame may be listed twice
+        if id(x) not in seen:
+            seen.add(id(x))
+            todo.append(x)
     regs_get = regs.get
     _id = id
     while todo:
