@@ -237,7 +237,24 @@ def len_func(t):
     return None
 
 
+_PEEK = []
+
+
+class _ManagedDictProbe(object):
+    """Module level on purpose: a class made inside a function is a
+    reference cycle that lingers after the check and would show in dumps."""
+
+
 def managed_dict_peek_ok():
+    """The peek function (or None), validated once per process: a probe
+    class made at every dump would linger (a type is a reference cycle) and
+    show up in the next dump."""
+    if not _PEEK:
+        _PEEK.append(_make_managed_dict_peek())
+    return _PEEK[0]
+
+
+def _make_managed_dict_peek():
     """3.11+: can we read an instance's materialized managed dict pointer
     (3 words before the object) with ctypes? Validated on a probe."""
     if PYV < (3, 11):
@@ -245,8 +262,7 @@ def managed_dict_peek_ok():
     try:
         import ctypes
 
-        class _Probe(object):
-            pass
+        _Probe = _ManagedDictProbe
         p = _Probe()
         p.a = 1
         d = p.__dict__
@@ -307,3 +323,5 @@ def is_exporter_frame(f):
 
 
 register_module(globals())
+# at import, so the probe class and the ctypes import predate every dump
+managed_dict_peek_ok()

@@ -263,6 +263,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
             b = regs[k] = bytearray(2048)
         b[(a & 16383) >> 3] |= 128
 
+    keep.append(marked)
     for x in keep:
         mark_seen(x)
     mark_seen(keep)
