@@ -36,6 +36,33 @@ class DumpError(EnvironmentError):
     ``errno`` and ``filename`` are set; no partial file is left behind."""
 
 
+# warm-ups at import, so the first dump does not leave lazily created
+# interpreter objects for the next dump to show: the first
+# str.encode('ascii') imports the codec module (2.7); the first list repr
+# creates the thread-state dict of Py_ReprEnter.
+'x'.encode('ascii')
+repr([0])
+
+
+class _ODict(object):
+    """Ordered key/value pairs for json.dumps without collections.OrderedDict,
+    whose 2.7 implementation is a reference cycle (a circular linked list)
+    that would outlive the dump and appear in the next one."""
+    __slots__ = ('items_',)
+
+    def __init__(self, pairs=()):
+        self.items_ = list(pairs)
+
+    def __setitem__(self, k, v):
+        self.items_.append((k, v))
+
+
+def _json(x):
+    if type(x) is _ODict:
+        return '{' + ', '.join('%s: %s' % (json.dumps(k), _json(v)) for k, v in x.items_) + '}'
+    return json.dumps(x)
+
+
 _busy = threading.Lock()
 _register_module = _safe.register_module
 _register_module(globals())
@@ -58,7 +85,7 @@ def _proc_status():
 
 
 def _header(opts, gc_enabled, thresholds, counts, garbage_n):
-    h = collections.OrderedDict()
+    h = _ODict()
     h['record'] = 'header'
     h['format'] = 'refgraph'
     h['version'] = FORMAT_VERSION
@@ -72,17 +99,17 @@ def _header(opts, gc_enabled, thresholds, counts, garbage_n):
         h['rss'] = st['VmRSS']
     if 'VmHWM' in st:
         h['peak_rss'] = st['VmHWM']
-    h['gc'] = collections.OrderedDict([('enabled', gc_enabled), ('thresholds', list(thresholds)),
+    h['gc'] = _ODict([('enabled', gc_enabled), ('thresholds', list(thresholds)),
                                        ('counts', list(counts)), ('garbage', garbage_n)])
     try:
         import tracemalloc
         tr = tracemalloc.is_tracing()
         cur, peak = tracemalloc.get_traced_memory() if tr else (0, 0)
-        h['tracemalloc'] = collections.OrderedDict([
+        h['tracemalloc'] = _ODict([
             ('tracing', tr), ('current', cur), ('peak', peak),
             ('frames', tracemalloc.get_traceback_limit() if tr else 0)])
     except ImportError:
-        h['tracemalloc'] = collections.OrderedDict([('tracing', False), ('current', 0), ('peak', 0),
+        h['tracemalloc'] = _ODict([('tracing', False), ('current', 0), ('peak', 0),
                                                     ('frames', 0)])
     h['values'] = bool(opts.get('values'))
     try:
@@ -92,7 +119,7 @@ def _header(opts, gc_enabled, thresholds, counts, garbage_n):
         h['argv0'] = ''
     h['fork'] = bool(opts.get('_in_child'))
     h['exporter'] = 'refgraph_export 0.1.0'
-    return json.dumps(h)
+    return _json(h)
 
 
 def _collect_roots(frames_dict, my_frame):
@@ -109,8 +136,20 @@ def _collect_roots(frames_dict, my_frame):
             root_objs.append(x)
 
     add(sys.modules, 'sys.modules')
+    # the interpreter holds the sys module's dict (interp->sysdict) and the
+    # builtins dict (interp->builtins) as it holds sys.modules: named roots,
+    # not "external"
+    try:
+        add(_walk._module_dict(sys), 'sys.modules')
+    except Exception:
+        pass
     bmod = sys.modules.get('__builtin__' if PY2 else 'builtins')
     add(bmod, 'builtins')
+    if type(bmod) is _walk._ModuleType:
+        try:
+            add(_walk._module_dict(bmod), 'builtins')
+        except Exception:
+            pass
     me = threading.current_thread().ident if hasattr(threading, 'get_ident') or True else None
     try:
         me = threading.current_thread().ident
@@ -130,6 +169,8 @@ def _collect_roots(frames_dict, my_frame):
     add(gc.garbage, 'gc.garbage')
     am = sys.modules.get('atexit')
     if am is not None:
+        if _safe.atexit_module_traverses_registry(am):
+            add(am, 'atexit')  # 3.6-3.9: its gc traverse visits the registered callbacks
         try:
             ad = _walk._module_dict(am)
             eh = _safe.dict_get(ad, '_exithandlers')
@@ -142,6 +183,22 @@ def _collect_roots(frames_dict, my_frame):
         except Exception:
             pass
     return roots, root_objs, excluded
+
+
+def _file_parts(f):
+    """The objects behind the exporter's temporary file (the raw FileIO and
+    the instance dicts of both), so they are not written into the dump."""
+    out = []
+    todo = [f]
+    while todo:
+        x = todo.pop()
+        for r in gc.get_referents(x):
+            tr = type(r)
+            if tr is dict or _safe.type_name(tr) in ('FileIO', 'file'):
+                if not any(r is y for y in out):
+                    out.append(r)
+                    todo.append(r)
+    return out
 
 
 def _tmp_name(path):
@@ -194,8 +251,11 @@ def _dump(path, opts, frames_dict):
         import tempfile
         d = os.path.dirname(os.path.abspath(path))
         raw = tempfile.TemporaryFile(dir=d, prefix='.refgraph-walk-')
-        excluded.extend([roots, excluded, opts, stats])
-        regs, over = _walk.walk(raw.write, opts, roots, root_objs, excluded, stats)
+        raw_write = raw.write
+        excluded.extend([roots, excluded, opts, stats, raw, raw_write])
+        excluded.extend(_file_parts(raw))
+        regs, over, xheld = _walk.walk(raw_write, opts, roots, root_objs, excluded, stats)
+        raw_write = None
         root_objs = excluded = roots = None
         raw.flush()
         raw.seek(0)
@@ -208,10 +268,10 @@ def _dump(path, opts, frames_dict):
             out = fh
         hb = header.encode('utf-8') if not PY2 else header
         out.write(hb + b'\n')
-        n_lines = _second_pass(raw, out, regs, over)
-        regs = over = None
+        n_lines = _second_pass(raw, out, regs, over, xheld)
+        regs = over = xheld = None
         seconds = time.time() - t0
-        trailer = json.dumps(collections.OrderedDict([
+        trailer = _json(_ODict([
             ('record', 'trailer'), ('objects', n_lines), ('references', stats['references']),
             ('seconds', round(seconds, 6)), ('bytes', stats['bytes'])]))
         out.write((trailer + '\n').encode('ascii') if not PY2 else trailer + '\n')
@@ -258,12 +318,14 @@ def _cleanup(out, fh, tmp):
         pass
 
 
-def _second_pass(raw, out, regs, over):
+def _second_pass(raw, out, regs, over, xheld):
     """Copy pass-1 lines, adding root "external" where refcount exceeds the
-    references found in the dump."""
+    references found in the dump, and subtracting from refcount the
+    references held by the exporter's own caches and frames (``xheld``)."""
     n = 0
     regs_get = regs.get
     over_get = over.get
+    xheld_get = xheld.get
     buf = []
     ba = buf.append
     write = out.write
@@ -272,6 +334,13 @@ def _second_pass(raw, out, regs, over):
         n += 1
         i = line.find(b',', 12)
         j = line.find(b',', i + 14)
+        if xheld:
+            a = int(line[12:i])
+            x = xheld_get(a)
+            if x and not line.startswith(b', "root": "immortal"', j):
+                rc = int(line[i + 14:j]) - x
+                line = line[:i + 14] + str(rc).encode('ascii') + line[j:]
+                j = line.find(b',', i + 14)
         if line.startswith(b', "root"', j):
             ba(line)
         else:

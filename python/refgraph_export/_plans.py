@@ -11,6 +11,8 @@ Children are matched to referents by identity only.
 import sys
 import types
 
+_getrefcount = sys.getrefcount
+
 from . import _safe
 from ._safe import PY2, PYV, class_dict, dict_get, get_referents, member_descriptor, getset_descriptor
 
@@ -78,7 +80,20 @@ def _cell_type():
 CellType = _cell_type()
 plan_cell = _mk_getter_plan(_descr_getters(CellType, [('cell_contents', 'cell_contents')]), False)
 
-plan_module = _mk_getter_plan(_descr_getters(ModuleType, [('__dict__', '__dict__')]), False)
+_plan_module_dict = _mk_getter_plan(_descr_getters(ModuleType, [('__dict__', '__dict__')]), False)
+ATEXIT_LABEL = '[atexit callback]'
+
+
+def plan_module(o, t, R):
+    res = _plan_module_dict(o, t, R)
+    if t is ModuleType and len(R) > 1 and _safe.atexit_module_traverses_registry(o):
+        # 3.6-3.9: the atexit module's m_traverse visits each registered
+        # callback (func, args, kwargs) after the module dict
+        d = res[0][0] if res else None
+        for r in R:
+            if r is not d:
+                res.append((r, ATEXIT_LABEL, False))
+    return res
 
 plan_property = _mk_getter_plan(_descr_getters(property, [('fget', 'fget'), ('fset', 'fset'),
                                                           ('fdel', 'fdel'), ('__doc__', '__doc__')]), False)
@@ -284,8 +299,8 @@ def plan_weakref(o, t, R):
 
 def instance_plan_factory(t, peek, held):
     """Plan for instances of a heap type: __class__, __slots__ members,
-    __dict__. ``held`` counts references the plan keeps to user objects
-    (slot descriptors) so their refcounts can be corrected."""
+    __dict__. ``held`` ({id: n}) receives the references the plan keeps
+    on user objects (slot and __dict__ descriptors), measured."""
     slots = []
     dict_desc = None
     managed = False
@@ -303,22 +318,38 @@ def instance_plan_factory(t, peek, held):
         for k, v in list(dict.items(d)):
             if type(v) is member_descriptor and heap and _safe.is_str(k) and not k.startswith('__'):
                 slots.append(('.' + k, v))
-                held[id(v)] = held.get(id(v), 0) + 1
             elif k == '__dict__' and type(v) is getset_descriptor and dict_desc is None:
                 dict_desc = v
-    simple_dict = None  # an exactly-one-dict referent layout we can trust
+    # The plan keeps references to these descriptors (the bound __get__
+    # method-wrappers hold them). Measure how many, now, instead of assuming:
+    # the walk subtracts held[id] from refcounts written after this point
+    # (a descriptor written earlier was counted without these references).
+    descs = [desc for _, desc in slots] + ([dict_desc] if dict_desc is not None else [])
+    # a bound __get__ (method-wrapper) also holds the descriptor type's
+    # __get__ slot wrapper; the closure's cells hold peek
+    for x in list(descs) + [peek]:
+        if x is None:
+            continue
+        w = _safe.class_dict(type(x)).get('__get__') if type(x) in (member_descriptor, getset_descriptor) else x
+        if w is not None and not any(w is y for y in descs):
+            descs.append(w)
+    w = x = None
+    before = []
+    for i in range(len(descs)):  # by index: no loop variable or zip tuple holding one more
+        before.append(_getrefcount(descs[i]))
     if dict_desc is not None and not managed:
         dict_get_ = dict_desc.__get__
-        held[id(dict_desc)] = held.get(id(dict_desc), 0) + 1
     else:
         dict_get_ = None
     managed_get = dict_desc.__get__ if (managed and dict_desc is not None) else None
-    if managed_get is not None:
-        held[id(dict_desc)] = held.get(id(dict_desc), 0) + 1
     slot_getters = [(label, desc.__get__) for label, desc in slots]
-    keep = [desc for _, desc in slots] + ([dict_desc] if dict_desc is not None else [])
+    for i in range(len(descs)):
+        n = _getrefcount(descs[i]) - before[i]
+        if n > 0:
+            held[id(descs[i])] = held.get(id(descs[i]), 0) + n
+    descs = before = None
 
-    def plan_instance_(o, t_, R, _keep=keep):
+    def plan_instance_(o, t_, R):
         res = [(t_, '__class__', False)]
         for label, g in slot_getters:
             try:

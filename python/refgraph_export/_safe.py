@@ -237,7 +237,24 @@ def len_func(t):
     return None
 
 
+_PEEK = []
+
+
+class _ManagedDictProbe(object):
+    """Module level on purpose: a class made inside a function is a
+    reference cycle that lingers after the check and would show in dumps."""
+
+
 def managed_dict_peek_ok():
+    """The peek function (or None), validated once per process: a probe
+    class made at every dump would linger (a type is a reference cycle) and
+    show up in the next dump."""
+    if not _PEEK:
+        _PEEK.append(_make_managed_dict_peek())
+    return _PEEK[0]
+
+
+def _make_managed_dict_peek():
     """3.11+: can we read an instance's materialized managed dict pointer
     (3 words before the object) with ctypes? Validated on a probe."""
     if PYV < (3, 11):
@@ -245,8 +262,7 @@ def managed_dict_peek_ok():
     try:
         import ctypes
 
-        class _Probe(object):
-            pass
+        _Probe = _ManagedDictProbe
         p = _Probe()
         p.a = 1
         d = p.__dict__
@@ -271,6 +287,24 @@ def managed_dict_peek_ok():
         return None
 
 
+def atexit_module_traverses_registry(m):
+    """3.6-3.9 keep the atexit callbacks in the atexit module's state and its
+    m_traverse visits them: gc.get_referents(module) reports them after the
+    module dict. 3.10+ keep them in the interpreter state (not visible);
+    2.7 has atexit._exithandlers (a list, found through the module dict)."""
+    if not ((3, 0) <= PYV < (3, 10) and type(m) is types.ModuleType):
+        return False
+    try:
+        # by name: a hot reload that drops 'atexit' from sys.modules makes
+        # new copies of the module, each with its own registry
+        return dict_get(_module_dict(m), '__name__') == 'atexit' and type(dict_get(_module_dict(m), '__name__')) is str
+    except Exception:
+        return False
+
+
+_module_dict = types.ModuleType.__dict__['__dict__'].__get__
+
+
 # ---------------------------------------------------------------- exporter frames
 exporter_globals = set()
 frame_globals = types.FrameType.__dict__['f_globals'].__get__
@@ -289,3 +323,5 @@ def is_exporter_frame(f):
 
 
 register_module(globals())
+# at import, so the probe class and the ctypes import predate every dump
+managed_dict_peek_ok()

@@ -252,14 +252,18 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     keep = [regs, over, stack, tinfo, classic, buf, poslabels, garbage_ids, held]
     keep.extend(exclude_objs)
 
+    marked = set()  # ids of the exporter objects excluded from the dump
+
     def mark_seen(x):
         a = id(x)
+        marked.add(a)
         k = a >> 14
         b = regs.get(k)
         if b is None:
             b = regs[k] = bytearray(2048)
         b[(a & 16383) >> 3] |= 128
 
+    keep.append(marked)
     for x in keep:
         mark_seen(x)
     mark_seen(keep)
@@ -299,6 +303,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     stack_append = stack.append
     stack_pop = stack.pop
     immortal_min = IMMORTAL_MIN
+    atexit_mods = (3, 0) <= PYV < (3, 10)
     text_slices = _text_slices
     dumps = _dumps
     counters = [0, 0, 0]  # objects, references, bytes
@@ -336,6 +341,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 if ti is None:
                     ti = make_typeinfo(t, opts, held, peek)
                     tinfo[_id(t)] = ti
+                    _count_cached(ti, held)
                 kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
                 if t is _InstanceType:  # 2.7 old-style instance: name it after its class
                     tjson, fin = _classic_info(o, classic)
@@ -398,7 +404,10 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     o = t = None
                     continue
                 if rk is not None:
-                    rc -= 1
+                    rc -= 1  # root_objs holds it
+                elif t is _ModuleType and atexit_mods and _safe.atexit_module_traverses_registry(o):
+                    rk = 'atexit'  # 3.6-3.9: a copy of the atexit module (its registry is traversed)
+                if rk is not None:
                     parts = ['{"address": %d, "refcount": %d, "root": "%s", "type": %s, "size": %d'
                              % (a, rc, rk, tjson, sz)]
                 elif immortal_min is not None and rc >= immortal_min:
@@ -624,7 +633,71 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     flush()
     stats['objects'], stats['references'], stats['bytes'] = counters
     objs = None
-    return regs, over
+    # references the exporter's own caches and frames hold on dumped objects
+    # (type-info tuples, plan closures and their descriptor getters, cached
+    # __len__/__sizeof__ slot wrappers, locals of exporter frames): the second
+    # pass subtracts them from refcount and from the unexplained count.
+    # root_objs: its reference to each root is subtracted already (rc -= 1).
+    # The type-info cache (tinfo, classic) grows during the walk: its
+    # references are counted in ``held`` when each entry is made, so they are
+    # left out here; what remains (closure cells, exporter frames' locals,
+    # the roots/opts containers) existed before the first line was written.
+    marked.discard(id(root_objs))
+    skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held))
+    xheld = exporter_held([x for x in keep if id(x) not in skip], regs, marked, skip)
+    stats['exporter_held'] = len(xheld)
+    return regs, over, xheld
+
+
+def _count_cached(ti, held):
+    """A new type-info tuple keeps one reference on each pre-existing object
+    it caches (slot wrappers, plan functions, __sizeof__ of a base, ...):
+    count them in ``held`` so refcounts written from now on exclude them."""
+    for x in ti:
+        if x is not None:
+            held[id(x)] = held.get(id(x), 0) + 1
+        if type(x) is tuple:  # intf: (bit_length, repr)
+            for y in x:
+                held[id(y)] = held.get(id(y), 0) + 1
+        elif type(x) is _FunctionType:
+            dflt = _func_defaults(x)
+            if dflt:  # sizeof_plan's size(o, _m=<builtin __sizeof__>, _extra=n)
+                for y in dflt:
+                    held[id(y)] = held.get(id(y), 0) + 1
+
+
+_func_defaults = types.FunctionType.__dict__['__defaults__'].__get__
+
+
+def exporter_held(starts, regs, excl, skip=()):
+    """{address: n}: references from exporter-internal objects (reachable
+    from ``starts`` without passing through a dumped object) to dumped
+    objects. An object is dumped when its reached bit is set and it is not one
+    of the excluded exporter objects (``excl``, ids)."""
+    out = {}
+    todo = []
+    seen = set(skip)
+    for x in starts:  # once each: the same frame may be listed twice
+        if id(x) not in seen:
+            seen.add(id(x))
+            todo.append(x)
+    regs_get = regs.get
+    _id = id
+    while todo:
+        x = todo.pop()
+        try:
+            rs = get_referents(x)
+        except Exception:
+            continue
+        for r in rs:
+            a = _id(r)
+            b = regs_get(a >> 14)
+            if b is not None and b[(a & 16383) >> 3] & 128 and a not in excl:
+                out[a] = out.get(a, 0) + 1
+            elif a not in seen:
+                seen.add(a)
+                todo.append(r)
+    return out
 
 
 _InstanceType = _safe.InstanceType

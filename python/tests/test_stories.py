@@ -42,7 +42,9 @@ class LoggingReloadStory(TempDirTest):
         self.assertEqual(d[info['dict']]['type'], 'dict')
         self.assertEqual(d.edge(info['dict'], "['shutdown']"), info['shutdown'])
         # the old copy is not reachable from sys.modules any more
-        sm = [o for o in d.objects.values() if o.get('root') == 'sys.modules'][0]
+        # the sys.modules dict (the sys module's own dict is a sys.modules root too)
+        sm = [o for o in d.objects.values() if o.get('root') == 'sys.modules'
+              and "['sys']" in (o.get('labels') or ())][0]
         self.assertNotIn(info['dict'], sm['refs'])
         if PY2:
             # sys.modules -> atexit module -> __dict__ -> _exithandlers -> tuple -> shutdown
@@ -55,9 +57,13 @@ class LoggingReloadStory(TempDirTest):
             self.assertEqual(d.edge(adict, "['_exithandlers']"), eh[0]['address'])
         elif PYV < (3, 10):
             # 3.6-3.9: the atexit module's state is traversed by gc, so the
-            # registry shows as an (unlabelled) edge from the atexit module
-            holders = [a for a, lab in d.referrers(info['shutdown'])]
-            self.assertIn('atexit', [d[a].get('name') for a in holders if d[a]['type'] == 'module'])
+            # registry shows as an edge labelled [atexit callback] from the
+            # atexit module, which is an atexit root
+            holders = [(a, lab) for a, lab in d.referrers(info['shutdown'])
+                       if d[a]['type'] == 'module' and d[a].get('name') == 'atexit']
+            self.assertEqual([lab for a, lab in holders], ['[atexit callback]'])
+            self.assertEqual(d[holders[0][0]].get('root'), 'atexit')
+            self.assertNotEqual(sh.get('root'), 'external')
         else:
             # held from C by the atexit registry (and os.register_at_fork on 3.7+)
             self.assertEqual(sh['root'], 'external')
