@@ -50,7 +50,7 @@ public struct RetentionPaths: Sendable {
             let nodes = paths.path(to: t)
             guard !nodes.isEmpty else { lost.append(t); continue }
             let hops = Self.hops(graph, nodes)
-            let sig = Self.signature(graph, hops, describer)
+            let sig = SnapshotDiff.compress(Self.signature(graph, hops, describer))
             if let i = groupIndex[sig] {
                 groups[i].members.append(t)
                 groups[i].bytes &+= graph.size(t)

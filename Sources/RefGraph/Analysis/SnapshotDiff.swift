@@ -186,15 +186,16 @@ public struct SnapshotDiff: Sendable {
         return clusters.values.sorted { ($0.shallowBytes, $0.objects) > ($1.shallowBytes, $1.objects) }
     }
 
-    /// Collapses runs of a repeated hop (label, type) or pair of hops into one
-    /// `(…)+` entry, so every node of a growing chain falls in one cluster.
+    /// Collapses runs of a repeated hop (label, type), or of a repeated block of
+    /// up to six hops, into one `(…)+` entry, so every node of a growing chain
+    /// falls in one cluster.
     static func compress(_ sig: [String]) -> [String] {
         guard sig.count > 3 else { return sig }
         // sig = [rootKind, type0, label1, type1, label2, type2, ...]: hops are (label, type) pairs.
         var hops: [String] = []
         var i = 2
         while i + 1 < sig.count { hops.append(sig[i] + " " + sig[i + 1]); i += 2 }
-        for period in 1...2 {
+        for period in 1...6 {
             var out: [String] = []
             var k = 0
             while k < hops.count {
