@@ -6,4 +6,4 @@ show "$PYTHON" leaky_coroutine.py "$n" "$out/dump.jsonl"
 show "$REFGRAPH" top "$out/dump.jsonl" --by size -n 3
 show "$REFGRAPH" suspects "$out/dump.jsonl" --limit 1
 show "$REFGRAPH" path "$out/dump.jsonl" 'type == str and size > 20kB' --limit 1
-show "$REFGRAPH" render "$out/dump.jsonl" 'type == list and len > 100' --mode roots -o out/ref.svg
+show "$REFGRAPH" render "$out/dump.jsonl" 'type == str and size > 20kB' --mode roots -o out/ref.svg
