@@ -13,20 +13,33 @@ struct EdgeListLoader {
 
     func load() throws(LoadError) -> HeapGraph {
         var builder = GraphBuilder(format: .edgeList, path: path)
-        var ids = TokenIDs()
+        var tokens = TokenIDs()
         var table: NodeTable?
         if let nodes = options.nodeTable {
-            table = try NodeTable.load(nodes, ids: &ids, strings: &builder.strings)
+            table = try NodeTable.load(nodes, ids: &tokens, strings: &builder.strings)
         }
-        // Collect edges, then group them by referrer.
-        var from: [UInt64] = []
-        var to: [UInt64] = []
+        // Nodes are numbered in order of first appearance through an
+        // open-addressing index; edges are kept as node numbers.
+        var ids: [UInt64] = []
+        var nodeIndex = AddressIndex()
+        var from: [UInt32] = []
+        var to: [UInt32] = []
         var labels: [UInt32] = []
-        var symbolic: [UInt64: UInt32] = [:]
+        var symbolic: [UInt32: UInt32] = [:]
+        func node(_ id: UInt64) -> UInt32 {
+            if let n = ids.withUnsafeBufferPointer({ nodeIndex.find(id, in: $0) }) { return n }
+            ids.append(id)
+            nodeIndex.insert(id, node: UInt32(ids.count - 1), addresses: ids)
+            return UInt32(ids.count - 1)
+        }
         var delimiter: Delimiter?
         var splitter = FieldSplitter(.tab)
         var first = true
         let base = bytes.base
+        if bytes.count > (16 << 20) {
+            let estimate = bytes.count / 24
+            from.reserveCapacity(estimate); to.reserveCapacity(estimate); labels.reserveCapacity(estimate)
+        }
         try forEachDataLine(bytes) { (line: Int, s: Int, e: Int) throws(LoadError) in
             if delimiter == nil {
                 delimiter = Delimiter.detect(base, s, e)
@@ -53,65 +66,66 @@ struct EdgeListLoader {
             if f.count > 3 && delimiter != .spaces {
                 throw LoadError(file: path, line: line, reason: "expected at most 3 fields (referrer, referent, label), found \(f.count)")
             }
-            let (a, an) = ids.id(base, f[0], strings: &builder.strings)
-            let (b, bn) = ids.id(base, f[1], strings: &builder.strings)
-            if let an { symbolic[a] = an }
-            if let bn { symbolic[b] = bn }
-            from.append(a)
-            to.append(b)
+            let (a, an) = ids_id(base, f[0])
+            let (b, bn) = ids_id(base, f[1])
+            let na = node(a), nb = node(b)
+            if let an { symbolic[na] = an }
+            if let bn { symbolic[nb] = bn }
+            from.append(na)
+            to.append(nb)
             if f.count > 2 {
-                let text = splitter.text(base, f[2])
-                labels.append(builder.strings.intern(text))
+                let r = f[2]
+                if base[r.lowerBound] == UInt8(ascii: "\"") {
+                    labels.append(builder.strings.intern(splitter.text(base, r)))
+                } else {
+                    labels.append(builder.strings.intern(bytes: UnsafeBufferPointer(start: base + r.lowerBound, count: r.count)))
+                }
             } else {
                 labels.append(0)
             }
         }
+        func ids_id(_ base: UnsafePointer<UInt8>, _ r: Range<Int>) -> (UInt64, UInt32?) {
+            tokens.id(base, r, strings: &builder.strings)
+        }
         if from.isEmpty && (table?.isEmpty ?? true) {
             throw LoadError(file: path, line: 1, reason: "no references found: an edge list needs lines of 'referrer referent [label]'")
         }
-        // Nodes in order of first appearance; each gets its out-edges.
-        var order: [UInt64] = []
-        var seen = Set<UInt64>()
-        seen.reserveCapacity(from.count)
-        for i in 0..<from.count {
-            if seen.insert(from[i]).inserted { order.append(from[i]) }
-            if seen.insert(to[i]).inserted { order.append(to[i]) }
-        }
-        for a in table?.order ?? [] where seen.insert(a).inserted { order.append(a) }
-        var position: [UInt64: Int] = [:]
-        position.reserveCapacity(order.count)
-        for (i, a) in order.enumerated() { position[a] = i }
-        var counts = [Int](repeating: 0, count: order.count + 1)
-        for a in from { counts[position[a]! + 1] += 1 }
-        for i in 0..<order.count { counts[i + 1] += counts[i] }
-        var fill = counts
-        var sortedEdges = [Int](repeating: 0, count: from.count)
-        for i in 0..<from.count {
-            let s = position[from[i]]!
-            sortedEdges[fill[s]] = i
+        for id in table?.order ?? [] { _ = node(id) }
+        nodeIndex = AddressIndex()
+        // Counting sort of the edges by referrer.
+        let n = ids.count
+        var offsets = [Int](repeating: 0, count: n + 1)
+        for a in from { offsets[Int(a) + 1] += 1 }
+        for i in 0..<n { offsets[i + 1] += offsets[i] }
+        var fill = offsets
+        var sortedTargets = [UInt32](repeating: 0, count: from.count)
+        var sortedLabels = [UInt32](repeating: 0, count: from.count)
+        for k in 0..<from.count {
+            let s = Int(from[k])
+            sortedTargets[fill[s]] = to[k]
+            sortedLabels[fill[s]] = labels[k]
             fill[s] += 1
         }
+        from = []; to = []; labels = []; fill = []
+        builder.reserve(objects: n, references: sortedTargets.count, twoPass: true)
+        for id in ids { _ = builder.preindex(id) }
         let objectType = builder.strings.intern("object")
         var record = NodeRecord()
         var hasRoots = false
-        for (i, a) in order.enumerated() {
+        for i in 0..<n {
             record.reset()
-            record.address = a
+            record.address = ids[i]
             record.typeID = objectType
-            if let sym = symbolic[a] {
+            if let sym = symbolic[UInt32(i)] {
                 record.textID = sym
                 record.flags.insert(.symbolicID)
             }
-            if let row = table?.rows[a] {
+            if let row = table?.rows[ids[i]] {
                 row.apply(to: &record)
                 if row.root != .none { hasRoots = true }
             }
-            for k in counts[i]..<counts[i + 1] {
-                let e = sortedEdges[k]
-                record.refs.append(to[e])
-                record.labels.append(labels[e])
-            }
-            builder.add(record)
+            record.labels.append(contentsOf: sortedLabels[offsets[i]..<offsets[i + 1]])
+            builder.addIndexed(record, targets: sortedTargets[offsets[i]..<offsets[i + 1]])
         }
         return builder.sealed(inferRoots: !hasRoots)
     }

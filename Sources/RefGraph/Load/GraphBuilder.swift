@@ -82,9 +82,6 @@ struct GraphBuilder {
     /// now. False when the record is not the one the first pass indexed next.
     mutating func addIndexed(_ r: NodeRecord) -> Bool {
         guard added < preindexed, graph.addresses[added] == r.address else { return false }
-        let node = UInt32(added)
-        added += 1
-        appendColumns(r, address: false)
         graph.addresses.withUnsafeBufferPointer { addrs in
             for a in r.refs {
                 if let t = index.find(a, in: addrs) {
@@ -99,8 +96,25 @@ struct GraphBuilder {
                 }
             }
         }
+        finishIndexed(r)
+        return true
+    }
+
+    /// Second pass, for a loader that resolved the references itself: their
+    /// node indices are `targets` (node `i` is the `i`-th indexed address).
+    mutating func addIndexed(_ r: NodeRecord, targets: ArraySlice<UInt32>) {
+        precondition(added < preindexed && graph.addresses[added] == r.address)
+        graph.forwardTargets.append(contentsOf: targets)
+        finishIndexed(r)
+    }
+
+    private mutating func finishIndexed(_ r: NodeRecord) {
+        let node = UInt32(added)
+        added += 1
+        appendColumns(r, address: false)
+        let count = graph.forwardTargets.count - Int(graph.forwardOffsets.last!)
         if r.labels.isEmpty {
-            graph.edgeLabels.append(contentsOf: repeatElement(0, count: r.refs.count))
+            graph.edgeLabels.append(contentsOf: repeatElement(0, count: count))
         } else {
             graph.edgeLabels.append(contentsOf: r.labels)
         }
@@ -109,8 +123,8 @@ struct GraphBuilder {
         if r.root != .none { hasRootFlags = true }
         if r.allocID != 0 { hasAlloc = true }
         if r.unexplained != 0 { graph.unexplained[node] = r.unexplained }
-        return true
     }
+
 
     /// Adds a record; a record whose address was seen before is counted and dropped.
     /// Returns false for such a duplicate.

@@ -136,6 +136,16 @@ struct TokenIDs {
             }
             return v
         }
+        if r.count <= 19 {
+            // Up to 19 digits cannot overflow 64 bits: no checks per digit.
+            while i < r.upperBound {
+                let d = p[i] &- 0x30
+                if d > 9 { return nil }
+                v = v &* 10 &+ UInt64(d)
+                i += 1
+            }
+            return v
+        }
         while i < r.upperBound {
             let d = p[i] &- 0x30
             if d > 9 { return nil }
