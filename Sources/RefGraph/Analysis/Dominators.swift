@@ -26,82 +26,98 @@ public struct DominatorTree: Sendable {
         let none = UInt32.max
         // 1. Depth-first preorder from the super-root (dfnum 0); named roots first.
         var dfnum = [UInt32](repeating: none, count: n)
-        var vertex: [UInt32] = [none]  // vertex[0] is the super-root
-        var parent: [UInt32] = [0]
-        vertex.reserveCapacity(n + 1)
-        parent.reserveCapacity(n + 1)
+        var vertex = [UInt32](repeating: none, count: n + 1)  // vertex[0] is the super-root
+        var parent = [UInt32](repeating: 0, count: n + 1)
         var roots: [Node] = []
         for named in [true, false] {
             for v in graph.nodes where graph.rootKind(v) != .none && graph.rootKind(v).isNamed == named { roots.append(v) }
         }
-        var stackNode: [UInt32] = []
-        var stackEdge: [Int] = []
+        // An explicit stack of (node, next edge), at most one entry per node.
+        var stackNode = [UInt32](repeating: 0, count: n + 1)
+        var stackEdge = [UInt32](repeating: 0, count: n + 1)
+        var visited = 1
         let weak = graph.weakLabel
         graph.forwardOffsets.withUnsafeBufferPointer { off in
-            graph.forwardTargets.withUnsafeBufferPointer { tgt in
-                graph.edgeLabels.withUnsafeBufferPointer { lab in
-                    for r in roots where dfnum[Int(r)] == none {
-                        dfnum[Int(r)] = UInt32(vertex.count)
-                        vertex.append(r)
-                        parent.append(0)
-                        stackNode.append(r)
-                        stackEdge.append(Int(off[Int(r)]))
-                        while let v = stackNode.last {
-                            let e = stackEdge[stackEdge.count - 1]
-                            if e == Int(off[Int(v) + 1]) {
-                                stackNode.removeLast()
-                                stackEdge.removeLast()
-                                continue
-                            }
-                            stackEdge[stackEdge.count - 1] = e + 1
-                            let w = tgt[e]
-                            if lab[e] == weak || dfnum[Int(w)] != none { continue }
-                            dfnum[Int(w)] = UInt32(vertex.count)
-                            vertex.append(w)
-                            parent.append(dfnum[Int(v)])
-                            stackNode.append(w)
-                            stackEdge.append(Int(off[Int(w)]))
-                        }
-                    }
+        graph.forwardTargets.withUnsafeBufferPointer { tgt in
+        graph.edgeLabels.withUnsafeBufferPointer { lab in
+        dfnum.withUnsafeMutableBufferPointer { dfnum in
+        vertex.withUnsafeMutableBufferPointer { vertex in
+        parent.withUnsafeMutableBufferPointer { parent in
+        stackNode.withUnsafeMutableBufferPointer { stackNode in
+        stackEdge.withUnsafeMutableBufferPointer { stackEdge in
+            for r in roots where dfnum[Int(r)] == none {
+                dfnum[Int(r)] = UInt32(visited)
+                vertex[visited] = r
+                parent[visited] = 0
+                visited += 1
+                var top = 0
+                stackNode[0] = r
+                stackEdge[0] = off[Int(r)]
+                while top >= 0 {
+                    let v = stackNode[top]
+                    let e = stackEdge[top]
+                    if e == off[Int(v) + 1] { top -= 1; continue }
+                    stackEdge[top] = e + 1
+                    let w = tgt[Int(e)]
+                    if lab[Int(e)] == weak || dfnum[Int(w)] != none { continue }
+                    dfnum[Int(w)] = UInt32(visited)
+                    vertex[visited] = w
+                    parent[visited] = dfnum[Int(v)]
+                    visited += 1
+                    top += 1
+                    stackNode[top] = w
+                    stackEdge[top] = off[Int(w)]
                 }
             }
-        }
+        }}}}}}}}
+        stackNode = []
+        stackEdge = []
+        vertex.removeLast(n + 1 - visited)
+        parent.removeLast(n + 1 - visited)
         let count = vertex.count
         // 2. Semidominators, in reverse preorder, with path-compressed eval.
         var semi = [UInt32](unsafeUninitializedCapacity: count) { b, c in for i in 0..<count { b[i] = UInt32(i) }; c = count }
         var label = semi
         var ancestor = [UInt32](repeating: none, count: count)
         var path: [UInt32] = []
+        // The hot loop works on raw buffers: no copy-on-write checks per write.
+        let weakPairs = !graph.weakPairs.isEmpty
         graph.reverseOffsets.withUnsafeBufferPointer { roff in
-            graph.reverseSources.withUnsafeBufferPointer { src in
-                for i in stride(from: count - 1, to: 0, by: -1) {
-                    let w = vertex[i]
-                    var s = semi[i]
-                    if graph.rootKinds[Int(w)] != .none { s = 0 }  // the super-root's edge
-                    for e in Int(roff[Int(w)])..<Int(roff[Int(w) + 1]) {
-                        let v = src[e]
-                        let dv = dfnum[Int(v)]
-                        if dv == none { continue }
-                        if graph.isWeakOnly(from: v, to: w) { continue }
-                        // eval(dv)
-                        var u = dv
-                        if ancestor[Int(dv)] != none {
-                            var x = dv
-                            while ancestor[Int(ancestor[Int(x)])] != none { path.append(x); x = ancestor[Int(x)] }
-                            while let y = path.popLast() {
-                                let a = ancestor[Int(y)]
-                                if semi[Int(label[Int(a)])] < semi[Int(label[Int(y)])] { label[Int(y)] = label[Int(a)] }
-                                ancestor[Int(y)] = ancestor[Int(a)]
-                            }
-                            u = label[Int(dv)]
+        graph.reverseSources.withUnsafeBufferPointer { src in
+        graph.rootKinds.withUnsafeBufferPointer { rootKinds in
+        dfnum.withUnsafeBufferPointer { dfnum in
+        vertex.withUnsafeBufferPointer { vertex in
+        parent.withUnsafeBufferPointer { parent in
+        semi.withUnsafeMutableBufferPointer { semi in
+        label.withUnsafeMutableBufferPointer { label in
+        ancestor.withUnsafeMutableBufferPointer { ancestor in
+            for i in stride(from: count - 1, to: 0, by: -1) {
+                let w = vertex[i]
+                var s = semi[i]
+                if rootKinds[Int(w)] != .none { s = 0 }  // the super-root's edge
+                for e in Int(roff[Int(w)])..<Int(roff[Int(w) + 1]) {
+                    let v = src[e]
+                    let dv = dfnum[Int(v)]
+                    if dv == none { continue }
+                    if weakPairs && graph.isWeakOnly(from: v, to: w) { continue }
+                    // eval(dv), compressing the ancestor path iteratively.
+                    var u = dv
+                    if ancestor[Int(dv)] != none {
+                        var x = dv
+                        while ancestor[Int(ancestor[Int(x)])] != none { path.append(x); x = ancestor[Int(x)] }
+                        while let y = path.popLast() {
+                            let a = ancestor[Int(y)]
+                            if semi[Int(label[Int(a)])] < semi[Int(label[Int(y)])] { label[Int(y)] = label[Int(a)] }
+                            ancestor[Int(y)] = ancestor[Int(a)]
                         }
-                        if semi[Int(u)] < s { s = semi[Int(u)] }
+                        u = label[Int(dv)]
                     }
-                    semi[i] = s
-                    ancestor[i] = parent[i]
+                    if semi[Int(u)] < s { s = semi[Int(u)] }
                 }
+                semi[i] = s
+                ancestor[i] = parent[i]
             }
-        }
+        }}}}}}}}}
         // 3. Immediate dominators by nearest common ancestor, in preorder.
         var idomDF = [UInt32](repeating: 0, count: count)
         for i in 1..<max(count, 1) where count > 1 {
