@@ -81,7 +81,9 @@ for i in rootCount..<n where !leaf.contains(Int(typeOf[i])) {
     let extra = min(Int(2.2 / pow(u, 0.6)) - 1, 5000)
     for _ in 0..<max(0, extra) {
         let back = rng.unit() < 0.15
-        let t = back ? max(rootCount, i - 1 - rng.below(min(i - rootCount, 100))) : rootCount + rng.below(n - rootCount)
+        var t = back ? max(rootCount, i - 1 - rng.below(min(i - rootCount, 100))) : rootCount + rng.below(n - rootCount)
+        // Nothing outside the chain points into it, so its far end is really deep.
+        if t > chainStart && t < chainStart + chainLength && !(i > chainStart && i < chainStart + chainLength) { t = chainStart }
         edge(i, t)
     }
 }
