@@ -145,13 +145,27 @@ def generate(n):
     return prefix, {'wall_s': r['wall_s'], 'rss_kb': r['rss_kb']}
 
 
+def walltime(cmd, runs=5):
+    """Median wall time of a very short command, with a high-resolution clock
+    (/usr/bin/time rounds to 10 ms); includes fork+exec (about 1 ms)."""
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+        out.append(time.perf_counter() - t)
+    return {'cmd': [os.path.basename(c) if c.startswith('/') else c for c in cmd], 'runs': runs,
+            'wall_s': statistics.median(out), 'wall_all_s': out, 'rc': 0}
+
+
 def physical(path):
     """Page-cache reading speed of a file: wc -l and cat > /dev/null."""
     subprocess.run(['cat', path], stdout=subprocess.DEVNULL)  # warm the page cache
     return {
         'bytes': os.path.getsize(path),
-        'wc_l': measure(['wc', '-l', path]),
-        'cat': measure(['sh', '-c', 'cat "$0" > /dev/null', path]),
+        'wc_l': walltime(['wc', '-l', path]),
+        'cat': walltime(['sh', '-c', 'cat "$0" > /dev/null', path]),
+        # A pipe makes cat copy every byte (with > /dev/null it may splice).
+        'cat_pipe': walltime(['sh', '-c', 'cat "$0" | cat > /dev/null', path]),
     }
 
 
@@ -309,7 +323,7 @@ def main():
             gen[n] = g
         save('refgraph-%d' % n, refgraph_suite(n, prefix))
         if n == SIZES[0]:
-            save('check-parallel', dict(check_parallel(prefix), objects=n))
+            save('check-parallel', dict(check_parallel(prefix), objects=n, loadavg=os.getloadavg()))
         if 'igraph' in PEERS and n <= PEER_MAX:
             log(n, 'igraph')
             save('igraph-%d' % n, {op: peer('igraph', op, prefix) for op in ('bfs', 'scc', 'dominator')})
@@ -321,5 +335,22 @@ def main():
     save('machine', dict(start, loadavg_end=os.getloadavg(), generate=gen))
 
 
+def remeasure(what):
+    """bench.py phys|check: re-measure only those figures into the existing raw files."""
+    for n in SIZES:
+        prefix = os.path.join(DATA, 'heap%d' % n)
+        path = os.path.join(RAW, 'refgraph-%d.json' % n)
+        if what == 'phys' and os.path.exists(path):
+            res = json.load(open(path))
+            res['phys'] = {'jsonl': physical(prefix + '.jsonl'), 'edges': physical(prefix + '.edges')}
+            save('refgraph-%d' % n, res)
+    if what == 'check':
+        save('check-parallel', dict(check_parallel(os.path.join(DATA, 'heap%d' % SIZES[0])), objects=SIZES[0],
+                                    loadavg=os.getloadavg()))
+
+
 if __name__ == '__main__':
-    main()
+    if len(sys.argv) > 1:
+        remeasure(sys.argv[1])
+    else:
+        main()
