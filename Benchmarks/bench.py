@@ -11,6 +11,8 @@ only. Environment:
   BENCH_NX_MAX  largest size networkx runs on (default 1000000)
   BENCH_PEER_MAX largest size igraph runs on (default 10000000)
   BENCH_SEED    generator seed (default 42)
+  BENCH_EDGES_MAX largest size refgraph is also timed on the edge list (default 10000000)
+  BENCH_KEEP_RAW=1  keep earlier raw results (e.g. add a 30M refgraph-only run)
 
 Every figure is wall time and peak RSS from /usr/bin/time; a command that
 takes under 10 s is run 3 times and the median kept, a longer one once.
@@ -39,6 +41,7 @@ PEERS = os.environ.get('BENCH_PEERS', 'igraph networkx objgraph').split()
 NX_MAX = int(os.environ.get('BENCH_NX_MAX', '1000000'))
 PEER_MAX = int(os.environ.get('BENCH_PEER_MAX', '10000000'))
 SEED = os.environ.get('BENCH_SEED', '42')
+EDGES_MAX = int(os.environ.get('BENCH_EDGES_MAX', '10000000'))
 SHORT = 10.0  # seconds: below this a figure is the median of 3 runs
 RUNS = 3
 TIME = '/usr/bin/time'
@@ -198,13 +201,15 @@ def refgraph_suite(n, prefix):
     deep, hub, last = [l.strip() for l in open(prefix + '.targets')][:3]
     outdir = os.path.join(DATA, 'out%d' % n)
     os.makedirs(outdir, exist_ok=True)
-    res = {'objects': n, 'targets': {'deep': deep, 'hub': hub, 'last': last}}
+    res = {'objects': n, 'generator_seed': SEED, 'targets': {'deep': deep, 'hub': hub, 'last': last}}
 
     s = timed([REFGRAPH, 'summary', dump, '--cache', 'off', '--json'])
     info = json.loads(s['stdout'])
     res['references'] = info['references']
     res['shallow_bytes'] = info['bytes']
-    res['phys'] = {'jsonl': physical(dump), 'edges': physical(edges)}
+    res['phys'] = {'jsonl': physical(dump)}
+    if n <= EDGES_MAX:
+        res['phys']['edges'] = physical(edges)
 
     if os.path.exists(cache):
         os.unlink(cache)
@@ -239,8 +244,10 @@ def refgraph_suite(n, prefix):
         res['cached'][name] = measure([REFGRAPH] + args + ['--cache', 'auto'])
         log('  %-13s %.2f s %d MB' % (name, res['cached'][name]['wall_s'], res['cached'][name]['rss_kb'] // 1024))
 
-    log(n, 'refgraph on the edge list (--cache off)')
     res['edges'] = {}
+    if n > EDGES_MAX:
+        return res
+    log(n, 'refgraph on the edge list (--cache off)')
     for name, args in (('summary', ['summary', edges]),
                        ('path', ['path', edges, 'id == %s' % deep]),
                        ('cycles', ['cycles', edges]),
@@ -311,18 +318,22 @@ def objgraph_live():
 
 def main():
     os.makedirs(DATA, exist_ok=True)
-    for f in os.listdir(RAW) if os.path.isdir(RAW) else []:
+    keep = os.environ.get('BENCH_KEEP_RAW') == '1'  # add sizes to an earlier run's results
+    for f in os.listdir(RAW) if os.path.isdir(RAW) and not keep else []:
         if f.endswith('.json'):
             os.unlink(os.path.join(RAW, f))
     start = machine()
-    save('machine', start)
+    if keep and os.path.exists(os.path.join(RAW, 'machine.json')):
+        start = json.load(open(os.path.join(RAW, 'machine.json')))
+    else:
+        save('machine', start)
     gen = {}
     for n in SIZES:
         prefix, g = generate(n)
         if g:
             gen[n] = g
         save('refgraph-%d' % n, refgraph_suite(n, prefix))
-        if n == SIZES[0]:
+        if n == SIZES[0] and not keep:
             save('check-parallel', dict(check_parallel(prefix), objects=n, loadavg=os.getloadavg()))
         if 'igraph' in PEERS and n <= PEER_MAX:
             log(n, 'igraph')
@@ -332,7 +343,8 @@ def main():
             save('networkx-%d' % n, {op: peer('networkx', op, prefix) for op in ('bfs', 'scc', 'dominator')})
     if 'objgraph' in PEERS:
         save('objgraph-live', objgraph_live())
-    save('machine', dict(start, loadavg_end=os.getloadavg(), generate=gen))
+    if not keep:
+        save('machine', dict(start, loadavg_end=os.getloadavg(), generate=gen))
 
 
 def remeasure(what):
@@ -342,7 +354,9 @@ def remeasure(what):
         path = os.path.join(RAW, 'refgraph-%d.json' % n)
         if what == 'phys' and os.path.exists(path):
             res = json.load(open(path))
-            res['phys'] = {'jsonl': physical(prefix + '.jsonl'), 'edges': physical(prefix + '.edges')}
+            res['phys'] = {'jsonl': physical(prefix + '.jsonl')}
+            if 'edges' in res and res['edges']:
+                res['phys']['edges'] = physical(prefix + '.edges')
             save('refgraph-%d' % n, res)
     if what == 'check':
         save('check-parallel', dict(check_parallel(os.path.join(DATA, 'heap%d' % SIZES[0])), objects=SIZES[0],

@@ -136,7 +136,7 @@ def main():
         r = runs[n]
         w('| %s | %s | %.0f MB | %.0f MB | %s |' % (
             human(n), human(r['references']), r['phys']['jsonl']['bytes'] / 1e6,
-            r['phys']['edges']['bytes'] / 1e6,
+            r['phys']['edges']['bytes'] / 1e6 if 'edges' in r['phys'] else 0,
             '%.0f MB' % (r['cache_bytes'] / 1e6) if r.get('cache_bytes') else 'n/a'))
     w('')
 
@@ -196,8 +196,10 @@ def main():
     verdicts = []
     for n in ns:
         r = runs[n]
-        for kind, m in (('jsonl', r['cold']['summary']), ('edges', r['edges']['summary'])):
-            ph = r['phys'][kind]
+        for kind, m in (('jsonl', r['cold']['summary']), ('edges', r['edges'].get('summary'))):
+            ph = r['phys'].get(kind)
+            if not ph or not m:
+                continue
             mbps = ph['bytes'] / 1e6 / m['wall_s']
             vs_wc = m['wall_s'] / ph['wc_l']['wall_s']
             met = mbps >= LOAD_MBPS and vs_wc <= LOAD_VS_WC

@@ -11,6 +11,7 @@
 #   GENHEAP      generator binary (default .build/bench/genheap, compiled here when missing)
 #   BENCH_SIZES  object counts (default "1000000 10000000"; add 30000000 if you have time)
 #   BENCH_PEERS  peers to run (default "igraph networkx objgraph"; "" for refgraph only)
+#   BENCH_KEEP_RAW=1 BENCH_SIZES=30000000 BENCH_PEERS=""  add a refgraph-only 30M run to the results
 #   BENCH_REPORT_ONLY=1  only regenerate docs/PERFORMANCE.md from the raw results
 # Needs: python3 (with venv), /usr/bin/time (GNU time), Graphviz `dot` (objgraph).
 set -euo pipefail
