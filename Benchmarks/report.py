@@ -134,9 +134,9 @@ def main():
     w('|---:|---:|---:|---:|---:|')
     for n in ns:
         r = runs[n]
-        w('| %s | %s | %.0f MB | %.0f MB | %s |' % (
+        w('| %s | %s | %.0f MB | %s | %s |' % (
             human(n), human(r['references']), r['phys']['jsonl']['bytes'] / 1e6,
-            r['phys']['edges']['bytes'] / 1e6 if 'edges' in r['phys'] else 0,
+            '%.0f MB' % (r['phys']['edges']['bytes'] / 1e6) if 'edges' in r['phys'] else '(refgraph not timed on it)',
             '%.0f MB' % (r['cache_bytes'] / 1e6) if r.get('cache_bytes') else 'n/a'))
     w('')
 
