@@ -89,7 +89,8 @@ story_growing_list() {
   expect "002 growing list on $v: the first suspect is the coroutine's list of big strings" '
 s = json.loads(out)["suspects"][0]
 assert s["object"]["type"] == "list" and s["held_type"] == "str" and s["held_count"] >= 100, s["explanation"]
-assert any(h["type"] == "coroutine" for h in s["path"]), [h["type"] for h in s["path"]]'
+assert any(h["type"] == "coroutine" for h in s["path"]), [h["type"] for h in s["path"]]
+assert any(h["edge"] == "_coro" for h in s["path"]), [h["edge"] for h in s["path"]]'
   run "$REFGRAPH" path "$d/dump.jsonl" 'type == str and size > 20kB' --json
   expect "002 growing list on $v: tracemalloc's allocation site is in the dump" '
 j = json.loads(out)

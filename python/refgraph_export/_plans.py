@@ -103,7 +103,42 @@ plan_classmethod = _mk_getter_plan(_descr_getters(classmethod, [('__func__', '__
 _gen_names = [('gi_code', 'gi_code')]
 if PYV < (3, 11):
     _gen_names.append(('gi_frame', 'gi_frame'))  # 3.11+: getter would create the frame object
-plan_generator = _mk_getter_plan(_descr_getters(GeneratorType, _gen_names), False)
+_plan_generator_getters = _mk_getter_plan(_descr_getters(GeneratorType, _gen_names), False)
+FrameType = types.FrameType
+CoroutineType = getattr(types, 'CoroutineType', None)
+
+
+def _own_frame(label, getters):
+    """3.11+: a generator's or coroutine's frame object is among its
+    referents only when it already exists; label it by type, without calling
+    the getter (which would create one)."""
+    def plan(o, t, R):
+        res = getters(o, t, R)
+        if PYV >= (3, 11):
+            for r in R:
+                if type(r) is FrameType:
+                    res.append((r, label, False))
+        return res
+    return plan
+
+
+plan_generator = _own_frame('gi_frame', _plan_generator_getters)
+plan_coroutine = None
+if CoroutineType is not None:
+    _cr_names = [('cr_code', 'cr_code')]
+    if PYV < (3, 11):
+        _cr_names.append(('cr_frame', 'cr_frame'))
+    plan_coroutine = _own_frame('cr_frame', _mk_getter_plan(_descr_getters(CoroutineType, _cr_names), False))
+
+
+def plan_task(o, t, R):
+    """asyncio's C Task: its coroutine (type identity only, no method call)."""
+    res = []
+    for r in R:
+        tr = type(r)
+        if tr is CoroutineType or tr is GeneratorType:
+            res.append((r, '_coro', False))
+    return res
 
 
 # -- code objects: only members holding objects (member_descriptor, stable

@@ -211,6 +211,10 @@ def make_typeinfo(t, opts, held, peek):
             ti.plan = P.plan_classmethod
         elif t is types.GeneratorType:
             ti.plan = P.plan_generator
+        elif P.plan_coroutine is not None and t is P.CoroutineType:
+            ti.plan = P.plan_coroutine
+        elif t is _asyncio_task_type():
+            ti.plan = P.plan_task
         elif P.ReferenceType is not None and _safe.safe_issubclass(t, P.ReferenceType):
             ti.plan = P.plan_weakref
         elif PY2 and t is _safe.ClassType:
@@ -225,6 +229,21 @@ def make_typeinfo(t, opts, held, peek):
         ti.named = True
     return (ti.kind, ti.tjson, ti.size, ti.lenf, ti.valk, ti.named, ti.fin, ti.plan, ti.positional,
             ti.intf)
+
+
+def _asyncio_task_type():
+    """The C Task type, if asyncio's accelerator module is loaded (plain module attribute)."""
+    m = sys.modules.get('_asyncio')
+    if m is None:
+        return None
+    d = _safe.module_dict(m) if hasattr(_safe, 'module_dict') else None
+    if d is None:
+        try:
+            d = object.__getattribute__(m, '__dict__')
+        except Exception:
+            return None
+    t = dict.get(d, 'Task')
+    return t if type(t) is type else None
 
 
 def walk(write, opts, roots, root_objs, exclude_objs, stats):
