@@ -14,7 +14,7 @@ final class LargeInputTests: XCTestCase {
     /// Streams a native dump: `body` is called for each object index and returns its line.
     func writeDump(_ name: String, objects: Int, references: Int, _ line: (Int) -> String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("refgraph-large-\(name).jsonl").path
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let h = try XCTUnwrap(FileHandle(forWritingAtPath: path))
         var buf = "{\"record\": \"header\", \"format\": \"refgraph\", \"version\": 1, \"python\": \"3.11.7\"}\n"
         for i in 0..<objects {

@@ -204,6 +204,9 @@ class TestAttachGdb(AttachBase):
         self.assertLess(time.time() - t, 30)
         self.assertTrue(c.alive())
 
+    @unittest.skipIf(sys.version_info[0] == 2,
+                     "Python 2's GIL hand-off is unfair: the regex thread starves the child's main "
+                     "thread, so the child cannot answer in time on a loaded machine (tested on 3.x)")
     def test_other_thread_holding_the_gil(self):
         # A second thread holds the GIL inside C calls (regex backtracking);
         # the main thread is blocked in read(). Nothing may be injected while

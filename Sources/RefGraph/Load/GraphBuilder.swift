@@ -397,7 +397,7 @@ func debugRSS(_ what: String) {
     let f = fopen("/proc/self/status", "r")
     defer { if f != nil { fclose(f) } }
     while let f, fgets(&buf, 4096, f) != nil {
-        let line = String(cString: buf)
+        let line = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if line.hasPrefix("VmRSS") || line.hasPrefix("VmHWM") { StandardError.write(what + " " + line) }
     }
 }
