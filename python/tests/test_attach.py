@@ -65,7 +65,11 @@ while True:
 ''' % {'cls': LEAK_CLASS}
 
 
-def readline(p, timeout=30.0):
+# Generous: CI machines are shared, and a dump of a busy child can be slow.
+DUMP_WAIT = 300
+
+
+def readline(p, timeout=120.0):
     r, _, _ = select.select([p.stdout], [], [], timeout)
     if not r:
         raise AssertionError('child did not answer within %ss' % timeout)
@@ -103,7 +107,7 @@ class Child(object):
                 pass
 
 
-def cli(args, timeout=120):
+def cli(args, timeout=2 * DUMP_WAIT):
     """Run python -m refgraph_export ARGS; (returncode, stdout, stderr)."""
     p = subprocess.Popen([sys.executable, '-m', 'refgraph_export'] + list(args),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), cwd=PYDIR)
@@ -146,7 +150,7 @@ class TestAttachGdb(AttachBase):
     def test_attach_idle_child_cli(self):
         c = self.child(busy=False)
         out = self.path('idle.jsonl')
-        rc, so, se = cli(['attach', str(c.pid), '-o', out, '--timeout', '60'])
+        rc, so, se = cli(['attach', str(c.pid), '-o', out, '--timeout', str(DUMP_WAIT)])
         self.assertEqual(rc, 0, se)
         self.assertIn('1000', c.ping('after'))  # responsive; the leak is still there
         self.assertIn('(via direct', so)
@@ -159,7 +163,7 @@ class TestAttachGdb(AttachBase):
     def test_attach_busy_child_fork(self):
         c = self.child(busy=True)
         out = self.path('busy.jsonl.gz')
-        res = _attach.attach(c.pid, out, timeout=60, fork=True)
+        res = _attach.attach(c.pid, out, timeout=DUMP_WAIT, fork=True)
         self.assertEqual(res['method'], 'pending')
         self.assertNotEqual(res['pid'], c.pid)  # written by the forked child
         self.assertLess(res['pause'], 5.0)
@@ -171,14 +175,14 @@ class TestAttachGdb(AttachBase):
         c = self.child(busy=False)
         for i in range(2):
             out = self.path('twice-%d.jsonl' % i)
-            _attach.attach(c.pid, out, timeout=60)
+            _attach.attach(c.pid, out, timeout=DUMP_WAIT)
             self.check_leak(out)
             self.assertEqual(c.ping(str(i)), 'pong %d 1000' % i)
 
     def test_injection_leaves_main_namespace_alone(self):
         c = self.child(busy=False)
         out = self.path('ns.jsonl')
-        _attach.attach(c.pid, out, timeout=60)
+        _attach.attach(c.pid, out, timeout=DUMP_WAIT)
         d = Dump(out)
         mains = [o for o in d.by_type('module') if o.get('name') == '__main__']
         self.assertEqual(len(mains), 1)
@@ -231,7 +235,7 @@ class TestAttachGdb(AttachBase):
         self.assertIn('nothing was injected', se)
         self.assertEqual(c.ping('stop'), 'pong stop 1000')
         out = self.path('after.jsonl')
-        _attach.attach(c.pid, out, timeout=60)
+        _attach.attach(c.pid, out, timeout=DUMP_WAIT)
         self.check_leak(out)
         self.assertEqual(c.ping('x'), 'pong x 1000')
 
@@ -382,7 +386,7 @@ class TestAttachErrors(Patching):
         out = self.path('adir')
         os.mkdir(out)
         with self.assertRaises(AttachError) as cm:
-            _attach.attach(c.pid, out, timeout=30)
+            _attach.attach(c.pid, out, timeout=DUMP_WAIT)
         self.assertIn('the dump failed inside process %d: DumpError' % c.pid,
                       cm.exception.message)
 
@@ -464,7 +468,7 @@ class TestRemoteExec(Patching):
         self.patch(sys, 'remote_exec', remote_exec)
         self.patch(_attach, 'remote_debug_disabled', lambda pid: None)
         out = self.path('r.jsonl')
-        res = _attach.attach(c.pid, out, timeout=60)
+        res = _attach.attach(c.pid, out, timeout=DUMP_WAIT)
         self.assertEqual(res['method'], 'remote_exec')
         self.assertEqual(calls[0][0], c.pid)
         self.assertEqual(modes[0], (0o600, 0o700))
@@ -568,7 +572,7 @@ class TestWatch(AttachBase):
         out = self.path('watch.jsonl')
         p = subprocess.Popen([sys.executable, '-m', 'refgraph_export', 'watch', str(c.pid),
                               '--rss-above', '%dKiB' % (threshold // 1024), '--interval', '0.1',
-                              '-o', out, '--timeout', '60'],
+                              '-o', out, '--timeout', str(DUMP_WAIT)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), cwd=PYDIR)
         try:
             time.sleep(0.8)
