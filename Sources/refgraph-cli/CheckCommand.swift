@@ -26,6 +26,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Load truncated dumps instead of reporting them as unreadable.")
     var allowTruncated = false
 
+    @Option(name: .customLong("nodes"), help: "Node table for every edge list among the inputs. Without it, edge list NAME.tsv uses NAME.nodes.tsv (or .csv) when present.")
+    var nodes: String?
+
     enum Format: String, ExpressibleByArgument { case text, json, junit }
 
     func run() throws {
@@ -41,9 +44,9 @@ struct CheckCommand: ParsableCommand {
                 fail("in rule '\(r)': \(e.description)")
             }
         }
-        let files = BatchCheck.expand(paths)
+        let files = BatchCheck.expand(paths, excluding: nodes.map { [$0] } ?? [])
         if files.isEmpty { fail("no dumps found in: " + paths.joined(separator: " ")) }
-        let results = BatchCheck.check(files, rules: parsed, options: LoadOptions(allowTruncated: allowTruncated, progress: false))
+        let results = BatchCheck.check(files, rules: parsed, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes, progress: false))
         switch format {
         case .text: emit(CheckOutput.text(results))
         case .json: emit(CheckOutput.json(results))

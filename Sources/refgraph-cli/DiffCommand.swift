@@ -21,6 +21,9 @@ struct DiffCommand: ParsableCommand {
     @Flag(help: "Load truncated dumps.")
     var allowTruncated = false
 
+    @Option(name: .customLong("nodes"), help: "Node table for edge-list dumps; give it once for all dumps or once per dump, in the same order.")
+    var nodes: [String] = []
+
     @Option(help: "Clusters to print.")
     var limit = 10
 
@@ -39,12 +42,16 @@ struct DiffCommand: ParsableCommand {
     func validate() throws {
         guard dumps.count == 2 || dumps.count == 3 else { throw ValidationError("diff takes two or three dumps, oldest first") }
         if cluster != nil && output == nil { throw ValidationError("--cluster needs -o FILE") }
+        if nodes.count > 1 && nodes.count != dumps.count {
+            throw ValidationError("give --nodes once for all dumps or once per dump (\(dumps.count)), not \(nodes.count) times")
+        }
     }
 
     func run() throws {
         var graphs: [HeapGraph] = []
-        for d in dumps {
-            do { graphs.append(try DumpLoader.load(d, options: LoadOptions(allowTruncated: allowTruncated))) } catch { fail(error.description) }
+        for (i, d) in dumps.enumerated() {
+            let table = nodes.isEmpty ? nil : nodes[nodes.count == 1 ? 0 : i]
+            do { graphs.append(try DumpLoader.load(d, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: table))) } catch { fail(error.description) }
         }
         let diff: SnapshotDiff
         do { diff = try SnapshotDiff(graphs, byTypeOnly: byType) } catch { fail(error.description) }

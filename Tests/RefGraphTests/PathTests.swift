@@ -181,6 +181,22 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(try doc.nodes(forXPath: "//testcase/error").count, 1)
     }
 
+    func testEdgeListsInADirectoryUseTheirNodeTables() throws {
+        let edges = temporaryFile("1\t2\n1\t3\n", name: "snap.tsv")
+        let dir = (edges as NSString).deletingLastPathComponent
+        let table = (dir as NSString).appendingPathComponent("snap.nodes.tsv")
+        try "id\ttype\n1\tmodule\n2\tapp.Widget\n3\tapp.Widget\n".write(toFile: table, atomically: true, encoding: .utf8)
+        XCTAssertEqual(BatchCheck.expand([dir]), [edges], "the node table is not taken for a dump")
+        XCTAssertEqual(BatchCheck.siblingNodeTable(edges), table)
+        XCTAssertNil(BatchCheck.siblingNodeTable(table))
+        let rule = try CheckRule.parse("count:type == \"app.Widget\">1")
+        XCTAssertEqual(BatchCheck.check([dir].flatMap { BatchCheck.expand([$0]) }, rules: [rule], options: LoadOptions(progress: false))[0].results[0].message,
+                       "2 objects match (limit 1)")
+        let copy = (dir as NSString).appendingPathComponent("other.tsv")
+        try FileManager.default.copyItem(atPath: edges, toPath: copy)
+        XCTAssertEqual(BatchCheck.expand([dir], excluding: [edges]), [copy], "an explicit --nodes file is left out too")
+    }
+
     func testRuleParsing() throws {
         XCTAssertEqual(try CheckRule.parse("size:type == \"bytes\" and size > 10>1MB"), .size("type == \"bytes\" and size > 10", 1_000_000))
         XCTAssertEqual(try CheckRule.parse("unreachable>10kB"), .unreachable(10_000))

@@ -146,17 +146,51 @@ assert "is outside Python objects" in out and "valgrind" in out, out'
 assert out.startswith("NOTE: Python objects explain only"), out[:200]'
 }
 
+edge_lists() {  # snapshots from another producer: edge lists with node tables (--nodes)
+  local d="$work/edges"; mkdir -p "$d/a" "$d/b"
+  python3 - "$d" <<'PY'
+import sys
+d = sys.argv[1]
+def snap(name, widgets):
+    with open("%s/%s.tsv" % (d, name), "w") as e, open("%s/%s.nodes.tsv" % (d, name), "w") as n:
+        n.write("id\ttype\tsize\tname\troot\n0x100\tmodule\t72\tapp\tsys.modules\n0x200\tlist\t56\t\t\n")
+        e.write("0x100\t0x200\tregistry\n")
+        for i in range(widgets):
+            e.write("0x200\t%#x\t[%d]\n" % (0x1000 + 16 * i, i))
+            n.write("%#x\tapp.Widget\t64\t\t\n" % (0x1000 + 16 * i))
+snap("a/s1", 3); snap("b/s2", 53); snap("b/s3", 53)
+PY
+  run "$REFGRAPH" diff "$d/a/s1.tsv" "$d/b/s2.tsv" "$d/b/s3.tsv" --nodes "$d/a/s1.nodes.tsv" --nodes "$d/b/s2.nodes.tsv" --nodes "$d/b/s3.nodes.tsv" --json
+  expect "edge lists: diff --nodes (once per dump) types the growth: +50 app.Widget" '
+d = json.loads(out)
+rows = [r for r in d["by_type"] if r["key"] == "app.Widget"]
+assert rows and rows[0]["count_delta"] == 50, rows or d["by_type"]'
+  run "$REFGRAPH" check "$d/b" --fail-on 'count:type == "app.Widget">10' --format json
+  expect "edge lists: check on a directory pairs each edge list with its NAME.nodes.tsv and checks only the edge lists" '
+d = json.loads(out)
+files = sorted(f["file"].rsplit("/", 1)[-1] for f in d["files"])
+assert files == ["s2.tsv", "s3.tsv"], files
+assert all(f["status"] == "fail" and "53 objects match" in f["rules"][0]["message"] for f in d["files"]), d'
+  cp "$d/a/s1.tsv" "$d/a/other.tsv"
+  run "$REFGRAPH" check "$d/a/other.tsv" --nodes "$d/a/s1.nodes.tsv" --fail-on 'count:type == "app.Widget">2' --format json
+  expect "edge lists: check --nodes FILE types an edge list" '
+d = json.loads(out)
+assert d["files"][0]["status"] == "fail" and "3 objects match" in d["files"][0]["rules"][0]["message"], d'
+}
+
 # Optional argument: run only the stories whose function name contains it (e.g. linked).
 only="${1:-}"
 for f in hotreload del_cycle localcache growing_list linked_list cext; do
   if [ -n "$only" ] && [[ "$f" != *"$only"* ]]; then eval "story_$f() { :; }"; fi
 done
+if [ -n "$only" ] && [[ edge_lists != *"$only"* ]]; then edge_lists() { :; }; fi
 
 if [ ! -x "$REFGRAPH" ]; then echo "refgraph is not built at $REFGRAPH" >&2; exit 2; fi
 for v in $ALL_PYTHONS; do story_hotreload "$v"; story_del_cycle "$v"; done
 for v in 3.6 3.8 3.11 3.13; do story_localcache "$v"; done
 for v in 3.7 3.11 3.13; do story_growing_list "$v"; story_linked_list "$v"; done
 story_cext 3.11
+edge_lists
 echo
 echo "acceptance: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -162,7 +162,9 @@ public enum BatchCheck {
     public static func check(_ paths: [String], rules: [CheckRule], options: LoadOptions) -> [FileCheck] {
         let results = ResultBox(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            let r = check(paths[i], rules: rules, options: options)
+            var own = options
+            if own.nodeTable == nil { own.nodeTable = siblingNodeTable(paths[i]) }
+            let r = check(paths[i], rules: rules, options: own)
             results.set(i, r)
         }
         return results.values.map { $0! }
@@ -175,8 +177,14 @@ public enum BatchCheck {
         func set(_ i: Int, _ r: FileCheck) { lock.lock(); values[i] = r; lock.unlock() }
     }
 
-    /// Files named by paths, directories (searched for dumps) and glob patterns.
-    public static func expand(_ inputs: [String]) -> [String] {
+    /// Files named by paths, directories (searched for dumps) and glob patterns,
+    /// leaving out `excluding` (a node table that sits among the edge lists it describes).
+    public static func expand(_ inputs: [String], excluding: [String] = []) -> [String] {
+        let skip = Set(excluding.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        return collect(inputs).filter { !skip.contains(URL(fileURLWithPath: $0).standardizedFileURL.path) }
+    }
+
+    private static func collect(_ inputs: [String]) -> [String] {
         var out: [String] = []
         let fm = FileManager.default
         for input in inputs {
@@ -206,8 +214,23 @@ public enum BatchCheck {
         return out
     }
 
+    /// The node table that goes with edge list `NAME.EXT`: `NAME.nodes.tsv` or
+    /// `NAME.nodes.csv` beside it, so a directory of snapshots can be checked at once.
+    public static func siblingNodeTable(_ path: String) -> String? {
+        var base = path.hasSuffix(".gz") ? String(path.dropLast(3)) : path
+        guard [".tsv", ".csv", ".edges", ".txt"].contains(where: { base.hasSuffix($0) }), !isNodeTable(base) else { return nil }
+        base = (base as NSString).deletingPathExtension
+        return [".nodes.tsv", ".nodes.csv"].map { base + $0 }.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    static func isNodeTable(_ name: String) -> Bool {
+        let n = name.hasSuffix(".gz") ? String(name.dropLast(3)) : name
+        return n.hasSuffix(".nodes.tsv") || n.hasSuffix(".nodes.csv")
+    }
+
     static func looksLikeDump(_ name: String) -> Bool {
         let n = name.hasSuffix(".gz") ? String(name.dropLast(3)) : name
+        if isNodeTable(n) { return false }
         return [".jsonl", ".json", ".tsv", ".csv", ".edges", ".dump"].contains { n.hasSuffix($0) }
     }
 }
