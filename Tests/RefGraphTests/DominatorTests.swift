@@ -71,16 +71,17 @@ final class DominatorTests: XCTestCase {
 
     func testMatchesNaiveOnRandomGraphs() {
         var rng = SystemRandomNumberGenerator()
-        for trial in 0..<40 {
-            let n = Int.random(in: 2...30, using: &rng)
+        for trial in 0..<150 {
+            let n = Int.random(in: 2...40, using: &rng)
             var edges: [(Int, Int)] = []
             for _ in 0..<Int.random(in: 0...(n * 3), using: &rng) {
                 edges.append((Int.random(in: 1...n, using: &rng), Int.random(in: 1...n, using: &rng)))
             }
             let roots = Array(Set((0..<Int.random(in: 1...3, using: &rng)).map { _ in Int.random(in: 1...n, using: &rng) }))
             let sizes = Dictionary(uniqueKeysWithValues: (1...n).map { ($0, Int.random(in: 1...100, using: &rng)) })
-            let g = graphOf(n, edges, roots: roots, sizes: sizes)
-            XCTAssertEqual(DominatorTree(g).retained, naiveRetained(g), "trial \(trial): n=\(n) edges=\(edges) roots=\(roots)")
+            let weak = Set(edges.indices.filter { _ in Int.random(in: 0..<8, using: &rng) == 0 })
+            let g = graphOf(n, edges, roots: roots, sizes: sizes, weak: weak)
+            XCTAssertEqual(DominatorTree(g).retained, naiveRetained(g), "trial \(trial): n=\(n) edges=\(edges) roots=\(roots) weak=\(weak.sorted())")
         }
     }
 

@@ -88,6 +88,39 @@ final class PathTests: XCTestCase {
         XCTAssertTrue(r.text(g, selector: "bytes").contains("garbage the collector has not freed yet, kept by a reference cycle"))
     }
 
+    /// The backward search must pick exactly the path the forward search picks.
+    func testPathsFromTheTargetSideMatchTheForwardSearch() {
+        func check(_ g: HeapGraph, avoid: ((HeapGraph.Node) -> Bool)? = nil, maxDepth: Int? = nil, _ what: String) {
+            let forward = RootPaths(g, avoid: avoid, maxDepth: maxDepth)
+            for t in g.nodes {
+                var budget = Int.max / 2
+                let outcome = TargetPaths.path(g, to: t, avoid: avoid, maxDepth: maxDepth, budget: &budget)
+                let expected = forward.path(to: t)
+                XCTAssertEqual(outcome, expected.isEmpty ? .unreached : .path(expected), "\(what): target \(t)")
+            }
+        }
+        let real = load(fixture("native/hotreload-py3.jsonl"))
+        check(real, "hot reload dump")
+        check(real, maxDepth: 3, "hot reload dump, depth 3")
+        check(real, avoid: { real.typeName($0) == "function" }, "hot reload dump avoiding functions")
+        var rng = SystemRandomNumberGenerator()
+        for trial in 0..<60 {
+            let n = Int.random(in: 2...40, using: &rng)
+            let edges = (0..<Int.random(in: 0...(n * 3), using: &rng)).map { _ in (Int.random(in: 1...n, using: &rng), Int.random(in: 1...n, using: &rng)) }
+            let roots = Array(Set((0..<Int.random(in: 1...4, using: &rng)).map { _ in Int.random(in: 1...n, using: &rng) }))
+            let weak = Set(edges.indices.filter { _ in Int.random(in: 0..<8, using: &rng) == 0 })
+            let g = graphOf(n, edges, roots: roots, weak: weak)
+            check(g, "trial \(trial) n=\(n) edges=\(edges) roots=\(roots) weak=\(weak.sorted())")
+            check(g, maxDepth: 2, "trial \(trial), depth 2")
+            check(g, avoid: { $0 % 5 == 3 }, "trial \(trial), avoiding")
+        }
+        let paths = RootPaths(real)
+        let deep = real.nodes.filter { paths.isReached($0) }.max { paths.depth($0) < paths.depth($1) }!
+        XCTAssertGreaterThan(paths.depth(deep), 1)
+        var none = 0
+        XCTAssertEqual(TargetPaths.path(real, to: deep, budget: &none), .tooLarge, "a search past its budget gives up")
+    }
+
     func testMaxDepth() {
         var objects = ["{\"address\": 1, \"type\": \"list\", \"size\": 1, \"refs\": [2], \"root\": \"frame\"}"]
         for i in 2..<10 { objects.append("{\"address\": \(i), \"type\": \"list\", \"size\": 1, \"refs\": [\(i + 1)]}") }

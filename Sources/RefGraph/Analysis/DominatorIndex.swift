@@ -53,6 +53,7 @@ public struct DominatorIndex: Sendable {
             let d = tree.idom[Int(v)]
             if d != DominatorTree.superRoot { size[Int(d)] += size[Int(v)] }
         }
+        MemoryTrace.mark("dominator index")
         childOffsets = counts
         children = kids
         self.position = position

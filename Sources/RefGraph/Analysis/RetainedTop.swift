@@ -41,10 +41,9 @@ public struct RetainedTop: Sendable {
         var rows: [TopRow] = []
         switch grouping {
         case .none:
-            let key: (HeapGraph.Node) -> UInt64 = measure == .size ? { graph.size($0) } : { tree.retained[Int($0)] }
-            var best = Array(graph.nodes)
-            best.sort { key($0) > key($1) }
-            rows = best.prefix(limit).map { n in
+            let best = measure == .size ? largest(limit, among: graph.nodes) { graph.size($0) }
+                : largest(limit, among: graph.nodes) { tree.retained[Int($0)] }
+            rows = best.map { n in
                 TopRow(key: describer.title(n), node: n, count: 1, shallow: graph.size(n), retained: tree.retained[Int(n)])
             }
         case .module:
@@ -79,13 +78,17 @@ public struct RetainedTop: Sendable {
             }
             rows = names.indices.map { TopRow(key: "module " + names[$0], node: nil, count: count[$0], shallow: shallow[$0], retained: shallow[$0]) }
             rows[Int(noModule)].key = names[Int(noModule)]
-        case .type, .owner:
-            var members: [String: [HeapGraph.Node]] = [:]
-            for n in graph.nodes {
-                let k: String
-                if grouping == .type { k = graph.typeName(n) } else { k = describer.owner(n) ?? "(not an attribute dict)" }
-                members[k, default: []].append(n)
+        case .type:
+            // Bucket by interned type id: no string per object.
+            var members = [[HeapGraph.Node]](repeating: [], count: graph.strings.count)
+            for n in graph.nodes { members[Int(graph.typeIDs[Int(n)])].append(n) }
+            rows = members.indices.filter { !members[$0].isEmpty }.map { t in
+                let ms = members[t]
+                return TopRow(key: graph.strings[UInt32(t)], node: nil, count: ms.count, shallow: ms.reduce(0) { $0 &+ graph.size($1) }, retained: index.retained(of: ms))
             }
+        case .owner:
+            var members: [String: [HeapGraph.Node]] = [:]
+            for n in graph.nodes { members[describer.owner(n) ?? "(not an attribute dict)", default: []].append(n) }
             rows = members.map { k, ms in
                 TopRow(key: k, node: nil, count: ms.count, shallow: ms.reduce(0) { $0 &+ graph.size($1) }, retained: index.retained(of: ms))
             }

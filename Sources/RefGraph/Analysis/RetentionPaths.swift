@@ -35,19 +35,38 @@ public struct RetentionPaths: Sendable {
     /// through avoided objects.
     public var blocked: [HeapGraph.Node]
 
+    /// Up to this many targets, paths are searched from the targets' side.
+    static let backwardTargets = 64
+
     /// - Parameters:
     ///   - alternatives: paths per group, each through a different holder (`--all`).
     ///   - avoid: objects paths must not pass through.
     public init(_ graph: HeapGraph, targets: [HeapGraph.Node], avoid: ((HeapGraph.Node) -> Bool)? = nil,
                 maxDepth: Int? = nil, alternatives: Int = 1, explainUnreachable: Int = 5, describer: Describer? = nil) {
         self.targets = targets.count
-        let paths = RootPaths(graph, avoid: avoid, maxDepth: maxDepth)
+        // A few targets: search from each target's side (TargetPaths), which
+        // finds the same paths as a forward search over the whole heap.
+        var fromTargets: [HeapGraph.Node: [HeapGraph.Node]]? = nil
+        if targets.count <= Self.backwardTargets {
+            var budget = max(250_000, graph.nodeCount / 16)
+            var found: [HeapGraph.Node: [HeapGraph.Node]] = [:]
+            for t in targets where found[t] == nil {
+                switch TargetPaths.path(graph, to: t, avoid: avoid, maxDepth: maxDepth, budget: &budget) {
+                case .path(let p): found[t] = p
+                case .unreached: found[t] = []
+                case .tooLarge: break
+                }
+                if budget < 0 { break }
+            }
+            if budget >= 0 { fromTargets = found }
+        }
+        let forward = fromTargets == nil ? RootPaths(graph, avoid: avoid, maxDepth: maxDepth) : nil
         var groupIndex: [[String]: Int] = [:]
         var groups: [RetentionGroup] = []
         var lost: [HeapGraph.Node] = []
         let describer = describer ?? Describer(graph)
         for t in targets {
-            let nodes = paths.path(to: t)
+            let nodes = fromTargets?[t] ?? forward!.path(to: t)
             guard !nodes.isEmpty else { lost.append(t); continue }
             let hops = Self.hops(graph, nodes)
             let sig = SnapshotDiff.compress(Self.signature(graph, hops, describer))
@@ -71,11 +90,12 @@ public struct RetentionPaths: Sendable {
         var unreachable: [UnreachableTarget] = []
         var blocked: [HeapGraph.Node] = []
         if !lost.isEmpty {
-            let full = (maxDepth == nil && avoid == nil) ? paths : RootPaths(graph)
+            // Without limits a lost target is unreachable; with them, ask a full search.
+            let full = maxDepth == nil && avoid == nil ? nil : RootPaths(graph)
             let scc = StronglyConnected(graph)
             let sizes = scc.componentSizes()
             for t in lost {
-                if full.isReached(t) { blocked.append(t); continue }
+                if full?.isReached(t) == true { blocked.append(t); continue }
                 if unreachable.count >= explainUnreachable {
                     unreachable.append(UnreachableTarget(node: t, cycle: [], tail: []))
                     continue

@@ -206,7 +206,7 @@ struct GraphBuilder {
     /// objects that no other object refers to become `unreferenced` roots, and
     /// the `sys` and `builtins` modules, when named, become roots of their kind.
     mutating func sealed(inferRoots: Bool) -> HeapGraph {
-        debugRSS("sealed start")
+        MemoryTrace.mark("sealed start")
         if preindexed > 0 {
             addMissingPlaceholders()
         } else {
@@ -215,9 +215,9 @@ struct GraphBuilder {
         // Free the raw addresses and the address index before the reverse arrays are built.
         refAddresses = []
         index = AddressIndex()
-        debugRSS("before reverse")
+        MemoryTrace.mark("before reverse")
         buildReverse()
-        debugRSS("after reverse")
+        MemoryTrace.mark("after reverse")
         if inferRoots { markInferredRoots() }
         graph.weakLabel = graph.strings.lookup("<weakref>") ?? UInt32.max
         graph.dictLabel = graph.strings.lookup("__dict__") ?? UInt32.max
@@ -385,19 +385,5 @@ struct AddressIndex {
             slots[i] = UInt32(n + 1)
             count += 1
         }
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#endif
-func debugRSS(_ what: String) {
-    guard getenv("REFGRAPH_DEBUG_RSS") != nil else { return }
-    var buf = [CChar](repeating: 0, count: 4096)
-    let f = fopen("/proc/self/status", "r")
-    defer { if f != nil { fclose(f) } }
-    while let f, fgets(&buf, 4096, f) != nil {
-        let line = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        if line.hasPrefix("VmRSS") || line.hasPrefix("VmHWM") { StandardError.write(what + " " + line) }
     }
 }

@@ -149,6 +149,7 @@ public enum IndexCache {
             let out = [T](unsafeUninitializedCapacity: count) { buf, c in
                 var done = 0
                 let raw = UnsafeMutableRawPointer(buf.baseAddress)
+                if let raw { HugePages.advise(raw, bytes: n) }
                 while done < n, let raw {
                     let got = pread(fd, raw + done, n - done, off_t(offset + done))
                     if got <= 0 { ok = false; break }

@@ -1,0 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Asks the kernel for transparent huge pages over a large, not yet touched
+/// buffer. Filling 100 MB one 4 KiB page fault at a time costs more than the
+/// copy itself (most of a cached load's time); with 2 MiB pages the faults
+/// all but vanish, and random reads over the array miss the TLB less.
+/// Harmless where THP is off: madvise just fails.
+enum HugePages {
+    static let size = 2 << 20
+
+    static func advise(_ base: UnsafeMutableRawPointer, bytes: Int) {
+        guard bytes >= 2 * size else { return }
+        let start = (Int(bitPattern: base) + size - 1) & ~(size - 1)
+        let end = (Int(bitPattern: base) + bytes) & ~(size - 1)
+        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(p, end - start, MADV_HUGEPAGE)
+    }
+}
