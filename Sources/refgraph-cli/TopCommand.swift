@@ -27,8 +27,10 @@ struct TopCommand: ParsableCommand {
 
     func run() throws {
         let graph = try input.load()
+        PhaseTrace.mark("load")
         let index = DominatorIndex(graph, tree: DominatorTree(graph))
         let result = RetainedTop(graph, index: index, by: by, group: group, limit: top, describer: Describer(graph))
+        PhaseTrace.mark("top")
         emit(json ? result.json(graph) : result.text(graph))
     }
 }

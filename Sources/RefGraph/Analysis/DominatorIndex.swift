@@ -25,35 +25,44 @@ public struct DominatorIndex: Sendable {
             counts[(d == DominatorTree.superRoot ? n : Int(d)) + 1] += 1
         }
         for i in 0...n { counts[i + 1] += counts[i] }
-        var fill = counts
         var kids = [Node](repeating: 0, count: Int(counts[n + 1]))
-        // Fill in graph-DFS preorder so siblings keep a stable order.
+        // Fill in graph-DFS preorder so siblings keep a stable order; counts[p]
+        // serves as p's cursor, which leaves it at p + 1's start: shift back after.
         for v in tree.preorder {
             let d = tree.idom[Int(v)]
             let p = d == DominatorTree.superRoot ? n : Int(d)
-            kids[Int(fill[p])] = v
-            fill[p] += 1
+            kids[Int(counts[p])] = v
+            counts[p] += 1
         }
-        // Iterative preorder walk of the dominator tree.
+        for i in stride(from: n + 1, to: 0, by: -1) { counts[i] = counts[i - 1] }
+        counts[0] = 0
+        // Iterative preorder walk of the dominator tree. The stack holds at most
+        // every node once; left uninitialised, only the depth it reaches is resident.
         var position = [UInt32](repeating: UInt32.max, count: n)
         var size = [UInt32](repeating: 0, count: n)
         var order: [Node] = []
         order.reserveCapacity(kids.count)
-        var stack: [Int] = [n]
-        while let p = stack.popLast() {
+        var stack = [UInt32](unsafeUninitializedCapacity: n + 1) { _, c in c = n + 1 }
+        stack[0] = UInt32(n)
+        var top = 1
+        while top > 0 {
+            top -= 1
+            let p = Int(stack[top])
             if p != n {
                 position[p] = UInt32(order.count)
                 order.append(Node(p))
             }
-            let range = Int(counts[p])..<Int(counts[p + 1])
-            for k in range.reversed() { stack.append(Int(kids[k])) }
+            for k in (Int(counts[p])..<Int(counts[p + 1])).reversed() {
+                stack[top] = kids[k]
+                top += 1
+            }
         }
         for v in order.reversed() {
             size[Int(v)] += 1
             let d = tree.idom[Int(v)]
             if d != DominatorTree.superRoot { size[Int(d)] += size[Int(v)] }
         }
-        MemoryTrace.mark("dominator index")
+        PhaseTrace.mark("dominator index")
         childOffsets = counts
         children = kids
         self.position = position

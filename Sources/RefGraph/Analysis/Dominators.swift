@@ -25,9 +25,9 @@ public struct DominatorTree: Sendable {
         let n = graph.nodeCount
         let none = UInt32.max
         // 1. Depth-first preorder from the super-root (dfnum 0); named roots first.
-        var dfnum = [UInt32](repeating: none, count: n)
-        var vertex = [UInt32](repeating: none, count: n + 1)  // vertex[0] is the super-root
-        var parent = [UInt32](repeating: 0, count: n + 1)
+        var dfnum = [UInt32].onHugePages(repeating: none, count: n)
+        var vertex = [UInt32].onHugePages(repeating: none, count: n + 1)  // vertex[0] is the super-root
+        var parent = [UInt32].onHugePages(repeating: 0, count: n + 1)
         var roots: [Node] = []
         for named in [true, false] {
             for v in graph.nodes where graph.rootKind(v) != .none && graph.rootKind(v).isNamed == named { roots.append(v) }
@@ -69,7 +69,7 @@ public struct DominatorTree: Sendable {
                 }
             }
         }}}}}}}
-        MemoryTrace.mark("dominators: preorder")
+        PhaseTrace.mark("dominators: preorder")
         stack = []
         vertex.removeLast(n + 1 - visited)
         parent.removeLast(n + 1 - visited)
@@ -78,8 +78,9 @@ public struct DominatorTree: Sendable {
         //    step reads them (node count-1 first); weak and unreached referrers
         //    are left out. Node i's are preds[predOffsets[count-1-i] ..< predOffsets[count-i]].
         let weakPairs = !graph.weakPairs.isEmpty
-        var predOffsets = [UInt32](repeating: 0, count: count + 1)
+        var predOffsets = [UInt32].onHugePages(repeating: 0, count: count + 1)
         var preds = [UInt32](unsafeUninitializedCapacity: graph.reverseSources.count) { b, c in
+            if let base = b.baseAddress { HugePages.advise(base, bytes: b.count * 4) }
             graph.reverseOffsets.withUnsafeBufferPointer { roff in
             graph.reverseSources.withUnsafeBufferPointer { src in
             dfnum.withUnsafeBufferPointer { dfnum in
@@ -103,7 +104,7 @@ public struct DominatorTree: Sendable {
         // Semidominators start at the node itself, or at the super-root (0) for roots.
         var semi = [UInt32](unsafeUninitializedCapacity: count) { b, c in for i in 0..<count { b[i] = UInt32(i) }; c = count }
         for r in roots { semi[Int(dfnum[Int(r)])] = 0 }
-        MemoryTrace.mark("dominators: predecessors")
+        PhaseTrace.mark("dominators: predecessors")
         dfnum = []
         // 3. Semidominators, in reverse preorder, with path-compressed eval.
         //
@@ -117,7 +118,7 @@ public struct DominatorTree: Sendable {
         //   keeps one 8-byte pair (ancestor, best semi): one miss per step;
         // - a processed node's number is above `i`, so "is my ancestor
         //   processed" is a comparison, not a load.
-        var forest = [UInt32](repeating: 0, count: 2 * count)  // [2k] ancestor, [2k + 1] best semi on the path
+        var forest = [UInt32].onHugePages(repeating: 0, count: 2 * count)  // [2k] ancestor, [2k + 1] best semi on the path
         var path = [UInt32](unsafeUninitializedCapacity: count) { _, c in c = count }  // the compression stack; pages fault in as it deepens
         var touched: UInt32 = 0
         preds.withUnsafeBufferPointer { preds in
@@ -160,7 +161,7 @@ public struct DominatorTree: Sendable {
             }
         }}}}}}
         keepAlive(touched)
-        MemoryTrace.mark("dominators: semidominators")
+        PhaseTrace.mark("dominators: semidominators")
         forest = []
         path = []
         preds = []
@@ -188,7 +189,7 @@ public struct DominatorTree: Sendable {
             idom[v] = idomDF[i] == 0 ? Self.superRoot : vertex[Int(idomDF[i])]
             retained[v] = retainedDF[i]
         }
-        MemoryTrace.mark("dominators: done")
+        PhaseTrace.mark("dominators: done")
         self.idom = idom
         self.retained = retained
         self.reachableBytes = count > 0 ? retainedDF[0] : 0

@@ -206,7 +206,7 @@ struct GraphBuilder {
     /// objects that no other object refers to become `unreferenced` roots, and
     /// the `sys` and `builtins` modules, when named, become roots of their kind.
     mutating func sealed(inferRoots: Bool) -> HeapGraph {
-        MemoryTrace.mark("sealed start")
+        PhaseTrace.mark("sealed start")
         if preindexed > 0 {
             addMissingPlaceholders()
         } else {
@@ -215,9 +215,9 @@ struct GraphBuilder {
         // Free the raw addresses and the address index before the reverse arrays are built.
         refAddresses = []
         index = AddressIndex()
-        MemoryTrace.mark("before reverse")
+        PhaseTrace.mark("before reverse")
         buildReverse()
-        MemoryTrace.mark("after reverse")
+        PhaseTrace.mark("after reverse")
         if inferRoots { markInferredRoots() }
         graph.weakLabel = graph.strings.lookup("<weakref>") ?? UInt32.max
         graph.dictLabel = graph.strings.lookup("__dict__") ?? UInt32.max

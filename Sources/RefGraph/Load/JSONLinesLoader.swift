@@ -64,9 +64,9 @@ struct JSONLinesLoader {
             let objects = min(Int(Double(lines) * scale), n / 24)
             let references = min(Int(Double(refs) * scale), n / 6)
             builder.reserve(objects: objects, references: references, twoPass: options.twoPass)
-            MemoryTrace.mark("after reserve")
+            PhaseTrace.mark("after reserve")
             if options.twoPass {
-                defer { MemoryTrace.mark("after pass 1") }
+                defer { PhaseTrace.mark("after pass 1") }
                 if let dups = indexAddresses() {
                     duplicateLines = dups
                 } else {

@@ -18,3 +18,14 @@ enum HugePages {
         _ = madvise(p, end - start, MADV_HUGEPAGE)
     }
 }
+
+extension Array where Element: BitwiseCopyable {
+    /// A large array on huge pages (see `HugePages`), every element `value`.
+    static func onHugePages(repeating value: Element, count: Int) -> [Element] {
+        [Element](unsafeUninitializedCapacity: count) { b, c in
+            if let base = b.baseAddress { HugePages.advise(base, bytes: count * MemoryLayout<Element>.stride) }
+            b.initialize(repeating: value)
+            c = count
+        }
+    }
+}
