@@ -92,6 +92,9 @@ public struct LeakSuspects: Sendable {
         }
         found.sort { $0.retained > $1.retained }
         suspects = Array(found.prefix(limit))
+        // Paths for the reported suspects only.
+        var finder = ShortestPaths(graph)
+        for i in suspects.indices { suspects[i].path = RetentionPaths.hops(graph, finder.path(to: suspects[i].node)) }
         outsideNote = Summary.outsideNote(rss: graph.info.rss, bytes: graph.totalSize)
     }
 
@@ -120,7 +123,6 @@ public struct LeakSuspects: Sendable {
             byType[t] = (v.0 &+ graph.size(m), v.1 + 1)
         }
         let breakdown = byType.sorted { $0.value.0 > $1.value.0 }.prefix(8).map { (type: graph.strings[$0.key], bytes: $0.value.0, count: $0.value.1) }
-        let path = RetentionPaths.hops(graph, RootPaths(graph).path(to: n))
         let share = Units.percent(Double(retained), of: total)
         let title = describer.title(n)
         var text: String
@@ -136,6 +138,6 @@ public struct LeakSuspects: Sendable {
         }
         return LeakSuspect(kind: kind, node: n, members: members, retained: retained, fraction: Double(retained) / total,
                            heldType: held.map { graph.strings[$0.key] }, heldCount: held?.value ?? 0,
-                           retainedByType: breakdown, path: path, explanation: text)
+                           retainedByType: breakdown, path: [], explanation: text)
     }
 }

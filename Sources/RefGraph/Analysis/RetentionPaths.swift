@@ -46,27 +46,13 @@ public struct RetentionPaths: Sendable {
         self.targets = targets.count
         // A few targets: search from each target's side (TargetPaths), which
         // finds the same paths as a forward search over the whole heap.
-        var fromTargets: [HeapGraph.Node: [HeapGraph.Node]]? = nil
-        if targets.count <= Self.backwardTargets {
-            var budget = max(250_000, graph.nodeCount / 16)
-            var found: [HeapGraph.Node: [HeapGraph.Node]] = [:]
-            for t in targets where found[t] == nil {
-                switch TargetPaths.path(graph, to: t, avoid: avoid, maxDepth: maxDepth, budget: &budget) {
-                case .path(let p): found[t] = p
-                case .unreached: found[t] = []
-                case .tooLarge: break
-                }
-                if budget < 0 { break }
-            }
-            if budget >= 0 { fromTargets = found }
-        }
-        let forward = fromTargets == nil ? RootPaths(graph, avoid: avoid, maxDepth: maxDepth) : nil
+        var finder = ShortestPaths(graph, avoid: avoid, maxDepth: maxDepth, backward: targets.count <= Self.backwardTargets)
         var groupIndex: [[String]: Int] = [:]
         var groups: [RetentionGroup] = []
         var lost: [HeapGraph.Node] = []
         let describer = describer ?? Describer(graph)
         for t in targets {
-            let nodes = fromTargets?[t] ?? forward!.path(to: t)
+            let nodes = finder.path(to: t)
             guard !nodes.isEmpty else { lost.append(t); continue }
             let hops = Self.hops(graph, nodes)
             let sig = SnapshotDiff.compress(Self.signature(graph, hops, describer))
