@@ -222,6 +222,35 @@ final class EdgeListLoaderTests: XCTestCase {
         XCTAssertEqual(g.roots, [one])
     }
 
+    /// Plain numeric lines take a fast path; everything else the general one.
+    /// Mixed in one file, they must build the same graph.
+    func testFastAndGeneralLinesAgree() {
+        func pair(_ text: String, _ d: Delimiter) -> [UInt64]? {
+            var bytes = Array(text.utf8)
+            return bytes.withUnsafeMutableBufferPointer { b in
+                EdgeListLoader.numericPair(UnsafePointer(b.baseAddress!), 0, b.count, delimiter: d).map { [$0.0, $0.1] }
+            }
+        }
+        XCTAssertEqual(pair("12\t345", .tab), [12, 345])
+        XCTAssertEqual(pair("12,345", .comma), [12, 345])
+        XCTAssertEqual(pair("9999999999999999999 1", .spaces), [9_999_999_999_999_999_999, 1])
+        for general in ["12\t345\tlabel", "0x10\t2", "12\t", "\t3", "12\t3x", "12 3", "12\t\t3", "99999999999999999999\t1"] {
+            XCTAssertNil(pair(general, .tab), general)
+        }
+        let mixed = temporaryFile("1\t2\n2\t3\n3\t1\t[0]\n0x4\t1\n4\t5\nroot\t4\n5\t2\t\"k\"\n", name: "mixed.tsv")
+        let g = load(mixed)
+        func out(_ a: UInt64) -> [String] {
+            let n = g.node(a)!
+            return zip(g.referents(n), g.outLabels(n)).map { "\(g.address($0.0)) \($0.1)" }
+        }
+        XCTAssertEqual(out(1), ["2 "])
+        XCTAssertEqual(out(3), ["1 [0]"])
+        XCTAssertEqual(out(4), ["1 ", "5 "], "0x4 and 4 are one node, edges in file order")
+        XCTAssertEqual(out(5), ["2 k"])
+        XCTAssertEqual(g.nodeCount, 6)
+        XCTAssertEqual(g.roots.compactMap { g.name($0) }, ["root"])
+    }
+
     func testSpaceSeparatedLabelsKeepSpaces() {
         let g = load(fixture("edgelist/spaces.txt"))
         XCTAssertEqual(g.outLabels(g.node(1)!), ["hello world"])

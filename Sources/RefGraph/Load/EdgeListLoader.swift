@@ -18,33 +18,27 @@ struct EdgeListLoader {
         if let nodes = options.nodeTable {
             table = try NodeTable.load(nodes, ids: &tokens, strings: &builder.strings)
         }
-        // Nodes are numbered in order of first appearance through an
-        // open-addressing index; edges are kept as node numbers.
-        var ids: [UInt64] = []
-        var nodeIndex = AddressIndex()
-        var from: [UInt32] = []
-        var to: [UInt32] = []
-        var labels: [UInt32] = []
-        var symbolic: [UInt32: UInt32] = [:]
-        func node(_ id: UInt64) -> UInt32 {
-            if let n = ids.withUnsafeBufferPointer({ nodeIndex.find(id, in: $0) }) { return n }
-            ids.append(id)
-            nodeIndex.insert(id, node: UInt32(ids.count - 1), addresses: ids)
-            return UInt32(ids.count - 1)
-        }
+        var edges = EdgeColumns()
         var delimiter: Delimiter?
         var splitter = FieldSplitter(.tab)
         var first = true
         let base = bytes.base
-        if bytes.count > (16 << 20) {
-            let estimate = bytes.count / 24
-            from.reserveCapacity(estimate); to.reserveCapacity(estimate); labels.reserveCapacity(estimate)
-        }
+        if bytes.count > (16 << 20) { edges.reserve(references: bytes.count / 24) }
         try forEachDataLine(bytes) { (line: Int, s: Int, e: Int) throws(LoadError) in
-            if delimiter == nil {
-                delimiter = Delimiter.detect(base, s, e)
-                splitter = FieldSplitter(delimiter!)
+            guard let delimiter else {
+                let d = Delimiter.detect(base, s, e)
+                delimiter = d
+                splitter = FieldSplitter(d)
+                return try general(line, s, e)
             }
+            // Fast path: `digits DELIMITER digits`, the common shape of a big list.
+            if let (a, b) = Self.numericPair(base, s, e, delimiter: delimiter) {
+                edges.add(edges.number(a), edges.number(b), label: 0)
+                return
+            }
+            try general(line, s, e)
+        }
+        func general(_ line: Int, _ s: Int, _ e: Int) throws(LoadError) {
             do throws(ScanError) {
                 try splitter.split(base, s, e, restFrom: 2)
             } catch {
@@ -66,55 +60,31 @@ struct EdgeListLoader {
             if f.count > 3 && delimiter != .spaces {
                 throw LoadError(file: path, line: line, reason: "expected at most 3 fields (referrer, referent, label), found \(f.count)")
             }
-            let (a, an) = ids_id(base, f[0])
-            let (b, bn) = ids_id(base, f[1])
-            let na = node(a), nb = node(b)
-            if let an { symbolic[na] = an }
-            if let bn { symbolic[nb] = bn }
-            from.append(na)
-            to.append(nb)
+            let (a, an) = tokens.id(base, f[0], strings: &builder.strings)
+            let (b, bn) = tokens.id(base, f[1], strings: &builder.strings)
+            let na = edges.number(a), nb = edges.number(b)
+            if let an { edges.symbolic[na] = an }
+            if let bn { edges.symbolic[nb] = bn }
+            var label: UInt32 = 0
             if f.count > 2 {
                 let r = f[2]
                 if base[r.lowerBound] == UInt8(ascii: "\"") {
-                    labels.append(builder.strings.intern(splitter.text(base, r)))
+                    label = builder.strings.intern(splitter.text(base, r))
                 } else {
-                    labels.append(builder.strings.intern(bytes: UnsafeBufferPointer(start: base + r.lowerBound, count: r.count)))
+                    label = builder.strings.intern(bytes: UnsafeBufferPointer(start: base + r.lowerBound, count: r.count))
                 }
-            } else {
-                labels.append(0)
             }
+            edges.add(na, nb, label: label)
         }
-        func ids_id(_ base: UnsafePointer<UInt8>, _ r: Range<Int>) -> (UInt64, UInt32?) {
-            tokens.id(base, r, strings: &builder.strings)
-        }
-        if from.isEmpty && (table?.isEmpty ?? true) {
+        if edges.isEmpty && (table?.isEmpty ?? true) {
             throw LoadError(file: path, line: 1, reason: "no references found: an edge list needs lines of 'referrer referent [label]'")
         }
-        for id in table?.order ?? [] { _ = node(id) }
-        nodeIndex = AddressIndex()
-        // Counting sort of the edges by referrer.
-        let n = ids.count
-        var offsets = [Int](repeating: 0, count: n + 1)
-        for a in from { offsets[Int(a) + 1] += 1 }
-        for i in 0..<n { offsets[i + 1] += offsets[i] }
-        var fill = offsets
-        var sortedTargets = [UInt32](repeating: 0, count: from.count)
-        var sortedLabels = [UInt32](repeating: 0, count: from.count)
-        for k in 0..<from.count {
-            let s = Int(from[k])
-            sortedTargets[fill[s]] = to[k]
-            sortedLabels[fill[s]] = labels[k]
-            fill[s] += 1
-        }
-        from = []; to = []; labels = []; fill = []
-        builder.reserve(objects: n, references: sortedTargets.count, twoPass: true)
-        for id in ids { _ = builder.preindex(id) }
+        for id in table?.order ?? [] { _ = edges.number(id) }
+        let symbolic = edges.symbolic
+        let (ids, offsets, targets, labels) = edges.sortedByReferrer()
         let objectType = builder.strings.intern("object")
-        var record = NodeRecord()
         var hasRoots = false
-        for i in 0..<n {
-            record.reset()
-            record.address = ids[i]
+        builder.adopt(addresses: ids, offsets: offsets, targets: targets, labels: labels) { i, record in
             record.typeID = objectType
             if let sym = symbolic[UInt32(i)] {
                 record.textID = sym
@@ -124,9 +94,111 @@ struct EdgeListLoader {
                 row.apply(to: &record)
                 if row.root != .none { hasRoots = true }
             }
-            record.labels.append(contentsOf: sortedLabels[offsets[i]..<offsets[i + 1]])
-            builder.addIndexed(record, targets: sortedTargets[offsets[i]..<offsets[i + 1]])
         }
         return builder.sealed(inferRoots: !hasRoots)
+    }
+
+    /// Two decimal ids of at most 19 digits separated by one delimiter and
+    /// nothing else, or nil (anything else takes the general path).
+    @inline(__always)
+    static func numericPair(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, delimiter: Delimiter) -> (UInt64, UInt64)? {
+        let sep: UInt8 = delimiter == .tab ? 0x09 : delimiter == .comma ? 0x2c : 0x20
+        var i = s
+        var a: UInt64 = 0
+        while i < e, case let d = p[i] &- 0x30, d <= 9 { a = a &* 10 &+ UInt64(d); i += 1 }
+        guard i > s, i - s <= 19, i < e, p[i] == sep else { return nil }
+        i += 1
+        let t = i
+        var b: UInt64 = 0
+        while i < e, case let d = p[i] &- 0x30, d <= 9 { b = b &* 10 &+ UInt64(d); i += 1 }
+        guard i == e, i > t, i - t <= 19 else { return nil }
+        return (a, b)
+    }
+}
+
+/// The references of an edge list as it is read: ids numbered in order of
+/// first appearance, edges as node-number pairs; then sorted by referrer
+/// into CSR form, one column at a time so at most four columns are alive.
+struct EdgeColumns {
+    private(set) var ids: [UInt64] = []
+    private var index = AddressIndex()
+    private var from: [UInt32] = []
+    private var to: [UInt32] = []
+    /// Kept only once some label is not 0 (most edge lists have none).
+    private var labels: [UInt32] = []
+    private var hasLabels = false
+    /// Text ids of symbolic (non-numeric) ids, by node.
+    var symbolic: [UInt32: UInt32] = [:]
+
+    var isEmpty: Bool { from.isEmpty }
+
+    mutating func reserve(references: Int) {
+        from.reserveCapacity(references)
+        to.reserveCapacity(references)
+    }
+
+    /// A small direct-mapped cache in front of `index`: lines come grouped by
+    /// referrer and hubs recur, and a hit saves two cache misses (slot, id).
+    private var recentIDs = (0..<UInt64(1 << 16)).map { $0 ^ 1 }  // each slot starts with an id that does not hash to it
+    private var recentNodes = [UInt32](repeating: 0, count: 1 << 16)
+
+    /// The node number of `id`, numbering it if new.
+    @inline(__always)
+    mutating func number(_ id: UInt64) -> UInt32 {
+        let r = Int(truncatingIfNeeded: (id ^ (id >> 16) ^ (id >> 32)) & 0xFFFF)
+        if recentIDs[r] == id { return recentNodes[r] }
+        var node: UInt32
+        if let found = ids.withUnsafeBufferPointer({ index.find(id, in: $0) }) {
+            node = found
+        } else {
+            ids.append(id)
+            node = UInt32(ids.count - 1)
+            ids.withUnsafeBufferPointer { index.insert(id, node: node, addresses: $0) }
+        }
+        recentIDs[r] = id
+        recentNodes[r] = node
+        return node
+    }
+
+    @inline(__always)
+    mutating func add(_ a: UInt32, _ b: UInt32, label: UInt32) {
+        if label != 0 && !hasLabels {
+            hasLabels = true
+            labels = [UInt32](repeating: 0, count: from.count)
+        }
+        from.append(a)
+        to.append(b)
+        if hasLabels { labels.append(label) }
+    }
+
+    /// Ids, CSR offsets, targets and labels, edges grouped by referrer in input order.
+    mutating func sortedByReferrer() -> ([UInt64], [UInt32], [UInt32], [UInt32]) {
+        index = AddressIndex()
+        recentIDs = []
+        recentNodes = []
+        let n = ids.count
+        precondition(from.count < Int(UInt32.max), "more than 4 billion references")
+        var offsets = [UInt32](repeating: 0, count: n + 1)
+        for a in from { offsets[Int(a) + 1] += 1 }
+        for i in 0..<n { offsets[i + 1] += offsets[i] }
+        // Counting sort; `offsets[v]` is v's cursor, shifted back afterwards.
+        func scatter(_ column: [UInt32]) -> [UInt32] {
+            var out = [UInt32](repeating: 0, count: from.count)
+            var cursor = offsets
+            for k in 0..<from.count {
+                let v = Int(from[k])
+                out[Int(cursor[v])] = column[k]
+                cursor[v] += 1
+            }
+            return out
+        }
+        let targets = scatter(to)
+        to = []
+        let sortedLabels = !hasLabels ? [UInt32](repeating: 0, count: from.count) : scatter(labels)
+        labels = []
+        from = []
+        let out = (ids, offsets, targets, sortedLabels)
+        ids = []
+        return out
     }
 }

@@ -73,7 +73,7 @@ struct GraphBuilder {
     mutating func preindex(_ address: UInt64) -> Bool {
         if graph.addresses.withUnsafeBufferPointer({ index.find(address, in: $0) }) != nil { return false }
         graph.addresses.append(address)
-        index.insert(address, node: UInt32(graph.addresses.count - 1), addresses: graph.addresses)
+        graph.addresses.withUnsafeBufferPointer { index.insert(address, node: UInt32($0.count - 1), addresses: $0) }
         preindexed += 1
         return true
     }
@@ -108,6 +108,32 @@ struct GraphBuilder {
         finishIndexed(r)
     }
 
+    /// For a loader that numbered the nodes and sorted the references by
+    /// referrer itself (edge lists): takes its arrays as they are, without a
+    /// copy or a second address index. `describe` fills in node `i`'s record
+    /// (its address and references are already known).
+    mutating func adopt(addresses: [UInt64], offsets: [UInt32], targets: [UInt32], labels: [UInt32],
+                        describe: (Int, inout NodeRecord) -> Void) {
+        precondition(graph.addresses.isEmpty && offsets.count == addresses.count + 1 && labels.count == targets.count)
+        let n = addresses.count
+        reserveColumns(n)
+        graph.forwardOffsets = offsets
+        graph.forwardTargets = targets
+        graph.edgeLabels = labels
+        graph.addresses = addresses
+        preindexed = n
+        added = n
+        var r = NodeRecord()
+        for i in 0..<n {
+            r.reset()
+            r.address = addresses[i]
+            describe(i, &r)
+            appendColumns(r, address: false)
+            if r.root != .none { hasRootFlags = true }
+            if r.unexplained != 0 { graph.unexplained[UInt32(i)] = r.unexplained }
+        }
+    }
+
     private mutating func finishIndexed(_ r: NodeRecord) {
         let node = UInt32(added)
         added += 1
@@ -138,7 +164,7 @@ struct GraphBuilder {
         }
         precondition(graph.addresses.count < Int(UInt32.max) - 1, "more than 4 billion objects")
         appendColumns(r)
-        index.insert(r.address, node: node, addresses: graph.addresses)
+        graph.addresses.withUnsafeBufferPointer { index.insert(r.address, node: node, addresses: $0) }
         refAddresses.append(contentsOf: r.refs)
         if r.labels.isEmpty {
             graph.edgeLabels.append(contentsOf: repeatElement(0, count: r.refs.count))
@@ -188,6 +214,14 @@ struct GraphBuilder {
     mutating func reserve(objects: Int, references: Int, twoPass: Bool = false) {
         if twoPass { graph.forwardTargets.reserveCapacity(references) } else { refAddresses.reserveCapacity(references) }
         graph.addresses.reserveCapacity(objects)
+        reserveColumns(objects)
+        graph.forwardOffsets.reserveCapacity(objects + 1)
+        graph.edgeLabels.reserveCapacity(references)
+        index.reserve(objects)
+    }
+
+    /// The columns `appendColumns` fills, except addresses.
+    private mutating func reserveColumns(_ objects: Int) {
         graph.typeIDs.reserveCapacity(objects)
         graph.sizes.reserveCapacity(objects)
         graph.textIDs.reserveCapacity(objects)
@@ -197,9 +231,6 @@ struct GraphBuilder {
         graph.rootKinds.reserveCapacity(objects)
         graph.finalizers.reserveCapacity(objects)
         graph.flags.reserveCapacity(objects)
-        graph.forwardOffsets.reserveCapacity(objects + 1)
-        graph.edgeLabels.reserveCapacity(references)
-        index.reserve(objects)
     }
 
     /// Finishes the graph. `inferRoots` is for formats without root flags:
@@ -259,7 +290,7 @@ struct GraphBuilder {
                 placeholder.address = a
                 appendColumns(placeholder)
                 graph.forwardOffsets.append(graph.forwardOffsets.last!)
-                index.insert(a, node: n, addresses: graph.addresses)
+                graph.addresses.withUnsafeBufferPointer { index.insert(a, node: n, addresses: $0) }
                 targets[e] = n
             }
         }
@@ -363,7 +394,7 @@ struct AddressIndex {
         }
     }
 
-    mutating func insert(_ a: UInt64, node: UInt32, addresses: [UInt64]) {
+    mutating func insert(_ a: UInt64, node: UInt32, addresses: UnsafeBufferPointer<UInt64>) {
         if (count + 1) * 2 > slots.count { grow(addresses) }
         let mask = slots.count - 1
         var i = slot(a)
@@ -372,7 +403,7 @@ struct AddressIndex {
         count += 1
     }
 
-    private mutating func grow(_ addresses: [UInt64]) {
+    private mutating func grow(_ addresses: UnsafeBufferPointer<UInt64>) {
         let newCount = slots.count * 2
         slots = [UInt32](repeating: 0, count: newCount)
         shift -= 1
