@@ -210,6 +210,3 @@ public struct DominatorTree: Sendable {
         return chain.reversed()
     }
 }
-
-/// Consumes a value the optimizer must not drop (the dominator pass's early loads).
-@_optimize(none) @inline(never) func keepAlive(_ value: UInt32) {}

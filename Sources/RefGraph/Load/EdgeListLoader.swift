@@ -33,12 +33,14 @@ struct EdgeListLoader {
             }
             // Fast path: `digits DELIMITER digits`, the common shape of a big list.
             if let (a, b) = Self.numericPair(base, s, e, delimiter: delimiter) {
-                edges.add(edges.number(a), edges.number(b), label: 0)
+                edges.addSoon(a, b)
                 return
             }
             try general(line, s, e)
         }
+        edges.flush()
         func general(_ line: Int, _ s: Int, _ e: Int) throws(LoadError) {
+            edges.flush()  // keep the numbering in file order
             do throws(ScanError) {
                 try splitter.split(base, s, e, restFrom: 2)
             } catch {
@@ -137,27 +139,43 @@ struct EdgeColumns {
         to.reserveCapacity(references)
     }
 
-    /// A small direct-mapped cache in front of `index`: lines come grouped by
-    /// referrer and hubs recur, and a hit saves two cache misses (slot, id).
-    private var recentIDs = (0..<UInt64(1 << 16)).map { $0 ^ 1 }  // each slot starts with an id that does not hash to it
-    private var recentNodes = [UInt32](repeating: 0, count: 1 << 16)
+    /// Fast lines wait here in batches, so the hash slots and ids they need
+    /// are loaded together (many cache misses in flight) before they are
+    /// numbered one by one, in file order.
+    private var batch: [UInt64] = []
+    private static let batchPairs = 32
+    private var lastReferrer = UInt64.max, lastReferrerNode: UInt32 = 0
 
     /// The node number of `id`, numbering it if new.
     @inline(__always)
     mutating func number(_ id: UInt64) -> UInt32 {
-        let r = Int(truncatingIfNeeded: (id ^ (id >> 16) ^ (id >> 32)) & 0xFFFF)
-        if recentIDs[r] == id { return recentNodes[r] }
-        var node: UInt32
-        if let found = ids.withUnsafeBufferPointer({ index.find(id, in: $0) }) {
-            node = found
-        } else {
-            ids.append(id)
-            node = UInt32(ids.count - 1)
-            ids.withUnsafeBufferPointer { index.insert(id, node: node, addresses: $0) }
-        }
-        recentIDs[r] = id
-        recentNodes[r] = node
+        if let found = ids.withUnsafeBufferPointer({ index.find(id, in: $0) }) { return found }
+        ids.append(id)
+        let node = UInt32(ids.count - 1)
+        ids.withUnsafeBufferPointer { index.insert(id, node: node, addresses: $0) }
         return node
+    }
+
+    /// Adds an unlabelled reference between two numeric ids, numbered at the next `flush`.
+    @inline(__always)
+    mutating func addSoon(_ a: UInt64, _ b: UInt64) {
+        batch.append(a)
+        batch.append(b)
+        if batch.count == 2 * Self.batchPairs { flush() }
+    }
+
+    /// Numbers and adds the batched references; call before anything else is numbered.
+    mutating func flush() {
+        guard !batch.isEmpty else { return }
+        let touched = batch.withUnsafeBufferPointer { b in ids.withUnsafeBufferPointer { index.touch(b, addresses: $0) } }
+        keepAlive(UInt32(truncatingIfNeeded: touched))
+        for k in stride(from: 0, to: batch.count, by: 2) {
+            let a = batch[k]
+            // Lines come grouped by referrer: most repeat the previous one.
+            if a != lastReferrer { lastReferrer = a; lastReferrerNode = number(a) }
+            add(lastReferrerNode, number(batch[k + 1]), label: 0)
+        }
+        batch.removeAll(keepingCapacity: true)
     }
 
     @inline(__always)
@@ -173,9 +191,8 @@ struct EdgeColumns {
 
     /// Ids, CSR offsets, targets and labels, edges grouped by referrer in input order.
     mutating func sortedByReferrer() -> ([UInt64], [UInt32], [UInt32], [UInt32]) {
+        precondition(batch.isEmpty, "flush before sorting")
         index = AddressIndex()
-        recentIDs = []
-        recentNodes = []
         let n = ids.count
         precondition(from.count < Int(UInt32.max), "more than 4 billion references")
         var offsets = [UInt32](repeating: 0, count: n + 1)

@@ -394,6 +394,20 @@ struct AddressIndex {
         }
     }
 
+    /// Loads the slots, then the stored addresses, that finding `keys` will
+    /// read, all before any is compared: independent loads whose cache misses
+    /// overlap. Returns a value only so the loads are not optimised away.
+    func touch(_ keys: UnsafeBufferPointer<UInt64>, addresses: UnsafeBufferPointer<UInt64>) -> UInt64 {
+        slots.withUnsafeBufferPointer { s in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: keys.count) { firsts in
+                for i in 0..<keys.count { firsts[i] = s[slot(keys[i])] }
+                var sum: UInt64 = 0
+                for v in firsts where v != 0 { sum &+= addresses[Int(v - 1)] }
+                return sum
+            }
+        }
+    }
+
     mutating func insert(_ a: UInt64, node: UInt32, addresses: UnsafeBufferPointer<UInt64>) {
         if (count + 1) * 2 > slots.count { grow(addresses) }
         let mask = slots.count - 1

@@ -63,16 +63,19 @@ struct JSONLinesLoader {
             let scale = Double(n) / Double(max(sampled, 1)) * 1.05
             let objects = min(Int(Double(lines) * scale), n / 24)
             let references = min(Int(Double(refs) * scale), n / 6)
-            builder.reserve(objects: objects, references: references, twoPass: options.twoPass)
+            func sized(twoPass: Bool) -> GraphBuilder {
+                var b = GraphBuilder(format: isNative ? .native : .meliae, path: path)
+                b.reserve(objects: objects, references: references, twoPass: twoPass)
+                return b
+            }
+            builder = sized(twoPass: options.twoPass)
             PhaseTrace.mark("after reserve")
             if options.twoPass {
                 defer { PhaseTrace.mark("after pass 1") }
                 if let dups = indexAddresses() {
                     duplicateLines = dups
                 } else {
-                    // A line the quick pass could not read: start over in one pass.
-                    builder = GraphBuilder(format: isNative ? .native : .meliae, path: path)
-                    builder.reserve(objects: objects, references: references)
+                    builder = sized(twoPass: false)  // a line the quick pass could not read: one pass
                 }
             }
         }
@@ -195,9 +198,10 @@ struct JSONLinesLoader {
 
     private func find(_ key: [UInt8], _ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
         var i = from
-        while i + key.count <= to {
-            if base[i] == key[0] && memcmp(base + i, key, key.count) == 0 { return i }
-            i += 1
+        while i + key.count <= to, let hit = memchr(base + i, Int32(key[0]), to - key.count + 1 - i) {
+            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+            if memcmp(base + at, key, key.count) == 0 { return at }
+            i = at + 1
         }
         return nil
     }

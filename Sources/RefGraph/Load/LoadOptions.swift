@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// How to load a dump.
 public struct LoadOptions: Sendable {
     /// Load a dump that ends early instead of refusing it; reports say it is partial.
@@ -11,8 +7,9 @@ public struct LoadOptions: Sendable {
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     public var progress = true
     /// Large JSON-lines dumps are read in two passes (addresses first), which
-    /// never holds every reference's raw address at once. Off for comparisons.
-    public var twoPass = getenv("REFGRAPH_ONE_PASS") == nil
+    /// never holds every reference's raw address at once. Tests turn it off
+    /// to check that both ways build the same graph.
+    public var twoPass = true
     /// The binary index cache next to the dump (`DUMP.rgidx`).
     public var cache: CacheMode = .off
 

@@ -39,9 +39,9 @@ extension HeapGraph {
                     let kt = typeIDs[key]
                     let label: String
                     if str.contains(kt), flags[key].contains(.textIsValue) {
-                        label = "[" + pythonRepr(strings[textIDs[key]]) + "]"
+                        label = "[" + Escape.pythonRepr(strings[textIDs[key]]) + "]"
                     } else if kt == bytes, flags[key].contains(.textIsValue) {
-                        label = "[b" + pythonRepr(strings[textIDs[key]]) + "]"
+                        label = "[b" + Escape.pythonRepr(strings[textIDs[key]]) + "]"
                     } else if int.contains(kt), flags[key].contains(.textIsValue) {
                         label = "[" + strings[textIDs[key]] + "]"
                     } else {
@@ -104,23 +104,6 @@ extension HeapGraph {
             }
         }
     }
-}
-
-/// Python's repr of a str, as the exporter writes dict-key labels: single quotes.
-func pythonRepr(_ s: String) -> String {
-    var out = "'"
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "'": out += "\\'"
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if ch.value < 0x20 || ch.value == 0x7f { out += String(format: "\\x%02x", ch.value) } else { out.unicodeScalars.append(ch) }
-        }
-    }
-    return out + "'"
 }
 
 import Foundation

@@ -25,7 +25,7 @@ public struct RenderStyle {
         for n in sub.nodes {
             var attrs: [String: String] = [:]
             let role = roleLabel(n, sub)
-            attrs["tooltip"] = Self.escString(describer.line(n) + "\nid " + Units.hex(graph.address(n)))
+            attrs["tooltip"] = Escape.graphvizString(describer.line(n) + "\nid " + Units.hex(graph.address(n)))
             attrs["id"] = "obj" + String(graph.address(n), radix: 16)
             // Depth shading, as objgraph does: targets warm, far nodes pale.
             let d = Double(sub.depth[n] ?? 0) / Double(maxDepth)
@@ -104,22 +104,5 @@ public struct RenderStyle {
         rows.append("<FONT POINT-SIZE=\"8\">" + Escape.xml(facts) + "</FONT>")
         if let role { rows.append("<FONT POINT-SIZE=\"8\" COLOR=\"#b71c1c\">" + Escape.xml(role) + "</FONT>") }
         return rows.joined(separator: "<BR/>")
-    }
-
-    /// Makes untrusted text safe for a plain Graphviz string attribute
-    /// (tooltips). Graphviz expands backslash sequences such as `\N`, `\G` and
-    /// `\l` in those, through more than one pass, so no escaping of the
-    /// backslash survives every version: it is shown as U+2216 (∖) instead.
-    /// Control characters are dropped; newlines become Graphviz's `\n`.
-    public static func escString(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\\": out += "\u{2216}"
-            case "\n": out += "\\n"
-            default: if u.value >= 0x20 && u.value != 0x7f { out.unicodeScalars.append(u) }
-            }
-        }
-        return out
     }
 }

@@ -61,10 +61,7 @@ public struct HopText {
         if graph.flags(n).contains(.garbage) { j.field("garbage", true) }
         let alloc = graph.allocationSite(n)
         if !alloc.isEmpty {
-            j.key("alloc")
-            j.beginArray()
-            for a in alloc { j.value(a) }
-            j.endArray()
+            j.field("alloc", alloc)
         }
     }
 

@@ -35,4 +35,7 @@ public struct JSONWriter {
     public mutating func field<T: BinaryInteger>(_ k: String, _ v: T) { key(k); value(v) }
     public mutating func field(_ k: String, _ v: Bool) { key(k); value(v) }
     public mutating func field(_ k: String, _ v: Double) { key(k); value(v) }
+    /// `"k": [v, ...]`.
+    public mutating func field<S: Sequence>(_ k: String, _ vs: S) where S.Element: BinaryInteger { key(k); beginArray(); for v in vs { value(v) }; endArray() }
+    public mutating func field<S: Sequence>(_ k: String, _ vs: S) where S.Element == String { key(k); beginArray(); for v in vs { value(v) }; endArray() }
 }

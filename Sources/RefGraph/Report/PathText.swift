@@ -60,14 +60,8 @@ extension RetentionPaths {
             j.beginObject()
             j.field("count", g.members.count)
             j.field("bytes", g.bytes)
-            j.key("signature")
-            j.beginArray()
-            for s in g.signature { j.value(s) }
-            j.endArray()
-            j.key("members")
-            j.beginArray()
-            for m in g.members { j.value(graph.address(m)) }
-            j.endArray()
+            j.field("signature", g.signature)
+            j.field("members", g.members.map { graph.address($0) })
             j.key("paths")
             j.beginArray()
             for p in g.paths { h.json(&j, p) }
@@ -87,10 +81,7 @@ extension RetentionPaths {
             j.endObject()
         }
         j.endArray()
-        j.key("blocked")
-        j.beginArray()
-        for n in blocked { j.value(graph.address(n)) }
-        j.endArray()
+        j.field("blocked", blocked.map { graph.address($0) })
         j.endObject()
         return j.text
     }

@@ -153,10 +153,7 @@ public struct Summary: Sendable {
             j.endArray()
         }
         if let note = outsideNote { j.field("outside_python", note) }
-        j.key("warnings")
-        j.beginArray()
-        for w in info.warnings { j.value(w) }
-        j.endArray()
+        j.field("warnings", info.warnings)
         j.endObject()
         return j.text
     }

@@ -29,3 +29,7 @@ extension Array where Element: BitwiseCopyable {
         }
     }
 }
+
+/// Consumes a value the optimizer must not drop: the result of loads issued
+/// early only to start their cache misses (Swift has no prefetch intrinsic).
+@_optimize(none) @inline(never) func keepAlive(_ value: UInt32) {}
