@@ -69,6 +69,17 @@ struct GraphBuilder {
     private var missing: [UInt64] = []
     private var missingIndex: [UInt64: UInt32] = [:]
 
+    /// First pass, many records at once: indexes their addresses in order and
+    /// returns the positions (in `addresses`) of duplicates. The slots they need
+    /// are loaded together first, as in `resolvePending`.
+    mutating func preindex(_ addresses: UnsafeBufferPointer<UInt64>) -> [Int] {
+        let touched = graph.addresses.withUnsafeBufferPointer { index.touch(addresses, addresses: $0) }
+        keepAlive(UInt32(truncatingIfNeeded: touched))
+        var duplicates: [Int] = []
+        for (i, a) in addresses.enumerated() where !preindex(a) { duplicates.append(i) }
+        return duplicates
+    }
+
     /// First pass: indexes a record's address. False for a duplicate address.
     mutating func preindex(_ address: UInt64) -> Bool {
         if graph.addresses.withUnsafeBufferPointer({ index.find(address, in: $0) }) != nil { return false }
@@ -82,22 +93,42 @@ struct GraphBuilder {
     /// now. False when the record is not the one the first pass indexed next.
     mutating func addIndexed(_ r: NodeRecord) -> Bool {
         guard added < preindexed, graph.addresses[added] == r.address else { return false }
-        graph.addresses.withUnsafeBufferPointer { addrs in
-            for a in r.refs {
-                if let t = index.find(a, in: addrs) {
-                    graph.forwardTargets.append(t)
-                } else if let t = missingIndex[a] {
-                    graph.forwardTargets.append(t)
-                } else {
-                    let t = UInt32(preindexed + missing.count)
-                    missing.append(a)
-                    missingIndex[a] = t
-                    graph.forwardTargets.append(t)
-                }
-            }
-        }
+        // The references are resolved a few hundred at a time (`resolvePending`).
+        if pendingRefs.isEmpty { pendingStart = graph.forwardTargets.count }
+        pendingRefs.append(contentsOf: r.refs)
+        graph.forwardTargets.append(contentsOf: repeatElement(0, count: r.refs.count))
+        if pendingRefs.count >= 256 { resolvePending() }
         finishIndexed(r)
         return true
+    }
+
+    /// Raw addresses of the latest references, and where their targets go.
+    private var pendingRefs: [UInt64] = []
+    private var pendingStart = 0
+
+    /// Resolves the pending references in file order, after loading every
+    /// hash slot and address they need at once: random reads whose cache
+    /// misses overlap, instead of two misses in a row per reference.
+    private mutating func resolvePending() {
+        guard !pendingRefs.isEmpty else { return }
+        let touched = pendingRefs.withUnsafeBufferPointer { p in graph.addresses.withUnsafeBufferPointer { index.touch(p, addresses: $0) } }
+        keepAlive(UInt32(truncatingIfNeeded: touched))
+        graph.addresses.withUnsafeBufferPointer { addrs in
+            for (k, a) in pendingRefs.enumerated() {
+                let t: UInt32
+                if let found = index.find(a, in: addrs) {
+                    t = found
+                } else if let m = missingIndex[a] {
+                    t = m
+                } else {
+                    t = UInt32(preindexed + missing.count)
+                    missing.append(a)
+                    missingIndex[a] = t
+                }
+                graph.forwardTargets[pendingStart + k] = t
+            }
+        }
+        pendingRefs.removeAll(keepingCapacity: true)
     }
 
     /// Second pass, for a loader that resolved the references itself: their
@@ -239,6 +270,7 @@ struct GraphBuilder {
     mutating func sealed(inferRoots: Bool) -> HeapGraph {
         PhaseTrace.mark("sealed start")
         if preindexed > 0 {
+            resolvePending()
             addMissingPlaceholders()
         } else {
             resolve()

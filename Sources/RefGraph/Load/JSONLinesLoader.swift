@@ -153,6 +153,14 @@ struct JSONLinesLoader {
         var dups = Set<Int>()
         var p = 0, line = 0
         var nextRelease = 64 << 20
+        // Addresses are indexed 256 at a time (GraphBuilder.preindex).
+        var batch: [UInt64] = [], batchLines: [Int] = []
+        batch.reserveCapacity(256); batchLines.reserveCapacity(256)
+        func flush() {
+            for i in batch.withUnsafeBufferPointer({ builder.preindex($0) }) { dups.insert(batchLines[i]) }
+            batch.removeAll(keepingCapacity: true)
+            batchLines.removeAll(keepingCapacity: true)
+        }
         while p < n {
             line += 1
             let end = lineEnd(base, from: p, count: n)
@@ -167,7 +175,9 @@ struct JSONLinesLoader {
                     v = a; q += 1; digits += 1
                 }
                 guard digits > 0, q < end, base[q] == UInt8(ascii: ",") || base[q] == UInt8(ascii: "}") else { return nil }
-                if !builder.preindex(v) { dups.insert(line) }
+                batch.append(v)
+                batchLines.append(line)
+                if batch.count == 256 { flush() }
             } else if s < end && !(base[s] == UInt8(ascii: "[") || base[s] == UInt8(ascii: "]") || base[s] == 0x0d
                                    || (base[s] == UInt8(ascii: "{") && end - s > 9 && memcmp(base + s, "{\"record\"", 9) == 0)) {
                 return nil
@@ -175,6 +185,7 @@ struct JSONLinesLoader {
             p = end + 1
             if p > nextRelease { bytes.release(before: p); nextRelease = p + (64 << 20) }
         }
+        flush()
         return dups
     }
 
