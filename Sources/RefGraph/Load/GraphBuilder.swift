@@ -95,7 +95,7 @@ struct GraphBuilder {
         guard added < preindexed, graph.addresses[added] == r.address else { return false }
         // The references are resolved a few hundred at a time (`resolvePending`).
         if pendingRefs.isEmpty { pendingStart = graph.forwardTargets.count }
-        pendingRefs.append(contentsOf: r.refs)
+        r.refs.withUnsafeBufferPointer { pendingRefs.append(contentsOf: $0) }  // a buffer, so no retain of the array
         graph.forwardTargets.append(contentsOf: repeatElement(0, count: r.refs.count))
         if pendingRefs.count >= 256 { resolvePending() }
         finishIndexed(r)
@@ -173,7 +173,7 @@ struct GraphBuilder {
         if r.labels.isEmpty {
             graph.edgeLabels.append(contentsOf: repeatElement(0, count: count))
         } else {
-            graph.edgeLabels.append(contentsOf: r.labels)
+            r.labels.withUnsafeBufferPointer { graph.edgeLabels.append(contentsOf: $0) }
         }
         precondition(graph.forwardTargets.count < Int(UInt32.max), "more than 4 billion references")
         graph.forwardOffsets.append(UInt32(graph.forwardTargets.count))
@@ -196,11 +196,11 @@ struct GraphBuilder {
         precondition(graph.addresses.count < Int(UInt32.max) - 1, "more than 4 billion objects")
         appendColumns(r)
         graph.addresses.withUnsafeBufferPointer { index.insert(r.address, node: node, addresses: $0) }
-        refAddresses.append(contentsOf: r.refs)
+        r.refs.withUnsafeBufferPointer { refAddresses.append(contentsOf: $0) }
         if r.labels.isEmpty {
             graph.edgeLabels.append(contentsOf: repeatElement(0, count: r.refs.count))
         } else {
-            graph.edgeLabels.append(contentsOf: r.labels)
+            r.labels.withUnsafeBufferPointer { graph.edgeLabels.append(contentsOf: $0) }
         }
         guard refAddresses.count < Int(UInt32.max) else {
             preconditionFailure("more than 4 billion references")
