@@ -103,6 +103,14 @@ def save(name, obj):
     log('wrote', os.path.relpath(path, ROOT))
 
 
+def out(cmd):
+    try:
+        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              cwd=ROOT).stdout.decode().strip()
+    except OSError:
+        return ''
+
+
 def machine():
     cpu = 'unknown'
     with open('/proc/cpuinfo') as f:
@@ -115,12 +123,6 @@ def machine():
         for line in f:
             if line.startswith('MemTotal:'):
                 mem_kb = int(line.split()[1])
-    def out(cmd):
-        try:
-            return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  cwd=ROOT).stdout.decode().strip()
-        except OSError:
-            return ''
     load = os.getloadavg()
     return {
         'nproc': os.cpu_count(), 'mem_gib': round(mem_kb / 1024 / 1024, 1), 'cpu': cpu,
@@ -201,7 +203,9 @@ def refgraph_suite(n, prefix):
     deep, hub, last = [l.strip() for l in open(prefix + '.targets')][:3]
     outdir = os.path.join(DATA, 'out%d' % n)
     os.makedirs(outdir, exist_ok=True)
-    res = {'objects': n, 'generator_seed': SEED, 'targets': {'deep': deep, 'hub': hub, 'last': last}}
+    res = {'objects': n, 'generator_seed': SEED, 'targets': {'deep': deep, 'hub': hub, 'last': last},
+           'commit': out(['git', 'rev-parse', '--short', 'HEAD']),
+           'date': time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), 'loadavg': os.getloadavg()}
 
     s = timed([REFGRAPH, 'summary', dump, '--cache', 'off', '--json'])
     info = json.loads(s['stdout'])

@@ -119,10 +119,14 @@ def main():
     if la:
         w('| load average | %.1f at the start, %s at the end (other jobs on the 2 cores) |' % (
             la[0], '%.1f' % lb[0] if lb else '?'))
-    w('')
-
     ns = sizes()
     runs = {n: load('refgraph-%d' % n) for n in ns}
+    later = sorted({(r.get('commit'), r.get('date')) for r in runs.values() if r and r.get('commit') not in (None, machine.get('commit'))})
+    for commit, date in later:
+        w('| refgraph re-measured | commit `%s`, %s (sizes %s); the peers\' figures are from the run above |' % (
+            commit, date, ', '.join(human(n) for n in ns if runs[n] and runs[n].get('commit') == commit)))
+    w('')
+
     w('## Data')
     w('')
     w('`Benchmarks/genheap` writes a deterministic heap-like graph from a seed (42): power-law '
