@@ -121,10 +121,14 @@ def main():
             la[0], '%.1f' % lb[0] if lb else '?'))
     ns = sizes()
     runs = {n: load('refgraph-%d' % n) for n in ns}
-    later = sorted({(r.get('commit'), r.get('date')) for r in runs.values() if r and r.get('commit') not in (None, machine.get('commit'))})
-    for commit, date in later:
-        w('| refgraph re-measured | commit `%s`, %s (sizes %s); the peers\' figures are from the run above |' % (
-            commit, date, ', '.join(human(n) for n in ns if runs[n] and runs[n].get('commit') == commit)))
+    later = {}
+    for n in ns:
+        r = runs[n]
+        if r and r.get('commit') not in (None, machine.get('commit')):
+            later.setdefault(r['commit'], []).append((r.get('date', '?'), n))
+    for commit, runs_at in sorted(later.items(), key=lambda kv: min(kv[1])):
+        w('| refgraph re-measured | commit `%s`, from %s (sizes %s); the peers\' figures are from the run above |' % (
+            commit, min(runs_at)[0], ', '.join(human(n) for _, n in runs_at)))
     w('')
 
     w('## Data')
@@ -417,6 +421,23 @@ def main():
     w('')
     if os.path.exists(NOTES):
         w(open(NOTES).read().rstrip())
+    render = os.path.join(RAW, 'render-sizes.md')
+    if os.path.exists(render):
+        w('')
+        w('## Rendering: 50, 300 and 1000 objects, refgraph render vs objgraph.show_backrefs')
+        w('')
+        w('`Benchmarks/peers/render_sizes.py`: one live Python process with three planted targets, each a '
+          'list held by N small dicts (N = 50, 300, 1000) that one global list holds; both tools draw each '
+          'target\'s backrefs at depth 2 (too_many above N), so the pictures have about N + 4 objects. '
+          'objgraph walks the live heap, writes DOT and runs `dot`; refgraph renders a dump of the same '
+          'process in-process through libgvc (`render --timing` gives load, selection and Graphviz '
+          'separately; the total is the whole `refgraph` process).')
+        w('')
+        w(open(render).read().rstrip())
+        w('')
+        w('In-process rendering beats objgraph\'s DOT-and-`dot` at every size for selection + layout + '
+          'drawing; for the smallest picture the whole `refgraph` process can lose, because starting it '
+          'and loading the dump cost more than the drawing.')
         w('')
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, 'w') as f:

@@ -51,10 +51,10 @@ export PEER_PYTHON="$ROOT/$VENV/bin/python"
 
 mkdir -p Benchmarks/data Benchmarks/results/raw
 python3 Benchmarks/bench.py
-python3 Benchmarks/report.py
 if [ -x "$PEER_PYTHON" ] && "$PEER_PYTHON" -c 'import objgraph' 2>/dev/null; then
   # Rendering at about 50, 300 and 1000 objects against objgraph.show_backrefs.
-  { echo; echo "## Rendering: 50, 300 and 1000 objects, refgraph render vs objgraph.show_backrefs"; echo;
-    PYTHONPATH=python "$PEER_PYTHON" Benchmarks/peers/render_sizes.py "${REFGRAPH:-$ROOT/.build/release/refgraph}" Benchmarks/data/render | grep '^|'; } >> docs/PERFORMANCE.md
+  PYTHONPATH=python "$PEER_PYTHON" Benchmarks/peers/render_sizes.py "${REFGRAPH:-$ROOT/.build/release/refgraph}" Benchmarks/data/render \
+    | grep '^|' > Benchmarks/results/raw/render-sizes.md
 fi
+python3 Benchmarks/report.py
 echo "run.sh: wrote docs/PERFORMANCE.md"
