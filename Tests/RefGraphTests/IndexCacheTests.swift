@@ -26,6 +26,33 @@ final class IndexCacheTests: XCTestCase {
         XCTAssertEqual(cached.strings.lookup("logging.shutdown"), parsed.strings.lookup("logging.shutdown"))
     }
 
+    /// Sizes are a 32-bit column, lengths and refcounts 16-bit ones; larger
+    /// values go to side tables, exact, through parsing, retained sizes and the cache.
+    func testHugeSizesLengthsAndRefcountsStayExact() throws {
+        let huge: UInt64 = 5_000_000_000, edge = UInt64(UInt32.max)
+        let dump = temporaryFile(nativeDump([
+            "{\"address\": 1, \"type\": \"dict\", \"size\": 100, \"refs\": [2, 3], \"root\": \"sys.modules\"}",
+            "{\"address\": 2, \"type\": \"bytearray\", \"size\": \(huge), \"refs\": []}",
+            "{\"address\": 3, \"type\": \"bytes\", \"size\": \(edge), \"refs\": [], \"len\": 70000, \"refcount\": 4294967295}",
+            "{\"address\": 4, \"type\": \"list\", \"size\": 56, \"refs\": [], \"len\": 65534, \"refcount\": 65535}",
+            "{\"address\": 5, \"type\": \"list\", \"size\": 56, \"refs\": [4], \"len\": 0, \"refcount\": 0, \"root\": \"frame\"}",
+        ]))
+        let parsed = load(dump, LoadOptions(progress: false, cache: .on))
+        XCTAssertEqual(parsed.size(parsed.node(2)!), huge)
+        XCTAssertEqual(parsed.size(parsed.node(3)!), edge)
+        XCTAssertEqual(parsed.totalSize, 100 + huge + edge + 112)
+        func facts(_ g: HeapGraph) -> [String] {
+            g.nodes.map { "\(g.length($0).map(String.init) ?? "-") \(g.refcount($0).map(String.init) ?? "-")" }
+        }
+        XCTAssertEqual(facts(parsed), ["- -", "- -", "70000 4294967295", "65534 65535", "0 0"])
+        XCTAssertEqual(DominatorTree(parsed).retained[Int(parsed.node(1)!)], 100 + huge + edge)
+        let cached = try XCTUnwrap(IndexCache.read(for: dump))
+        XCTAssertEqual(cached.size(cached.node(2)!), huge)
+        XCTAssertEqual(cached.size(cached.node(3)!), edge)
+        XCTAssertEqual(cached.bigSizes, parsed.bigSizes)
+        XCTAssertEqual(facts(cached), facts(parsed))
+    }
+
     func testAStaleOrDamagedCacheIsIgnored() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rgidx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

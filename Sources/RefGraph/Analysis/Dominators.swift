@@ -179,7 +179,7 @@ public struct DominatorTree: Sendable {
         // 5. Retained sizes, children before parents.
         var retainedDF = [UInt64](repeating: 0, count: count)
         for i in stride(from: count - 1, to: 0, by: -1) {
-            retainedDF[i] &+= graph.sizes[Int(vertex[i])]
+            retainedDF[i] &+= graph.size(vertex[i])
             retainedDF[Int(idomDF[i])] &+= retainedDF[i]
         }
         var idom = [UInt32](repeating: Self.unreachable, count: n)

@@ -91,7 +91,7 @@ public struct SnapshotDiff: Sendable {
             let d = Describer(g)
             var c = [Int](repeating: 0, count: g.strings.count)
             var b = [UInt64](repeating: 0, count: g.strings.count)
-            for n in 0..<g.nodeCount { c[Int(g.typeIDs[n])] += 1; b[Int(g.typeIDs[n])] &+= g.sizes[n] }
+            for n in 0..<g.nodeCount { c[Int(g.typeIDs[n])] += 1; b[Int(g.typeIDs[n])] &+= g.size(HeapGraph.Node(n)) }
             for t in 0..<c.count where c[t] > 0 {
                 let name = g.strings[UInt32(t)]
                 let module = d.moduleOfType(UInt32(t))

@@ -90,6 +90,10 @@ final class DumpBytes: @unchecked Sendable {
 
     /// Tells the kernel that bytes before `offset` will not be read again,
     /// so a streaming load of a mapped file does not keep them resident.
+    /// How far a reader gets between two `release` calls: mapped pages of the
+    /// file count in RSS until released, so this bounds them.
+    static let releaseEvery = 8 << 20
+
     func release(before offset: Int) {
         guard mapped, let storage else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))

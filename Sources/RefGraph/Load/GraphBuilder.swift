@@ -216,20 +216,27 @@ struct GraphBuilder {
         let node = UInt32(graph.typeIDs.count)
         if address { graph.addresses.append(r.address) }
         graph.typeIDs.append(r.typeID)
-        graph.sizes.append(r.size)
+        if r.size >= UInt64(HeapGraph.bigSize) {
+            graph.bigSizes[node] = r.size
+            graph.sizes.append(HeapGraph.bigSize)
+        } else {
+            graph.sizes.append(UInt32(r.size))
+        }
         graph.textIDs.append(r.textID)
         graph.modulePrefix.append(r.modulePrefix)
-        if let l = r.length {
-            if l >= UInt64(HeapGraph.absent) {
-                graph.bigLengths[node] = l
-                graph.lengths.append(HeapGraph.absent)
-            } else {
-                graph.lengths.append(UInt32(l))
-            }
+        // 16-bit columns; larger values, rare, go to side tables.
+        if let l = r.length, l < UInt64(UInt16.max) {
+            graph.lengths.append(UInt16(l))
         } else {
-            graph.lengths.append(HeapGraph.absent)
+            if let l = r.length { graph.bigLengths[node] = l }
+            graph.lengths.append(UInt16.max)
         }
-        graph.refcounts.append(r.refcount.map { UInt32(min($0, UInt64(HeapGraph.absent - 1))) } ?? HeapGraph.absent)
+        if let c = r.refcount, c < UInt64(UInt16.max) {
+            graph.refcounts.append(UInt16(c))
+        } else {
+            if let c = r.refcount { graph.bigRefcounts[node] = UInt32(min(c, UInt64(UInt32.max))) }
+            graph.refcounts.append(UInt16.max)
+        }
         graph.rootKinds.append(r.root)
         graph.finalizers.append(r.finalizer)
         graph.flags.append(r.textIsValue && r.textID != 0 ? r.flags.union(.textIsValue) : r.flags)

@@ -12,7 +12,7 @@ import Darwin
 /// and the loader ignores an image that does not match, or that is damaged.
 /// Writing is best effort: a read-only directory just means no cache.
 public enum IndexCache {
-    static let magic: [UInt8] = Array("RGIDX\u{0}02".utf8)
+    static let magic: [UInt8] = Array("RGIDX\u{0}04".utf8)
 
     public static func path(for dump: String) -> String { dump + ".rgidx" }
 
@@ -59,6 +59,8 @@ public enum IndexCache {
         let (bytes, offsets) = g.strings.storage
         put(bytes); put(offsets)
         put(g.bigLengths.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), $0.value] })
+        put(g.bigSizes.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), $0.value] })
+        put(g.bigRefcounts.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), UInt64($0.value)] })
         put(g.unexplained.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), UInt64($0.value)] })
         put([UInt64(g.weakLabel), UInt64(g.dictLabel)])
         put(Array(infoText(g.info).utf8))
@@ -86,11 +88,11 @@ public enum IndexCache {
         let n = addresses.count
         g.addresses = addresses
         guard let types: [UInt32] = r.array(UInt32.self), types.count == n,
-              let sizes: [UInt64] = r.array(UInt64.self), sizes.count == n,
+              let sizes: [UInt32] = r.array(UInt32.self), sizes.count == n,
               let texts: [UInt32] = r.array(UInt32.self), texts.count == n,
               let prefixes: [UInt8] = r.array(UInt8.self), prefixes.count == n,
-              let lengths: [UInt32] = r.array(UInt32.self), lengths.count == n,
-              let refcounts: [UInt32] = r.array(UInt32.self), refcounts.count == n,
+              let lengths: [UInt16] = r.array(UInt16.self), lengths.count == n,
+              let refcounts: [UInt16] = r.array(UInt16.self), refcounts.count == n,
               let roots: [UInt8] = r.array(UInt8.self), roots.count == n,
               let finalizers: [UInt8] = r.array(UInt8.self), finalizers.count == n,
               let flags: [UInt8] = r.array(UInt8.self), flags.count == n,
@@ -101,7 +103,9 @@ public enum IndexCache {
               let ro: [UInt32] = r.array(UInt32.self), ro.count == n + 1,
               let rs: [UInt32] = r.array(UInt32.self), rs.count == ft.count,
               let sbytes: [UInt8] = r.array(UInt8.self), let soffsets: [UInt32] = r.array(UInt32.self),
-              let big: [UInt64] = r.array(UInt64.self), let unexplained: [UInt64] = r.array(UInt64.self),
+              let big: [UInt64] = r.array(UInt64.self), let bigSizes: [UInt64] = r.array(UInt64.self),
+              let bigRefcounts: [UInt64] = r.array(UInt64.self),
+              let unexplained: [UInt64] = r.array(UInt64.self),
               let special: [UInt64] = r.array(UInt64.self), special.count == 2,
               let info: [UInt8] = r.array(UInt8.self),
               let strings = StringTable(bytes: sbytes, offsets: soffsets),
@@ -118,6 +122,10 @@ public enum IndexCache {
         g.reverseOffsets = ro; g.reverseSources = rs
         g.strings = strings
         for i in stride(from: 0, to: big.count - 1, by: 2) { g.bigLengths[HeapGraph.Node(big[i])] = big[i + 1] }
+        for i in stride(from: 0, to: bigSizes.count - 1, by: 2) where bigSizes[i] < UInt64(n) { g.bigSizes[HeapGraph.Node(bigSizes[i])] = bigSizes[i + 1] }
+        for i in stride(from: 0, to: bigRefcounts.count - 1, by: 2) where bigRefcounts[i] < UInt64(n) {
+            g.bigRefcounts[HeapGraph.Node(bigRefcounts[i])] = UInt32(truncatingIfNeeded: bigRefcounts[i + 1])
+        }
         for i in stride(from: 0, to: unexplained.count - 1, by: 2) { g.unexplained[HeapGraph.Node(unexplained[i])] = UInt32(unexplained[i + 1]) }
         g.weakLabel = UInt32(truncatingIfNeeded: special[0])
         g.dictLabel = UInt32(truncatingIfNeeded: special[1])

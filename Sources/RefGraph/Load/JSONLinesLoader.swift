@@ -82,7 +82,7 @@ struct JSONLinesLoader {
         twoPassDuplicates = duplicateLines
         var p = 0
         let progress = Progress(label: path, total: n, enabled: options.progress)
-        var nextRelease = 64 << 20
+        var nextRelease = DumpBytes.releaseEvery
         while p < n {
             lineNumber += 1
             let end = lineEnd(base, from: p, count: n)
@@ -104,7 +104,7 @@ struct JSONLinesLoader {
             if p > nextRelease {
                 bytes.release(before: p)
                 progress.update(p)
-                nextRelease = p + (64 << 20)
+                nextRelease = p + DumpBytes.releaseEvery
             }
         }
         progress.finish()
@@ -152,7 +152,7 @@ struct JSONLinesLoader {
         let key = Array("{\"address\": ".utf8)
         var dups = Set<Int>()
         var p = 0, line = 0
-        var nextRelease = 64 << 20
+        var nextRelease = DumpBytes.releaseEvery
         // Addresses are indexed 256 at a time (GraphBuilder.preindex).
         var batch: [UInt64] = [], batchLines: [Int] = []
         batch.reserveCapacity(256); batchLines.reserveCapacity(256)
@@ -183,7 +183,7 @@ struct JSONLinesLoader {
                 return nil
             }
             p = end + 1
-            if p > nextRelease { bytes.release(before: p); nextRelease = p + (64 << 20) }
+            if p > nextRelease { bytes.release(before: p); nextRelease = p + DumpBytes.releaseEvery }
         }
         flush()
         return dups

@@ -165,12 +165,12 @@ func forEachDataLine(_ bytes: DumpBytes, _ body: (Int, Int, Int) throws(LoadErro
     let n = bytes.count
     var p = 0
     var line = 0
-    var nextRelease = 64 << 20
+    var nextRelease = DumpBytes.releaseEvery
     while p < n {
         line += 1
         if p > nextRelease {
             bytes.release(before: p)  // read pages need not stay resident
-            nextRelease = p + (64 << 20)
+            nextRelease = p + DumpBytes.releaseEvery
         }
         let end = lineEnd(base, from: p, count: n)
         var e = end

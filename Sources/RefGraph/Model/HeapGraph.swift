@@ -10,22 +10,26 @@ public struct HeapGraph: Sendable {
     // MARK: Node columns (one entry per node)
     public internal(set) var addresses: [UInt64] = []
     public internal(set) var typeIDs: [UInt32] = []
-    public internal(set) var sizes: [UInt64] = []
+    /// Shallow size; `Self.bigSize` marks one of 4 GiB or more, kept in `bigSizes`.
+    public internal(set) var sizes: [UInt32] = []
+    public internal(set) var bigSizes: [Node: UInt64] = [:]
     /// Name (module, class, function) or value (str, int), see `NodeFlags.textIsValue`.
     public internal(set) var textIDs: [UInt32] = []
     /// Length of the module prefix of a name (`logging` in `logging.shutdown`); 0 if unknown.
     public internal(set) var modulePrefix: [UInt8] = []
-    /// `len()`; `Self.absent` when not recorded.
-    public internal(set) var lengths: [UInt32] = []
-    /// Refcount; `Self.absent` when not recorded.
-    public internal(set) var refcounts: [UInt32] = []
+    /// `len()` in 16 bits; `UInt16.max` means "see `bigLengths`" (absent when not there).
+    public internal(set) var lengths: [UInt16] = []
+    /// Refcount in 16 bits; `UInt16.max` means "see `bigRefcounts`" (absent when not there).
+    public internal(set) var refcounts: [UInt16] = []
     public internal(set) var rootKinds: [RootKind] = []
     public internal(set) var finalizers: [FinalizerKind] = []
     public internal(set) var flags: [NodeFlags] = []
     /// Allocation traceback ids, empty when the dump has none.
     public internal(set) var allocIDs: [UInt32] = []
-    /// `len()` values that do not fit 32 bits.
+    /// `len()` values of 65,535 and more.
     public internal(set) var bigLengths: [Node: UInt64] = [:]
+    /// Refcounts of 65,535 and more (hubs; immortal objects on 3.12+).
+    public internal(set) var bigRefcounts: [Node: UInt32] = [:]
     /// Unexplained references of `external` roots.
     public internal(set) var unexplained: [Node: UInt32] = [:]
 
@@ -49,8 +53,10 @@ public struct HeapGraph: Sendable {
     public internal(set) var dictLabel: UInt32 = UInt32.max
     public internal(set) var info = DumpInfo()
 
-    /// Marks a length or refcount that the dump did not record.
+    /// "None" in 32-bit node-or-id tables (`Describer`'s owners).
     public static let absent = UInt32.max
+    /// Marks a size too big for the 32-bit column (see `bigSizes`).
+    public static let bigSize = UInt32.max
 
     public init() {}
 
@@ -61,7 +67,10 @@ public struct HeapGraph: Sendable {
 
     // MARK: Node facts
     @inlinable public func address(_ n: Node) -> UInt64 { addresses[Int(n)] }
-    @inlinable public func size(_ n: Node) -> UInt64 { sizes[Int(n)] }
+    @inlinable public func size(_ n: Node) -> UInt64 {
+        let s = sizes[Int(n)]
+        return s == Self.bigSize ? bigSizes[n] ?? 0 : UInt64(s)
+    }
     @inlinable public func rootKind(_ n: Node) -> RootKind { rootKinds[Int(n)] }
     @inlinable public func finalizer(_ n: Node) -> FinalizerKind { finalizers[Int(n)] }
     @inlinable public func flags(_ n: Node) -> NodeFlags { flags[Int(n)] }
@@ -83,13 +92,12 @@ public struct HeapGraph: Sendable {
 
     public func length(_ n: Node) -> UInt64? {
         let l = lengths[Int(n)]
-        if l == Self.absent { return bigLengths[n] }
-        return UInt64(l)
+        return l == UInt16.max ? bigLengths[n] : UInt64(l)
     }
 
     public func refcount(_ n: Node) -> UInt32? {
         let r = refcounts[Int(n)]
-        return r == Self.absent ? nil : r
+        return r == UInt16.max ? bigRefcounts[n] : UInt32(r)
     }
 
     /// The module a function, class or module belongs to, from its name.
@@ -140,12 +148,12 @@ public struct HeapGraph: Sendable {
     public var roots: [Node] { nodes.filter { rootKinds[Int($0)] != .none } }
 
     /// Total shallow size of all objects.
-    public var totalSize: UInt64 { sizes.reduce(0, &+) }
+    public var totalSize: UInt64 { nodes.reduce(0) { $0 &+ size($1) } }
 
     /// Bytes held by the graph's own arrays, for the memory-target figures.
     public var memoryFootprint: Int {
-        addresses.capacity * 8 + typeIDs.capacity * 4 + sizes.capacity * 8 + textIDs.capacity * 4
-            + modulePrefix.capacity + lengths.capacity * 4 + refcounts.capacity * 4 + rootKinds.capacity
+        addresses.capacity * 8 + typeIDs.capacity * 4 + sizes.capacity * 4 + textIDs.capacity * 4
+            + modulePrefix.capacity + lengths.capacity * 2 + refcounts.capacity * 2 + rootKinds.capacity
             + finalizers.capacity + flags.capacity + allocIDs.capacity * 4
             + forwardOffsets.capacity * 4 + forwardTargets.capacity * 4 + edgeLabels.capacity * 4
             + reverseOffsets.capacity * 4 + reverseSources.capacity * 4 + strings.memoryFootprint

@@ -33,7 +33,7 @@ public struct Summary: Sendable {
         for n in 0..<graph.nodeCount {
             let t = Int(graph.typeIDs[n])
             counts[t] += 1
-            sizes[t] &+= graph.sizes[n]
+            sizes[t] &+= graph.size(HeapGraph.Node(n))
             rootCounts[Int(graph.rootKinds[n].rawValue)] += 1
             if graph.flags[n].contains(.placeholder) { placeholders += 1 }
             if graph.finalizers[n] != .none { finalizers += 1 }
