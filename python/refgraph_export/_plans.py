@@ -162,7 +162,7 @@ def plan_code(o, t, R):
             x = g(o)
         except Exception:
             continue
-        if x is None or type(x) in _int_like:
+        if x is None or _safe.among(type(x), _int_like):
             continue  # T_INT members return new ints: not references
         res.append((x, label, True))
     return res
@@ -365,7 +365,7 @@ def instance_plan_factory(t, peek, held):
     for x in list(descs) + [peek]:
         if x is None:
             continue
-        w = _safe.class_dict(type(x)).get('__get__') if type(x) in (member_descriptor, getset_descriptor) else x
+        w = _safe.class_dict(type(x)).get('__get__') if _safe.among(type(x), (member_descriptor, getset_descriptor)) else x
         if w is not None and not any(w is y for y in descs):
             descs.append(w)
     w = x = None

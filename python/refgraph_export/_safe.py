@@ -92,8 +92,17 @@ def mro_lookup(t, name):
     return False, None, None
 
 
+def among(x, seq):
+    """``x in seq`` by identity only: ``in`` would call a metaclass's
+    ``__eq__`` when ``x`` or an item is a class of a user metaclass."""
+    for y in seq:
+        if x is y:
+            return True
+    return False
+
+
 def is_str(x):
-    return type(x) in text_types
+    return among(type(x), text_types)
 
 
 def type_fullname(t):
@@ -151,7 +160,7 @@ def safe_issubclass(t, base):
     try:
         if PY2 and type(t) is ClassType:
             return False
-        return base in mro(t)
+        return among(base, mro(t))
     except Exception:
         return False
 
@@ -207,7 +216,7 @@ def sizeof_plan(t):
     calling a user-defined __sizeof__: sys.getsizeof when the __sizeof__ found
     on the MRO is builtin, else the nearest builtin __sizeof__ + GC header."""
     found, meth, owner = mro_lookup(t, '__sizeof__')
-    if found and type(meth) in _builtin_sizeof_types:
+    if found and among(type(meth), _builtin_sizeof_types):
         return None  # sys.getsizeof is safe
     # user-defined __sizeof__: use the first builtin one further down the MRO
     extra = GC_OVERHEAD if is_gc_type(t) else 0
@@ -216,7 +225,7 @@ def sizeof_plan(t):
         if d is None:
             continue
         m = dict_get(d, '__sizeof__')
-        if m is not None and type(m) in _builtin_sizeof_types:
+        if m is not None and among(type(m), _builtin_sizeof_types):
             def size(o, _m=m, _extra=extra):
                 return _m(o) + _extra
             return size
@@ -232,7 +241,7 @@ def len_func(t):
     cands = [list, tuple, dict, set, frozenset, bytes, bytearray, collections.deque]
     cands += list(text_types)
     for c in mro(t):
-        if c in cands:
+        if among(c, cands):
             return c.__len__
     return None
 

@@ -62,11 +62,11 @@ _code_name = types.CodeType.__dict__.get('co_qualname', types.CodeType.__dict__[
 if PY2:
     _int_repr = int.__repr__
     _long_str = long.__str__  # noqa: F821
-    _text_slices = {str: str.__getitem__, unicode: unicode.__getitem__}  # noqa: F821
+    _text_slices = ((str, str.__getitem__), (unicode, unicode.__getitem__))  # noqa: F821
     _bytes_slice = None
 else:
     _int_repr = int.__repr__
-    _text_slices = {str: str.__getitem__}
+    _text_slices = ((str, str.__getitem__),)
     _bytes_slice = bytes.__getitem__
 _float_repr = float.__repr__
 _int_bitlen = int.bit_length
@@ -152,20 +152,21 @@ def make_typeinfo(t, opts, held, peek):
     ti.positional = False
     ti.intf = None
     m = _safe.mro(t)
-    if bool in m:
+    among = _safe.among
+    if among(bool, m):
         ti.valk = V_BOOL
-    elif _safe.int_types[0] in m or (PY2 and long in m):  # noqa: F821
+    elif among(_safe.int_types[0], m) or (PY2 and among(long, m)):  # noqa: F821
         ti.valk = V_INT
-    elif float in m:
+    elif among(float, m):
         ti.valk = V_FLOAT
-    elif any(tt in m for tt in _safe.text_types):
+    elif any(among(tt, m) for tt in _safe.text_types):
         ti.valk = V_TEXT
-    elif not PY2 and bytes in m:
+    elif not PY2 and among(bytes, m):
         ti.valk = V_BYTES
     else:
         ti.valk = V_NONE
     if ti.valk == V_INT:
-        if PY2 and long in m:  # noqa: F821
+        if PY2 and among(long, m):  # noqa: F821
             ti.intf = (long.bit_length, long.__str__)  # noqa: F821
         else:
             ti.intf = (int.bit_length, int.__repr__)
@@ -175,7 +176,7 @@ def make_typeinfo(t, opts, held, peek):
         atoms = atoms + (unicode, long)  # noqa: F821
     else:
         atoms = atoms + (bytes,)
-    if t in atoms:
+    if among(t, atoms):
         ti.kind = K_ATOM
     elif t is list or t is tuple or t is _deque:
         ti.kind = K_SEQ
@@ -512,7 +513,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     kids = get_referents(o)
                     labs = None
                     try:
-                        if positional or (t is not dict and dict in _safe.mro(t)):
+                        if positional or (t is not dict and _safe.among(dict, _safe.mro(t))):
                             kids, labs = _builtin_base_labels(o, t, kids)
                         if plan is not None:
                             pairs = plan(o, t, kids)
@@ -737,12 +738,14 @@ def _classic_info(o, cache):
 
 def _text_value(o, t, valk):
     if valk == V_TEXT:
-        sl = _text_slices.get(t)
-        if sl is None:
-            for tt in _safe.mro(t):
-                sl = _text_slices.get(tt)
-                if sl is not None:
+        sl = None
+        for tt in _safe.mro(t):  # by identity: no dict lookup (hash) of a user class
+            for base, f in _text_slices:
+                if tt is base:
+                    sl = f
                     break
+            if sl is not None:
+                break
         s = sl(o, _SLICE100)
         if PY2 and isinstance(s, str):
             s = s.decode('utf-8', 'replace')
@@ -773,7 +776,7 @@ def _builtin_base_labels(o, t, kids):
     subclass's slots, __dict__ and type first, then the base's traverse)."""
     labs = [None] * len(kids)
     m = _safe.mro(t)
-    if dict in m:
+    if _safe.among(dict, m):
         items = list(dict_items(o))
         n = len(items)
         # values only (str-keyed tables on 3.x) or keys and values
@@ -804,7 +807,7 @@ def _builtin_base_labels(o, t, kids):
         return kids, labs
     items = None
     for base in (list, tuple, _deque):
-        if base in m:
+        if _safe.among(base, m):
             items = list(base.__iter__(o))
             break
     if not items:
