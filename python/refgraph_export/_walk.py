@@ -214,6 +214,8 @@ def make_typeinfo(t, opts, held, peek):
             ti.plan = P.plan_generator
         elif P.plan_coroutine is not None and t is P.CoroutineType:
             ti.plan = P.plan_coroutine
+        elif P.plan_asyncgen is not None and t is P.AsyncGeneratorType:
+            ti.plan = P.plan_asyncgen
         elif t is _asyncio_task_type():
             ti.plan = P.plan_task
         elif P.ReferenceType is not None and _safe.safe_issubclass(t, P.ReferenceType):
