@@ -97,6 +97,13 @@ def plan_module(o, t, R):
 
 plan_property = _mk_getter_plan(_descr_getters(property, [('fget', 'fget'), ('fset', 'fset'),
                                                           ('fdel', 'fdel'), ('__doc__', '__doc__')]), False)
+try:
+    import collections as _collections
+    DefaultDictType = _collections.defaultdict
+    plan_defaultdict = _mk_getter_plan(_descr_getters(DefaultDictType, [('default_factory', 'default_factory')]),
+                                       False)
+except Exception:  # pragma: no cover
+    DefaultDictType = plan_defaultdict = None
 plan_staticmethod = _mk_getter_plan(_descr_getters(staticmethod, [('__func__', '__func__')]), False)
 plan_classmethod = _mk_getter_plan(_descr_getters(classmethod, [('__func__', '__func__')]), False)
 
@@ -372,6 +379,19 @@ def plan_weakref(o, t, R):
     return res
 
 
+def with_class(plan):
+    """plan + the object's type as ``__class__`` (heap types' traverse
+    visits it); instance plans label it themselves."""
+    if getattr(plan, '_labels_class', False):
+        return plan
+
+    def plan_with_class(o, t, R):
+        res = plan(o, t, R)
+        res.append((t, '__class__', False))
+        return res
+    return plan_with_class
+
+
 def instance_plan_factory(t, peek, held):
     """Plan for instances of a heap type: __class__, __slots__ members,
     __dict__. ``held`` ({id: n}) receives the references the plan keeps
@@ -488,4 +508,5 @@ def instance_plan_factory(t, peek, held):
                         pass
                     break
         return res
+    plan_instance_._labels_class = True
     return plan_instance_

@@ -42,8 +42,13 @@ except ImportError:  # 2.7
 try:
     import collections as _collections
     _deque = _collections.deque
+    # 3.x: the C OrderedDict visits its keys from its linked list, and again
+    # from the dict part for non-str keys. 2.7's is a plain dict subclass.
+    # (a marker that is no type on 2.7 and when missing)
+    _OrderedDict = object() if PY2 else _collections.OrderedDict
 except Exception:  # pragma: no cover
     _deque = None
+    _OrderedDict = object()
 
 _ModuleType = types.ModuleType
 _module_dict = types.ModuleType.__dict__['__dict__'].__get__
@@ -149,7 +154,7 @@ def make_typeinfo(t, opts, held, peek):
     ti.fin = _safe.finalizer_of(t)
     ti.named = False
     ti.plan = None
-    ti.positional = False
+    ti.positional = None
     ti.intf = None
     m = _safe.mro(t)
     among = _safe.among
@@ -184,9 +189,12 @@ def make_typeinfo(t, opts, held, peek):
         ti.kind = K_DICT
     else:
         ti.kind = K_GEN
-        if _safe.safe_issubclass(t, list) or _safe.safe_issubclass(t, tuple) or \
-                (_deque is not None and _safe.safe_issubclass(t, _deque)):
-            ti.positional = True
+        # subclasses of builtin containers: the builtin base whose items
+        # are labelled (list/tuple/deque by index, dict by key)
+        for base in (_OrderedDict, dict, list, tuple, _deque):
+            if base is not None and _safe.safe_issubclass(t, base):
+                ti.positional = base
+                break
         P = _plans
         if t is type or _safe.safe_issubclass(t, type):
             ti.plan = P.plan_type
@@ -206,6 +214,8 @@ def make_typeinfo(t, opts, held, peek):
             ti.plan = P.frame_plan_factory(opts.get('frame_locals', True))
         elif t is property:
             ti.plan = P.plan_property
+        elif P.DefaultDictType is not None and t is P.DefaultDictType:
+            ti.plan = P.plan_defaultdict
         elif t is staticmethod:
             ti.plan = P.plan_staticmethod
         elif t is classmethod:
@@ -226,6 +236,11 @@ def make_typeinfo(t, opts, held, peek):
             ti.plan = P.plan_instance
         elif _safe.is_heap_type(t):
             ti.plan = P.instance_plan_factory(t, peek, held)
+        if ti.plan is not None and not (PY2 and t is _safe.InstanceType) and _safe.is_heap_type(t) and \
+                ti.plan is not P.plan_type:
+            # a C type made a heap type (3.12+: defaultdict, asyncio's Task,
+            # ...) visits its type like a class instance does
+            ti.plan = P.with_class(ti.plan)
     if t is _ModuleType or t is _FunctionType or t is _MethodType or t is _BuiltinType or \
             t is _CodeType or _safe.safe_issubclass(t, type) or _safe.safe_issubclass(t, _ModuleType) or \
             (PY2 and t is _safe.ClassType):
@@ -515,34 +530,28 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     kids = get_referents(o)
                     labs = None
                     try:
-                        if positional or (t is not dict and _safe.among(dict, _safe.mro(t))):
-                            kids, labs = _builtin_base_labels(o, t, kids)
+                        if positional is not None and positional is not dict and positional is not _OrderedDict:
+                            labs = _seq_base_labels(o, positional, kids)
                         if plan is not None:
                             pairs = plan(o, t, kids)
                             if pairs:
                                 if labs is None:
                                     labs = [None] * len(kids)
-                                n = len(kids)
+                                _apply_pairs(pairs, kids, labs)
                                 for x, lab, add in pairs:
                                     if lab == '<weakref>':
                                         weak = x
-                                        continue
-                                    found = False
-                                    for i in range(n):
-                                        if labs[i] is None and kids[i] is x:
-                                            labs[i] = lab
-                                            found = True
-                                            break
-                                    if not found and add:
-                                        kids.append(x)
-                                        labs.append(lab)
                             pairs = x = None
-                        elif labs is None and kids:
+                        elif labs is None and kids and positional is None:
                             labs = [None] * len(kids)
                             for i in range(len(kids)):
                                 if kids[i] is t:
                                     labs[i] = '__class__'
                                     break
+                        if positional is dict or positional is _OrderedDict:
+                            # after the plan: __class__, __dict__ and
+                            # attributes take their referents first
+                            labs = _dict_base_labels(o, kids, labs, positional is _OrderedDict)
                     except Exception:
                         pairs = x = None
                         labs = None
@@ -772,48 +781,59 @@ def _key_label(kk, tk, tinfo_get):
     return ('[<' + name + '>]')[:60]
 
 
-def _builtin_base_labels(o, t, kids):
-    """Instances of list/tuple/deque/dict subclasses: the builtin part's
+def _apply_pairs(pairs, kids, labs):
+    """Give each plan pair (x, label, add) the first unlabelled referent that
+    *is* x; append x as a new edge when there is none and ``add`` says it is
+    a reference gc does not report. ``<weakref>`` pairs are the caller's."""
+    n = len(kids)
+    if n * len(pairs) <= 256:
+        for x, lab, add in pairs:
+            if lab == '<weakref>':
+                continue
+            for i in range(n):
+                if labs[i] is None and kids[i] is x:
+                    labs[i] = lab
+                    break
+            else:
+                if add:
+                    kids.append(x)
+                    labs.append(lab)
+        return
+    free = _free_slots(kids, labs)
+    for x, lab, add in pairs:
+        if lab == '<weakref>':
+            continue
+        at = free.get(id(x))
+        if at:
+            labs[at.pop()] = lab
+        elif add:
+            kids.append(x)
+            labs.append(lab)
+
+
+def _free_slots(kids, labs):
+    """{id: [indexes of unlabelled referents, last = lowest]}"""
+    free = {}
+    free_get = free.get
+    for i in range(len(kids) - 1, -1, -1):
+        if labs[i] is None:
+            a = id(kids[i])
+            at = free_get(a)
+            if at is None:
+                free[a] = [i]
+            else:
+                at.append(i)
+    return free
+
+
+def _seq_base_labels(o, base, kids):
+    """Instances of list/tuple/deque subclasses: the builtin part's
     referents come last in gc.get_referents (subtype_traverse visits the
     subclass's slots, __dict__ and type first, then the base's traverse)."""
     labs = [None] * len(kids)
-    m = _safe.mro(t)
-    if _safe.among(dict, m):
-        items = list(dict_items(o))
-        n = len(items)
-        # values only (str-keyed tables on 3.x) or keys and values
-        tail = len(kids)
-        extra = []
-        if n and tail >= 2 * n and _match_tail(kids, items, 2 * n):
-            start = tail - 2 * n
-            pos = start
-            for i in range(len(kids) - start):
-                kk, vv = items[i // 2]
-                x = kids[start + i]
-                if x is vv and labs[start + i] is None:
-                    labs[start + i] = _dict_label(kk)
-                elif x is kk:
-                    labs[start + i] = '<key>'
-            pos = None
-        elif n and tail >= n:
-            start = tail - n
-            for i in range(n):
-                kk, vv = items[i]
-                if kids[start + i] is vv:
-                    labs[start + i] = _dict_label(kk)
-                # str keys are not visited: add them as edges
-                extra.append(kk)
-            for kk in extra:
-                kids.append(kk)
-                labs.append('<key>')
-        return kids, labs
-    items = None
-    for base in (list, tuple, _deque):
-        if _safe.among(base, m):
-            items = list(base.__iter__(o))
-            break
+    items = list(base.__iter__(o))  # the builtin iterator of the C base
     if not items:
-        return kids, labs
+        return labs
     n = len(items)
     start = len(kids) - n
     if start >= 0:
@@ -824,24 +844,50 @@ def _builtin_base_labels(o, t, kids):
         elif all(x is y for x, y in zip(tail, reversed(items))):
             for i in range(n):
                 labs[start + i] = '[%d]' % (n - 1 - i)
-    return kids, labs
+    return labs
 
 
-def _match_tail(kids, items, n2):
-    start = len(kids) - n2
-    s = set()
+def _dict_base_labels(o, kids, labs, twice):
+    """Instances of dict subclasses (OrderedDict, defaultdict, Counter, user
+    classes): each value is labelled by its key like a plain dict's, each key
+    ``<key>``, matched to the unlabelled referents by identity (the C
+    traverse functions differ in order: dict visits value, key per entry or
+    only values for str keys; 3.x OrderedDict visits its keys first, from its
+    linked list). Keys and values gc did not report (str keys) are added.
+    ``twice``: keys may be visited twice (3.x OrderedDict). Items are read
+    with dict.items of the builtin dict: no user method, no __hash__/__eq__."""
+    try:
+        items = list(dict_items(o))
+    except Exception:
+        return labs
+    if labs is None:
+        labs = [None] * len(kids)
+    if not items:
+        return labs
+    free = _free_slots(kids, labs)
+    free_get = free.get
+    extra = []
     for kk, vv in items:
-        s.add(id(kk))
-        s.add(id(vv))
-    for i in range(start, len(kids)):
-        if id(kids[i]) not in s:
-            return False
-    # keys present in the tail?
-    ids = set(id(x) for x in kids[start:])
-    for kk, vv in items:
-        if id(kk) not in ids:
-            return False
-    return True
+        lab = _dict_label(kk)
+        at = free_get(id(vv))
+        if at:
+            labs[at.pop()] = lab
+        else:
+            extra.append((vv, lab))
+        at = free_get(id(kk))
+        if at:
+            labs[at.pop()] = '<key>'
+        else:
+            extra.append((kk, '<key>'))
+    if twice:
+        for kk, vv in items:
+            at = free_get(id(kk))
+            if at:
+                labs[at.pop()] = '<key>'
+    for x, lab in extra:
+        kids.append(x)
+        labs.append(lab)
+    return labs
 
 
 def _dict_label(kk):

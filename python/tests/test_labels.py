@@ -232,6 +232,47 @@ class LabelsTest(TempDirTest):
             self.assertEqual(d.edge(frame, '.items'), id(items))
         self.assertIsNotNone(d.edge(id(ag), 'ag_code'))
 
+    # ---------------------------------------------------------- (b) OrderedDict
+    def assertDictItems(self, d, obj):
+        """Every referent labelled; each value by its key, each key <key>."""
+        edges = d.edges(id(obj))
+        self.assertNotIn(None, [lab for lab, r in edges], edges)
+        for k, v in dict.items(obj):
+            if type(k) is str:
+                lab = '[%r]' % (k,) if not PY2 else "['%s']" % k
+            elif type(k) is int:
+                lab = '[%d]' % k
+            else:
+                lab = '[<%s>]' % type(k).__name__
+            self.assertIn((lab, id(v)), edges)
+            self.assertIn(('<key>', id(k)), edges)
+
+    def test_ordered_dict_items_labelled(self):
+        str_keys = collections.OrderedDict([('alpha', ['A']), ('beta', ['B']), ('gamma', ['C'])])
+        mixed = collections.OrderedDict([('a', ['A']), (2, ['two']), ((1, 2), ['tuple'])])
+        str_keys.move_to_end('alpha') if not PY2 else None  # order differs from insertion
+        d = self.dump()
+        self.assertDictItems(d, str_keys)
+        self.assertDictItems(d, mixed)
+        self.assertEqual(d.edge(id(mixed), '[2]'), id(mixed[2]))
+        self.assertEqual(d.edge(id(str_keys), "['beta']"), id(str_keys['beta']))
+
+    def test_dict_subclasses_labelled(self):
+        class MyOD(collections.OrderedDict):
+            pass
+        od = MyOD([('x', ['X']), (7, ['seven'])])
+        od.extra = ['attribute']
+        dd = collections.defaultdict(list)
+        dd['k'].append(1)
+        dd[3].append(2)
+        cnt = collections.Counter({'c': 1, (1,): 2})
+        d = self.dump()
+        for obj in (od, dd, cnt):
+            self.assertDictItems(d, obj)
+        self.assertEqual(d.edge(id(od), '__class__'), id(MyOD))
+        self.assertEqual(d.edge(id(dd), "['k']"), id(dd['k']))
+        self.assertEqual(d.edge(id(dd), "default_factory"), id(list))
+
 
 if __name__ == '__main__':
     unittest.main()

@@ -81,6 +81,18 @@ class HangDict(dict):
     def keys(self):
         trap('dict keys'); time.sleep(3600)
 
+import collections
+
+class HangOD(collections.OrderedDict):
+    def __iter__(self):
+        trap('od iter'); time.sleep(3600)
+    def items(self):
+        trap('od items'); time.sleep(3600)
+    def keys(self):
+        trap('od keys'); time.sleep(3600)
+    def __len__(self):
+        trap('od len'); time.sleep(3600)
+
 class LyingMeta(type):
     def __getattribute__(cls, name):
         trap('meta getattribute:' + name)
@@ -152,6 +164,7 @@ objs = {
     'weird_int': Weird(5),
     'weird_str': WeirdStr('weird'),
     'lying_dict': LyingDict(a=[1]),
+    'hang_od': HangOD([(HangEqHash(9), ['under-hostile-key']), ('s', ['under-str'])]),
     'lying_list': LyingList([[2]]),
     'lying_str': LyingStr('lying'),
 }
@@ -205,6 +218,10 @@ class HostileObjects(TempDirTest):
         self.assertEqual(d[ids['lying_dict']]['type'], '__main__.LyingDict')
         self.assertIsNotNone(d.edge(ids['lying_dict'], "['a']"))
         self.assertIsNotNone(d.edge(ids['lying_list'], '[0]'))
+        od_labels = [l for l, r in d.edges(ids['hang_od'])]
+        self.assertIn('[<__main__.HangEqHash>]', od_labels)
+        self.assertIn("['s']", od_labels)
+        self.assertNotIn(None, od_labels)
         self.assertEqual(d[ids['lying_str']]['value'], 'lying')
         # the dict keyed by hostile objects: labelled by type, never hashed
         labels = [l for l, r in d.edges(info['keyed'])]
