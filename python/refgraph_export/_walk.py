@@ -344,6 +344,9 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     text_slices = _text_slices
     dumps = _dumps
     counters = [0, 0, 0]  # objects, references, bytes
+    cand = set()  # ids of the objects the exporter refers to before the walk
+    keep.append(cand)
+    mark_seen(cand)
     offs = [0, 0]  # refs held by the exporter: [not in objs list, in objs list]
 
     def flush():
@@ -382,10 +385,19 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
                 if t is _InstanceType:  # 2.7 old-style instance: name it after its class
                     tjson, fin = _classic_info(o, classic)
-                if regs_get(a >> 14)[(a & 16383) >> 3] & 64:
+                rb = regs_get(a >> 14)
+                rj = (a & 16383) >> 3
+                v = rb[rj]
+                if v & 64:
                     rc -= off_in
                 else:
                     rc -= off_out
+                # references found so far: an object whose refcount they
+                # already cover can never become external, and its line
+                # needs no second-pass work unless the exporter may hold it
+                nfound = v & 63
+                if nfound == 63:
+                    nfound += over_get(a, 0)
                 if held and a in held:
                     rc -= held_get(a, 0)
                 try:
@@ -427,7 +439,17 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                         pass
                     o = t = None
                     if emit:
-                        buf_append(line + ', "refs": []}\n')
+                        # bit 6 from now on: the line went out unmarked and
+                        # would need a rewrite if the exporter held it
+                        if immortal_min is not None and rc >= immortal_min:
+                            rb[rj] = v & 191  # immortal: refcount never rewritten
+                            buf_append(line + ', "refs": []}\n')
+                        elif rc > nfound or a in cand:
+                            rb[rj] = v & 191
+                            buf_append('\x00' + line + ', "refs": []}\n')
+                        else:
+                            rb[rj] = v | 64
+                            buf_append(line + ', "refs": []}\n')
                         if len(buf) >= 4096:
                             flush()
                         n_obj += 1
@@ -447,11 +469,14 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 if rk is not None:
                     parts = ['{"address": %d, "refcount": %d, "root": "%s", "type": %s, "size": %d'
                              % (a, rc, rk, tjson, sz)]
+                    settled = True
                 elif immortal_min is not None and rc >= immortal_min:
                     parts = ['{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
                              '"type": %s, "size": %d' % (a, rc, tjson, sz)]
+                    settled = None  # never rewritten
                 else:
                     parts = ['{"address": %d, "refcount": %d, "type": %s, "size": %d' % (a, rc, tjson, sz)]
+                    settled = rc <= nfound
                 try:
                     if named:
                         nm = _name_module(o, t, None)
@@ -608,13 +633,22 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 else:
                     parts.append(', "refs": []}\n')
                 if emit:
-                    buf_append(''.join(parts))
+                    if settled is None:
+                        rb[rj] &= 191
+                        buf_append(''.join(parts))
+                    elif settled and a not in cand:
+                        rb[rj] |= 64  # bit 6 now: the line went out unmarked (see atoms)
+                        buf_append(''.join(parts))
+                    else:
+                        rb[rj] &= 191
+                        buf_append('\x00' + ''.join(parts))
                     if len(buf) >= 4096:
                         flush()
                     n_obj += 1
                 else:
                     emit_calib.append(rc)
                 parts = ids = None
+                rb = None
             o = None
         if not emit:
             n_bytes = n_ref = 0
@@ -657,8 +691,16 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     offs[1] = emit_calib[0]
     offs[0] = emit_calib[1] - 1
     keep.append(probe_src)
+    mark_seen(probe_src[0])  # reached but never written: excluded
+    mark_seen(probe_src[0][0])
     stats['calibration'] = (offs[0], offs[1])
 
+    # objects the exporter's own frames, closures and containers refer to
+    # now: their lines always get second-pass work (see exporter_held)
+    pre_skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held))
+    cand.update(exporter_held([x for x in keep if id(x) not in pre_skip], regs, marked, pre_skip,
+                              stop_at_all=True))
+    pre_skip = None
     process(root_objs, True)
     process(objs, True)
     flush()
@@ -677,6 +719,17 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held))
     xheld = exporter_held([x for x in keep if id(x) not in skip], regs, marked, skip)
     stats['exporter_held'] = len(xheld)
+    # lines written without the \x00 mark (settled: bit 6 set) are copied
+    # as they are by the second pass; if the exporter holds one of them
+    # after all, every line is looked at (slow, same output)
+    stats['copy_settled'] = True
+    for a in xheld:
+        if a == id(root_objs) or a in marked:
+            continue  # never written (bit 6 still says: in the objs list)
+        b = regs.get(a >> 14)
+        if b is not None and b[(a & 16383) >> 3] & 64:
+            stats['copy_settled'] = False
+            break
     return regs, over, xheld
 
 
@@ -700,11 +753,13 @@ def _count_cached(ti, held):
 _func_defaults = types.FunctionType.__dict__['__defaults__'].__get__
 
 
-def exporter_held(starts, regs, excl, skip=()):
+def exporter_held(starts, regs, excl, skip=(), stop_at_all=False):
     """{address: n}: references from exporter-internal objects (reachable
     from ``starts`` without passing through a dumped object) to dumped
     objects. An object is dumped when its reached bit is set and it is not one
-    of the excluded exporter objects (``excl``, ids)."""
+    of the excluded exporter objects (``excl``, ids). ``stop_at_all``
+    (before the walk, when nothing is reached yet): count every object that
+    is not excluded, and stop there."""
     out = {}
     todo = []
     seen = set(skip)
@@ -723,7 +778,7 @@ def exporter_held(starts, regs, excl, skip=()):
         for r in rs:
             a = _id(r)
             b = regs_get(a >> 14)
-            if b is not None and b[(a & 16383) >> 3] & 128 and a not in excl:
+            if (stop_at_all or (b is not None and b[(a & 16383) >> 3] & 128)) and a not in excl:
                 out[a] = out.get(a, 0) + 1
             elif a not in seen:
                 seen.add(a)
