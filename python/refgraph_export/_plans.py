@@ -509,4 +509,20 @@ def instance_plan_factory(t, peek, held):
                     break
         return res
     plan_instance_._labels_class = True
+    if attr_labels and not slot_getters and n_attrs:
+        import json
+        full_json = '[' + ', '.join([json.encoder.encode_basestring_ascii(x) for x in attr_labels] +
+                                    ['"__class__"']) + ']'
+
+        def fast_labels(o, t_, R, ids):
+            """The label array when every attribute is set, there is no
+            dict and the referents are exactly the values in key order, then
+            the class (checked by identity); None otherwise."""
+            if len(R) != n_attrs + 1 or R[n_attrs] is not t_:
+                return None
+            addr, vals = instance_values(o, t_, n_attrs, inline_bs)
+            if addr or vals is None or len(vals) != n_attrs or vals.tolist() != ids[:n_attrs]:
+                return None
+            return full_json
+        plan_instance_._fast_labels = fast_labels
     return plan_instance_

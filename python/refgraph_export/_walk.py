@@ -21,13 +21,22 @@ import json
 import sys
 import types
 
+try:
+    from itertools import izip as _izip  # 2.7: zip would build a list of pairs
+except ImportError:
+    _izip = zip
+
 from . import _safe, _plans
 from ._safe import PY2, PYV, dict_items, get_referents
 
 IMMORTAL_MIN = (1 << 30) if PYV >= (3, 12) else None
+_NEVER = 1 << 62  # no refcount reaches it: "not immortal" before 3.12
 _is_immortal = getattr(sys, '_is_immortal', None)
 
 K_ATOM, K_SEQ, K_DICT, K_GEN = 0, 1, 2, 3
+# fast paths (per-type line formats, see _fast_info)
+F_LEN, F_INT, F_FLOAT, F_BOOL, F_PLAIN, F_CONT, F_INST = 1, 2, 3, 4, 5, 6, 7
+LABEL_CACHE_MAX = 20000  # encoded dict labels of str keys kept per dump
 
 V_NONE, V_INT, V_FLOAT, V_BOOL, V_TEXT, V_BYTES = 0, 1, 2, 3, 4, 5
 
@@ -77,6 +86,11 @@ _float_repr = float.__repr__
 _int_bitlen = int.bit_length
 
 _dumps = json.dumps
+try:  # the C string encoder json.dumps uses (ensure_ascii): same output
+    from json.encoder import encode_basestring_ascii as _encode_label
+except ImportError:  # pragma: no cover
+    def _encode_label(s):
+        return _dumps(s)
 _SLICE100 = slice(0, 100)
 _SLICE60 = slice(0, 58)
 _str_repr = str.__repr__
@@ -249,6 +263,41 @@ def make_typeinfo(t, opts, held, peek):
             ti.intf)
 
 
+def _fast_info(ti, values, alloc):
+    """Line formats for the commonest types, one %-operation per line:
+    exact str/bytes/bytearray (len), int, float, bool, None-like atoms,
+    and exact list/tuple/deque/dict heads. None: the general path.
+    Atoms: (code, plain, marked with NUL, immortal); containers: (code,
+    head format). The output is the general path's, byte for byte."""
+    kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
+    if alloc or sizef is not None or named or fin is not None:
+        return None
+    if kind == K_ATOM:
+        if valk == V_INT:
+            code, tail = F_INT, '%s'
+        elif valk == V_FLOAT:
+            code, tail = F_FLOAT, ', "value": %s'
+        elif valk == V_BOOL:
+            code, tail = F_BOOL, ', "value": %s'
+        elif lenf is not None and not (values and valk in (V_TEXT, V_BYTES)):
+            code, tail = F_LEN, ', "len": %d'
+        elif lenf is None and valk == V_NONE:
+            code, tail = F_PLAIN, ''
+        else:
+            return None
+        body = ', "type": %s, "size": %%d%s, "refs": []}\n' % (tjson.replace('%', '%%'), tail)
+        plain = '{"address": %d, "refcount": %d' + body
+        immortal = '{"address": %d, "refcount": %d, "root": "immortal", "immortal": true' + body
+        return (code, plain, '\x00' + plain, immortal)
+    if kind in (K_SEQ, K_DICT) and lenf is not None and valk == V_NONE:
+        return (F_CONT, '{"address": %%d, "refcount": %%d, "type": %s, "size": %%d, "len": %%d'
+                % tjson.replace('%', '%%'))
+    inst = getattr(plan, '_fast_labels', None)
+    if kind == K_GEN and inst is not None:
+        return (F_INST, inst)
+    return None
+
+
 def _asyncio_task_type():
     """The C Task type, if asyncio's accelerator module is loaded (plain module attribute)."""
     m = sys.modules.get('_asyncio')
@@ -339,7 +388,17 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     buf_append = buf.append
     stack_append = stack.append
     stack_pop = stack.pop
-    immortal_min = IMMORTAL_MIN
+    immortal_min = IMMORTAL_MIN if IMMORTAL_MIN is not None else _NEVER
+    _len = len
+    _enc = _encode_label
+    _map, _zip = (map, _izip) if PY2 else ((lambda f, x: list(map(f, x))), zip)
+    seqlabels = [None] * 256  # JSON label arrays of short lists and tuples
+    keep.append(seqlabels)
+    mark_seen(seqlabels)
+    labcache = {}  # str key -> its JSON label; its references are in held
+    labcache_get = labcache.get
+    keep.append(labcache)
+    mark_seen(labcache)
     atexit_mods = (3, 0) <= PYV < (3, 10)
     text_slices = _text_slices
     dumps = _dumps
@@ -380,11 +439,9 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 ti = tinfo_get(_id(t))
                 if ti is None:
                     ti = make_typeinfo(t, opts, held, peek)
+                    ti = (_fast_info(ti, values, alloc),) + ti
                     tinfo[_id(t)] = ti
                     _count_cached(ti, held)
-                kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
-                if t is _InstanceType:  # 2.7 old-style instance: name it after its class
-                    tjson, fin = _classic_info(o, classic)
                 rb = regs_get(a >> 14)
                 rj = (a & 16383) >> 3
                 v = rb[rj]
@@ -398,8 +455,53 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 nfound = v & 63
                 if nfound == 63:
                     nfound += over_get(a, 0)
-                if held and a in held:
-                    rc -= held_get(a, 0)
+                if held:
+                    h = held_get(a)
+                    if h:
+                        rc -= h
+                fast = ti[0]
+                if fast is not None and fast[0] < F_CONT and emit:
+                    # atoms (no referents) with a per-type format
+                    code = fast[0]
+                    try:
+                        sz = getsizeof(o)
+                        if code == F_LEN:
+                            x = _len(o)
+                        elif code == F_INT:
+                            intf = ti[10]
+                            x = (', "value": ' + intf[1](o)) if intf[0](o) <= 63 else ''
+                        elif code == F_FLOAT:
+                            x = _float_repr(o)
+                            if x in ('nan', 'inf', '-inf'):
+                                x = '"%s"' % x
+                        elif code == F_BOOL:
+                            x = 'true' if o is True else 'false'
+                        else:
+                            x = None
+                    except Exception:
+                        fast = None  # the general path below, with its fallbacks
+                    if fast is not None:
+                        o = t = None
+                        n_bytes += sz
+                        # bit 6 from now on: the line went out unmarked and
+                        # would need a rewrite if the exporter held it
+                        if rc >= immortal_min:
+                            rb[rj] = v & 191  # immortal: refcount never rewritten
+                            fmt = fast[3]
+                        elif rc > nfound or a in cand:
+                            rb[rj] = v & 191
+                            fmt = fast[2]
+                        else:
+                            rb[rj] = v | 64
+                            fmt = fast[1]
+                        buf_append(fmt % (a, rc, sz) if x is None else fmt % (a, rc, sz, x))
+                        if len(buf) >= 4096:
+                            flush()
+                        n_obj += 1
+                        continue
+                fast, kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
+                if t is _InstanceType:  # 2.7 old-style instance: name it after its class
+                    tjson, fin = _classic_info(o, classic)
                 try:
                     if sizef is None:
                         sz = getsizeof(o)
@@ -411,8 +513,8 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     sz = 0
                 n_bytes += sz
                 if kind == K_ATOM:
-                    # fast path: str, int, float, bytes, None ... no referents
-                    if immortal_min is not None and rc >= immortal_min:
+                    # str, int, float, bytes, None ... no referents
+                    if rc >= immortal_min:
                         line = ('{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
                                 '"type": %s, "size": %d' % (a, rc, tjson, sz))
                     else:
@@ -439,10 +541,8 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                         pass
                     o = t = None
                     if emit:
-                        # bit 6 from now on: the line went out unmarked and
-                        # would need a rewrite if the exporter held it
-                        if immortal_min is not None and rc >= immortal_min:
-                            rb[rj] = v & 191  # immortal: refcount never rewritten
+                        if rc >= immortal_min:
+                            rb[rj] = v & 191
                             buf_append(line + ', "refs": []}\n')
                         elif rc > nfound or a in cand:
                             rb[rj] = v & 191
@@ -458,58 +558,71 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     continue
 
                 rk = roots_get(a)
-                if t is _FrameType and rk is None and _safe.is_exporter_frame(o):
-                    # a finished exporter frame kept by a traceback (2.7): not the user's
-                    o = t = None
-                    continue
-                if rk is not None:
-                    rc -= 1  # root_objs holds it
-                elif t is _ModuleType and atexit_mods and _safe.atexit_module_traverses_registry(o):
-                    rk = 'atexit'  # 3.6-3.9: a copy of the atexit module (its registry is traversed)
-                if rk is not None:
-                    parts = ['{"address": %d, "refcount": %d, "root": "%s", "type": %s, "size": %d'
-                             % (a, rc, rk, tjson, sz)]
-                    settled = True
-                elif immortal_min is not None and rc >= immortal_min:
-                    parts = ['{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
-                             '"type": %s, "size": %d' % (a, rc, tjson, sz)]
-                    settled = None  # never rewritten
+                if fast is not None and fast[0] != F_CONT:
+                    inst = fast[1]
+                    fast = None
                 else:
-                    parts = ['{"address": %d, "refcount": %d, "type": %s, "size": %d' % (a, rc, tjson, sz)]
-                    settled = rc <= nfound
-                try:
-                    if named:
-                        nm = _name_module(o, t, None)
-                        if nm is not None:
-                            parts.append(', "name": %s' % dumps(nm[0]))
-                            if nm[1]:
-                                parts.append(', "module": %s' % dumps(nm[1]))
-                            nm = None
-                    if lenf is not None:
-                        parts.append(', "len": %d' % lenf(o))
-                    if valk:
-                        if valk == V_INT:
-                            if intf[0](o) <= 63:
-                                parts.append(', "value": ' + intf[1](o))
-                        elif valk == V_FLOAT:
-                            r = _float_repr(o)
-                            if r in ('nan', 'inf', '-inf'):
-                                r = '"%s"' % r
-                            parts.append(', "value": ' + r)
-                        elif valk == V_BOOL:
-                            parts.append(', "value": true' if o is True else ', "value": false')
-                        elif values:
-                            parts.append(_text_value(o, t, valk))
-                    if fin is not None:
-                        parts.append(', "finalizer": "%s"' % fin)
-                        if is_finalized is not None and is_finalized(o):
-                            parts.append(', "finalized": true')
-                    if garbage_ids and a in garbage_ids:
-                        parts.append(', "garbage": true')
-                    if alloc:
-                        parts.append(_alloc(o))
-                except Exception:
-                    pass
+                    inst = None
+                if rk is None and fast is not None and rc < immortal_min and not (garbage_ids and a in garbage_ids):
+                    # exact list/tuple/deque/dict, not a root
+                    try:
+                        parts = [fast[1] % (a, rc, sz, _len(o))]
+                        settled = rc <= nfound
+                    except Exception:
+                        fast = None
+                if rk is not None or fast is None or rc >= immortal_min or (garbage_ids and a in garbage_ids):
+                    if t is _FrameType and rk is None and _safe.is_exporter_frame(o):
+                        # a finished exporter frame kept by a traceback (2.7): not the user's
+                        o = t = None
+                        continue
+                    if rk is not None:
+                        rc -= 1  # root_objs holds it
+                    elif t is _ModuleType and atexit_mods and _safe.atexit_module_traverses_registry(o):
+                        rk = 'atexit'  # 3.6-3.9: a copy of the atexit module (its registry is traversed)
+                    if rk is not None:
+                        parts = ['{"address": %d, "refcount": %d, "root": "%s", "type": %s, "size": %d'
+                                 % (a, rc, rk, tjson, sz)]
+                        settled = True
+                    elif rc >= immortal_min:
+                        parts = ['{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
+                                 '"type": %s, "size": %d' % (a, rc, tjson, sz)]
+                        settled = None  # never rewritten
+                    else:
+                        parts = ['{"address": %d, "refcount": %d, "type": %s, "size": %d' % (a, rc, tjson, sz)]
+                        settled = rc <= nfound
+                    try:
+                        if named:
+                            nm = _name_module(o, t, None)
+                            if nm is not None:
+                                parts.append(', "name": %s' % dumps(nm[0]))
+                                if nm[1]:
+                                    parts.append(', "module": %s' % dumps(nm[1]))
+                                nm = None
+                        if lenf is not None:
+                            parts.append(', "len": %d' % lenf(o))
+                        if valk:
+                            if valk == V_INT:
+                                if intf[0](o) <= 63:
+                                    parts.append(', "value": ' + intf[1](o))
+                            elif valk == V_FLOAT:
+                                r = _float_repr(o)
+                                if r in ('nan', 'inf', '-inf'):
+                                    r = '"%s"' % r
+                                parts.append(', "value": ' + r)
+                            elif valk == V_BOOL:
+                                parts.append(', "value": true' if o is True else ', "value": false')
+                            elif values:
+                                parts.append(_text_value(o, t, valk))
+                        if fin is not None:
+                            parts.append(', "finalizer": "%s"' % fin)
+                            if is_finalized is not None and is_finalized(o):
+                                parts.append(', "finalized": true')
+                        if garbage_ids and a in garbage_ids:
+                            parts.append(', "garbage": true')
+                        if alloc:
+                            parts.append(_alloc(o))
+                    except Exception:
+                        pass
 
                 # children and labels
                 weak = None
@@ -518,7 +631,11 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     kids = list(o)  # exact list/tuple/deque: C-level copy, in index order
                     if kids:
                         nk = len(kids)
-                        if nk <= 4096:
+                        if nk < 256:
+                            labs_json = seqlabels[nk]
+                            if labs_json is None:
+                                labs_json = seqlabels[nk] = '[' + ', '.join(poslabels[:nk]) + ']'
+                        elif nk <= 4096:
                             labs_json = '[' + ', '.join(poslabels[:nk]) + ']'
                         else:
                             labs_json = '[' + ', '.join(['"[%d]"' % i for i in range(nk)]) + ']'
@@ -534,64 +651,82 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     for kk, vv in items:
                         tk = _type(kk)
                         if tk is str:
-                            if len(kk) > 56:
-                                r = '[' + _str_repr(kk[:56]) + ']'
-                                la(r if len(r) <= 60 else r[:59] + ']')
-                            else:
-                                r = '[' + _str_repr(kk) + ']'
-                                la(r if len(r) <= 60 else r[:59] + ']')
+                            r = labcache_get(kk)
+                            if r is None:
+                                if len(kk) > 56:
+                                    r = '[' + _str_repr(kk[:56]) + ']'
+                                else:
+                                    r = '[' + _str_repr(kk) + ']'
+                                r = _enc(r if len(r) <= 60 else r[:59] + ']')
+                                if len(labcache) < LABEL_CACHE_MAX:
+                                    # the cache holds the key: counted like
+                                    # the type-info cache's references
+                                    labcache[kk] = r
+                                    if getrefcount(kk) < immortal_min:  # 3.12+: immortals do not count
+                                        held[_id(kk)] = held_get(_id(kk), 0) + 1
+                            la(r)
                         elif tk is int:
-                            la(_dict_label(kk))
+                            la(_enc(_dict_label(kk)))
                         else:
-                            la(_key_label(kk, tk, tinfo_get))
+                            la(_enc(_key_label(kk, tk, tinfo_get)))
                         ka(vv)
                         ka(kk)
-                        la('<key>')
+                        la('"<key>"')
                     kk = vv = items = ka = la = None
                     if kids:
-                        labs_json = dumps(labs)
+                        labs_json = '[' + ', '.join(labs) + ']'
                     labs = None
                 else:
                     kids = get_referents(o)
                     labs = None
-                    try:
-                        if positional is not None and positional is not dict and positional is not _OrderedDict:
-                            labs = _seq_base_labels(o, positional, kids)
-                        if plan is not None:
-                            pairs = plan(o, t, kids)
-                            if pairs:
-                                if labs is None:
-                                    labs = [None] * len(kids)
-                                _apply_pairs(pairs, kids, labs)
-                                for x, lab, add in pairs:
-                                    if lab == '<weakref>':
-                                        weak = x
+                    if inst is not None:
+                        # 3.11+ instance with inline values, all set: the
+                        # whole label array, checked against the referents
+                        ids = _map(_id, kids)
+                        try:
+                            labs_json = inst(o, t, kids, ids)
+                        except Exception:
+                            labs_json = None
+                    if labs_json is None:
+                        ids = None
+                        try:
+                            if positional is not None and positional is not dict and positional is not _OrderedDict:
+                                labs = _seq_base_labels(o, positional, kids)
+                            if plan is not None:
+                                pairs = plan(o, t, kids)
+                                if pairs:
+                                    if labs is None:
+                                        labs = [None] * len(kids)
+                                    _apply_pairs(pairs, kids, labs)
+                                    for x, lab, add in pairs:
+                                        if lab == '<weakref>':
+                                            weak = x
+                                pairs = x = None
+                            elif labs is None and kids and positional is None:
+                                labs = [None] * len(kids)
+                                for i in range(len(kids)):
+                                    if kids[i] is t:
+                                        labs[i] = '__class__'
+                                        break
+                            if positional is dict or positional is _OrderedDict:
+                                # after the plan: __class__, __dict__ and
+                                # attributes take their referents first
+                                labs = _dict_base_labels(o, kids, labs, positional is _OrderedDict)
+                        except Exception:
                             pairs = x = None
-                        elif labs is None and kids and positional is None:
-                            labs = [None] * len(kids)
-                            for i in range(len(kids)):
-                                if kids[i] is t:
-                                    labs[i] = '__class__'
-                                    break
-                        if positional is dict or positional is _OrderedDict:
-                            # after the plan: __class__, __dict__ and
-                            # attributes take their referents first
-                            labs = _dict_base_labels(o, kids, labs, positional is _OrderedDict)
-                    except Exception:
-                        pairs = x = None
-                        labs = None
-                    if kids:
-                        if labs is None:
-                            labs_json = '[' + ', '.join(['null'] * len(kids)) + ']'
-                        else:
-                            labs_json = dumps(labs)
-                    labs = None
+                            labs = None
+                        if kids:
+                            if labs is None:
+                                labs_json = '[' + ', '.join(['null'] * len(kids)) + ']'
+                            else:
+                                labs_json = '[' + ', '.join([_enc(x) if x is not None else 'null'
+                                                             for x in labs]) + ']'
+                        labs = x = None
                 t = None
-                ids = []
                 if kids:
-                    ia = ids.append
-                    for c in kids:
-                        ca = _id(c)
+                    if kind != K_GEN or ids is None:
+                        ids = _map(_id, kids)
+                    for c, ca in _zip(kids, ids):
                         k = ca >> 14
                         b = regs_get(k)
                         if b is None:
@@ -608,8 +743,9 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                             stack_append(c)
                         else:
                             b[j] = v + 1
-                        ia(ca)
-                    c = ia = None
+                    c = None
+                else:
+                    ids = []
                 kids = None
                 if weak is not None:
                     ca = _id(weak)
@@ -697,7 +833,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
 
     # objects the exporter's own frames, closures and containers refer to
     # now: their lines always get second-pass work (see exporter_held)
-    pre_skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held))
+    pre_skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held), id(labcache))
     cand.update(exporter_held([x for x in keep if id(x) not in pre_skip], regs, marked, pre_skip,
                               stop_at_all=True))
     pre_skip = None
@@ -716,7 +852,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     # left out here; what remains (closure cells, exporter frames' locals,
     # the roots/opts containers) existed before the first line was written.
     marked.discard(id(root_objs))
-    skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held))
+    skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held), id(labcache))
     xheld = exporter_held([x for x in keep if id(x) not in skip], regs, marked, skip)
     stats['exporter_held'] = len(xheld)
     # lines written without the \x00 mark (settled: bit 6 set) are copied
@@ -830,7 +966,7 @@ def _key_label(kk, tk, tinfo_get):
         return '[' + r[:58] + ']'
     ti = tinfo_get(id(tk))
     if ti is not None:
-        name = ti[1][1:-1]
+        name = ti[2][1:-1]  # tjson
     else:
         name = _safe.type_fullname(tk)
     return ('[<' + name + '>]')[:60]
