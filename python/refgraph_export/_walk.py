@@ -391,7 +391,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     immortal_min = IMMORTAL_MIN if IMMORTAL_MIN is not None else _NEVER
     _len = len
     _enc = _encode_label
-    _map, _zip = (map, _izip) if PY2 else ((lambda f, x: list(map(f, x))), zip)
+    _zip = _izip if PY2 else zip
     seqlabels = [None] * 256  # JSON label arrays of short lists and tuples
     keep.append(seqlabels)
     mark_seen(seqlabels)
@@ -419,6 +419,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     def process(src, emit):
         n_obj = n_ref = n_bytes = 0
         off_out, off_in = offs
+        last_t = last_ti = None  # the previous object's type: its info again
         for o in src:
             a = _id(o)
             k = a >> 14
@@ -434,14 +435,21 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
             while stack:
                 o = stack_pop()
                 rc = getrefcount(o)
+                if o is last_t:
+                    rc -= 1  # our own reference, below
                 a = _id(o)
                 t = _type(o)
-                ti = tinfo_get(_id(t))
-                if ti is None:
-                    ti = make_typeinfo(t, opts, held, peek)
-                    ti = (_fast_info(ti, values, alloc),) + ti
-                    tinfo[_id(t)] = ti
-                    _count_cached(ti, held)
+                if t is not last_t:
+                    ti = tinfo_get(_id(t))
+                    if ti is None:
+                        ti = make_typeinfo(t, opts, held, peek)
+                        ti = (_fast_info(ti, values, alloc),) + ti
+                        tinfo[_id(t)] = ti
+                        _count_cached(ti, held)
+                    last_t = t
+                    last_ti = ti
+                else:
+                    ti = last_ti
                 rb = regs_get(a >> 14)
                 rj = (a & 16383) >> 3
                 v = rb[rj]
@@ -455,10 +463,14 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 nfound = v & 63
                 if nfound == 63:
                     nfound += over_get(a, 0)
-                if held:
-                    h = held_get(a)
-                    if h:
-                        rc -= h
+                # held also lists the objects the exporter refers to
+                # (cand) with 0: one lookup for most objects
+                h = held_get(a)
+                if h is not None:
+                    rc -= h
+                    risky = a in cand
+                else:
+                    risky = False
                 fast = ti[0]
                 if fast is not None and fast[0] < F_CONT and emit:
                     # atoms (no referents) with a per-type format
@@ -488,16 +500,16 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                         if rc >= immortal_min:
                             rb[rj] = v & 191  # immortal: refcount never rewritten
                             fmt = fast[3]
-                        elif rc > nfound or a in cand:
+                        elif rc > nfound or risky:
                             rb[rj] = v & 191
                             fmt = fast[2]
                         else:
                             rb[rj] = v | 64
                             fmt = fast[1]
                         buf_append(fmt % (a, rc, sz) if x is None else fmt % (a, rc, sz, x))
-                        if len(buf) >= 4096:
-                            flush()
                         n_obj += 1
+                        if not n_obj & 4095:
+                            flush()
                         continue
                 fast, kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
                 if t is _InstanceType:  # 2.7 old-style instance: name it after its class
@@ -544,7 +556,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                         if rc >= immortal_min:
                             rb[rj] = v & 191
                             buf_append(line + ', "refs": []}\n')
-                        elif rc > nfound or a in cand:
+                        elif rc > nfound or risky:
                             rb[rj] = v & 191
                             buf_append('\x00' + line + ', "refs": []}\n')
                         else:
@@ -682,7 +694,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     if inst is not None:
                         # 3.11+ instance with inline values, all set: the
                         # whole label array, checked against the referents
-                        ids = _map(_id, kids)
+                        ids = list(map(_id, kids))
                         try:
                             labs_json = inst(o, t, kids, ids)
                         except Exception:
@@ -725,7 +737,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 t = None
                 if kids:
                     if kind != K_GEN or ids is None:
-                        ids = _map(_id, kids)
+                        ids = list(map(_id, kids))
                     for c, ca in _zip(kids, ids):
                         k = ca >> 14
                         b = regs_get(k)
@@ -772,7 +784,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     if settled is None:
                         rb[rj] &= 191
                         buf_append(''.join(parts))
-                    elif settled and a not in cand:
+                    elif settled and not risky:
                         rb[rj] |= 64  # bit 6 now: the line went out unmarked (see atoms)
                         buf_append(''.join(parts))
                     else:
@@ -836,6 +848,9 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     pre_skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held), id(labcache))
     cand.update(exporter_held([x for x in keep if id(x) not in pre_skip], regs, marked, pre_skip,
                               stop_at_all=True))
+    for x in cand:
+        held.setdefault(x, 0)
+    x = None
     pre_skip = None
     process(root_objs, True)
     process(objs, True)
@@ -972,6 +987,73 @@ def _key_label(kk, tk, tinfo_get):
     return ('[<' + name + '>]')[:60]
 
 
+def _dict_tail_labels(kids, labs, items, twice):
+    """The dict part's referents are last, in dict order: on 3.x only the
+    values when every key is an exact str (the str keys are then added as
+    edges), else value, key per item; on 2.7 key, value. Checked by identity;
+    True when it matched and the labels were set, else the caller matches
+    freely."""
+    n = len(items)
+    N = len(kids)
+    str_keys = False
+    if not PY2:
+        str_keys = True
+        for kk, vv in items:
+            if type(kk) is not str:
+                str_keys = False
+                break
+    if str_keys:
+        if N < n:
+            return False
+        s0 = N - n
+        for i in range(n):
+            if kids[s0 + i] is not items[i][1] or labs[s0 + i] is not None:
+                return False
+        for i in range(n):
+            labs[s0 + i] = _dict_label(items[i][0])
+        if not twice:  # a 3.x OrderedDict visits its keys (first): matched freely
+            for kk, vv in items:
+                kids.append(kk)
+                labs.append('<key>')
+            return True
+        free = _free_slots(kids, labs)
+        for kk, vv in items:
+            at = free.get(id(kk))
+            if at:
+                labs[at.pop()] = '<key>'
+            else:
+                kids.append(kk)
+                labs.append('<key>')
+        return True
+    if N < 2 * n:
+        return False
+    s0 = N - 2 * n
+    vfirst = not PY2
+    for i in range(n):
+        kk, vv = items[i]
+        p = s0 + 2 * i
+        if vfirst:
+            ok = kids[p] is vv and kids[p + 1] is kk
+        else:
+            ok = kids[p] is kk and kids[p + 1] is vv
+        if not ok or labs[p] is not None or labs[p + 1] is not None:
+            return False
+    for i in range(n):
+        kk, vv = items[i]
+        p = s0 + 2 * i
+        if vfirst:
+            labs[p], labs[p + 1] = _dict_label(kk), '<key>'
+        else:
+            labs[p], labs[p + 1] = '<key>', _dict_label(kk)
+    if twice:  # 3.x OrderedDict: its linked list visits the keys too
+        free = _free_slots(kids, labs)
+        for kk, vv in items:
+            at = free.get(id(kk))
+            if at:
+                labs[at.pop()] = '<key>'
+    return True
+
+
 def _apply_pairs(pairs, kids, labs):
     """Give each plan pair (x, label, add) the first unlabelled referent that
     *is* x; append x as a new edge when there is none and ``add`` says it is
@@ -1054,6 +1136,8 @@ def _dict_base_labels(o, kids, labs, twice):
     if labs is None:
         labs = [None] * len(kids)
     if not items:
+        return labs
+    if _dict_tail_labels(kids, labs, items, twice):
         return labs
     free = _free_slots(kids, labs)
     free_get = free.get
