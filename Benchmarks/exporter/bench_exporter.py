@@ -91,7 +91,11 @@ def main():
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('--no-tracemalloc', action='store_true')
     ap.add_argument('--gz', action='store_true', help='also time a .gz dump')
+    ap.add_argument('--plain-only', action='store_true',
+                    help='only the plain dumps (no tracemalloc or fork runs): the speed figure')
     args = ap.parse_args()
+    if args.plain_only:
+        args.no_tracemalloc = True
 
     d = tempfile.mkdtemp(prefix='refgraph-bench-')
     try:
@@ -145,17 +149,19 @@ def main():
                 os.unlink(path)
 
         pauses = []
-        for i in range(args.repeat):
+        for i in range(0 if args.plain_only else args.repeat):
             res = refgraph_export.dump(path, fork=True)
             pauses.append(res.pause)
             print('fork dump: pause %.4fs (%.2f%% of the best plain dump %.2fs), child wrote %d objects '
                   'in %.2fs' % (res.pause, 100.0 * res.pause / best.seconds, best.seconds, res.objects,
                                 res.seconds))
             os.unlink(path)
-        print('SUMMARY python=%s objects=%d seconds=%.2f objects_per_s=%.0f fork_pause=%.4f '
-              'fork_pause_pct=%.2f tracemalloc_B_per_obj=%s'
+        print('SUMMARY python=%s objects=%d seconds=%.2f objects_per_s=%.0f fork_pause=%s '
+              'fork_pause_pct=%s tracemalloc_B_per_obj=%s'
               % (platform.python_version(), best.objects, best.seconds, best.objects / best.seconds,
-                 min(pauses), 100.0 * min(pauses) / best.seconds, '%.1f' % tm if tm is not None else 'n/a'))
+                 '%.4f' % min(pauses) if pauses else 'n/a',
+                 '%.2f' % (100.0 * min(pauses) / best.seconds) if pauses else 'n/a',
+                 '%.1f' % tm if tm is not None else 'n/a'))
         del heap
     finally:
         shutil.rmtree(d, ignore_errors=True)

@@ -268,7 +268,7 @@ def _dump(path, opts, frames_dict):
             out = fh
         hb = header.encode('utf-8') if not PY2 else header
         out.write(hb + b'\n')
-        n_lines = _second_pass(raw, out, regs, over, xheld)
+        n_lines = _second_pass(raw, out, regs, over, xheld, stats.get('copy_settled', False))
         regs = over = xheld = None
         seconds = time.time() - t0
         trailer = _json(_ODict([
@@ -318,20 +318,76 @@ def _cleanup(out, fh, tmp):
         pass
 
 
-def _second_pass(raw, out, regs, over, xheld):
+def _second_pass(raw, out, regs, over, xheld, copy_settled=False):
     """Copy pass-1 lines, adding root "external" where refcount exceeds the
     references found in the dump, and subtracting from refcount the
-    references held by the exporter's own caches and frames (``xheld``)."""
+    references held by the exporter's own caches and frames (``xheld``).
+
+    Pass 1 starts a line with a NUL byte when it may need either (JSON text
+    never holds one); ``copy_settled``: no other line does, so those are
+    copied in large blocks and only the marked ones are parsed."""
+    if not copy_settled:
+        return _second_pass_lines(raw, out, regs, over, xheld)
     n = 0
-    regs_get = regs.get
-    over_get = over.get
-    xheld_get = xheld.get
+    fix = _line_fixer(regs, over, xheld)
+    write = out.write
+    rest = b''
+    while True:
+        chunk = raw.read(1 << 22)
+        if not chunk:
+            break
+        if rest:
+            chunk = rest + chunk
+        cut = chunk.rfind(b'\n') + 1
+        rest = chunk[cut:]
+        if cut < len(chunk):
+            chunk = chunk[:cut]
+        n += chunk.count(b'\n')
+        pieces = chunk.split(b'\x00')
+        if len(pieces) == 1:
+            write(chunk)
+            continue
+        parts = [pieces[0]]
+        pa = parts.append
+        for p in pieces[1:]:  # each starts with a marked line
+            e = p.find(b'\n') + 1
+            if e == len(p):
+                pa(fix(p))
+            else:
+                pa(fix(p[:e]))
+                pa(p[e:])
+        write(b''.join(parts))
+    if rest:  # pass 1 ends every line with a newline
+        raise ValueError('refgraph: pass-1 file does not end with a newline')
+    return n
+
+
+def _second_pass_lines(raw, out, regs, over, xheld):
+    n = 0
+    fix = _line_fixer(regs, over, xheld)
     buf = []
     ba = buf.append
     write = out.write
-    ext = b', "root": "external", "unexplained": '
     for line in raw:
         n += 1
+        if line.startswith(b'\x00'):
+            line = line[1:]
+        ba(fix(line))
+        if len(buf) >= 4096:
+            write(b''.join(buf))
+            del buf[:]
+    if buf:
+        write(b''.join(buf))
+    return n
+
+
+def _line_fixer(regs, over, xheld):
+    regs_get = regs.get
+    over_get = over.get
+    xheld_get = xheld.get
+    ext = b', "root": "external", "unexplained": '
+
+    def fix(line):
         i = line.find(b',', 12)
         j = line.find(b',', i + 14)
         if xheld:
@@ -342,24 +398,17 @@ def _second_pass(raw, out, regs, over, xheld):
                 line = line[:i + 14] + str(rc).encode('ascii') + line[j:]
                 j = line.find(b',', i + 14)
         if line.startswith(b', "root"', j):
-            ba(line)
-        else:
-            a = int(line[12:i])
-            rc = int(line[i + 14:j])
-            c = regs_get(a >> 14)[(a & 16383) >> 3] & 63
-            if c == 63:
-                c += over_get(a, 0)
-            u = rc - c
-            if u > 0:
-                ba(line[:j] + ext + str(u).encode('ascii') + line[j:])
-            else:
-                ba(line)
-        if len(buf) >= 4096:
-            write(b''.join(buf))
-            del buf[:]
-    if buf:
-        write(b''.join(buf))
-    return n
+            return line
+        a = int(line[12:i])
+        rc = int(line[i + 14:j])
+        c = regs_get(a >> 14)[(a & 16383) >> 3] & 63
+        if c == 63:
+            c += over_get(a, 0)
+        u = rc - c
+        if u > 0:
+            return line[:j] + ext + str(u).encode('ascii') + line[j:]
+        return line
+    return fix
 
 
 # ---------------------------------------------------------------- fork mode

@@ -97,38 +97,85 @@ def plan_module(o, t, R):
 
 plan_property = _mk_getter_plan(_descr_getters(property, [('fget', 'fget'), ('fset', 'fset'),
                                                           ('fdel', 'fdel'), ('__doc__', '__doc__')]), False)
+try:
+    import collections as _collections
+    DefaultDictType = _collections.defaultdict
+    plan_defaultdict = _mk_getter_plan(_descr_getters(DefaultDictType, [('default_factory', 'default_factory')]),
+                                       False)
+except Exception:  # pragma: no cover
+    DefaultDictType = plan_defaultdict = None
 plan_staticmethod = _mk_getter_plan(_descr_getters(staticmethod, [('__func__', '__func__')]), False)
 plan_classmethod = _mk_getter_plan(_descr_getters(classmethod, [('__func__', '__func__')]), False)
 
-_gen_names = [('gi_code', 'gi_code')]
+_gen_names = [('gi_code', 'gi_code'), ('__name__', '__name__'), ('__qualname__', '__qualname__')]
 if PYV < (3, 11):
     _gen_names.append(('gi_frame', 'gi_frame'))  # 3.11+: getter would create the frame object
 _plan_generator_getters = _mk_getter_plan(_descr_getters(GeneratorType, _gen_names), False)
 FrameType = types.FrameType
 CoroutineType = getattr(types, 'CoroutineType', None)
+AsyncGeneratorType = getattr(types, 'AsyncGeneratorType', None)
 
 
-def _own_frame(label, getters):
+def _own_frame(label, getters, gtype, code_name):
     """3.11+: a generator's or coroutine's frame object is among its
     referents only when it already exists; label it by type, without calling
-    the getter (which would create one)."""
+    the getter (which would create one). The frame itself is embedded in the
+    generator and gc reports its local variables as the generator's
+    referents: label them by name (``.name``) from the frame's slots read
+    with ctypes (``_safe.generator_frame_reader``), null when that fails."""
+    if PYV < (3, 11):
+        return getters
+    reader = _safe.generator_frame_reader()
+    code_get = gtype.__dict__[code_name].__get__
+    basicsize = _safe.type_basicsize(gtype)
+
     def plan(o, t, R):
         res = getters(o, t, R)
-        if PYV >= (3, 11):
-            for r in R:
-                if type(r) is FrameType:
-                    res.append((r, label, False))
+        for r in R:
+            if type(r) is FrameType:
+                res.append((r, label, False))
+        if reader is not None:
+            try:
+                found = reader(o, code_get(o), basicsize)
+            except Exception:
+                found = None
+            if found:
+                res.extend(_match_addresses(found, R))
         return res
     return plan
 
 
-plan_generator = _own_frame('gi_frame', _plan_generator_getters)
+def _match_addresses(found, R):
+    """[(referent, label)] for [(address, label)] read from memory: each
+    address must be the id() of one of the referents, else nothing is
+    labelled (a failed sanity check leaves the labels null)."""
+    byid = {}
+    for r in R:
+        byid[id(r)] = r
+    out = []
+    for addr, lab in found:
+        r = byid.get(addr)
+        if r is None and addr not in byid:
+            return []
+        out.append((r, lab, False))
+    return out
+
+
+plan_generator = _own_frame('gi_frame', _plan_generator_getters, GeneratorType, 'gi_code')
 plan_coroutine = None
 if CoroutineType is not None:
-    _cr_names = [('cr_code', 'cr_code')]
+    _cr_names = [('cr_code', 'cr_code'), ('__name__', '__name__'), ('__qualname__', '__qualname__')]
     if PYV < (3, 11):
         _cr_names.append(('cr_frame', 'cr_frame'))
-    plan_coroutine = _own_frame('cr_frame', _mk_getter_plan(_descr_getters(CoroutineType, _cr_names), False))
+    plan_coroutine = _own_frame('cr_frame', _mk_getter_plan(_descr_getters(CoroutineType, _cr_names), False),
+                                CoroutineType, 'cr_code')
+plan_asyncgen = None
+if AsyncGeneratorType is not None:
+    _ag_names = [('ag_code', 'ag_code'), ('__name__', '__name__'), ('__qualname__', '__qualname__')]
+    if PYV < (3, 11):
+        _ag_names.append(('ag_frame', 'ag_frame'))
+    plan_asyncgen = _own_frame('ag_frame', _mk_getter_plan(_descr_getters(AsyncGeneratorType, _ag_names), False),
+                               AsyncGeneratorType, 'ag_code')
 
 
 def plan_task(o, t, R):
@@ -162,7 +209,7 @@ def plan_code(o, t, R):
             x = g(o)
         except Exception:
             continue
-        if x is None or type(x) in _int_like:
+        if x is None or _safe.among(type(x), _int_like):
             continue  # T_INT members return new ints: not references
         res.append((x, label, True))
     return res
@@ -332,6 +379,19 @@ def plan_weakref(o, t, R):
     return res
 
 
+def with_class(plan):
+    """plan + the object's type as ``__class__`` (heap types' traverse
+    visits it); instance plans label it themselves."""
+    if getattr(plan, '_labels_class', False):
+        return plan
+
+    def plan_with_class(o, t, R):
+        res = plan(o, t, R)
+        res.append((t, '__class__', False))
+        return res
+    return plan_with_class
+
+
 def instance_plan_factory(t, peek, held):
     """Plan for instances of a heap type: __class__, __slots__ members,
     __dict__. ``held`` ({id: n}) receives the references the plan keeps
@@ -365,7 +425,7 @@ def instance_plan_factory(t, peek, held):
     for x in list(descs) + [peek]:
         if x is None:
             continue
-        w = _safe.class_dict(type(x)).get('__get__') if type(x) in (member_descriptor, getset_descriptor) else x
+        w = _safe.class_dict(type(x)).get('__get__') if _safe.among(type(x), (member_descriptor, getset_descriptor)) else x
         if w is not None and not any(w is y for y in descs):
             descs.append(w)
     w = x = None
@@ -377,6 +437,20 @@ def instance_plan_factory(t, peek, held):
     else:
         dict_get_ = None
     managed_get = dict_desc.__get__ if (managed and dict_desc is not None) else None
+    # 3.11+: attributes kept as inline values (no dict object) are named by
+    # the type's shared keys, in the same order as the values
+    inline = _safe.inline_values_reader() if managed else None
+    attr_labels = inline_bs = None
+    if inline is not None:
+        type_labels, instance_values, inline_basicsize = inline
+        try:
+            attr_labels = type_labels(t)
+            inline_bs = inline_basicsize(t)
+        except Exception:
+            attr_labels = None
+        if attr_labels is None or inline_bs is None:
+            attr_labels = None
+    n_attrs = len(attr_labels) if attr_labels is not None else 0
     slot_getters = [(label, desc.__get__) for label, desc in slots]
     for i in range(len(descs)):
         n = _getrefcount(descs[i]) - before[i]
@@ -392,22 +466,32 @@ def instance_plan_factory(t, peek, held):
             except Exception:
                 pass
         if managed:
-            if peek is not None:
+            addr = 0
+            vals = None
+            if attr_labels is not None:
+                try:
+                    addr, vals = instance_values(o, t_, n_attrs, inline_bs)
+                except Exception:
+                    addr, vals = 0, None
+            elif peek is not None:
                 try:
                     addr = peek(o)
                 except Exception:
                     addr = 0
-                if addr:
-                    found = False
-                    for r in R:
-                        if id(r) == addr:
-                            res.append((r, '__dict__', False))
-                            found = True
-                            break
-                    if not found and managed_get is not None:
+            if vals:
+                named = [(vals[i], attr_labels[i]) for i in range(len(vals)) if vals[i]]
+                if named:
+                    res.extend(_match_addresses(named, R))
+            if addr:
+                for r in R:
+                    if id(r) == addr:
+                        res.append((r, '__dict__', False))
+                        break
+                else:
+                    if managed_get is not None:
                         # 3.13+: the instance keeps its inline values and gc
-                        # visits those; the dict exists (peeked), so reading
-                        # __dict__ creates nothing.
+                        # visits those; the dict exists (its address was
+                        # read), so reading __dict__ creates nothing.
                         try:
                             d = managed_get(o)
                             if id(d) == addr:
@@ -424,4 +508,21 @@ def instance_plan_factory(t, peek, held):
                         pass
                     break
         return res
+    plan_instance_._labels_class = True
+    if attr_labels and not slot_getters and n_attrs:
+        import json
+        full_json = '[' + ', '.join([json.encoder.encode_basestring_ascii(x) for x in attr_labels] +
+                                    ['"__class__"']) + ']'
+
+        def fast_labels(o, t_, R, ids):
+            """The label array when every attribute is set, there is no
+            dict and the referents are exactly the values in key order, then
+            the class (checked by identity); None otherwise."""
+            if len(R) != n_attrs + 1 or R[n_attrs] is not t_:
+                return None
+            addr, vals = instance_values(o, t_, n_attrs, inline_bs)
+            if addr or vals is None or len(vals) != n_attrs or vals.tolist() != ids[:n_attrs]:
+                return None
+            return full_json
+        plan_instance_._fast_labels = fast_labels
     return plan_instance_

@@ -92,8 +92,17 @@ def mro_lookup(t, name):
     return False, None, None
 
 
+def among(x, seq):
+    """``x in seq`` by identity only: ``in`` would call a metaclass's
+    ``__eq__`` when ``x`` or an item is a class of a user metaclass."""
+    for y in seq:
+        if x is y:
+            return True
+    return False
+
+
 def is_str(x):
-    return type(x) in text_types
+    return among(type(x), text_types)
 
 
 def type_fullname(t):
@@ -151,7 +160,7 @@ def safe_issubclass(t, base):
     try:
         if PY2 and type(t) is ClassType:
             return False
-        return base in mro(t)
+        return among(base, mro(t))
     except Exception:
         return False
 
@@ -207,7 +216,7 @@ def sizeof_plan(t):
     calling a user-defined __sizeof__: sys.getsizeof when the __sizeof__ found
     on the MRO is builtin, else the nearest builtin __sizeof__ + GC header."""
     found, meth, owner = mro_lookup(t, '__sizeof__')
-    if found and type(meth) in _builtin_sizeof_types:
+    if found and among(type(meth), _builtin_sizeof_types):
         return None  # sys.getsizeof is safe
     # user-defined __sizeof__: use the first builtin one further down the MRO
     extra = GC_OVERHEAD if is_gc_type(t) else 0
@@ -216,7 +225,7 @@ def sizeof_plan(t):
         if d is None:
             continue
         m = dict_get(d, '__sizeof__')
-        if m is not None and type(m) in _builtin_sizeof_types:
+        if m is not None and among(type(m), _builtin_sizeof_types):
             def size(o, _m=m, _extra=extra):
                 return _m(o) + _extra
             return size
@@ -232,7 +241,7 @@ def len_func(t):
     cands = [list, tuple, dict, set, frozenset, bytes, bytearray, collections.deque]
     cands += list(text_types)
     for c in mro(t):
-        if c in cands:
+        if among(c, cands):
             return c.__len__
     return None
 
@@ -287,6 +296,304 @@ def _make_managed_dict_peek():
         return None
 
 
+# ---------------------------------------------------------------- 3.11+ ctypes readers
+# Two structures CPython 3.11+ does not expose to Python, read with ctypes
+# for edge labels only. Every layout assumption is checked once at import on
+# module-level probes, and again on each object before anything behind a
+# pointer is read: a pointer is only followed when the word next to it holds
+# the id() of an object obtained through a builtin getter. Values read are
+# only ever compared with id()s of gc.get_referents() results, never turned
+# into objects, except attribute names, whose type word is checked first.
+# Any failed check gives None, and the caller leaves the labels null.
+
+class _InlineValuesProbe(object):
+    """Module level on purpose, like _ManagedDictProbe."""
+
+
+def _probe_generator(arg):
+    """Module level: its frame layout is checked at import."""
+    local = [arg]
+    yield local
+
+
+_INLINE = []
+_GENFRAME = []
+# DICT_KEYS_SPLIT in CPython's DictKeysKind (3.11-3.13)
+_DICT_KEYS_SPLIT = 2
+_MAX_SHARED_KEYS = 255  # 3.13 keeps the capacity in a uint8; 3.11/3.12 stop at 30
+
+
+def _words_reader(ctypes, W):
+    """words(addr, n): the n machine words at addr, as an array of ints.
+    Through string_at and array.array, not ctypes array types: ``c_size_t *
+    n`` makes a new type the first time (cached by ctypes for ever), and
+    nothing a dump makes may outlive it."""
+    import array
+    for tc in ('L', 'Q'):
+        try:
+            if array.array(tc).itemsize == W:
+                break
+        except ValueError:
+            pass
+    else:
+        return None
+    A = array.array
+    string_at = ctypes.string_at
+
+    def words(addr, n):
+        return A(tc, string_at(addr, n * W))
+    return words
+
+
+def inline_values_reader():
+    """(type_labels, instance_values) for 3.11+ instances whose attributes
+    are kept as inline values, or None when this interpreter's layout did not
+    pass the checks (or before 3.11, or without ctypes).
+
+    type_labels(t) -> ['.name', ...] in the order of t's shared keys
+    (ht_cached_keys), or None; instance_values(o, t, n) -> (dict_address,
+    [value addresses, at most n]), or None."""
+    if not _INLINE:
+        try:
+            _INLINE.append(_make_inline_values_reader())
+        except Exception:
+            _INLINE.append(None)
+    return _INLINE[0]
+
+
+def _make_inline_values_reader():
+    if PYV < (3, 11) or sys.byteorder != 'little':
+        return None
+    import ctypes
+    W = ctypes.sizeof(ctypes.c_void_p)
+    if W != ctypes.sizeof(ctypes.c_size_t):
+        return None
+    word = ctypes.c_size_t.from_address
+    words = _words_reader(ctypes, W)
+    if words is None:
+        return None
+
+    py_object_at = ctypes.py_object.from_address
+    str_id = id(str)
+    Py_TPFLAGS_INLINE_VALUES = 1 << 2  # 3.13+
+
+    # 1. where ht_name, ht_slots, ht_qualname, ht_cached_keys sit in a heap
+    #    type: the probe has no __slots__ (ht_slots NULL).
+    T = _InlineValuesProbe
+    nwords = type_basicsize(type) // W
+    tw = words(id(T), nwords)
+    name_id = id(type_name(T))
+    qual_id = id(type_qualname(T))
+    cand = [i for i in range(nwords - 3)
+            if tw[i] == name_id and tw[i + 1] == 0 and tw[i + 2] == qual_id and tw[i + 3]]
+    if len(cand) != 1:
+        return None
+    i_name = cand[0]
+    name_off = i_name * W
+    tw = None
+
+    def type_keys(t):
+        """Address of t's shared keys, after checking that the words beside
+        it are t's ht_name and ht_qualname."""
+        w = words(id(t) + name_off, 4)
+        if w[0] != id(type_name(t)) or w[2] != id(type_qualname(t)) or not w[3]:
+            return 0
+        return w[3]
+
+    def type_labels(t):
+        try:
+            keys = type_keys(t)
+            if not keys:
+                return None
+            # PyDictKeysObject: dk_refcnt; log2_size, log2_index_bytes,
+            # kind (bytes), dk_version; dk_usable; dk_nentries; indices
+            h = words(keys, 4)
+            refcnt, b, usable, nentries = h
+            log2_size = b & 0xff
+            log2_index_bytes = (b >> 8) & 0xff
+            kind = (b >> 16) & 0xff
+            size = 1 << log2_size if log2_size < 32 else 0
+            if not (refcnt >= 1 and kind == _DICT_KEYS_SPLIT and 3 <= log2_size <= 16
+                    and log2_index_bytes in (log2_size, log2_size + 1, log2_size + 2)
+                    and 0 <= nentries and 0 <= usable and nentries + usable <= size
+                    and nentries <= _MAX_SHARED_KEYS):
+                return None
+            entries = keys + 4 * W + (1 << log2_index_bytes)
+            labels = []
+            for i in range(nentries):
+                slot = entries + 2 * W * i  # PyDictUnicodeEntry: me_key, me_value
+                p = word(slot).value
+                if not p or p % W:
+                    return None
+                head = words(p, 2)  # ob_refcnt, ob_type
+                if head[1] != str_id or head[0] == 0:
+                    return None
+                k = py_object_at(slot).value
+                if type(k) is not str:
+                    return None
+                labels.append('.' + k)
+            return labels
+        except Exception:
+            return None
+
+    if PYV >= (3, 13):
+        def instance_values(o, t, n, basicsize):
+            a = id(o)
+            d = word(a - 3 * W).value
+            # inline values right after the object: capacity, size,
+            # embedded, valid (uint8 each), then the values
+            h = word(a + basicsize).value
+            if not (h >> 24) & 0xff:
+                return d, None  # values moved into the dict
+            cap = h & 0xff
+            if cap < n:
+                n = cap
+            return d, (words(a + basicsize + W, n) if n > 0 else [])
+    elif PYV >= (3, 12):
+        def instance_values(o, t, n, basicsize):
+            v = word(id(o) - 3 * W).value  # PyDictOrValues: dict, or values - 1
+            if v & 1:
+                return 0, (words(v + 1, n) if n > 0 else [])
+            return v, None
+    else:
+        def instance_values(o, t, n, basicsize):
+            w = words(id(o) - 4 * W, 2)  # values, dict
+            if w[1] or not w[0]:
+                return w[1], None
+            return 0, (words(w[0], n) if n > 0 else [])
+
+    def inline_basicsize(t):
+        """3.13+: offset of the inline values (None when t has none)."""
+        if PYV < (3, 13):
+            return 0
+        if not (type_flags(t) & Py_TPFLAGS_INLINE_VALUES):
+            return None
+        return type_basicsize(t)
+
+    # 2. check it all on the probe: two attributes, then a materialised dict
+    x, y = [], []
+    q = T()
+    q.first_attribute = x
+    q.second_attribute = y
+    labels = type_labels(T)
+    if labels is None or labels[:2] != ['.first_attribute', '.second_attribute']:
+        return None
+    bs = inline_basicsize(T)
+    if bs is None:
+        return None
+    r = instance_values(q, T, 2, bs)
+    if r is None or r[0] != 0 or list(r[1]) != [id(x), id(y)]:
+        return None
+    p = T()
+    p.first_attribute = x
+    d = p.__dict__
+    r = instance_values(p, T, 1, bs)
+    if r is None or r[0] != id(d):
+        return None
+    if r[1] is not None and list(r[1]) != [id(x)]:  # 3.13: the dict may share the inline values
+        return None
+    del p, q, d, x, y, r
+    return type_labels, instance_values, inline_basicsize
+
+
+def generator_frame_reader():
+    """3.11+: read_locals(gen, code) -> [(address, '.name')] for the local
+    variables of a generator's, coroutine's or async generator's embedded
+    frame (_PyInterpreterFrame.localsplus, names from the code object), or
+    None when the frame is finished or a check fails. None before 3.11."""
+    if not _GENFRAME:
+        try:
+            _GENFRAME.append(_make_generator_frame_reader())
+        except Exception:
+            _GENFRAME.append(None)
+    return _GENFRAME[0]
+
+
+def _make_generator_frame_reader():
+    if PYV < (3, 11) or sys.byteorder != 'little':
+        return None
+    import ctypes
+    W = ctypes.sizeof(ctypes.c_void_p)
+    if W != 8:
+        return None  # the offsets below are those of 64-bit builds
+    varname = getattr(types.CodeType, '_varname_from_oparg', None)
+    if varname is None:
+        return None
+    words = _words_reader(ctypes, W)
+    if words is None:
+        return None
+
+    # _PyInterpreterFrame: 8 pointer-sized fields, then int stacktop, ...,
+    # then localsplus. The frame is the gen object's last member: the type's
+    # tp_basicsize is offsetof(gi_iframe) + offsetof(localsplus).
+    # Before it: ..., char hooks_inited, closed, running_async, int8
+    # frame_state (padded to a word).
+    LOCALSPLUS = 8 * W + 8
+    CODE = 4 if PYV < (3, 12) else 0  # f_code (3.11: after f_func, f_globals, f_builtins, f_locals)
+    if PYV >= (3, 13):
+        CREATED, SUSPENDED = -3, -2  # and -1: suspended in yield from
+    else:
+        CREATED, SUSPENDED = -2, -1
+    CLEARED = 4
+
+    def local_labels(code):
+        out = []
+        i = 0
+        while i < 65536:
+            try:
+                nm = varname(code, i)
+            except Exception:  # IndexError past co_nlocalsplus
+                break
+            out.append('.' + nm if type(nm) is str else None)
+            i += 1
+        return out
+
+    def header(o, basicsize):
+        """(frame_state, code address, stacktop) of o's embedded frame."""
+        fr = id(o) + basicsize - LOCALSPLUS
+        w = words(fr - W, 10)
+        st = (w[0] >> 24) & 0xff
+        if st >= 128:
+            st -= 256
+        return st, w[1 + CODE], w[9] & 0xffffffff, fr
+
+    def read_locals(o, code, basicsize):
+        st, code_addr, stacktop, fr = header(o, basicsize)
+        if code_addr != id(code) or not (CREATED <= st <= 0):
+            return None
+        labels = local_labels(code)
+        n = len(labels)
+        if stacktop < n:
+            n = stacktop
+        if n <= 0:
+            return []
+        vals = words(fr + LOCALSPLUS, n)
+        return [(vals[i], labels[i]) for i in range(n) if vals[i] and labels[i] is not None]
+
+    # check on the probe: created, suspended, finished
+    g = _probe_generator(1.5)
+    code = types.GeneratorType.__dict__['gi_code'].__get__(g)
+    bs = type_basicsize(types.GeneratorType)
+    st, ca, top, fr = header(g, bs)
+    if st != CREATED or ca != id(code) or top < 2:
+        return None
+    if local_labels(code) != ['.arg', '.local']:
+        return None
+    arg = varname  # any object kept alive by something else
+    g = _probe_generator(arg)
+    if read_locals(g, code, bs) != [(id(arg), '.arg')]:
+        return None
+    local = next(g)
+    if header(g, bs)[0] != SUSPENDED or read_locals(g, code, bs) != [(id(arg), '.arg'), (id(local), '.local')]:
+        return None
+    for _ in g:
+        pass
+    if header(g, bs)[0] != CLEARED or read_locals(g, code, bs) is not None:
+        return None
+    del g, local, arg, fr
+    return read_locals
+
+
 def atexit_module_traverses_registry(m):
     """3.6-3.9 keep the atexit callbacks in the atexit module's state and its
     m_traverse visits them: gc.get_referents(module) reports them after the
@@ -323,5 +630,7 @@ def is_exporter_frame(f):
 
 
 register_module(globals())
-# at import, so the probe class and the ctypes import predate every dump
+# at import, so the probe classes and the ctypes import predate every dump
 managed_dict_peek_ok()
+inline_values_reader()
+generator_frame_reader()

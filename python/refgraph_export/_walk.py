@@ -21,13 +21,22 @@ import json
 import sys
 import types
 
+try:
+    from itertools import izip as _izip  # 2.7: zip would build a list of pairs
+except ImportError:
+    _izip = zip
+
 from . import _safe, _plans
 from ._safe import PY2, PYV, dict_items, get_referents
 
 IMMORTAL_MIN = (1 << 30) if PYV >= (3, 12) else None
+_NEVER = 1 << 62  # no refcount reaches it: "not immortal" before 3.12
 _is_immortal = getattr(sys, '_is_immortal', None)
 
 K_ATOM, K_SEQ, K_DICT, K_GEN = 0, 1, 2, 3
+# fast paths (per-type line formats, see _fast_info)
+F_LEN, F_INT, F_FLOAT, F_BOOL, F_PLAIN, F_CONT, F_INST = 1, 2, 3, 4, 5, 6, 7
+LABEL_CACHE_MAX = 20000  # encoded dict labels of str keys kept per dump
 
 V_NONE, V_INT, V_FLOAT, V_BOOL, V_TEXT, V_BYTES = 0, 1, 2, 3, 4, 5
 
@@ -42,8 +51,13 @@ except ImportError:  # 2.7
 try:
     import collections as _collections
     _deque = _collections.deque
+    # 3.x: the C OrderedDict visits its keys from its linked list, and again
+    # from the dict part for non-str keys. 2.7's is a plain dict subclass.
+    # (a marker that is no type on 2.7 and when missing)
+    _OrderedDict = object() if PY2 else _collections.OrderedDict
 except Exception:  # pragma: no cover
     _deque = None
+    _OrderedDict = object()
 
 _ModuleType = types.ModuleType
 _module_dict = types.ModuleType.__dict__['__dict__'].__get__
@@ -62,16 +76,21 @@ _code_name = types.CodeType.__dict__.get('co_qualname', types.CodeType.__dict__[
 if PY2:
     _int_repr = int.__repr__
     _long_str = long.__str__  # noqa: F821
-    _text_slices = {str: str.__getitem__, unicode: unicode.__getitem__}  # noqa: F821
+    _text_slices = ((str, str.__getitem__), (unicode, unicode.__getitem__))  # noqa: F821
     _bytes_slice = None
 else:
     _int_repr = int.__repr__
-    _text_slices = {str: str.__getitem__}
+    _text_slices = ((str, str.__getitem__),)
     _bytes_slice = bytes.__getitem__
 _float_repr = float.__repr__
 _int_bitlen = int.bit_length
 
 _dumps = json.dumps
+try:  # the C string encoder json.dumps uses (ensure_ascii): same output
+    from json.encoder import encode_basestring_ascii as _encode_label
+except ImportError:  # pragma: no cover
+    def _encode_label(s):
+        return _dumps(s)
 _SLICE100 = slice(0, 100)
 _SLICE60 = slice(0, 58)
 _str_repr = str.__repr__
@@ -149,23 +168,24 @@ def make_typeinfo(t, opts, held, peek):
     ti.fin = _safe.finalizer_of(t)
     ti.named = False
     ti.plan = None
-    ti.positional = False
+    ti.positional = None
     ti.intf = None
     m = _safe.mro(t)
-    if bool in m:
+    among = _safe.among
+    if among(bool, m):
         ti.valk = V_BOOL
-    elif _safe.int_types[0] in m or (PY2 and long in m):  # noqa: F821
+    elif among(_safe.int_types[0], m) or (PY2 and among(long, m)):  # noqa: F821
         ti.valk = V_INT
-    elif float in m:
+    elif among(float, m):
         ti.valk = V_FLOAT
-    elif any(tt in m for tt in _safe.text_types):
+    elif any(among(tt, m) for tt in _safe.text_types):
         ti.valk = V_TEXT
-    elif not PY2 and bytes in m:
+    elif not PY2 and among(bytes, m):
         ti.valk = V_BYTES
     else:
         ti.valk = V_NONE
     if ti.valk == V_INT:
-        if PY2 and long in m:  # noqa: F821
+        if PY2 and among(long, m):  # noqa: F821
             ti.intf = (long.bit_length, long.__str__)  # noqa: F821
         else:
             ti.intf = (int.bit_length, int.__repr__)
@@ -175,7 +195,7 @@ def make_typeinfo(t, opts, held, peek):
         atoms = atoms + (unicode, long)  # noqa: F821
     else:
         atoms = atoms + (bytes,)
-    if t in atoms:
+    if among(t, atoms):
         ti.kind = K_ATOM
     elif t is list or t is tuple or t is _deque:
         ti.kind = K_SEQ
@@ -183,9 +203,12 @@ def make_typeinfo(t, opts, held, peek):
         ti.kind = K_DICT
     else:
         ti.kind = K_GEN
-        if _safe.safe_issubclass(t, list) or _safe.safe_issubclass(t, tuple) or \
-                (_deque is not None and _safe.safe_issubclass(t, _deque)):
-            ti.positional = True
+        # subclasses of builtin containers: the builtin base whose items
+        # are labelled (list/tuple/deque by index, dict by key)
+        for base in (_OrderedDict, dict, list, tuple, _deque):
+            if base is not None and _safe.safe_issubclass(t, base):
+                ti.positional = base
+                break
         P = _plans
         if t is type or _safe.safe_issubclass(t, type):
             ti.plan = P.plan_type
@@ -205,6 +228,8 @@ def make_typeinfo(t, opts, held, peek):
             ti.plan = P.frame_plan_factory(opts.get('frame_locals', True))
         elif t is property:
             ti.plan = P.plan_property
+        elif P.DefaultDictType is not None and t is P.DefaultDictType:
+            ti.plan = P.plan_defaultdict
         elif t is staticmethod:
             ti.plan = P.plan_staticmethod
         elif t is classmethod:
@@ -213,6 +238,8 @@ def make_typeinfo(t, opts, held, peek):
             ti.plan = P.plan_generator
         elif P.plan_coroutine is not None and t is P.CoroutineType:
             ti.plan = P.plan_coroutine
+        elif P.plan_asyncgen is not None and t is P.AsyncGeneratorType:
+            ti.plan = P.plan_asyncgen
         elif t is _asyncio_task_type():
             ti.plan = P.plan_task
         elif P.ReferenceType is not None and _safe.safe_issubclass(t, P.ReferenceType):
@@ -223,12 +250,52 @@ def make_typeinfo(t, opts, held, peek):
             ti.plan = P.plan_instance
         elif _safe.is_heap_type(t):
             ti.plan = P.instance_plan_factory(t, peek, held)
+        if ti.plan is not None and not (PY2 and t is _safe.InstanceType) and _safe.is_heap_type(t) and \
+                ti.plan is not P.plan_type:
+            # a C type made a heap type (3.12+: defaultdict, asyncio's Task,
+            # ...) visits its type like a class instance does
+            ti.plan = P.with_class(ti.plan)
     if t is _ModuleType or t is _FunctionType or t is _MethodType or t is _BuiltinType or \
             t is _CodeType or _safe.safe_issubclass(t, type) or _safe.safe_issubclass(t, _ModuleType) or \
             (PY2 and t is _safe.ClassType):
         ti.named = True
     return (ti.kind, ti.tjson, ti.size, ti.lenf, ti.valk, ti.named, ti.fin, ti.plan, ti.positional,
             ti.intf)
+
+
+def _fast_info(ti, values, alloc):
+    """Line formats for the commonest types, one %-operation per line:
+    exact str/bytes/bytearray (len), int, float, bool, None-like atoms,
+    and exact list/tuple/deque/dict heads. None: the general path.
+    Atoms: (code, plain, marked with NUL, immortal); containers: (code,
+    head format). The output is the general path's, byte for byte."""
+    kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
+    if alloc or sizef is not None or named or fin is not None:
+        return None
+    if kind == K_ATOM:
+        if valk == V_INT:
+            code, tail = F_INT, '%s'
+        elif valk == V_FLOAT:
+            code, tail = F_FLOAT, ', "value": %s'
+        elif valk == V_BOOL:
+            code, tail = F_BOOL, ', "value": %s'
+        elif lenf is not None and not (values and valk in (V_TEXT, V_BYTES)):
+            code, tail = F_LEN, ', "len": %d'
+        elif lenf is None and valk == V_NONE:
+            code, tail = F_PLAIN, ''
+        else:
+            return None
+        body = ', "type": %s, "size": %%d%s, "refs": []}\n' % (tjson.replace('%', '%%'), tail)
+        plain = '{"address": %d, "refcount": %d' + body
+        immortal = '{"address": %d, "refcount": %d, "root": "immortal", "immortal": true' + body
+        return (code, plain, '\x00' + plain, immortal)
+    if kind in (K_SEQ, K_DICT) and lenf is not None and valk == V_NONE:
+        return (F_CONT, '{"address": %%d, "refcount": %%d, "type": %s, "size": %%d, "len": %%d'
+                % tjson.replace('%', '%%'))
+    inst = getattr(plan, '_fast_labels', None)
+    if kind == K_GEN and inst is not None:
+        return (F_INST, inst)
+    return None
 
 
 def _asyncio_task_type():
@@ -321,11 +388,24 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     buf_append = buf.append
     stack_append = stack.append
     stack_pop = stack.pop
-    immortal_min = IMMORTAL_MIN
+    immortal_min = IMMORTAL_MIN if IMMORTAL_MIN is not None else _NEVER
+    _len = len
+    _enc = _encode_label
+    _zip = _izip if PY2 else zip
+    seqlabels = [None] * 256  # JSON label arrays of short lists and tuples
+    keep.append(seqlabels)
+    mark_seen(seqlabels)
+    labcache = {}  # str key -> its JSON label; its references are in held
+    labcache_get = labcache.get
+    keep.append(labcache)
+    mark_seen(labcache)
     atexit_mods = (3, 0) <= PYV < (3, 10)
     text_slices = _text_slices
     dumps = _dumps
     counters = [0, 0, 0]  # objects, references, bytes
+    cand = set()  # ids of the objects the exporter refers to before the walk
+    keep.append(cand)
+    mark_seen(cand)
     offs = [0, 0]  # refs held by the exporter: [not in objs list, in objs list]
 
     def flush():
@@ -339,6 +419,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     def process(src, emit):
         n_obj = n_ref = n_bytes = 0
         off_out, off_in = offs
+        last_t = last_ti = None  # the previous object's type: its info again
         for o in src:
             a = _id(o)
             k = a >> 14
@@ -354,22 +435,85 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
             while stack:
                 o = stack_pop()
                 rc = getrefcount(o)
+                if o is last_t:
+                    rc -= 1  # our own reference, below
                 a = _id(o)
                 t = _type(o)
-                ti = tinfo_get(_id(t))
-                if ti is None:
-                    ti = make_typeinfo(t, opts, held, peek)
-                    tinfo[_id(t)] = ti
-                    _count_cached(ti, held)
-                kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
-                if t is _InstanceType:  # 2.7 old-style instance: name it after its class
-                    tjson, fin = _classic_info(o, classic)
-                if regs_get(a >> 14)[(a & 16383) >> 3] & 64:
+                if t is not last_t:
+                    ti = tinfo_get(_id(t))
+                    if ti is None:
+                        ti = make_typeinfo(t, opts, held, peek)
+                        ti = (_fast_info(ti, values, alloc),) + ti
+                        tinfo[_id(t)] = ti
+                        _count_cached(ti, held)
+                    last_t = t
+                    last_ti = ti
+                else:
+                    ti = last_ti
+                rb = regs_get(a >> 14)
+                rj = (a & 16383) >> 3
+                v = rb[rj]
+                if v & 64:
                     rc -= off_in
                 else:
                     rc -= off_out
-                if held and a in held:
-                    rc -= held_get(a, 0)
+                # references found so far: an object whose refcount they
+                # already cover can never become external, and its line
+                # needs no second-pass work unless the exporter may hold it
+                nfound = v & 63
+                if nfound == 63:
+                    nfound += over_get(a, 0)
+                # held also lists the objects the exporter refers to
+                # (cand) with 0: one lookup for most objects
+                h = held_get(a)
+                if h is not None:
+                    rc -= h
+                    risky = a in cand
+                else:
+                    risky = False
+                fast = ti[0]
+                if fast is not None and fast[0] < F_CONT and emit:
+                    # atoms (no referents) with a per-type format
+                    code = fast[0]
+                    try:
+                        sz = getsizeof(o)
+                        if code == F_LEN:
+                            x = _len(o)
+                        elif code == F_INT:
+                            intf = ti[10]
+                            x = (', "value": ' + intf[1](o)) if intf[0](o) <= 63 else ''
+                        elif code == F_FLOAT:
+                            x = _float_repr(o)
+                            if x in ('nan', 'inf', '-inf'):
+                                x = '"%s"' % x
+                        elif code == F_BOOL:
+                            x = 'true' if o is True else 'false'
+                        else:
+                            x = None
+                    except Exception:
+                        fast = None  # the general path below, with its fallbacks
+                    if fast is not None:
+                        o = t = None
+                        n_bytes += sz
+                        # bit 6 from now on: the line went out unmarked and
+                        # would need a rewrite if the exporter held it
+                        if rc >= immortal_min:
+                            rb[rj] = v & 191  # immortal: refcount never rewritten
+                            fmt = fast[3]
+                        elif rc > nfound or risky:
+                            rb[rj] = v & 191
+                            fmt = fast[2]
+                        else:
+                            rb[rj] = v | 64
+                            fmt = fast[1]
+                        buf_append(fmt % (a, rc, sz) if x is None else fmt % (a, rc, sz, x))
+                        n_obj += 1
+                        if not n_obj & 4095:
+                            flush()
+                        continue
+                fast, kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
+                if t is _InstanceType:  # 2.7 old-style instance: name it after its class
+                    tjson, fin = _classic_info(o, classic)
                 try:
                     if sizef is None:
                         sz = getsizeof(o)
@@ -381,8 +525,8 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     sz = 0
                 n_bytes += sz
                 if kind == K_ATOM:
-                    # fast path: str, int, float, bytes, None ... no referents
-                    if immortal_min is not None and rc >= immortal_min:
+                    # str, int, float, bytes, None ... no referents
+                    if rc >= immortal_min:
                         line = ('{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
                                 '"type": %s, "size": %d' % (a, rc, tjson, sz))
                     else:
@@ -409,7 +553,15 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                         pass
                     o = t = None
                     if emit:
-                        buf_append(line + ', "refs": []}\n')
+                        if rc >= immortal_min:
+                            rb[rj] = v & 191
+                            buf_append(line + ', "refs": []}\n')
+                        elif rc > nfound or risky:
+                            rb[rj] = v & 191
+                            buf_append('\x00' + line + ', "refs": []}\n')
+                        else:
+                            rb[rj] = v | 64
+                            buf_append(line + ', "refs": []}\n')
                         if len(buf) >= 4096:
                             flush()
                         n_obj += 1
@@ -418,55 +570,71 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     continue
 
                 rk = roots_get(a)
-                if t is _FrameType and rk is None and _safe.is_exporter_frame(o):
-                    # a finished exporter frame kept by a traceback (2.7): not the user's
-                    o = t = None
-                    continue
-                if rk is not None:
-                    rc -= 1  # root_objs holds it
-                elif t is _ModuleType and atexit_mods and _safe.atexit_module_traverses_registry(o):
-                    rk = 'atexit'  # 3.6-3.9: a copy of the atexit module (its registry is traversed)
-                if rk is not None:
-                    parts = ['{"address": %d, "refcount": %d, "root": "%s", "type": %s, "size": %d'
-                             % (a, rc, rk, tjson, sz)]
-                elif immortal_min is not None and rc >= immortal_min:
-                    parts = ['{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
-                             '"type": %s, "size": %d' % (a, rc, tjson, sz)]
+                if fast is not None and fast[0] != F_CONT:
+                    inst = fast[1]
+                    fast = None
                 else:
-                    parts = ['{"address": %d, "refcount": %d, "type": %s, "size": %d' % (a, rc, tjson, sz)]
-                try:
-                    if named:
-                        nm = _name_module(o, t, None)
-                        if nm is not None:
-                            parts.append(', "name": %s' % dumps(nm[0]))
-                            if nm[1]:
-                                parts.append(', "module": %s' % dumps(nm[1]))
-                            nm = None
-                    if lenf is not None:
-                        parts.append(', "len": %d' % lenf(o))
-                    if valk:
-                        if valk == V_INT:
-                            if intf[0](o) <= 63:
-                                parts.append(', "value": ' + intf[1](o))
-                        elif valk == V_FLOAT:
-                            r = _float_repr(o)
-                            if r in ('nan', 'inf', '-inf'):
-                                r = '"%s"' % r
-                            parts.append(', "value": ' + r)
-                        elif valk == V_BOOL:
-                            parts.append(', "value": true' if o is True else ', "value": false')
-                        elif values:
-                            parts.append(_text_value(o, t, valk))
-                    if fin is not None:
-                        parts.append(', "finalizer": "%s"' % fin)
-                        if is_finalized is not None and is_finalized(o):
-                            parts.append(', "finalized": true')
-                    if garbage_ids and a in garbage_ids:
-                        parts.append(', "garbage": true')
-                    if alloc:
-                        parts.append(_alloc(o))
-                except Exception:
-                    pass
+                    inst = None
+                if rk is None and fast is not None and rc < immortal_min and not (garbage_ids and a in garbage_ids):
+                    # exact list/tuple/deque/dict, not a root
+                    try:
+                        parts = [fast[1] % (a, rc, sz, _len(o))]
+                        settled = rc <= nfound
+                    except Exception:
+                        fast = None
+                if rk is not None or fast is None or rc >= immortal_min or (garbage_ids and a in garbage_ids):
+                    if t is _FrameType and rk is None and _safe.is_exporter_frame(o):
+                        # a finished exporter frame kept by a traceback (2.7): not the user's
+                        o = t = None
+                        continue
+                    if rk is not None:
+                        rc -= 1  # root_objs holds it
+                    elif t is _ModuleType and atexit_mods and _safe.atexit_module_traverses_registry(o):
+                        rk = 'atexit'  # 3.6-3.9: a copy of the atexit module (its registry is traversed)
+                    if rk is not None:
+                        parts = ['{"address": %d, "refcount": %d, "root": "%s", "type": %s, "size": %d'
+                                 % (a, rc, rk, tjson, sz)]
+                        settled = True
+                    elif rc >= immortal_min:
+                        parts = ['{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
+                                 '"type": %s, "size": %d' % (a, rc, tjson, sz)]
+                        settled = None  # never rewritten
+                    else:
+                        parts = ['{"address": %d, "refcount": %d, "type": %s, "size": %d' % (a, rc, tjson, sz)]
+                        settled = rc <= nfound
+                    try:
+                        if named:
+                            nm = _name_module(o, t, None)
+                            if nm is not None:
+                                parts.append(', "name": %s' % dumps(nm[0]))
+                                if nm[1]:
+                                    parts.append(', "module": %s' % dumps(nm[1]))
+                                nm = None
+                        if lenf is not None:
+                            parts.append(', "len": %d' % lenf(o))
+                        if valk:
+                            if valk == V_INT:
+                                if intf[0](o) <= 63:
+                                    parts.append(', "value": ' + intf[1](o))
+                            elif valk == V_FLOAT:
+                                r = _float_repr(o)
+                                if r in ('nan', 'inf', '-inf'):
+                                    r = '"%s"' % r
+                                parts.append(', "value": ' + r)
+                            elif valk == V_BOOL:
+                                parts.append(', "value": true' if o is True else ', "value": false')
+                            elif values:
+                                parts.append(_text_value(o, t, valk))
+                        if fin is not None:
+                            parts.append(', "finalizer": "%s"' % fin)
+                            if is_finalized is not None and is_finalized(o):
+                                parts.append(', "finalized": true')
+                        if garbage_ids and a in garbage_ids:
+                            parts.append(', "garbage": true')
+                        if alloc:
+                            parts.append(_alloc(o))
+                    except Exception:
+                        pass
 
                 # children and labels
                 weak = None
@@ -475,7 +643,11 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     kids = list(o)  # exact list/tuple/deque: C-level copy, in index order
                     if kids:
                         nk = len(kids)
-                        if nk <= 4096:
+                        if nk < 256:
+                            labs_json = seqlabels[nk]
+                            if labs_json is None:
+                                labs_json = seqlabels[nk] = '[' + ', '.join(poslabels[:nk]) + ']'
+                        elif nk <= 4096:
                             labs_json = '[' + ', '.join(poslabels[:nk]) + ']'
                         else:
                             labs_json = '[' + ', '.join(['"[%d]"' % i for i in range(nk)]) + ']'
@@ -491,70 +663,82 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     for kk, vv in items:
                         tk = _type(kk)
                         if tk is str:
-                            if len(kk) > 56:
-                                r = '[' + _str_repr(kk[:56]) + ']'
-                                la(r if len(r) <= 60 else r[:59] + ']')
-                            else:
-                                r = '[' + _str_repr(kk) + ']'
-                                la(r if len(r) <= 60 else r[:59] + ']')
+                            r = labcache_get(kk)
+                            if r is None:
+                                if len(kk) > 56:
+                                    r = '[' + _str_repr(kk[:56]) + ']'
+                                else:
+                                    r = '[' + _str_repr(kk) + ']'
+                                r = _enc(r if len(r) <= 60 else r[:59] + ']')
+                                if len(labcache) < LABEL_CACHE_MAX:
+                                    # the cache holds the key: counted like
+                                    # the type-info cache's references
+                                    labcache[kk] = r
+                                    if getrefcount(kk) < immortal_min:  # 3.12+: immortals do not count
+                                        held[_id(kk)] = held_get(_id(kk), 0) + 1
+                            la(r)
                         elif tk is int:
-                            la(_dict_label(kk))
+                            la(_enc(_dict_label(kk)))
                         else:
-                            la(_key_label(kk, tk, tinfo_get))
+                            la(_enc(_key_label(kk, tk, tinfo_get)))
                         ka(vv)
                         ka(kk)
-                        la('<key>')
+                        la('"<key>"')
                     kk = vv = items = ka = la = None
                     if kids:
-                        labs_json = dumps(labs)
+                        labs_json = '[' + ', '.join(labs) + ']'
                     labs = None
                 else:
                     kids = get_referents(o)
                     labs = None
-                    try:
-                        if positional or (t is not dict and dict in _safe.mro(t)):
-                            kids, labs = _builtin_base_labels(o, t, kids)
-                        if plan is not None:
-                            pairs = plan(o, t, kids)
-                            if pairs:
-                                if labs is None:
-                                    labs = [None] * len(kids)
-                                n = len(kids)
-                                for x, lab, add in pairs:
-                                    if lab == '<weakref>':
-                                        weak = x
-                                        continue
-                                    found = False
-                                    for i in range(n):
-                                        if labs[i] is None and kids[i] is x:
-                                            labs[i] = lab
-                                            found = True
-                                            break
-                                    if not found and add:
-                                        kids.append(x)
-                                        labs.append(lab)
+                    if inst is not None:
+                        # 3.11+ instance with inline values, all set: the
+                        # whole label array, checked against the referents
+                        ids = list(map(_id, kids))
+                        try:
+                            labs_json = inst(o, t, kids, ids)
+                        except Exception:
+                            labs_json = None
+                    if labs_json is None:
+                        ids = None
+                        try:
+                            if positional is not None and positional is not dict and positional is not _OrderedDict:
+                                labs = _seq_base_labels(o, positional, kids)
+                            if plan is not None:
+                                pairs = plan(o, t, kids)
+                                if pairs:
+                                    if labs is None:
+                                        labs = [None] * len(kids)
+                                    _apply_pairs(pairs, kids, labs)
+                                    for x, lab, add in pairs:
+                                        if lab == '<weakref>':
+                                            weak = x
+                                pairs = x = None
+                            elif labs is None and kids and positional is None:
+                                labs = [None] * len(kids)
+                                for i in range(len(kids)):
+                                    if kids[i] is t:
+                                        labs[i] = '__class__'
+                                        break
+                            if positional is dict or positional is _OrderedDict:
+                                # after the plan: __class__, __dict__ and
+                                # attributes take their referents first
+                                labs = _dict_base_labels(o, kids, labs, positional is _OrderedDict)
+                        except Exception:
                             pairs = x = None
-                        elif labs is None and kids:
-                            labs = [None] * len(kids)
-                            for i in range(len(kids)):
-                                if kids[i] is t:
-                                    labs[i] = '__class__'
-                                    break
-                    except Exception:
-                        pairs = x = None
-                        labs = None
-                    if kids:
-                        if labs is None:
-                            labs_json = '[' + ', '.join(['null'] * len(kids)) + ']'
-                        else:
-                            labs_json = dumps(labs)
-                    labs = None
+                            labs = None
+                        if kids:
+                            if labs is None:
+                                labs_json = '[' + ', '.join(['null'] * len(kids)) + ']'
+                            else:
+                                labs_json = '[' + ', '.join([_enc(x) if x is not None else 'null'
+                                                             for x in labs]) + ']'
+                        labs = x = None
                 t = None
-                ids = []
                 if kids:
-                    ia = ids.append
-                    for c in kids:
-                        ca = _id(c)
+                    if kind != K_GEN or ids is None:
+                        ids = list(map(_id, kids))
+                    for c, ca in _zip(kids, ids):
                         k = ca >> 14
                         b = regs_get(k)
                         if b is None:
@@ -571,8 +755,9 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                             stack_append(c)
                         else:
                             b[j] = v + 1
-                        ia(ca)
-                    c = ia = None
+                    c = None
+                else:
+                    ids = []
                 kids = None
                 if weak is not None:
                     ca = _id(weak)
@@ -596,13 +781,22 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 else:
                     parts.append(', "refs": []}\n')
                 if emit:
-                    buf_append(''.join(parts))
+                    if settled is None:
+                        rb[rj] &= 191
+                        buf_append(''.join(parts))
+                    elif settled and not risky:
+                        rb[rj] |= 64  # bit 6 now: the line went out unmarked (see atoms)
+                        buf_append(''.join(parts))
+                    else:
+                        rb[rj] &= 191
+                        buf_append('\x00' + ''.join(parts))
                     if len(buf) >= 4096:
                         flush()
                     n_obj += 1
                 else:
                     emit_calib.append(rc)
                 parts = ids = None
+                rb = None
             o = None
         if not emit:
             n_bytes = n_ref = 0
@@ -645,8 +839,19 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     offs[1] = emit_calib[0]
     offs[0] = emit_calib[1] - 1
     keep.append(probe_src)
+    mark_seen(probe_src[0])  # reached but never written: excluded
+    mark_seen(probe_src[0][0])
     stats['calibration'] = (offs[0], offs[1])
 
+    # objects the exporter's own frames, closures and containers refer to
+    # now: their lines always get second-pass work (see exporter_held)
+    pre_skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held), id(labcache))
+    cand.update(exporter_held([x for x in keep if id(x) not in pre_skip], regs, marked, pre_skip,
+                              stop_at_all=True))
+    for x in cand:
+        held.setdefault(x, 0)
+    x = None
+    pre_skip = None
     process(root_objs, True)
     process(objs, True)
     flush()
@@ -662,9 +867,20 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     # left out here; what remains (closure cells, exporter frames' locals,
     # the roots/opts containers) existed before the first line was written.
     marked.discard(id(root_objs))
-    skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held))
+    skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held), id(labcache))
     xheld = exporter_held([x for x in keep if id(x) not in skip], regs, marked, skip)
     stats['exporter_held'] = len(xheld)
+    # lines written without the \x00 mark (settled: bit 6 set) are copied
+    # as they are by the second pass; if the exporter holds one of them
+    # after all, every line is looked at (slow, same output)
+    stats['copy_settled'] = True
+    for a in xheld:
+        if a == id(root_objs) or a in marked:
+            continue  # never written (bit 6 still says: in the objs list)
+        b = regs.get(a >> 14)
+        if b is not None and b[(a & 16383) >> 3] & 64:
+            stats['copy_settled'] = False
+            break
     return regs, over, xheld
 
 
@@ -688,11 +904,13 @@ def _count_cached(ti, held):
 _func_defaults = types.FunctionType.__dict__['__defaults__'].__get__
 
 
-def exporter_held(starts, regs, excl, skip=()):
+def exporter_held(starts, regs, excl, skip=(), stop_at_all=False):
     """{address: n}: references from exporter-internal objects (reachable
     from ``starts`` without passing through a dumped object) to dumped
     objects. An object is dumped when its reached bit is set and it is not one
-    of the excluded exporter objects (``excl``, ids)."""
+    of the excluded exporter objects (``excl``, ids). ``stop_at_all``
+    (before the walk, when nothing is reached yet): count every object that
+    is not excluded, and stop there."""
     out = {}
     todo = []
     seen = set(skip)
@@ -711,7 +929,7 @@ def exporter_held(starts, regs, excl, skip=()):
         for r in rs:
             a = _id(r)
             b = regs_get(a >> 14)
-            if b is not None and b[(a & 16383) >> 3] & 128 and a not in excl:
+            if (stop_at_all or (b is not None and b[(a & 16383) >> 3] & 128)) and a not in excl:
                 out[a] = out.get(a, 0) + 1
             elif a not in seen:
                 seen.add(a)
@@ -737,12 +955,14 @@ def _classic_info(o, cache):
 
 def _text_value(o, t, valk):
     if valk == V_TEXT:
-        sl = _text_slices.get(t)
-        if sl is None:
-            for tt in _safe.mro(t):
-                sl = _text_slices.get(tt)
-                if sl is not None:
+        sl = None
+        for tt in _safe.mro(t):  # by identity: no dict lookup (hash) of a user class
+            for base, f in _text_slices:
+                if tt is base:
+                    sl = f
                     break
+            if sl is not None:
+                break
         s = sl(o, _SLICE100)
         if PY2 and isinstance(s, str):
             s = s.decode('utf-8', 'replace')
@@ -761,54 +981,132 @@ def _key_label(kk, tk, tinfo_get):
         return '[' + r[:58] + ']'
     ti = tinfo_get(id(tk))
     if ti is not None:
-        name = ti[1][1:-1]
+        name = ti[2][1:-1]  # tjson
     else:
         name = _safe.type_fullname(tk)
     return ('[<' + name + '>]')[:60]
 
 
-def _builtin_base_labels(o, t, kids):
-    """Instances of list/tuple/deque/dict subclasses: the builtin part's
+def _dict_tail_labels(kids, labs, items, twice):
+    """The dict part's referents are last, in dict order: on 3.x only the
+    values when every key is an exact str (the str keys are then added as
+    edges), else value, key per item; on 2.7 key, value. Checked by identity;
+    True when it matched and the labels were set, else the caller matches
+    freely."""
+    n = len(items)
+    N = len(kids)
+    str_keys = False
+    if not PY2:
+        str_keys = True
+        for kk, vv in items:
+            if type(kk) is not str:
+                str_keys = False
+                break
+    if str_keys:
+        if N < n:
+            return False
+        s0 = N - n
+        for i in range(n):
+            if kids[s0 + i] is not items[i][1] or labs[s0 + i] is not None:
+                return False
+        for i in range(n):
+            labs[s0 + i] = _dict_label(items[i][0])
+        if not twice:  # a 3.x OrderedDict visits its keys (first): matched freely
+            for kk, vv in items:
+                kids.append(kk)
+                labs.append('<key>')
+            return True
+        free = _free_slots(kids, labs)
+        for kk, vv in items:
+            at = free.get(id(kk))
+            if at:
+                labs[at.pop()] = '<key>'
+            else:
+                kids.append(kk)
+                labs.append('<key>')
+        return True
+    if N < 2 * n:
+        return False
+    s0 = N - 2 * n
+    vfirst = not PY2
+    for i in range(n):
+        kk, vv = items[i]
+        p = s0 + 2 * i
+        if vfirst:
+            ok = kids[p] is vv and kids[p + 1] is kk
+        else:
+            ok = kids[p] is kk and kids[p + 1] is vv
+        if not ok or labs[p] is not None or labs[p + 1] is not None:
+            return False
+    for i in range(n):
+        kk, vv = items[i]
+        p = s0 + 2 * i
+        if vfirst:
+            labs[p], labs[p + 1] = _dict_label(kk), '<key>'
+        else:
+            labs[p], labs[p + 1] = '<key>', _dict_label(kk)
+    if twice:  # 3.x OrderedDict: its linked list visits the keys too
+        free = _free_slots(kids, labs)
+        for kk, vv in items:
+            at = free.get(id(kk))
+            if at:
+                labs[at.pop()] = '<key>'
+    return True
+
+
+def _apply_pairs(pairs, kids, labs):
+    """Give each plan pair (x, label, add) the first unlabelled referent that
+    *is* x; append x as a new edge when there is none and ``add`` says it is
+    a reference gc does not report. ``<weakref>`` pairs are the caller's."""
+    n = len(kids)
+    if n * len(pairs) <= 256:
+        for x, lab, add in pairs:
+            if lab == '<weakref>':
+                continue
+            for i in range(n):
+                if labs[i] is None and kids[i] is x:
+                    labs[i] = lab
+                    break
+            else:
+                if add:
+                    kids.append(x)
+                    labs.append(lab)
+        return
+    free = _free_slots(kids, labs)
+    for x, lab, add in pairs:
+        if lab == '<weakref>':
+            continue
+        at = free.get(id(x))
+        if at:
+            labs[at.pop()] = lab
+        elif add:
+            kids.append(x)
+            labs.append(lab)
+
+
+def _free_slots(kids, labs):
+    """{id: [indexes of unlabelled referents, last = lowest]}"""
+    free = {}
+    free_get = free.get
+    for i in range(len(kids) - 1, -1, -1):
+        if labs[i] is None:
+            a = id(kids[i])
+            at = free_get(a)
+            if at is None:
+                free[a] = [i]
+            else:
+                at.append(i)
+    return free
+
+
+def _seq_base_labels(o, base, kids):
+    """Instances of list/tuple/deque subclasses: the builtin part's
     referents come last in gc.get_referents (subtype_traverse visits the
     subclass's slots, __dict__ and type first, then the base's traverse)."""
     labs = [None] * len(kids)
-    m = _safe.mro(t)
-    if dict in m:
-        items = list(dict_items(o))
-        n = len(items)
-        # values only (str-keyed tables on 3.x) or keys and values
-        tail = len(kids)
-        extra = []
-        if n and tail >= 2 * n and _match_tail(kids, items, 2 * n):
-            start = tail - 2 * n
-            pos = start
-            for i in range(len(kids) - start):
-                kk, vv = items[i // 2]
-                x = kids[start + i]
-                if x is vv and labs[start + i] is None:
-                    labs[start + i] = _dict_label(kk)
-                elif x is kk:
-                    labs[start + i] = '<key>'
-            pos = None
-        elif n and tail >= n:
-            start = tail - n
-            for i in range(n):
-                kk, vv = items[i]
-                if kids[start + i] is vv:
-                    labs[start + i] = _dict_label(kk)
-                # str keys are not visited: add them as edges
-                extra.append(kk)
-            for kk in extra:
-                kids.append(kk)
-                labs.append('<key>')
-        return kids, labs
-    items = None
-    for base in (list, tuple, _deque):
-        if base in m:
-            items = list(base.__iter__(o))
-            break
+    items = list(base.__iter__(o))  # the builtin iterator of the C base
     if not items:
-        return kids, labs
+        return labs
     n = len(items)
     start = len(kids) - n
     if start >= 0:
@@ -819,24 +1117,52 @@ def _builtin_base_labels(o, t, kids):
         elif all(x is y for x, y in zip(tail, reversed(items))):
             for i in range(n):
                 labs[start + i] = '[%d]' % (n - 1 - i)
-    return kids, labs
+    return labs
 
 
-def _match_tail(kids, items, n2):
-    start = len(kids) - n2
-    s = set()
+def _dict_base_labels(o, kids, labs, twice):
+    """Instances of dict subclasses (OrderedDict, defaultdict, Counter, user
+    classes): each value is labelled by its key like a plain dict's, each key
+    ``<key>``, matched to the unlabelled referents by identity (the C
+    traverse functions differ in order: dict visits value, key per entry or
+    only values for str keys; 3.x OrderedDict visits its keys first, from its
+    linked list). Keys and values gc did not report (str keys) are added.
+    ``twice``: keys may be visited twice (3.x OrderedDict). Items are read
+    with dict.items of the builtin dict: no user method, no __hash__/__eq__."""
+    try:
+        items = list(dict_items(o))
+    except Exception:
+        return labs
+    if labs is None:
+        labs = [None] * len(kids)
+    if not items:
+        return labs
+    if _dict_tail_labels(kids, labs, items, twice):
+        return labs
+    free = _free_slots(kids, labs)
+    free_get = free.get
+    extra = []
     for kk, vv in items:
-        s.add(id(kk))
-        s.add(id(vv))
-    for i in range(start, len(kids)):
-        if id(kids[i]) not in s:
-            return False
-    # keys present in the tail?
-    ids = set(id(x) for x in kids[start:])
-    for kk, vv in items:
-        if id(kk) not in ids:
-            return False
-    return True
+        lab = _dict_label(kk)
+        at = free_get(id(vv))
+        if at:
+            labs[at.pop()] = lab
+        else:
+            extra.append((vv, lab))
+        at = free_get(id(kk))
+        if at:
+            labs[at.pop()] = '<key>'
+        else:
+            extra.append((kk, '<key>'))
+    if twice:
+        for kk, vv in items:
+            at = free_get(id(kk))
+            if at:
+                labs[at.pop()] = '<key>'
+    for x, lab in extra:
+        kids.append(x)
+        labs.append(lab)
+    return labs
 
 
 def _dict_label(kk):

@@ -81,6 +81,18 @@ class HangDict(dict):
     def keys(self):
         trap('dict keys'); time.sleep(3600)
 
+import collections
+
+class HangOD(collections.OrderedDict):
+    def __iter__(self):
+        trap('od iter'); time.sleep(3600)
+    def items(self):
+        trap('od items'); time.sleep(3600)
+    def keys(self):
+        trap('od keys'); time.sleep(3600)
+    def __len__(self):
+        trap('od len'); time.sleep(3600)
+
 class LyingMeta(type):
     def __getattribute__(cls, name):
         trap('meta getattribute:' + name)
@@ -93,10 +105,31 @@ class LyingMeta(type):
         trap('instancecheck'); time.sleep(3600)
     def __repr__(cls):
         trap('meta repr'); raise RuntimeError('meta repr')
+    def __eq__(cls, other):
+        trap('meta eq')
+        if ARMED[0]:
+            time.sleep(3600)
+        return type.__eq__(cls, other)
+    def __ne__(cls, other):
+        trap('meta ne')
+        if ARMED[0]:
+            time.sleep(3600)
+        return type.__ne__(cls, other)
+    def __hash__(cls):
+        trap('meta hash')
+        if ARMED[0]:
+            time.sleep(3600)
+        return type.__hash__(cls)
 
 Lying = LyingMeta('Lying', (object,), {
     '__class__': property(lambda self: (trap('__class__'), int)[1]),
     '__module__': '__main__'})
+
+# builtin bases under a metaclass with __eq__/__hash__: type checks must
+# compare classes by identity ('x in tuple_of_types' would call __eq__)
+LyingDict = LyingMeta('LyingDict', (dict,), {'__module__': '__main__'})
+LyingList = LyingMeta('LyingList', (list,), {'__module__': '__main__'})
+LyingStr = LyingMeta('LyingStr', (str,), {'__module__': '__main__'})
 
 class Dead(object):
     pass
@@ -130,6 +163,10 @@ objs = {
     'lying': Lying(),
     'weird_int': Weird(5),
     'weird_str': WeirdStr('weird'),
+    'lying_dict': LyingDict(a=[1]),
+    'hang_od': HangOD([(HangEqHash(9), ['under-hostile-key']), ('s', ['under-str'])]),
+    'lying_list': LyingList([[2]]),
+    'lying_str': LyingStr('lying'),
 }
 keyed = {objs['hang']: 'value-under-hostile-key', HangEqHash(8): 'other'}
 dead = Dead()
@@ -178,6 +215,14 @@ class HostileObjects(TempDirTest):
         self.assertEqual(d[ids['weird_int']]['value'], 5)
         self.assertEqual(d[ids['weird_str']]['value'], 'weird')
         self.assertEqual(d[ids['weird_str']]['len'], 5)
+        self.assertEqual(d[ids['lying_dict']]['type'], '__main__.LyingDict')
+        self.assertIsNotNone(d.edge(ids['lying_dict'], "['a']"))
+        self.assertIsNotNone(d.edge(ids['lying_list'], '[0]'))
+        od_labels = [l for l, r in d.edges(ids['hang_od'])]
+        self.assertIn('[<__main__.HangEqHash>]', od_labels)
+        self.assertIn("['s']", od_labels)
+        self.assertNotIn(None, od_labels)
+        self.assertEqual(d[ids['lying_str']]['value'], 'lying')
         # the dict keyed by hostile objects: labelled by type, never hashed
         labels = [l for l, r in d.edges(info['keyed'])]
         self.assertIn('[<__main__.HangEqHash>]', labels)
