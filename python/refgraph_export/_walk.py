@@ -270,6 +270,9 @@ def _fast_info(ti, values, alloc):
     Atoms: (code, plain, marked with NUL, immortal); containers: (code,
     head format). The output is the general path's, byte for byte."""
     kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
+    inst = getattr(plan, '_fast_labels', None)
+    if kind == K_GEN and inst is not None:
+        return (F_INST, inst)  # labels only: the line's head is the general path's
     if alloc or sizef is not None or named or fin is not None:
         return None
     if kind == K_ATOM:
@@ -292,9 +295,6 @@ def _fast_info(ti, values, alloc):
     if kind in (K_SEQ, K_DICT) and lenf is not None and valk == V_NONE:
         return (F_CONT, '{"address": %%d, "refcount": %%d, "type": %s, "size": %%d, "len": %%d'
                 % tjson.replace('%', '%%'))
-    inst = getattr(plan, '_fast_labels', None)
-    if kind == K_GEN and inst is not None:
-        return (F_INST, inst)
     return None
 
 
@@ -845,7 +845,10 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
 
     # objects the exporter's own frames, closures and containers refer to
     # now: their lines always get second-pass work (see exporter_held)
-    pre_skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held), id(labcache))
+    # (not through the objs list, which the walk's frame holds up to 3.10:
+    # it would flag every object)
+    pre_skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held), id(labcache),
+                id(objs), id(poslabels), id(seqlabels), id(cand))
     cand.update(exporter_held([x for x in keep if id(x) not in pre_skip], regs, marked, pre_skip,
                               stop_at_all=True))
     for x in cand:
