@@ -209,7 +209,8 @@ def plan_code(o, t, R):
             x = g(o)
         except Exception:
             continue
-        if x is None or _safe.among(type(x), _int_like):
+        tx = type(x)
+        if x is None or tx is int or tx is bool or (PY2 and tx is long):  # noqa: F821
             continue  # T_INT members return new ints: not references
         res.append((x, label, True))
     return res

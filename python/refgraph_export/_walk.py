@@ -29,6 +29,9 @@ except ImportError:
 from . import _safe, _plans
 from ._safe import PY2, PYV, dict_items, get_referents
 
+_dict_keys = dict.keys  # the builtin's, never an override
+_dict_values = dict.values
+
 IMMORTAL_MIN = (1 << 30) if PYV >= (3, 12) else None
 _NEVER = 1 << 62  # no refcount reaches it: "not immortal" before 3.12
 _is_immortal = getattr(sys, '_is_immortal', None)
@@ -270,6 +273,9 @@ def _fast_info(ti, values, alloc):
     Atoms: (code, plain, marked with NUL, immortal); containers: (code,
     head format). The output is the general path's, byte for byte."""
     kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
+    inst = getattr(plan, '_fast_labels', None)
+    if kind == K_GEN and inst is not None:
+        return (F_INST, inst)  # labels only: the line's head is the general path's
     if alloc or sizef is not None or named or fin is not None:
         return None
     if kind == K_ATOM:
@@ -292,9 +298,6 @@ def _fast_info(ti, values, alloc):
     if kind in (K_SEQ, K_DICT) and lenf is not None and valk == V_NONE:
         return (F_CONT, '{"address": %%d, "refcount": %%d, "type": %s, "size": %%d, "len": %%d'
                 % tjson.replace('%', '%%'))
-    inst = getattr(plan, '_fast_labels', None)
-    if kind == K_GEN and inst is not None:
-        return (F_INST, inst)
     return None
 
 
@@ -416,6 +419,40 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
             write(s)
             del buf[:]
 
+    def key_label(kk):
+        """JSON label of the value under the exact str key kk (cached)."""
+        r = labcache_get(kk)
+        if r is None:
+            if len(kk) > 56:
+                r = '[' + _str_repr(kk[:56]) + ']'
+            else:
+                r = '[' + _str_repr(kk) + ']'
+            r = _enc(r if len(r) <= 60 else r[:59] + ']')
+            if len(labcache) < LABEL_CACHE_MAX:
+                labcache[kk] = r
+                if getrefcount(kk) < immortal_min:  # 3.12+: immortals do not count
+                    held[id(kk)] = held_get(id(kk), 0) + 1
+        return r
+
+    def odict_labels(o, t, kids, ids):
+        """3.x exact OrderedDict with str keys only: its referents are the
+        keys (linked-list order), then the values (dict order). Checked by
+        identity; None: the general path."""
+        keys = list(_dict_keys(o))
+        n = len(keys)
+        if not n or len(ids) != 2 * n or ids[n:] != list(map(_id, _dict_values(o))):
+            return None
+        labs = ['"<key>"'] * n
+        la = labs.append
+        for kk in keys:
+            if _type(kk) is not str:  # before any hashing: exact str only
+                return None
+            r = labcache_get(kk)
+            la(r if r is not None else key_label(kk))
+        if set(ids[:n]) != set(map(_id, keys)):
+            return None
+        return '[' + ', '.join(labs) + ']'
+
     def process(src, emit):
         n_obj = n_ref = n_bytes = 0
         off_out, off_in = offs
@@ -443,7 +480,10 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     ti = tinfo_get(_id(t))
                     if ti is None:
                         ti = make_typeinfo(t, opts, held, peek)
-                        ti = (_fast_info(ti, values, alloc),) + ti
+                        if t is _OrderedDict:
+                            ti = ((F_INST, odict_labels),) + ti
+                        else:
+                            ti = (_fast_info(ti, values, alloc),) + ti
                         tinfo[_id(t)] = ti
                         _count_cached(ti, held)
                     last_t = t
@@ -811,7 +851,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
         return ''
 
     # our closures and their cells exist before the snapshot: never write them
-    for fn in (mark_seen, flush, process, _alloc):
+    for fn in (mark_seen, flush, process, _alloc, key_label, odict_labels):
         mark_seen(fn)
         keep.append(fn)
         cl = fn.__closure__
@@ -845,7 +885,10 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
 
     # objects the exporter's own frames, closures and containers refer to
     # now: their lines always get second-pass work (see exporter_held)
-    pre_skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held), id(labcache))
+    # (not through the objs list, which the walk's frame holds up to 3.10:
+    # it would flag every object)
+    pre_skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held), id(labcache),
+                id(objs), id(poslabels), id(seqlabels), id(cand))
     cand.update(exporter_held([x for x in keep if id(x) not in pre_skip], regs, marked, pre_skip,
                               stop_at_all=True))
     for x in cand:

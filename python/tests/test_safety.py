@@ -165,6 +165,7 @@ objs = {
     'weird_str': WeirdStr('weird'),
     'lying_dict': LyingDict(a=[1]),
     'hang_od': HangOD([(HangEqHash(9), ['under-hostile-key']), ('s', ['under-str'])]),
+    'plain_od': collections.OrderedDict([('s', ['under-str']), (HangEqHash(10), ['hostile'])]),
     'lying_list': LyingList([[2]]),
     'lying_str': LyingStr('lying'),
 }
@@ -221,6 +222,9 @@ class HostileObjects(TempDirTest):
         od_labels = [l for l, r in d.edges(ids['hang_od'])]
         self.assertIn('[<__main__.HangEqHash>]', od_labels)
         self.assertIn("['s']", od_labels)
+        self.assertNotIn(None, od_labels)
+        od_labels = [l for l, r in d.edges(ids['plain_od'])]
+        self.assertIn('[<__main__.HangEqHash>]', od_labels)
         self.assertNotIn(None, od_labels)
         self.assertEqual(d[ids['lying_str']]['value'], 'lying')
         # the dict keyed by hostile objects: labelled by type, never hashed
