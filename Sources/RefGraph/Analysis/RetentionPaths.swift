@@ -138,45 +138,14 @@ public struct RetentionPaths: Sendable {
         var out: [[Hop]] = []
         for _ in 0..<count {
             if held.contains(target) { break }
-            guard let nodes = shortestPathBackwards(graph, from: target, maxDepth: maxDepth, avoid: { held.contains($0) || (avoid?($0) ?? false) }) else { break }
+            var unlimited = Int.max
+            guard case .path(let nodes) = TargetPaths.path(graph, to: target, avoid: { held.contains($0) || (avoid?($0) ?? false) },
+                                                          maxDepth: maxDepth, budget: &unlimited) else { break }
             let hops = Self.hops(graph, nodes)
             held.insert(holder(graph, hops))
             out.append(hops)
         }
         return out
-    }
-
-    /// Breadth-first search from `target` over referrers until a root is met;
-    /// at the first layer with roots, a named root wins. Returns root-first nodes.
-    static func shortestPathBackwards(_ graph: HeapGraph, from target: HeapGraph.Node, maxDepth: Int?,
-                                      avoid: (HeapGraph.Node) -> Bool) -> [HeapGraph.Node]? {
-        var child: [HeapGraph.Node: HeapGraph.Node] = [target: target]
-        var layer: [HeapGraph.Node] = [target]
-        var depth = 0
-        while !layer.isEmpty {
-            var roots = layer.filter { graph.rootKind($0) != .none && !avoid($0) }
-            if !roots.isEmpty {
-                roots.sort { (graph.rootKind($0).isNamed ? 0 : 1) < (graph.rootKind($1).isNamed ? 0 : 1) }
-                var path = [roots[0]]
-                var v = roots[0]
-                while v != target { v = child[v]!; path.append(v) }
-                return path
-            }
-            if let maxDepth, depth >= maxDepth { return nil }
-            var next: [HeapGraph.Node] = []
-            for v in layer {
-                for e in graph.inEdges(v) {
-                    let s = graph.source(ofInEdge: e)
-                    if child[s] != nil || avoid(s) { continue }
-                    if graph.isWeakOnly(from: s, to: v) { continue }
-                    child[s] = v
-                    next.append(s)
-                }
-            }
-            layer = next
-            depth += 1
-        }
-        return nil
     }
 
     /// Walks up from an unreachable target to the first referrer on a cycle.

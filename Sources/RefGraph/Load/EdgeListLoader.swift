@@ -167,8 +167,7 @@ struct EdgeColumns {
     /// Numbers and adds the batched references; call before anything else is numbered.
     mutating func flush() {
         guard !batch.isEmpty else { return }
-        let touched = batch.withUnsafeBufferPointer { b in ids.withUnsafeBufferPointer { index.touch(b, addresses: $0) } }
-        keepAlive(UInt32(truncatingIfNeeded: touched))
+        batch.withUnsafeBufferPointer { b in ids.withUnsafeBufferPointer { index.touch(b, addresses: $0) } }
         for k in stride(from: 0, to: batch.count, by: 2) {
             let a = batch[k]
             // Lines come grouped by referrer: most repeat the previous one.

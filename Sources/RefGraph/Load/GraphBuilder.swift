@@ -73,8 +73,7 @@ struct GraphBuilder {
     /// returns the positions (in `addresses`) of duplicates. The slots they need
     /// are loaded together first, as in `resolvePending`.
     mutating func preindex(_ addresses: UnsafeBufferPointer<UInt64>) -> [Int] {
-        let touched = graph.addresses.withUnsafeBufferPointer { index.touch(addresses, addresses: $0) }
-        keepAlive(UInt32(truncatingIfNeeded: touched))
+        graph.addresses.withUnsafeBufferPointer { index.touch(addresses, addresses: $0) }
         var duplicates: [Int] = []
         for (i, a) in addresses.enumerated() where !preindex(a) { duplicates.append(i) }
         return duplicates
@@ -111,8 +110,7 @@ struct GraphBuilder {
     /// misses overlap, instead of two misses in a row per reference.
     private mutating func resolvePending() {
         guard !pendingRefs.isEmpty else { return }
-        let touched = pendingRefs.withUnsafeBufferPointer { p in graph.addresses.withUnsafeBufferPointer { index.touch(p, addresses: $0) } }
-        keepAlive(UInt32(truncatingIfNeeded: touched))
+        pendingRefs.withUnsafeBufferPointer { p in graph.addresses.withUnsafeBufferPointer { index.touch(p, addresses: $0) } }
         graph.addresses.withUnsafeBufferPointer { addrs in
             for (k, a) in pendingRefs.enumerated() {
                 let t: UInt32
@@ -435,9 +433,9 @@ struct AddressIndex {
 
     /// Loads the slots, then the stored addresses, that finding `keys` will
     /// read, all before any is compared: independent loads whose cache misses
-    /// overlap. Returns a value only so the loads are not optimised away.
-    func touch(_ keys: UnsafeBufferPointer<UInt64>, addresses: UnsafeBufferPointer<UInt64>) -> UInt64 {
-        slots.withUnsafeBufferPointer { s in
+    /// overlap.
+    func touch(_ keys: UnsafeBufferPointer<UInt64>, addresses: UnsafeBufferPointer<UInt64>) {
+        let sum = slots.withUnsafeBufferPointer { s in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: keys.count) { firsts in
                 for i in 0..<keys.count { firsts[i] = s[slot(keys[i])] }
                 var sum: UInt64 = 0
@@ -445,6 +443,7 @@ struct AddressIndex {
                 return sum
             }
         }
+        keepAlive(UInt32(truncatingIfNeeded: sum))
     }
 
     mutating func insert(_ a: UInt64, node: UInt32, addresses: UnsafeBufferPointer<UInt64>) {
