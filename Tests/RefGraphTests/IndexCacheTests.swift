@@ -72,4 +72,54 @@ final class IndexCacheTests: XCTestCase {
         XCTAssertNil(IndexCache.read(for: dump))
         XCTAssertEqual(load(dump, LoadOptions(progress: false, cache: .auto)).nodeCount, 11)
     }
+
+    /// A random graph with weak edges, through the cache: the columns are
+    /// mapped, the weak-edge bits survive, and the dominator tree is the same.
+    func testMappedColumnsGiveTheSameAnalyses() throws {
+        var rng = SystemRandomNumberGenerator()
+        let n = 300
+        var edges: [(Int, Int)] = []
+        for _ in 0..<900 { edges.append((Int.random(in: 1...n, using: &rng), Int.random(in: 1...n, using: &rng))) }
+        let weak = Set((0..<edges.count).filter { $0 % 7 == 0 })
+        let parsed = graphOf(n, edges, roots: [1, 2, 3], weak: weak)
+        let dump = try XCTUnwrap(parsed.info.path)
+        XCTAssertTrue(IndexCache.write(parsed, for: dump))
+        let cached = try XCTUnwrap(IndexCache.read(for: dump))
+        XCTAssertTrue(cached.forwardTargets.isMapped && cached.edgeLabels.isMapped && cached.weakEdges.isMapped)
+        XCTAssertFalse(parsed.forwardTargets.isMapped)
+        XCTAssertEqual(cached.weakEdges, parsed.weakEdges)
+        XCTAssertFalse(parsed.weakEdges.isEmpty)
+        XCTAssertEqual((0..<parsed.edgeCount).map(cached.isWeak(edge:)), (0..<parsed.edgeCount).map(parsed.isWeak(edge:)))
+        XCTAssertEqual((0..<parsed.edgeCount).filter(parsed.isWeak(edge:)).count, weak.count)
+        XCTAssertEqual(cached.weakPairs, parsed.weakPairs)
+        XCTAssertEqual(DominatorTree(cached).idom, DominatorTree(parsed).idom)
+        XCTAssertEqual(DominatorTree(cached).retained, naiveRetained(parsed))
+        // Evicting pages is only a hint: the values read back the same.
+        cached.forwardTargets.evict()
+        cached.reverseSources.evict(0..<10)
+        XCTAssertEqual(cached.forwardTargets, parsed.forwardTargets)
+        XCTAssertEqual(cached.reverseSources, parsed.reverseSources)
+    }
+
+    /// Damage to any column of an image, one page at a time: the image is
+    /// refused, or what it gives can still be analysed without a crash.
+    func testADamagedColumnIsRefusedOrHarmless() throws {
+        let parsed = graphOf(40, (1..<40).map { ($0, $0 + 1) } + [(40, 1), (5, 30)], roots: [1], weak: [3])
+        let dump = try XCTUnwrap(parsed.info.path)
+        XCTAssertTrue(IndexCache.write(parsed, for: dump))
+        let image = IndexCache.path(for: dump)
+        let good = try Data(contentsOf: URL(fileURLWithPath: image))
+        var refused = 0
+        for page in stride(from: IndexCache.alignment, to: good.count, by: IndexCache.alignment) {
+            var bad = good
+            for i in page..<min(page + 8, bad.count) { bad[i] = 0xff }
+            try bad.write(to: URL(fileURLWithPath: image))
+            guard let g = IndexCache.read(for: dump) else { refused += 1; continue }
+            _ = DominatorTree(g)
+            _ = Summary(g).text()
+            _ = StronglyConnected(g)
+        }
+        // Offsets, targets, sources, type, label and text ids, root and finalizer kinds are checked.
+        XCTAssertGreaterThanOrEqual(refused, 10)
+    }
 }

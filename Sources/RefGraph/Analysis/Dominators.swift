@@ -36,10 +36,10 @@ public struct DominatorTree: Sendable {
         // Left uninitialised: only the pages a deep chain reaches become resident.
         var stack = [UInt32](unsafeUninitializedCapacity: 2 * (n + 1)) { _, c in c = 2 * (n + 1) }
         var visited = 1
-        let weak = graph.weakLabel
+        let anyWeak = !graph.weakEdges.isEmpty
         graph.forwardOffsets.withUnsafeBufferPointer { off in
         graph.forwardTargets.withUnsafeBufferPointer { tgt in
-        graph.edgeLabels.withUnsafeBufferPointer { lab in
+        graph.weakEdges.withUnsafeBufferPointer { weak in
         dfnum.withUnsafeMutableBufferPointer { dfnum in
         vertex.withUnsafeMutableBufferPointer { vertex in
         parent.withUnsafeMutableBufferPointer { parent in
@@ -58,7 +58,7 @@ public struct DominatorTree: Sendable {
                     if e == off[Int(v) + 1] { top -= 1; continue }
                     stack[2 * top + 1] = e + 1
                     let w = tgt[Int(e)]
-                    if lab[Int(e)] == weak || dfnum[Int(w)] != none { continue }
+                    if dfnum[Int(w)] != none || (anyWeak && weak[Int(e >> 6)] & (1 << UInt64(e & 63)) != 0) { continue }
                     dfnum[Int(w)] = UInt32(visited)
                     vertex[visited] = w
                     parent[visited] = dfnum[Int(v)]
@@ -69,6 +69,9 @@ public struct DominatorTree: Sendable {
                 }
             }
         }}}}}}}
+        // Columns read once are handed back (mapped graphs only; see `Column.evict`).
+        graph.forwardTargets.evict()
+        graph.weakEdges.evict()
         PhaseTrace.mark("dominators: preorder")
         stack = []
         vertex.removeLast(n + 1 - visited)
@@ -104,6 +107,9 @@ public struct DominatorTree: Sendable {
         // Semidominators start at the node itself, or at the super-root (0) for roots.
         var semi = [UInt32](unsafeUninitializedCapacity: count) { b, c in for i in 0..<count { b[i] = UInt32(i) }; c = count }
         for r in roots { semi[Int(dfnum[Int(r)])] = 0 }
+        graph.reverseSources.evict()
+        graph.reverseOffsets.evict()
+        graph.forwardOffsets.evict()
         PhaseTrace.mark("dominators: predecessors")
         dfnum = []
         // 3. Semidominators, in reverse preorder, with path-compressed eval.

@@ -47,6 +47,7 @@ public struct LeakSuspects: Sendable {
         let minBytes = UInt64(max(1, Double(tree.reachableBytes) * threshold))
         var found: [LeakSuspect] = []
         var chosen = Set<HeapGraph.Node>()
+        describer.prepareOwners()  // the walk names the owners of many dicts
 
         // 1. Walk down from the tops: while a child still retains more than the
         //    threshold, go deeper; a node whose memory is spread over children

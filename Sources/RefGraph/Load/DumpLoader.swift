@@ -8,8 +8,10 @@ public enum DumpLoader {
         if cacheable, let cached = IndexCache.read(for: path), !cached.info.truncated { return cached }
         let bytes = try DumpBytes(path: path)
         let graph = try load(bytes, path: path, options: options)
-        if cacheable && !graph.info.truncated && (options.cache == .on || bytes.fileSize >= LoadOptions.autoThreshold) {
-            IndexCache.write(graph, for: path)
+        if cacheable && !graph.info.truncated && (options.cache == .on || bytes.fileSize >= LoadOptions.autoThreshold),
+           IndexCache.write(graph, for: path), let mapped = IndexCache.read(for: path) {
+            // The same graph, mapped: the command now pays only for the columns it reads.
+            return mapped
         }
         return graph
     }

@@ -146,10 +146,10 @@ struct GraphBuilder {
         precondition(graph.addresses.isEmpty && offsets.count == addresses.count + 1 && labels.count == targets.count)
         let n = addresses.count
         reserveColumns(n)
-        graph.forwardOffsets = offsets
-        graph.forwardTargets = targets
-        graph.edgeLabels = labels
-        graph.addresses = addresses
+        graph.forwardOffsets = Column(offsets)
+        graph.forwardTargets = Column(targets)
+        graph.edgeLabels = Column(labels)
+        graph.addresses = Column(addresses)
         preindexed = n
         added = n
         var r = NodeRecord()
@@ -240,7 +240,7 @@ struct GraphBuilder {
         graph.flags.append(r.textIsValue && r.textID != 0 ? r.flags.union(.textIsValue) : r.flags)
         // The allocation column exists only once some record has a site.
         if r.allocID != 0 && graph.allocIDs.count < Int(node) {
-            graph.allocIDs = [UInt32](repeating: 0, count: Int(node))
+            graph.allocIDs = Column([UInt32](repeating: 0, count: Int(node)))
         }
         if !graph.allocIDs.isEmpty || r.allocID != 0 { graph.allocIDs.append(r.allocID) }
     }
@@ -291,7 +291,7 @@ struct GraphBuilder {
         graph.dictLabel = graph.strings.lookup("__dict__") ?? UInt32.max
         graph.computeWeakPairs()
         if hasAlloc && graph.allocIDs.count < graph.nodeCount {
-            graph.allocIDs += [UInt32](repeating: 0, count: graph.nodeCount - graph.allocIDs.count)
+            graph.allocIDs.append(contentsOf: repeatElement(0, count: graph.nodeCount - graph.allocIDs.count))
         }
         index = AddressIndex()
         return graph
@@ -331,7 +331,7 @@ struct GraphBuilder {
                 targets[e] = n
             }
         }
-        graph.forwardTargets = targets
+        graph.forwardTargets = Column(targets)
     }
 
     /// The reverse CSR by counting sort. The counts become end offsets and are
@@ -362,8 +362,8 @@ struct GraphBuilder {
                 }
             }
         }
-        graph.reverseOffsets = offsets
-        graph.reverseSources = sources
+        graph.reverseOffsets = Column(offsets)
+        graph.reverseSources = Column(sources)
     }
 
 
@@ -383,12 +383,18 @@ struct GraphBuilder {
 }
 
 extension HeapGraph {
-    /// Fills `weakPairs`; called whenever labels change.
+    /// Fills `weakEdges` and `weakPairs`; called whenever labels change.
     mutating func computeWeakPairs() {
         weakPairs = []
+        weakEdges = []
         guard weakLabel != UInt32.max else { return }
+        var bits = [UInt64](repeating: 0, count: (edgeCount + 63) / 64)
+        edgeLabels.withUnsafeBufferPointer { labels in
+            for e in labels.indices where labels[e] == weakLabel { bits[e >> 6] |= 1 << UInt64(e & 63) }
+        }
+        weakEdges = Column(bits)
         for n in 0..<nodeCount {
-            for e in outEdges(Node(n)) where edgeLabels[e] == weakLabel {
+            for e in outEdges(Node(n)) where isWeak(edge: e) {
                 let t = forwardTargets[e]
                 if edge(from: Node(n), to: t).map({ edgeLabels[$0] == weakLabel }) ?? false {
                     weakPairs.insert(UInt64(n) << 32 | UInt64(t))

@@ -5,14 +5,17 @@ import Darwin
 #endif
 
 /// A binary image of a loaded graph, kept next to the dump as `DUMP.rgidx`,
-/// so a second query on the same dump reads arrays instead of parsing JSON.
+/// so a second query on the same dump maps its columns instead of parsing JSON.
 ///
 /// The image is valid only for the dump it was made from: it records the
 /// dump's size, modification time and a hash of its first and last 64 KiB,
 /// and the loader ignores an image that does not match, or that is damaged.
 /// Writing is best effort: a read-only directory just means no cache.
 public enum IndexCache {
-    static let magic: [UInt8] = Array("RGIDX\u{0}04".utf8)
+    static let magic: [UInt8] = Array("RGIDX\u{0}05".utf8)
+    /// Every column starts on a page of its own, so it can be mapped in place
+    /// and its pages dropped without touching a neighbour's.
+    static let alignment = 4096
 
     public static func path(for dump: String) -> String { dump + ".rgidx" }
 
@@ -44,24 +47,35 @@ public enum IndexCache {
         let tmp = target + ".tmp-\(getpid())"
         guard let f = fopen(tmp, "wb") else { return false }
         var ok = true
+        var written = 0
+        let zeros = [UInt8](repeating: 0, count: alignment)
+        func raw(_ p: UnsafeRawBufferPointer) {
+            guard p.count > 0 else { return }
+            ok = ok && fwrite(p.baseAddress, 1, p.count, f) == p.count
+            written += p.count
+        }
+        // A section: its byte count, zeros up to the next page, the bytes.
         func put(_ p: UnsafeRawBufferPointer) {
-            var n = UInt64(p.count)
-            ok = ok && fwrite(&n, 8, 1, f) == 1
-            if p.count > 0 { ok = ok && fwrite(p.baseAddress, 1, p.count, f) == p.count }
+            withUnsafeBytes(of: UInt64(p.count)) { raw($0) }
+            let pad = (alignment - written % alignment) % alignment
+            zeros.withUnsafeBytes { raw(UnsafeRawBufferPointer(rebasing: $0[0..<pad])) }
+            raw(p)
         }
         func put<T>(_ a: [T]) { a.withUnsafeBytes { put($0) } }
-        magic.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, f) }
+        func put<T>(_ c: Column<T>) { c.withUnsafeBufferPointer { put(UnsafeRawBufferPointer($0)) } }
+        magic.withUnsafeBytes { raw($0) }
         put(key)
         put(g.addresses); put(g.typeIDs); put(g.sizes); put(g.textIDs); put(g.modulePrefix)
-        put(g.lengths); put(g.refcounts); put(g.rootKinds.map(\.rawValue)); put(g.finalizers.map(\.rawValue))
-        put(g.flags.map(\.rawValue)); put(g.allocIDs)
-        put(g.forwardOffsets); put(g.forwardTargets); put(g.edgeLabels); put(g.reverseOffsets); put(g.reverseSources)
+        put(g.lengths); put(g.refcounts); put(g.rootKinds); put(g.finalizers); put(g.flags); put(g.allocIDs)
+        put(g.forwardOffsets); put(g.forwardTargets); put(g.edgeLabels); put(g.weakEdges)
+        put(g.reverseOffsets); put(g.reverseSources)
         let (bytes, offsets) = g.strings.storage
         put(bytes); put(offsets)
         put(g.bigLengths.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), $0.value] })
         put(g.bigSizes.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), $0.value] })
         put(g.bigRefcounts.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), UInt64($0.value)] })
         put(g.unexplained.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), UInt64($0.value)] })
+        put(g.weakPairs.sorted())
         put([UInt64(g.weakLabel), UInt64(g.dictLabel)])
         put(Array(infoText(g.info).utf8))
         ok = fclose(f) == 0 && ok
@@ -71,54 +85,63 @@ public enum IndexCache {
 
     // MARK: Reading
 
-    /// The graph from a valid image for `dump`, or nil. The arrays are read
-    /// straight from the file into their final memory (no mapping, so the
-    /// image's pages do not count twice in the process's RSS).
+    /// The graph from a valid image for `dump`, or nil. The columns are
+    /// mapped, not read: a command pays only for the pages it reads. They
+    /// are checked first through `pread`, which leaves the mapping untouched.
     public static func read(for dump: String) -> HeapGraph? {
         guard let key = key(of: dump) else { return nil }
         let fd = open(path(for: dump), O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_size > magic.count else { return nil }
-        var r = Reader(fd: fd, size: Int(st.st_size))
-        guard let m = r.raw(magic.count), m == magic, r.array(UInt64.self) == key else { return nil }
+        guard fstat(fd, &st) == 0, st.st_size > magic.count, let file = MappedFile(fd: fd, size: Int(st.st_size)) else { return nil }
+        var r = Reader(fd: fd, file: file, offset: 0)
+        guard let m: [UInt8] = r.bytes(magic.count), m == magic, r.array(UInt64.self) == key else { return nil }
         var g = HeapGraph()
-        guard let addresses = r.array(UInt64.self) else { return nil }
+        guard let addresses = r.column(UInt64.self) else { return nil }
         let n = addresses.count
-        g.addresses = addresses
-        guard let types: [UInt32] = r.array(UInt32.self), types.count == n,
-              let sizes: [UInt32] = r.array(UInt32.self), sizes.count == n,
-              let texts: [UInt32] = r.array(UInt32.self), texts.count == n,
-              let prefixes: [UInt8] = r.array(UInt8.self), prefixes.count == n,
-              let lengths: [UInt16] = r.array(UInt16.self), lengths.count == n,
-              let refcounts: [UInt16] = r.array(UInt16.self), refcounts.count == n,
-              let roots: [UInt8] = r.array(UInt8.self), roots.count == n,
-              let finalizers: [UInt8] = r.array(UInt8.self), finalizers.count == n,
-              let flags: [UInt8] = r.array(UInt8.self), flags.count == n,
-              let allocs: [UInt32] = r.array(UInt32.self), allocs.isEmpty || allocs.count == n,
-              let fo: [UInt32] = r.array(UInt32.self), fo.count == n + 1,
-              let ft: [UInt32] = r.array(UInt32.self), ft.count == Int(fo[n]),
-              let labels: [UInt32] = r.array(UInt32.self), labels.count == ft.count,
-              let ro: [UInt32] = r.array(UInt32.self), ro.count == n + 1,
-              let rs: [UInt32] = r.array(UInt32.self), rs.count == ft.count,
-              let sbytes: [UInt8] = r.array(UInt8.self), let soffsets: [UInt32] = r.array(UInt32.self),
-              let big: [UInt64] = r.array(UInt64.self), let bigSizes: [UInt64] = r.array(UInt64.self),
-              let bigRefcounts: [UInt64] = r.array(UInt64.self),
-              let unexplained: [UInt64] = r.array(UInt64.self),
-              let special: [UInt64] = r.array(UInt64.self), special.count == 2,
-              let info: [UInt8] = r.array(UInt8.self),
-              let strings = StringTable(bytes: sbytes, offsets: soffsets),
-              ft.allSatisfy({ Int($0) < n }), rs.allSatisfy({ Int($0) < n }),
-              types.allSatisfy({ Int($0) < strings.count }), labels.allSatisfy({ Int($0) < strings.count })
+        guard let types = r.column(UInt32.self), types.count == n,
+              let sizes = r.column(UInt32.self), sizes.count == n,
+              let texts = r.column(UInt32.self), texts.count == n,
+              let prefixes = r.column(UInt8.self), prefixes.count == n,
+              let lengths = r.column(UInt16.self), lengths.count == n,
+              let refcounts = r.column(UInt16.self), refcounts.count == n,
+              let roots = r.column(RootKind.self), roots.count == n,
+              let finalizers = r.column(FinalizerKind.self), finalizers.count == n,
+              let flags = r.column(NodeFlags.self), flags.count == n,
+              let allocs = r.column(UInt32.self), allocs.isEmpty || allocs.count == n,
+              let fo = r.column(UInt32.self), fo.count == n + 1,
+              let ft = r.column(UInt32.self),
+              let labels = r.column(UInt32.self), labels.count == ft.count,
+              let weakEdges = r.column(UInt64.self), weakEdges.isEmpty || weakEdges.count == (ft.count + 63) / 64,
+              let ro = r.column(UInt32.self), ro.count == n + 1,
+              let rs = r.column(UInt32.self), rs.count == ft.count,
+              let sbytes = r.array(UInt8.self), let soffsets = r.array(UInt32.self),
+              let big = r.array(UInt64.self), let bigSizes = r.array(UInt64.self),
+              let bigRefcounts = r.array(UInt64.self),
+              let unexplained = r.array(UInt64.self),
+              let weakPairs = r.array(UInt64.self),
+              let special = r.array(UInt64.self), special.count == 2,
+              let info = r.array(UInt8.self),
+              let strings = StringTable(bytes: sbytes, offsets: soffsets)
         else { return nil }
+        // Everything an index is taken from must be in range, or a damaged
+        // image would crash a query instead of being ignored.
+        let words = strings.count
+        guard r.chunks(fo, as: UInt32.self, { Self.isOffsets($0, last: ft.count) }),
+              r.chunks(ro, as: UInt32.self, { Self.isOffsets($0, last: ft.count) }),
+              r.all(ft, { $0 < n }), r.all(rs, { $0 < n }),
+              r.all(types, { $0 < words }), r.all(labels, { $0 < words }),
+              r.all(texts, { $0 < words }), r.all(allocs, { $0 < words }),
+              r.all(roots, as: UInt8.self, { $0 < RootKind.allCases.count }),
+              r.all(finalizers, as: UInt8.self, { $0 < FinalizerKind.allCases.count })
+        else { return nil }
+        g.addresses = addresses
         g.typeIDs = types; g.sizes = sizes; g.textIDs = texts; g.modulePrefix = prefixes
         g.lengths = lengths; g.refcounts = refcounts
-        g.rootKinds = roots.map { RootKind(rawValue: $0) ?? .none }
-        g.finalizers = finalizers.map { FinalizerKind(rawValue: $0) ?? .none }
-        g.flags = flags.map { NodeFlags(rawValue: $0) }
+        g.rootKinds = roots; g.finalizers = finalizers; g.flags = flags
         g.allocIDs = allocs
-        g.forwardOffsets = fo; g.forwardTargets = ft; g.edgeLabels = labels
+        g.forwardOffsets = fo; g.forwardTargets = ft; g.edgeLabels = labels; g.weakEdges = weakEdges
         g.reverseOffsets = ro; g.reverseSources = rs
         g.strings = strings
         for i in stride(from: 0, to: big.count - 1, by: 2) { g.bigLengths[HeapGraph.Node(big[i])] = big[i + 1] }
@@ -127,46 +150,121 @@ public enum IndexCache {
             g.bigRefcounts[HeapGraph.Node(bigRefcounts[i])] = UInt32(truncatingIfNeeded: bigRefcounts[i + 1])
         }
         for i in stride(from: 0, to: unexplained.count - 1, by: 2) { g.unexplained[HeapGraph.Node(unexplained[i])] = UInt32(unexplained[i + 1]) }
+        g.weakPairs = Set(weakPairs)
         g.weakLabel = UInt32(truncatingIfNeeded: special[0])
         g.dictLabel = UInt32(truncatingIfNeeded: special[1])
         g.info = parseInfo(String(decoding: info, as: UTF8.self))
         g.info.path = dump
-        g.computeWeakPairs()
         return g
+    }
+
+    /// A check of CSR offsets, one chunk at a time: they start at 0, never
+    /// decrease and end at `last`.
+    private static func isOffsets(_ chunk: Checked<UInt32>, last: Int) -> Bool {
+        var previous = chunk.isFirst ? 0 : chunk.previous
+        for v in chunk.values {
+            if v < previous { return false }
+            previous = v
+        }
+        if chunk.isFirst && chunk.values.first != 0 { return false }
+        return !chunk.isLast || Int(previous) == last
+    }
+
+    /// One chunk of a column being checked.
+    struct Checked<T> {
+        var values: UnsafeBufferPointer<T>
+        var isFirst: Bool
+        var isLast: Bool
+        /// The last value of the chunk before (meaningless for the first).
+        var previous: T
     }
 
     private struct Reader {
         let fd: Int32
-        let size: Int
-        var offset = 0
+        let file: MappedFile
+        var offset: Int
 
-        mutating func raw(_ n: Int) -> [UInt8]? { read(n, as: UInt8.self) }
-
-        /// A length-prefixed array.
-        mutating func array<T>(_: T.Type) -> [T]? {
-            guard let header: [UInt64] = read(8, as: UInt64.self) else { return nil }
-            let n = Int(clamping: header[0])
-            guard n % MemoryLayout<T>.stride == 0 else { return nil }
-            return read(n, as: T.self)
+        /// The next section's bytes as a mapped column.
+        mutating func column<T: BitwiseCopyable>(_: T.Type) -> Column<T>? {
+            guard let (start, n) = section(), n % MemoryLayout<T>.stride == 0 else { return nil }
+            guard n > 0 else { return Column() }
+            return Column(file, offset: start, count: n / MemoryLayout<T>.stride)
         }
 
-        private mutating func read<T>(_ n: Int, as: T.Type) -> [T]? {
-            guard n >= 0, n <= size - offset else { return nil }
-            let count = n / MemoryLayout<T>.stride
+        /// The next section's bytes copied into an array (small tables).
+        mutating func array<T: BitwiseCopyable>(_: T.Type) -> [T]? {
+            guard let (start, n) = section(), n % MemoryLayout<T>.stride == 0 else { return nil }
+            let was = offset
+            offset = start
+            defer { offset = was }
+            return bytes(n).map { b in b.withUnsafeBytes { Array($0.bindMemory(to: T.self)) } }
+        }
+
+        /// The start and byte count of the next section, which then becomes current.
+        private mutating func section() -> (Int, Int)? {
+            guard let header = bytes(8) else { return nil }
+            let n = Int(clamping: header.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+            let start = (offset + IndexCache.alignment - 1) / IndexCache.alignment * IndexCache.alignment
+            guard n >= 0, start <= file.size, n <= file.size - start else { return nil }
+            offset = start + n
+            return (start, n)
+        }
+
+        mutating func bytes(_ n: Int) -> [UInt8]? {
+            guard n >= 0, n <= file.size - offset else { return nil }
             var ok = true
-            let out = [T](unsafeUninitializedCapacity: count) { buf, c in
-                var done = 0
-                let raw = UnsafeMutableRawPointer(buf.baseAddress)
-                if let raw { HugePages.advise(raw, bytes: n) }
-                while done < n, let raw {
-                    let got = pread(fd, raw + done, n - done, off_t(offset + done))
-                    if got <= 0 { ok = false; break }
-                    done += got
-                }
-                c = ok ? count : 0
+            let out = [UInt8](unsafeUninitializedCapacity: n) { buf, c in
+                ok = Self.pread(fd, into: UnsafeMutableRawBufferPointer(buf), at: offset)
+                c = ok ? n : 0
             }
             offset += n
             return ok ? out : nil
+        }
+
+        /// Whether every value of a mapped column passes `test`.
+        func all<T: BitwiseCopyable & BinaryInteger>(_ c: Column<T>, _ test: (Int) -> Bool) -> Bool {
+            all(c, as: T.self, test)
+        }
+
+        /// Whether every value, read as the integer type `R`, passes `test`.
+        func all<T: BitwiseCopyable, R: BitwiseCopyable & BinaryInteger>(_ c: Column<T>, as: R.Type, _ test: (Int) -> Bool) -> Bool {
+            chunks(c, as: R.self) { $0.values.allSatisfy { test(Int($0)) } }
+        }
+
+        /// Whether every chunk of a mapped column passes `test`. The chunks are
+        /// read through `pread`, so the check does not fault the mapping in.
+        func chunks<T: BitwiseCopyable, R: BitwiseCopyable>(_ c: Column<T>, as: R.Type, _ test: (Checked<R>) -> Bool) -> Bool {
+            precondition(MemoryLayout<T>.stride == MemoryLayout<R>.stride)
+            return c.withUnsafeBufferPointer { mapped in
+                guard let base = mapped.baseAddress, mapped.count > 0 else { return true }
+                let start = UnsafeRawPointer(base) - file.base
+                let total = mapped.count
+                let chunk = 1 << 18
+                let buffer = UnsafeMutableBufferPointer<R>.allocate(capacity: chunk)
+                defer { buffer.deallocate() }
+                var done = 0
+                var previous: R? = nil
+                while done < total {
+                    let k = min(chunk, total - done)
+                    let part = UnsafeMutableBufferPointer(rebasing: buffer[0..<k])
+                    guard Self.pread(fd, into: UnsafeMutableRawBufferPointer(part), at: start + done * MemoryLayout<R>.stride) else { return false }
+                    let values = UnsafeBufferPointer(part)
+                    if !test(Checked(values: values, isFirst: done == 0, isLast: done + k == total, previous: previous ?? values[0])) { return false }
+                    previous = values[k - 1]
+                    done += k
+                }
+                return true
+            }
+        }
+
+        static func pread(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Bool {
+            var done = 0
+            while done < buffer.count, let base = buffer.baseAddress {
+                let got = Glibc.pread(fd, base + done, buffer.count - done, off_t(offset + done))
+                if got <= 0 { return false }
+                done += got
+            }
+            return true
         }
     }
 

@@ -8,24 +8,24 @@ public struct HeapGraph: Sendable {
     public typealias Node = UInt32
 
     // MARK: Node columns (one entry per node)
-    public internal(set) var addresses: [UInt64] = []
-    public internal(set) var typeIDs: [UInt32] = []
+    public internal(set) var addresses: Column<UInt64> = []
+    public internal(set) var typeIDs: Column<UInt32> = []
     /// Shallow size; `Self.bigSize` marks one of 4 GiB or more, kept in `bigSizes`.
-    public internal(set) var sizes: [UInt32] = []
+    public internal(set) var sizes: Column<UInt32> = []
     public internal(set) var bigSizes: [Node: UInt64] = [:]
     /// Name (module, class, function) or value (str, int), see `NodeFlags.textIsValue`.
-    public internal(set) var textIDs: [UInt32] = []
+    public internal(set) var textIDs: Column<UInt32> = []
     /// Length of the module prefix of a name (`logging` in `logging.shutdown`); 0 if unknown.
-    public internal(set) var modulePrefix: [UInt8] = []
+    public internal(set) var modulePrefix: Column<UInt8> = []
     /// `len()` in 16 bits; `UInt16.max` means "see `bigLengths`" (absent when not there).
-    public internal(set) var lengths: [UInt16] = []
+    public internal(set) var lengths: Column<UInt16> = []
     /// Refcount in 16 bits; `UInt16.max` means "see `bigRefcounts`" (absent when not there).
-    public internal(set) var refcounts: [UInt16] = []
-    public internal(set) var rootKinds: [RootKind] = []
-    public internal(set) var finalizers: [FinalizerKind] = []
-    public internal(set) var flags: [NodeFlags] = []
+    public internal(set) var refcounts: Column<UInt16> = []
+    public internal(set) var rootKinds: Column<RootKind> = []
+    public internal(set) var finalizers: Column<FinalizerKind> = []
+    public internal(set) var flags: Column<NodeFlags> = []
     /// Allocation traceback ids, empty when the dump has none.
-    public internal(set) var allocIDs: [UInt32] = []
+    public internal(set) var allocIDs: Column<UInt32> = []
     /// `len()` values of 65,535 and more.
     public internal(set) var bigLengths: [Node: UInt64] = [:]
     /// Refcounts of 65,535 and more (hubs; immortal objects on 3.12+).
@@ -35,17 +35,20 @@ public struct HeapGraph: Sendable {
 
     // MARK: Edges
     /// Out-edges of node `n` are `forwardOffsets[n] ..< forwardOffsets[n + 1]`.
-    public internal(set) var forwardOffsets: [UInt32] = [0]
-    public internal(set) var forwardTargets: [Node] = []
-    public internal(set) var edgeLabels: [UInt32] = []
+    public internal(set) var forwardOffsets: Column<UInt32> = [0]
+    public internal(set) var forwardTargets: Column<Node> = []
+    public internal(set) var edgeLabels: Column<UInt32> = []
     /// In-edges of node `n` are `reverseOffsets[n] ..< reverseOffsets[n + 1]`.
-    public internal(set) var reverseOffsets: [UInt32] = [0]
-    public internal(set) var reverseSources: [Node] = []
+    public internal(set) var reverseOffsets: Column<UInt32> = [0]
+    public internal(set) var reverseSources: Column<Node> = []
 
     /// Interned type names, labels, names, values and tracebacks.
     public internal(set) var strings = StringTable()
     /// Label id of `<weakref>` edges, which never retain.
     public internal(set) var weakLabel: UInt32 = UInt32.max
+    /// One bit per edge, set for `<weakref>` edges (empty when there are
+    /// none), so walks that skip weak edges need not read the labels.
+    public internal(set) var weakEdges: Column<UInt64> = []
     /// Pairs `source << 32 | target` joined only by weak references, so
     /// backward walks can skip them without scanning the source's edges.
     public internal(set) var weakPairs: Set<UInt64> = []
@@ -123,7 +126,9 @@ public struct HeapGraph: Sendable {
     }
     @inlinable public func target(ofEdge e: Int) -> Node { forwardTargets[e] }
     @inlinable public func source(ofInEdge e: Int) -> Node { reverseSources[e] }
-    @inlinable public func isWeak(edge e: Int) -> Bool { edgeLabels[e] == weakLabel }
+    @inlinable public func isWeak(edge e: Int) -> Bool {
+        !weakEdges.isEmpty && weakEdges[e >> 6] & (1 << UInt64(e & 63)) != 0
+    }
     public func label(ofEdge e: Int) -> String { strings[edgeLabels[e]] }
 
     /// The forward edge index of a reference `from → to`, preferring a retaining one.
@@ -141,8 +146,8 @@ public struct HeapGraph: Sendable {
         !weakPairs.isEmpty && weakPairs.contains(UInt64(from) << 32 | UInt64(to))
     }
 
-    public func referents(_ n: Node) -> ArraySlice<Node> { forwardTargets[outEdges(n)] }
-    public func referrers(_ n: Node) -> ArraySlice<Node> { reverseSources[inEdges(n)] }
+    public func referents(_ n: Node) -> Slice<Column<Node>> { forwardTargets[outEdges(n)] }
+    public func referrers(_ n: Node) -> Slice<Column<Node>> { reverseSources[inEdges(n)] }
 
     /// Nodes that the dump marks as GC roots.
     public var roots: [Node] { nodes.filter { rootKinds[Int($0)] != .none } }
@@ -150,12 +155,12 @@ public struct HeapGraph: Sendable {
     /// Total shallow size of all objects.
     public var totalSize: UInt64 { nodes.reduce(0) { $0 &+ size($1) } }
 
-    /// Bytes held by the graph's own arrays, for the memory-target figures.
+    /// Bytes held by the graph's own columns, mapped or not, for the memory-target figures.
     public var memoryFootprint: Int {
-        addresses.capacity * 8 + typeIDs.capacity * 4 + sizes.capacity * 4 + textIDs.capacity * 4
-            + modulePrefix.capacity + lengths.capacity * 2 + refcounts.capacity * 2 + rootKinds.capacity
-            + finalizers.capacity + flags.capacity + allocIDs.capacity * 4
-            + forwardOffsets.capacity * 4 + forwardTargets.capacity * 4 + edgeLabels.capacity * 4
-            + reverseOffsets.capacity * 4 + reverseSources.capacity * 4 + strings.memoryFootprint
+        addresses.byteCount + typeIDs.byteCount + sizes.byteCount + textIDs.byteCount
+            + modulePrefix.byteCount + lengths.byteCount + refcounts.byteCount + rootKinds.byteCount
+            + finalizers.byteCount + flags.byteCount + allocIDs.byteCount
+            + forwardOffsets.byteCount + forwardTargets.byteCount + edgeLabels.byteCount + weakEdges.byteCount
+            + reverseOffsets.byteCount + reverseSources.byteCount + strings.memoryFootprint
     }
 }

@@ -1,5 +1,5 @@
 /// Why the collector (or the loader's reading of the dump) treats an object as a GC root.
-public enum RootKind: UInt8, Sendable, CaseIterable, Comparable {
+public enum RootKind: UInt8, Sendable, CaseIterable, Comparable, BitwiseCopyable {
     case none = 0
     case sysModules, builtins, frame, gcGarbage, atexit
     /// Held from C, a C extension or a stack: refcount exceeds the references found.
@@ -36,7 +36,7 @@ public enum RootKind: UInt8, Sendable, CaseIterable, Comparable {
 }
 
 /// What finalizer an object's type defines.
-public enum FinalizerKind: UInt8, Sendable, CaseIterable {
+public enum FinalizerKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
     case none = 0
     /// The type defines `__del__` (tp_finalize on 3.4+).
     case del
@@ -62,7 +62,7 @@ public enum FinalizerKind: UInt8, Sendable, CaseIterable {
 }
 
 /// Per-object boolean facts, packed in one byte.
-public struct NodeFlags: OptionSet, Sendable {
+public struct NodeFlags: OptionSet, Sendable, BitwiseCopyable {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// The object is in `gc.garbage`.

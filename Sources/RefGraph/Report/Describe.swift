@@ -14,8 +14,11 @@ public struct Describer {
         /// Type id → module of that class, from the class objects in the dump.
         var typeModules: [UInt32: String]?
         var owners: ([UInt32], [Bool])?
-        /// Owners found by scanning referrers; past a few hundred, one pass over all edges is cheaper.
-        var scans = 0
+        /// Edges left to read in per-object scans for owners. A handful of
+        /// owners is cheaper to find from each object's referrers, but a class
+        /// with a million instances has a million referrers: past this budget,
+        /// one pass over all edges is cheaper.
+        var scanBudget = 1 << 14
     }
 
     /// - Parameter bulk: compute every dict's owner now, for callers that ask about all objects.
@@ -24,8 +27,13 @@ public struct Describer {
         moduleType = graph.strings.lookup("module")
         typeType = graph.strings.lookup("type")
         globalsLabel = graph.strings.lookup("__globals__")
-        if bulk { _ = ownerTable }
+        if bulk { prepareOwners() }
     }
+
+    /// Finds every dict's owner now, in one pass over the edges: for callers
+    /// about to describe a large part of the heap. (Per-object scans read
+    /// referrers all over the edge columns; the pass reads them in order.)
+    public func prepareOwners() { _ = ownerTable }
 
     private var typeModules: [UInt32: String] {
         if let t = cache.typeModules { return t }
@@ -77,14 +85,13 @@ public struct Describer {
     public func ownerOf(_ n: HeapGraph.Node) -> (OwnerKind, HeapGraph.Node)? {
         let o: UInt32
         let viaGlobals: Bool
-        if cache.owners == nil && cache.scans >= 256 { _ = ownerTable }
-        if let (owners, via) = cache.owners {
+        if cache.owners == nil, let found = ownerByScan(n) {
+            (o, viaGlobals) = found
+        } else {
+            let (owners, via) = ownerTable
             guard !owners.isEmpty else { return nil }
             o = owners[Int(n)]
             viaGlobals = via.isEmpty ? false : via[Int(n)]
-        } else {
-            cache.scans += 1
-            (o, viaGlobals) = ownerByScan(n)
         }
         guard o != HeapGraph.absent else { return nil }
         if viaGlobals { return (.module, o) }
@@ -95,13 +102,17 @@ public struct Describer {
         return (.instance, o)
     }
 
-    /// The owner of one object, from its referrers (the same rule as `owners`).
-    private func ownerByScan(_ n: HeapGraph.Node) -> (UInt32, Bool) {
+    /// The owner of one object, from its referrers (the same rule as `owners`);
+    /// nil when the scan budget runs out.
+    private func ownerByScan(_ n: HeapGraph.Node) -> (UInt32, Bool)? {
         guard graph.dictLabel != UInt32.max || globalsLabel != nil else { return (HeapGraph.absent, false) }
         var found: (UInt32, Bool) = (HeapGraph.absent, false)
         for e in graph.inEdges(n) {
             let s = graph.reverseSources[e]
-            for fe in graph.outEdges(s) where graph.forwardTargets[fe] == n {
+            let edges = graph.outEdges(s)
+            cache.scanBudget -= edges.count + 1
+            if cache.scanBudget < 0 { return nil }
+            for fe in edges where graph.forwardTargets[fe] == n {
                 let l = graph.edgeLabels[fe]
                 if l == graph.dictLabel { return (s, false) }
                 if l == globalsLabel, found.0 == HeapGraph.absent, graph.moduleOfName(s) != nil { found = (s, true) }
@@ -115,8 +126,15 @@ public struct Describer {
         guard graph.dictLabel != UInt32.max || globals != nil else { return ([], []) }
         var owners = [UInt32](repeating: HeapGraph.absent, count: graph.nodeCount)
         var viaGlobals = [Bool](repeating: false, count: graph.nodeCount)
+        var passed = 0
         for n in graph.nodes {
-            for e in graph.outEdges(n) {
+            let edges = graph.outEdges(n)
+            if edges.lowerBound - passed >= 1 << 22 {  // a sequential scan: hand back what it passed
+                graph.edgeLabels.evict(passed..<edges.lowerBound)
+                graph.forwardTargets.evict(passed..<edges.lowerBound)
+                passed = edges.lowerBound
+            }
+            for e in edges {
                 let l = graph.edgeLabels[e]
                 let t = Int(graph.forwardTargets[e])
                 if l == graph.dictLabel {

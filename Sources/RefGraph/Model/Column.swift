@@ -1,0 +1,94 @@
+/// One column of the graph: a read-only array of fixed-size values, held
+/// either in memory or in a memory-mapped index cache.
+///
+/// A mapped column costs no memory until it is read, and then only for the
+/// pages read: a command that never looks at edge labels or addresses does
+/// not pay for them. Loaders build columns in memory, with `append`.
+public struct Column<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Sendable {
+    @usableFromInline var array: [Element]
+    /// The mapped values; nil when the column lives in `array`.
+    @usableFromInline let mapped: UnsafeBufferPointer<Element>?
+    /// Keeps the mapping alive as long as any column points into it.
+    private let file: MappedFile?
+
+    public init() { self.init([]) }
+
+    public init(_ array: [Element]) {
+        self.array = array
+        mapped = nil
+        file = nil
+    }
+
+    /// `count` values at byte `offset` of `file`, which must be aligned for `Element`.
+    init(_ file: MappedFile, offset: Int, count: Int) {
+        precondition(offset % MemoryLayout<Element>.alignment == 0 && offset + count * MemoryLayout<Element>.stride <= file.size)
+        array = []
+        mapped = UnsafeBufferPointer(start: (file.base + offset).assumingMemoryBound(to: Element.self), count: count)
+        self.file = file
+    }
+
+    public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { mapped?.count ?? array.count }
+
+    @inlinable public subscript(i: Int) -> Element {
+        get {
+            if let m = mapped {
+                precondition(UInt(bitPattern: i) < UInt(m.count), "Column index out of range")
+                return m[i]
+            }
+            return array[i]
+        }
+        set {
+            precondition(mapped == nil, "a mapped column is read-only")
+            array[i] = newValue
+        }
+    }
+
+    @inlinable public func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<Element>) throws(E) -> R) throws(E) -> R {
+        if let m = mapped { return try body(m) }
+        return try array.withUnsafeBufferPointer { (b) throws(E) -> R in try body(b) }
+    }
+
+    /// Bytes the column holds (mapped or not).
+    public var byteCount: Int { (mapped == nil ? array.capacity : count) * MemoryLayout<Element>.stride }
+
+    /// Whether the values are read from a mapped file.
+    public var isMapped: Bool { mapped != nil }
+
+    /// Hands the pages of a mapped column back to the kernel: a hint that the
+    /// caller is done with them for a while. They are read again from the
+    /// file if needed. Does nothing for a column in memory.
+    public func evict() { evict(indices) }
+
+    /// Hands back the pages holding `range` only: a sequential scan calls it
+    /// for what it has passed, so the column never becomes resident as a whole.
+    public func evict(_ range: Range<Int>) {
+        guard let m = mapped, let file, !range.isEmpty else { return }
+        file.evict(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: m[range.clamped(to: m.indices)])))
+    }
+
+    // MARK: Building (in-memory columns only)
+
+    mutating func append(_ value: Element) {
+        precondition(mapped == nil, "a mapped column is read-only")
+        array.append(value)
+    }
+
+    mutating func append<S: Sequence>(contentsOf values: S) where S.Element == Element {
+        precondition(mapped == nil, "a mapped column is read-only")
+        array.append(contentsOf: values)
+    }
+
+    mutating func reserveCapacity(_ n: Int) {
+        precondition(mapped == nil, "a mapped column is read-only")
+        array.reserveCapacity(n)
+    }
+}
+
+extension Column: Equatable where Element: Equatable {
+    public static func == (a: Column, b: Column) -> Bool { a.elementsEqual(b) }
+}
+
+extension Column: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: Element...) { self.init(elements) }
+}
