@@ -244,6 +244,42 @@ def main():
                              rss / n, rss / budget, worst / budget)))
     w('')
 
+    # ---- dominator tree: time and memory of the three commands that build it
+    w('## Dominator tree: time and memory')
+    w('')
+    w('`dominators`, `top --by retained` and `suspects` each build the dominator tree of the whole heap. '
+      '*first run*: the default `--cache auto` on a dump without an image yet (parse, write the image, '
+      'continue on the mapped image); *cached*: later runs; *cold*: `--cache off`, the whole graph in '
+      'anonymous memory. Peak RSS against the graph-core budget (%d B/object + %d B/reference).' % (B_PER_OBJ, B_PER_REF))
+    w('')
+    w('| objects | command | cold | RSS / budget | first run | RSS / budget | cached | RSS / budget |')
+    w('|---:|---|---:|---:|---:|---:|---:|---:|')
+    dom_ops = (('dominators', '`dominators`'), ('top_retained', '`top --by retained`'), ('suspects', '`suspects`'))
+    for n in ns:
+        r = runs[n]
+        budget = B_PER_OBJ * n + B_PER_REF * r['references']
+        first = r.get('first') or {}
+        for op, label in dom_ops:
+            c, f, k = r['cold'][op], first.get(op), r['cached'][op]
+            w('| %s | %s | %s, %s | %.2f× | %s | %s | %s, %s | %.2f× |' % (
+                human(n), label, fig(c), mb(c['rss_kb']), c['rss_kb'] * 1024 / budget,
+                '%s, %s' % (fig(f), mb(f['rss_kb'])) if f else 'n/a',
+                '%.2f×' % (f['rss_kb'] * 1024 / budget) if f else 'n/a',
+                fig(k), mb(k['rss_kb']), k['rss_kb'] * 1024 / budget))
+        if n == 10_000_000:
+            k = r['cached']['dominators']
+            verdicts.append(('dominator tree on %s objects within a few seconds (cached `dominators`)' % human(n),
+                             k['wall_s'] <= 5.0, '%s wall, %s CPU' % (s(k['wall_s']), s(k['cpu_s']))))
+            worst_cached = max(r['cached'][op]['rss_kb'] for op, _ in dom_ops) * 1024
+            worst_first = max((first[op]['rss_kb'] for op, _ in dom_ops if op in first), default=None)
+            worst_cold = max(r['cold'][op]['rss_kb'] for op, _ in dom_ops) * 1024
+            met = worst_cached <= budget and worst_first is not None and worst_first * 1024 <= budget
+            verdicts.append(('dominator commands on %s within the graph-core memory budget (default cache)' % human(n), met,
+                             'cached ≤ %.2f×, first run ≤ %s; `--cache off` %.2f×' % (
+                                 worst_cached / budget,
+                                 '%.2f×' % (worst_first * 1024 / budget) if worst_first else 'n/a', worst_cold / budget)))
+    w('')
+
     # ---- cache
     w('## Index cache')
     w('')

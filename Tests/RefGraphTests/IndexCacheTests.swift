@@ -8,8 +8,13 @@ final class IndexCacheTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let dump = dir.appendingPathComponent("d.jsonl").path
         try FileManager.default.copyItem(atPath: fixture("native/hotreload-py3.jsonl"), toPath: dump)
-        let parsed = load(dump, LoadOptions(progress: false, cache: .on))
+        let parsed = load(dump, LoadOptions(progress: false, cache: .off))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: IndexCache.path(for: dump)))
+        // The first load writes the image and goes on with the mapped copy.
+        let first = load(dump, LoadOptions(progress: false, cache: .on))
         XCTAssertTrue(FileManager.default.fileExists(atPath: IndexCache.path(for: dump)))
+        XCTAssertTrue(first.addresses.isMapped && first.reverseSources.isMapped)
+        XCTAssertEqual(Summary(first).text(), Summary(parsed).text())
         let cached = try XCTUnwrap(IndexCache.read(for: dump))
         XCTAssertEqual(cached.addresses, parsed.addresses)
         XCTAssertEqual(cached.typeIDs, parsed.typeIDs)
