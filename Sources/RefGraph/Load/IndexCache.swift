@@ -144,12 +144,14 @@ public enum IndexCache {
         g.forwardOffsets = fo; g.forwardTargets = ft; g.edgeLabels = labels; g.weakEdges = weakEdges
         g.reverseOffsets = ro; g.reverseSources = rs
         g.strings = strings
-        for i in stride(from: 0, to: big.count - 1, by: 2) { g.bigLengths[HeapGraph.Node(big[i])] = big[i + 1] }
+        for i in stride(from: 0, to: big.count - 1, by: 2) where big[i] < UInt64(n) { g.bigLengths[HeapGraph.Node(big[i])] = big[i + 1] }
         for i in stride(from: 0, to: bigSizes.count - 1, by: 2) where bigSizes[i] < UInt64(n) { g.bigSizes[HeapGraph.Node(bigSizes[i])] = bigSizes[i + 1] }
         for i in stride(from: 0, to: bigRefcounts.count - 1, by: 2) where bigRefcounts[i] < UInt64(n) {
             g.bigRefcounts[HeapGraph.Node(bigRefcounts[i])] = UInt32(truncatingIfNeeded: bigRefcounts[i + 1])
         }
-        for i in stride(from: 0, to: unexplained.count - 1, by: 2) { g.unexplained[HeapGraph.Node(unexplained[i])] = UInt32(unexplained[i + 1]) }
+        for i in stride(from: 0, to: unexplained.count - 1, by: 2) where unexplained[i] < UInt64(n) {
+            g.unexplained[HeapGraph.Node(unexplained[i])] = UInt32(truncatingIfNeeded: unexplained[i + 1])
+        }
         g.weakPairs = Set(weakPairs)
         g.weakLabel = UInt32(truncatingIfNeeded: special[0])
         g.dictLabel = UInt32(truncatingIfNeeded: special[1])
@@ -194,10 +196,7 @@ public enum IndexCache {
         /// The next section's bytes copied into an array (small tables).
         mutating func array<T: BitwiseCopyable>(_: T.Type) -> [T]? {
             guard let (start, n) = section(), n % MemoryLayout<T>.stride == 0 else { return nil }
-            let was = offset
-            offset = start
-            defer { offset = was }
-            return bytes(n).map { b in b.withUnsafeBytes { Array($0.bindMemory(to: T.self)) } }
+            return read(n / MemoryLayout<T>.stride, at: start)
         }
 
         /// The start and byte count of the next section, which then becomes current.
@@ -210,14 +209,19 @@ public enum IndexCache {
             return (start, n)
         }
 
+        /// The next `n` bytes, outside any section (the magic and the headers).
         mutating func bytes(_ n: Int) -> [UInt8]? {
             guard n >= 0, n <= file.size - offset else { return nil }
+            defer { offset += n }
+            return read(n, at: offset)
+        }
+
+        private func read<T: BitwiseCopyable>(_ count: Int, at start: Int) -> [T]? {
             var ok = true
-            let out = [UInt8](unsafeUninitializedCapacity: n) { buf, c in
-                ok = Self.pread(fd, into: UnsafeMutableRawBufferPointer(buf), at: offset)
-                c = ok ? n : 0
+            let out = [T](unsafeUninitializedCapacity: count) { buf, c in
+                ok = Self.pread(fd, into: UnsafeMutableRawBufferPointer(buf), at: start)
+                c = ok ? count : 0
             }
-            offset += n
             return ok ? out : nil
         }
 
