@@ -220,6 +220,7 @@ final class CheckTests: XCTestCase {
         let table = (dir as NSString).appendingPathComponent("snap.nodes.tsv")
         try "id\ttype\n1\tmodule\n2\tapp.Widget\n3\tapp.Widget\n".write(toFile: table, atomically: true, encoding: .utf8)
         XCTAssertEqual(BatchCheck.expand([dir]), [edges], "the node table is not taken for a dump")
+        XCTAssertEqual(BatchCheck.expand([dir, edges, dir + "/./snap.tsv"]), [edges], "each dump is checked once")
         XCTAssertEqual(BatchCheck.siblingNodeTable(edges), table)
         XCTAssertNil(BatchCheck.siblingNodeTable(table))
         let rule = try CheckRule.parse("count:type == \"app.Widget\">1")

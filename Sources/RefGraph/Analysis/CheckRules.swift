@@ -211,7 +211,9 @@ public enum BatchCheck {
                 out.append(input)
             }
         }
-        return out
+        var seen = Set<String>()
+        // Each dump once, even when named twice (`check dir/ dir/a.jsonl`).
+        return out.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
     }
 
     /// The node table that goes with edge list `NAME.EXT`: `NAME.nodes.tsv` or

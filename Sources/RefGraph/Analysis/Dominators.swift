@@ -36,7 +36,6 @@ public struct DominatorTree: Sendable {
         // Left uninitialised: only the pages a deep chain reaches become resident.
         var stack = [UInt32](unsafeUninitializedCapacity: 2 * (n + 1)) { _, c in c = 2 * (n + 1) }
         var visited = 1
-        let anyWeak = !graph.weakEdges.isEmpty
         graph.forwardOffsets.withUnsafeBufferPointer { off in
         graph.forwardTargets.withUnsafeBufferPointer { tgt in
         graph.weakEdges.withUnsafeBufferPointer { weak in
@@ -58,7 +57,7 @@ public struct DominatorTree: Sendable {
                     if e == off[Int(v) + 1] { top -= 1; continue }
                     stack[2 * top + 1] = e + 1
                     let w = tgt[Int(e)]
-                    if dfnum[Int(w)] != none || (anyWeak && weak[Int(e >> 6)] & (1 << UInt64(e & 63)) != 0) { continue }
+                    if dfnum[Int(w)] != none || HeapGraph.isWeak(weak, Int(e)) { continue }
                     dfnum[Int(w)] = UInt32(visited)
                     vertex[visited] = w
                     parent[visited] = dfnum[Int(v)]

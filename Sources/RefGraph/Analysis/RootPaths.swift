@@ -35,9 +35,8 @@ public struct RootPaths: Sendable {
         var depth = 0
         graph.forwardOffsets.withUnsafeBufferPointer { off in
             graph.forwardTargets.withUnsafeBufferPointer { tgt in
-                graph.edgeLabels.withUnsafeBufferPointer { lab in
+                graph.weakEdges.withUnsafeBufferPointer { weak in
                     parent.withUnsafeMutableBufferPointer { par in
-                        let weak = graph.weakLabel
                         while head < queue.count {
                             if head == layerEnd {
                                 depth += 1
@@ -48,7 +47,7 @@ public struct RootPaths: Sendable {
                             head += 1
                             for e in Int(off[Int(v)])..<Int(off[Int(v) + 1]) {
                                 let w = tgt[e]
-                                if par[Int(w)] != Self.unreached || lab[e] == weak { continue }
+                                if par[Int(w)] != Self.unreached || HeapGraph.isWeak(weak, e) { continue }
                                 if let avoid, avoid(w) { continue }
                                 par[Int(w)] = v
                                 queue.append(w)

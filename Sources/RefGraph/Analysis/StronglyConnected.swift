@@ -23,10 +23,9 @@ public struct StronglyConnected: Sendable {
         var counter: UInt32 = 0
         var components: UInt32 = 0
         var selfLoops = Set<Node>()
-        let weak = graph.weakLabel
         graph.forwardOffsets.withUnsafeBufferPointer { off in
             graph.forwardTargets.withUnsafeBufferPointer { tgt in
-                graph.edgeLabels.withUnsafeBufferPointer { lab in
+                graph.weakEdges.withUnsafeBufferPointer { weak in
                     for s in 0..<n where index[s] == unvisited {
                         index[s] = counter; low[s] = counter; counter += 1
                         stack.append(UInt32(s)); onStack[s] = true
@@ -36,7 +35,7 @@ public struct StronglyConnected: Sendable {
                             let e = callEdge[callEdge.count - 1]
                             if e < Int(off[vi + 1]) {
                                 callEdge[callEdge.count - 1] = e + 1
-                                if lab[e] == weak { continue }
+                                if HeapGraph.isWeak(weak, e) { continue }
                                 let w = Int(tgt[e])
                                 if w == vi { selfLoops.insert(v); continue }
                                 if index[w] == unvisited {

@@ -12,7 +12,7 @@ import Darwin
 /// and the loader ignores an image that does not match, or that is damaged.
 /// Writing is best effort: a read-only directory just means no cache.
 public enum IndexCache {
-    static let magic: [UInt8] = Array("RGIDX\u{0}05".utf8)
+    static let magic: [UInt8] = Array("RGIDX\u{0}06".utf8)
     /// Every column starts on a page of its own, so it can be mapped in place
     /// and its pages dropped without touching a neighbour's.
     static let alignment = 4096
@@ -44,8 +44,14 @@ public enum IndexCache {
     public static func write(_ g: HeapGraph, for dump: String) -> Bool {
         guard let key = key(of: dump) else { return false }
         let target = path(for: dump)
-        let tmp = target + ".tmp-\(getpid())"
-        guard let f = fopen(tmp, "wb") else { return false }
+        // A fresh name of our own (two loads of one dump may write at once),
+        // readable by others, writable only by us: see `read` on mapping.
+        var template = Array((target + ".tmp-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return false }
+        let tmp = String(cString: template)
+        fchmod(fd, 0o644)
+        guard let f = fdopen(fd, "wb") else { close(fd); unlink(tmp); return false }
         var ok = true
         var written = 0
         let zeros = [UInt8](repeating: 0, count: alignment)
@@ -67,7 +73,7 @@ public enum IndexCache {
         put(key)
         put(g.addresses); put(g.typeIDs); put(g.sizes); put(g.textIDs); put(g.modulePrefix)
         put(g.lengths); put(g.refcounts); put(g.rootKinds); put(g.finalizers); put(g.flags); put(g.allocIDs)
-        put(g.forwardOffsets); put(g.forwardTargets); put(g.edgeLabels); put(g.weakEdges)
+        put(g.forwardOffsets); put(g.forwardTargets); put(g.edgeLabels)
         put(g.reverseOffsets); put(g.reverseSources)
         let (bytes, offsets) = g.strings.storage
         put(bytes); put(offsets)
@@ -88,19 +94,28 @@ public enum IndexCache {
     /// The graph from a valid image for `dump`, or nil. The columns are
     /// mapped, not read: a command pays only for the pages it reads. They
     /// are checked first through `pread`, which leaves the mapping untouched.
+    ///
+    /// A mapping shows later writes to the file, so only an image that
+    /// nobody else can write is mapped (ours, a regular file with one link,
+    /// no group or other write permission); any other is read into memory
+    /// and checked there.
     public static func read(for dump: String) -> HeapGraph? {
         guard let key = key(of: dump) else { return nil }
         let fd = open(path(for: dump), O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_size > magic.count, let file = MappedFile(fd: fd, size: Int(st.st_size)) else { return nil }
-        var r = Reader(fd: fd, file: file, offset: 0)
+        guard fstat(fd, &st) == 0, st.st_size > magic.count else { return nil }
+        let private_ = (st.st_mode & S_IFMT) == S_IFREG && st.st_uid == geteuid() && st.st_nlink == 1
+            && st.st_mode & 0o022 == 0
+        let mapping = private_ ? MappedFile(fd: fd, size: Int(st.st_size)) : nil
+        var r = Reader(fd: fd, size: Int(st.st_size), mapping: mapping, offset: 0)
         guard let m: [UInt8] = r.bytes(magic.count), m == magic, r.array(UInt64.self) == key else { return nil }
         var g = HeapGraph()
         guard let addresses = r.column(UInt64.self) else { return nil }
         let n = addresses.count
-        guard let types = r.column(UInt32.self), types.count == n,
+        guard n < Int(HeapGraph.absent) - 1,  // node ids stay clear of the sentinels
+              let types = r.column(UInt32.self), types.count == n,
               let sizes = r.column(UInt32.self), sizes.count == n,
               let texts = r.column(UInt32.self), texts.count == n,
               let prefixes = r.column(UInt8.self), prefixes.count == n,
@@ -113,7 +128,6 @@ public enum IndexCache {
               let fo = r.column(UInt32.self), fo.count == n + 1,
               let ft = r.column(UInt32.self),
               let labels = r.column(UInt32.self), labels.count == ft.count,
-              let weakEdges = r.column(UInt64.self), weakEdges.isEmpty || weakEdges.count == (ft.count + 63) / 64,
               let ro = r.column(UInt32.self), ro.count == n + 1,
               let rs = r.column(UInt32.self), rs.count == ft.count,
               let sbytes = r.array(UInt8.self), let soffsets = r.array(UInt32.self),
@@ -128,10 +142,20 @@ public enum IndexCache {
         // Everything an index is taken from must be in range, or a damaged
         // image would crash a query instead of being ignored.
         let words = strings.count
-        guard r.chunks(fo, as: UInt32.self, { Self.isOffsets($0, last: ft.count) }),
+        let weakLabel = UInt32(truncatingIfNeeded: special[0])
+        var weakBits = [UInt64](repeating: 0, count: (ft.count + 63) / 64)
+        var anyWeak = false
+        guard r.chunks(labels, as: UInt32.self, { chunk in
+                  for (i, l) in chunk.values.enumerated() {
+                      if Int(l) >= words { return false }
+                      if l == weakLabel { let e = chunk.index + i; weakBits[e >> 6] |= 1 << UInt64(e & 63); anyWeak = true }
+                  }
+                  return true
+              }),
+              r.chunks(fo, as: UInt32.self, { Self.isOffsets($0, last: ft.count) }),
               r.chunks(ro, as: UInt32.self, { Self.isOffsets($0, last: ft.count) }),
               r.all(ft, { $0 < n }), r.all(rs, { $0 < n }),
-              r.all(types, { $0 < words }), r.all(labels, { $0 < words }),
+              r.all(types, { $0 < words }),
               r.all(texts, { $0 < words }), r.all(allocs, { $0 < words }),
               r.all(roots, as: UInt8.self, { $0 < RootKind.allCases.count }),
               r.all(finalizers, as: UInt8.self, { $0 < FinalizerKind.allCases.count })
@@ -141,7 +165,8 @@ public enum IndexCache {
         g.lengths = lengths; g.refcounts = refcounts
         g.rootKinds = roots; g.finalizers = finalizers; g.flags = flags
         g.allocIDs = allocs
-        g.forwardOffsets = fo; g.forwardTargets = ft; g.edgeLabels = labels; g.weakEdges = weakEdges
+        g.forwardOffsets = fo; g.forwardTargets = ft; g.edgeLabels = labels
+        g.weakEdges = anyWeak ? Column(weakBits) : []
         g.reverseOffsets = ro; g.reverseSources = rs
         g.strings = strings
         for i in stride(from: 0, to: big.count - 1, by: 2) where big[i] < UInt64(n) { g.bigLengths[HeapGraph.Node(big[i])] = big[i + 1] }
@@ -153,7 +178,7 @@ public enum IndexCache {
             g.unexplained[HeapGraph.Node(unexplained[i])] = UInt32(truncatingIfNeeded: unexplained[i + 1])
         }
         g.weakPairs = Set(weakPairs)
-        g.weakLabel = UInt32(truncatingIfNeeded: special[0])
+        g.weakLabel = weakLabel
         g.dictLabel = UInt32(truncatingIfNeeded: special[1])
         g.info = parseInfo(String(decoding: info, as: UTF8.self))
         g.info.path = dump
@@ -163,19 +188,20 @@ public enum IndexCache {
     /// A check of CSR offsets, one chunk at a time: they start at 0, never
     /// decrease and end at `last`.
     private static func isOffsets(_ chunk: Checked<UInt32>, last: Int) -> Bool {
-        var previous = chunk.isFirst ? 0 : chunk.previous
+        var previous = chunk.index == 0 ? 0 : chunk.previous
         for v in chunk.values {
             if v < previous { return false }
             previous = v
         }
-        if chunk.isFirst && chunk.values.first != 0 { return false }
+        if chunk.index == 0 && chunk.values.first != 0 { return false }
         return !chunk.isLast || Int(previous) == last
     }
 
     /// One chunk of a column being checked.
     struct Checked<T> {
         var values: UnsafeBufferPointer<T>
-        var isFirst: Bool
+        /// Position of `values[0]` in the column.
+        var index: Int
         var isLast: Bool
         /// The last value of the chunk before (meaningless for the first).
         var previous: T
@@ -183,14 +209,18 @@ public enum IndexCache {
 
     private struct Reader {
         let fd: Int32
-        let file: MappedFile
+        let size: Int
+        /// Nil when the image is read into memory instead of mapped.
+        let mapping: MappedFile?
         var offset: Int
 
-        /// The next section's bytes as a mapped column.
+        /// The next section's bytes as a column: mapped, or else read.
         mutating func column<T: BitwiseCopyable>(_: T.Type) -> Column<T>? {
             guard let (start, n) = section(), n % MemoryLayout<T>.stride == 0 else { return nil }
             guard n > 0 else { return Column() }
-            return Column(file, offset: start, count: n / MemoryLayout<T>.stride)
+            let count = n / MemoryLayout<T>.stride
+            if let mapping { return Column(mapping, offset: start, count: count) }
+            return read(count, at: start).map(Column.init)
         }
 
         /// The next section's bytes copied into an array (small tables).
@@ -204,14 +234,14 @@ public enum IndexCache {
             guard let header = bytes(8) else { return nil }
             let n = Int(clamping: header.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
             let start = (offset + IndexCache.alignment - 1) / IndexCache.alignment * IndexCache.alignment
-            guard n >= 0, start <= file.size, n <= file.size - start else { return nil }
+            guard n >= 0, start <= size, n <= size - start else { return nil }
             offset = start + n
             return (start, n)
         }
 
         /// The next `n` bytes, outside any section (the magic and the headers).
         mutating func bytes(_ n: Int) -> [UInt8]? {
-            guard n >= 0, n <= file.size - offset else { return nil }
+            guard n >= 0, n <= size - offset else { return nil }
             defer { offset += n }
             return read(n, at: offset)
         }
@@ -235,26 +265,33 @@ public enum IndexCache {
             chunks(c, as: R.self) { $0.values.allSatisfy { test(Int($0)) } }
         }
 
-        /// Whether every chunk of a mapped column passes `test`. The chunks are
-        /// read through `pread`, so the check does not fault the mapping in.
+        /// Whether every chunk of a column passes `test`. A mapped column is
+        /// read through `pread`, so the check does not fault the mapping in;
+        /// one in memory is checked in place, as one chunk.
         func chunks<T: BitwiseCopyable, R: BitwiseCopyable>(_ c: Column<T>, as: R.Type, _ test: (Checked<R>) -> Bool) -> Bool {
             precondition(MemoryLayout<T>.stride == MemoryLayout<R>.stride)
-            return c.withUnsafeBufferPointer { mapped in
-                guard let base = mapped.baseAddress, mapped.count > 0 else { return true }
-                let start = UnsafeRawPointer(base) - file.base
-                let total = mapped.count
-                let chunk = 1 << 18
-                let buffer = UnsafeMutableBufferPointer<R>.allocate(capacity: chunk)
+            return c.withUnsafeBufferPointer { values in
+                guard let base = values.baseAddress, values.count > 0 else { return true }
+                guard let mapping, c.isMapped else {
+                    return base.withMemoryRebound(to: R.self, capacity: values.count) { same in
+                        let all = UnsafeBufferPointer(start: same, count: values.count)
+                        return test(Checked(values: all, index: 0, isLast: true, previous: all[0]))
+                    }
+                }
+                let start = UnsafeRawPointer(base) - mapping.base
+                let total = values.count
+                let chunkSize = 1 << 18
+                let buffer = UnsafeMutableBufferPointer<R>.allocate(capacity: chunkSize)
                 defer { buffer.deallocate() }
                 var done = 0
                 var previous: R? = nil
                 while done < total {
-                    let k = min(chunk, total - done)
+                    let k = min(chunkSize, total - done)
                     let part = UnsafeMutableBufferPointer(rebasing: buffer[0..<k])
                     guard Self.pread(fd, into: UnsafeMutableRawBufferPointer(part), at: start + done * MemoryLayout<R>.stride) else { return false }
-                    let values = UnsafeBufferPointer(part)
-                    if !test(Checked(values: values, isFirst: done == 0, isLast: done + k == total, previous: previous ?? values[0])) { return false }
-                    previous = values[k - 1]
+                    let chunk = UnsafeBufferPointer(part)
+                    if !test(Checked(values: chunk, index: done, isLast: done + k == total, previous: previous ?? chunk[0])) { return false }
+                    previous = chunk[k - 1]
                     done += k
                 }
                 return true

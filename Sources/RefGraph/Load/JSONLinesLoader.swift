@@ -351,7 +351,13 @@ struct JSONLinesLoader {
         if let name {
             record.textID = try intern(name)
             record.textIsValue = false
-            if let module { record.modulePrefix = modulePrefix(name: name, module: module, base: c.base) }
+            if let module {
+                if let p = modulePrefix(name: name, module: module, base: c.base) {
+                    record.modulePrefix = p
+                } else {
+                    record.modulePrefix = Self.modulePrefix(name: builder.strings[record.textID], module: try decodeString(module))
+                }
+            }
         }
         recordsRead += 1
         referencesRead += record.refs.count
@@ -455,12 +461,22 @@ struct JSONLinesLoader {
         }
     }
 
-    private func modulePrefix(name: JSONCursor.RawString, module: JSONCursor.RawString, base: UnsafePointer<UInt8>) -> UInt8 {
+    /// The module prefix from the raw bytes, or nil when the module name has
+    /// escapes or non-ASCII bytes: raw lengths then differ from decoded ones.
+    private func modulePrefix(name: JSONCursor.RawString, module: JSONCursor.RawString, base: UnsafePointer<UInt8>) -> UInt8? {
         let m = module.end - module.start
         let nm = name.end - name.start
+        for i in module.start..<module.end where base[i] >= 0x80 || base[i] == UInt8(ascii: "\\") { return nil }
         guard m > 0, m < 256, m <= nm, memcmp(base + name.start, base + module.start, m) == 0 else { return 0 }
         if m == nm || base[name.start + m] == UInt8(ascii: ".") { return UInt8(m) }
         return 0
+    }
+
+    /// The module prefix from decoded strings (the rare non-ASCII module).
+    static func modulePrefix(name: String, module: String) -> UInt8 {
+        let n = Array(name.utf8), m = Array(module.utf8)
+        guard !m.isEmpty, m.count < 256, n.starts(with: m), n.count == m.count || n[m.count] == UInt8(ascii: ".") else { return 0 }
+        return UInt8(m.count)
     }
 
     // MARK: Header and trailer

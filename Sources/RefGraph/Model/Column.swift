@@ -4,7 +4,7 @@
 /// A mapped column costs no memory until it is read, and then only for the
 /// pages read: a command that never looks at edge labels or addresses does
 /// not pay for them. Loaders build columns in memory, with `append`.
-public struct Column<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Sendable {
+public struct Column<Element: BitwiseCopyable>: RandomAccessCollection {
     @usableFromInline var array: [Element]
     /// The mapped values; nil when the column lives in `array`.
     @usableFromInline let mapped: UnsafeBufferPointer<Element>?
@@ -39,7 +39,7 @@ public struct Column<Element: BitwiseCopyable>: RandomAccessCollection, @uncheck
             return array[i]
         }
         set {
-            precondition(mapped == nil, "a mapped column is read-only")
+            if mapped != nil { Self.readOnly() }
             array[i] = newValue
         }
     }
@@ -70,20 +70,28 @@ public struct Column<Element: BitwiseCopyable>: RandomAccessCollection, @uncheck
     // MARK: Building (in-memory columns only)
 
     mutating func append(_ value: Element) {
-        precondition(mapped == nil, "a mapped column is read-only")
+        if mapped != nil { Self.readOnly() }
         array.append(value)
     }
 
     mutating func append<S: Sequence>(contentsOf values: S) where S.Element == Element {
-        precondition(mapped == nil, "a mapped column is read-only")
+        if mapped != nil { Self.readOnly() }
         array.append(contentsOf: values)
     }
 
     mutating func reserveCapacity(_ n: Int) {
-        precondition(mapped == nil, "a mapped column is read-only")
+        if mapped != nil { Self.readOnly() }
         array.reserveCapacity(n)
     }
 }
+
+extension Column {
+    /// Checked in release builds too (`-Ounchecked` drops preconditions).
+    @usableFromInline static func readOnly() -> Never { fatalError("a mapped column is read-only") }
+}
+
+/// The mapping is read-only and the array is a value: safe to share.
+extension Column: @unchecked Sendable where Element: Sendable {}
 
 extension Column: Equatable where Element: Equatable {
     public static func == (a: Column, b: Column) -> Bool { a.elementsEqual(b) }

@@ -108,7 +108,7 @@ public struct HeapGraph: Sendable {
         guard let name = name(n) else { return nil }
         let p = Int(modulePrefix[Int(n)])
         guard p > 0, p <= name.utf8.count else { return nil }
-        return String(name.utf8.prefix(p))!
+        return String(name.utf8.prefix(p))  // nil inside a character (a damaged cache)
     }
 
     /// Allocation traceback, most recent call first.
@@ -129,13 +129,17 @@ public struct HeapGraph: Sendable {
     @inlinable public func isWeak(edge e: Int) -> Bool {
         !weakEdges.isEmpty && weakEdges[e >> 6] & (1 << UInt64(e & 63)) != 0
     }
+    /// `isWeak(edge:)` over the bits of `weakEdges`, for loops that hold its buffer.
+    @inlinable public static func isWeak(_ bits: UnsafeBufferPointer<UInt64>, _ e: Int) -> Bool {
+        !bits.isEmpty && bits[e >> 6] & (1 << UInt64(e & 63)) != 0
+    }
     public func label(ofEdge e: Int) -> String { strings[edgeLabels[e]] }
 
     /// The forward edge index of a reference `from → to`, preferring a retaining one.
     public func edge(from: Node, to: Node) -> Int? {
         var weak: Int?
         for e in outEdges(from) where forwardTargets[e] == to {
-            if edgeLabels[e] != weakLabel { return e }
+            if !isWeak(edge: e) { return e }
             weak = weak ?? e
         }
         return weak
