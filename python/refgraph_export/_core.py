@@ -5,7 +5,6 @@ import gc
 import json
 import os
 import platform
-import re
 import sys
 import threading
 import time
@@ -332,10 +331,6 @@ def _second_pass(raw, out, regs, over, xheld, copy_settled=False):
     n = 0
     fix = _line_fixer(regs, over, xheld)
     write = out.write
-    findall = _MARKED.findall
-    regs_get = regs.get
-    over_get = over.get
-    xheld_get = xheld.get
     rest = b''
     while True:
         chunk = raw.read(1 << 22)
@@ -348,66 +343,23 @@ def _second_pass(raw, out, regs, over, xheld, copy_settled=False):
         if cut < len(chunk):
             chunk = chunk[:cut]
         n += chunk.count(b'\n')
-        if b'\x00' not in chunk:
+        pieces = chunk.split(b'\x00')
+        if len(pieces) == 1:
             write(chunk)
             continue
-        # the marked lines whose text changes (most do not): the exporter
-        # holds a reference (xheld), or no root and refcount > references
-        # found. Only those go through fix(); the NULs of the others are
-        # simply dropped.
-        todo = []
-        marks = findall(chunk)
-        if len(marks) != chunk.count(b'\x00'):  # pragma: no cover (every marked line starts so)
-            write(_fix_marked(chunk, fix))
-            continue
-        for ab, rcb, root in marks:
-            a = int(ab)
-            if xheld_get(a):
-                todo.append(ab)
-            elif not root:
-                c = regs_get(a >> 14)[(a & 16383) >> 3] & 63
-                if c == 63:
-                    c += over_get(a, 0)
-                if int(rcb) > c:
-                    todo.append(ab)
-        if not todo:
-            write(chunk.replace(b'\x00', b''))
-            continue
-        parts = []
+        parts = [pieces[0]]
         pa = parts.append
-        pos = 0
-        for ab in todo:
-            p = chunk.find(b'\x00{"address": ' + ab + b',', pos)
-            e = chunk.find(b'\n', p) + 1
-            pa(chunk[pos:p].replace(b'\x00', b''))
-            pa(fix(chunk[p + 1:e]))
-            pos = e
-        pa(chunk[pos:].replace(b'\x00', b''))
+        for p in pieces[1:]:  # each starts with a marked line
+            e = p.find(b'\n') + 1
+            if e == len(p):
+                pa(fix(p))
+            else:
+                pa(fix(p[:e]))
+                pa(p[e:])
         write(b''.join(parts))
-        marks = parts = None
     if rest:  # pass 1 ends every line with a newline
         raise ValueError('refgraph: pass-1 file does not end with a newline')
     return n
-
-
-def _fix_marked(chunk, fix):
-    """Every marked line of ``chunk`` through ``fix``, NULs dropped."""
-    pieces = chunk.split(b'\x00')
-    parts = [pieces[0]]
-    pa = parts.append
-    for p in pieces[1:]:  # each starts with a marked line
-        e = p.find(b'\n') + 1
-        if e == len(p):
-            pa(fix(p))
-        else:
-            pa(fix(p[:e]))
-            pa(p[e:])
-    return b''.join(parts)
-
-
-# the start of a marked pass-1 line: address, refcount, and whether a root
-# (named or immortal) follows the refcount
-_MARKED = re.compile(b'\\x00\\{"address": (\\d+), "refcount": (-?\\d+)(, "root")?')
 
 
 def _second_pass_lines(raw, out, regs, over, xheld):
