@@ -880,48 +880,70 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 if kids:
                     if kind != K_GEN or ids is None:
                         ids = list(map(_id, kids))
-                    for c, ca in _zip(kids, ids):
-                        k = ca >> 14
-                        b = regs_get(k)
-                        if b is None:
-                            b = regs[k] = bytearray(2048)
-                        j = (ca & 16383) >> 3
-                        v = b[j]
-                        if v & 63 == 63:
-                            sat_append(ca)
-                            if v < 128:
-                                b[j] = v | 128
-                                if trail:
-                                    for x in trail:
-                                        xa = _id(x)
-                                        regs_get(xa >> 14)[(xa & 16383) >> 3] &= 191
-                                    x = None
-                                    stack_extend(trail)
-                                    del trail[:]
-                                stack_append(c)
-                        elif v < 128:
-                            tc = _type(c)
-                            if tc is rt_s or tc is rt_i or tc is rt_f:
-                                # an exact str/int/float: in the trail (see
-                                # below); bit 6 set now: it will go out
-                                # unmarked unless the trail says otherwise
-                                b[j] = v + 193
-                                trail_append(c)
-                            else:
+                    if kind != K_SEQ:
+                        # dicts and other containers: their atoms mostly come
+                        # one or two at a time between containers, where a
+                        # trail costs more than it saves: all on the stack
+                        for c, ca in _zip(kids, ids):
+                            k = ca >> 14
+                            b = regs_get(k)
+                            if b is None:
+                                b = regs[k] = bytearray(2048)
+                            j = (ca & 16383) >> 3
+                            v = b[j]
+                            if v & 63 == 63:
+                                sat_append(ca)
+                                if v < 128:
+                                    b[j] = v | 128
+                                    stack_append(c)
+                            elif v < 128:
                                 b[j] = v + 129
-                                if trail:
-                                    # the atoms before a new container are
-                                    # popped after its subtree: on the stack
-                                    # they go, bit 6 cleared (single path)
-                                    for x in trail:
-                                        xa = _id(x)
-                                        regs_get(xa >> 14)[(xa & 16383) >> 3] &= 191
-                                    x = None
-                                    stack_extend(trail)
-                                    del trail[:]
                                 stack_append(c)
-                        else:
-                            b[j] = v + 1
+                            else:
+                                b[j] = v + 1
+                    else:
+                        for c, ca in _zip(kids, ids):
+                            k = ca >> 14
+                            b = regs_get(k)
+                            if b is None:
+                                b = regs[k] = bytearray(2048)
+                            j = (ca & 16383) >> 3
+                            v = b[j]
+                            if v & 63 == 63:
+                                sat_append(ca)
+                                if v < 128:
+                                    b[j] = v | 128
+                                    if trail:
+                                        for x in trail:
+                                            xa = _id(x)
+                                            regs_get(xa >> 14)[(xa & 16383) >> 3] &= 191
+                                        x = None
+                                        stack_extend(trail)
+                                        del trail[:]
+                                    stack_append(c)
+                            elif v < 128:
+                                tc = _type(c)
+                                if tc is rt_s or tc is rt_i or tc is rt_f:
+                                    # an exact str/int/float: in the trail (see
+                                    # below); bit 6 set now: it will go out
+                                    # unmarked unless the trail says otherwise
+                                    b[j] = v + 193
+                                    trail_append(c)
+                                else:
+                                    b[j] = v + 129
+                                    if trail:
+                                        # the atoms before a new container are
+                                        # popped after its subtree: on the stack
+                                        # they go, bit 6 cleared (single path)
+                                        for x in trail:
+                                            xa = _id(x)
+                                            regs_get(xa >> 14)[(xa & 16383) >> 3] &= 191
+                                        x = None
+                                        stack_extend(trail)
+                                        del trail[:]
+                                    stack_append(c)
+                            else:
+                                b[j] = v + 1
                     c = tc = None
                     if _len(sat) >= SAT_FOLD:
                         _count_elements(over, sat)
