@@ -33,6 +33,9 @@ _dict_keys = dict.keys  # the builtin's, never an override
 _dict_values = dict.values
 
 IMMORTAL_MIN = (1 << 30) if PYV >= (3, 12) else None
+# dict subclass fast labels (see walk.dsub_labels): 3.x below 3.13, where an
+# instance's __dict__, when there is one, is always among its referents
+DSUB_FAST = (3, 0) <= PYV < (3, 13)
 _NEVER = 1 << 62  # no refcount reaches it: "not immortal" before 3.12
 _is_immortal = getattr(sys, '_is_immortal', None)
 
@@ -40,8 +43,20 @@ K_ATOM, K_SEQ, K_DICT, K_GEN = 0, 1, 2, 3
 # fast paths (per-type line formats, see _fast_info)
 F_LEN, F_INT, F_FLOAT, F_BOOL, F_PLAIN, F_CONT, F_INST = 1, 2, 3, 4, 5, 6, 7
 LABEL_CACHE_MAX = 20000  # encoded dict labels of str keys kept per dump
+RUN_MAX = 4096  # trail atoms written per chunk (see walk)
+_I63 = (1 << 63) - 1  # int values are written when they fit in 64 bits
+_NOTYPE = object()  # the type of no object
 
 V_NONE, V_INT, V_FLOAT, V_BOOL, V_TEXT, V_BYTES = 0, 1, 2, 3, 4, 5
+
+try:  # C-level counting into a dict (what collections.Counter uses)
+    from _collections import _count_elements
+except ImportError:  # pragma: no cover (2.7)
+    def _count_elements(mapping, iterable):
+        get = mapping.get
+        for x in iterable:
+            mapping[x] = get(x, 0) + 1
+SAT_FOLD = 1 << 16  # saturated references kept before they are counted into ``over``
 
 try:
     import _tracemalloc
@@ -296,8 +311,12 @@ def _fast_info(ti, values, alloc):
         immortal = '{"address": %d, "refcount": %d, "root": "immortal", "immortal": true' + body
         return (code, plain, '\x00' + plain, immortal)
     if kind in (K_SEQ, K_DICT) and lenf is not None and valk == V_NONE:
-        return (F_CONT, '{"address": %%d, "refcount": %%d, "type": %s, "size": %%d, "len": %%d'
+        head = ('{"address": %%d, "refcount": %%d, "type": %s, "size": %%d, "len": %%d'
                 % tjson.replace('%', '%%'))
+        full = head + ', "refs": %s, "labels": %s}\n'
+        empty = head + ', "refs": []}\n'
+        # whole lines: with referents (plain, marked), without (plain, marked)
+        return (F_CONT, head, full, '\x00' + full, empty, '\x00' + empty)
     return None
 
 
@@ -332,13 +351,20 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
 
     regs = {}
     over = {}
+    # references to objects whose count byte is saturated (types, None,
+    # interned keys ...): their ids, counted into ``over`` in C after each
+    # container once there are SAT_FOLD of them, and at the end. During the
+    # walk ``over`` may lag: it only serves to leave a line unmarked, and a
+    # count too low marks it (the second pass then looks), never the reverse.
+    sat = []
     stack = []
+    trail = []  # see process: fresh atoms found after the last new container
     tinfo = {}
     classic = {}
     buf = []
     poslabels = ['"[%d]"' % i for i in range(4096)]
     garbage_ids = set(id(x) for x in gc.garbage)
-    keep = [regs, over, stack, tinfo, classic, buf, poslabels, garbage_ids, held]
+    keep = [regs, over, sat, stack, trail, tinfo, classic, buf, poslabels, garbage_ids, held]
     keep.extend(exclude_objs)
 
     marked = set()  # ids of the exporter objects excluded from the dump
@@ -409,7 +435,21 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     cand = set()  # ids of the objects the exporter refers to before the walk
     keep.append(cand)
     mark_seen(cand)
-    offs = [0, 0]  # refs held by the exporter: [not in objs list, in objs list]
+    offs = [0, 0, 0]  # refs held by the exporter: [not in objs list, in objs list, atom runs]
+
+    def new_typeinfo(t):
+        ti = make_typeinfo(t, opts, held, peek)
+        if t is _OrderedDict:
+            ti = ((F_INST, odict_labels),) + ti
+        elif DSUB_FAST and ti[8] is dict and getattr(ti[7], '_labels_class', False) and \
+                getattr(ti[7], '_fast_labels', None) is None:
+            ti = ((F_INST, dsub_labels),) + ti  # dict subclass, instance plan
+        else:
+            ti = (_fast_info(ti, values, alloc),) + ti
+        tinfo[_id(t)] = ti
+        _count_cached(ti, held)
+        return ti
+
 
     def flush():
         if buf:
@@ -453,10 +493,76 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
             return None
         return '[' + ', '.join(labs) + ']'
 
+    def dsub_labels(o, t, kids, ids):
+        """3.6-3.12 instance of a dict subclass (instance plan) whose
+        referents are exactly its class, then its values in dict order, every
+        key an exact str: no slot, __dict__ or attribute, so the plan labels
+        only ``__class__`` and the general path gives the values their keys'
+        labels and adds the keys as ``<key>`` edges (see _dict_base_labels):
+        the same here, the keys appended to kids and ids. Checked by
+        identity; None: the general path."""
+        n = len(kids) - 1
+        if n < 0 or kids[0] is not t:
+            return None
+        keys = list(_dict_keys(o))
+        if len(keys) != n:
+            return None
+        labs = ['"__class__"']
+        la = labs.append
+        for kk in keys:
+            if _type(kk) is not str:  # before any hashing: exact str only
+                return None
+            r = labcache_get(kk)
+            la(r if r is not None else key_label(kk))
+        if n and ids[1:] != list(map(_id, _dict_values(o))):
+            return None
+        kids.extend(keys)
+        ids.extend(map(_id, keys))
+        return '[' + ', '.join(labs + ['"<key>"'] * n) + ']'
+
+    # Trails of exact str/int/float (see process) use the per-type line
+    # formats of _fast_info, for the types that have one; a type without one
+    # is replaced by a marker no object has as its type.
+    run_types = []
+    run_fmts = []
+    for rt in (str, int, float):
+        fast = (tinfo.get(id(rt)) or new_typeinfo(rt))[0]
+        if fast is not None and fast[0] in (F_LEN, F_INT, F_FLOAT):
+            run_types.append(rt)
+            if fast[0] == F_INT:  # the value as %d (exact ints in 64 bits), or none
+                run_fmts.append((tuple(f.replace('%s', ', "value": %d') for f in fast[1:]),
+                                 tuple(f.replace('%s', '') for f in fast[1:])))
+            elif fast[0] == F_FLOAT:  # repr by %r (finite), or quoted nan/inf
+                run_fmts.append((tuple(f.replace('%s', '%r') for f in fast[1:]), fast[1:]))
+            else:
+                run_fmts.append(fast[1:])
+        else:
+            run_types.append(_NOTYPE)
+            run_fmts.append(None)
+    rt = fast = None
+    rt_s, rt_i, rt_f = run_types
+    keep.extend([run_types, run_fmts])
+    mark_seen(run_types)
+    mark_seen(run_fmts)
+
     def process(src, emit):
         n_obj = n_ref = n_bytes = 0
-        off_out, off_in = offs
+        off_out, off_in, off_run = offs
+        run_out = off_run - off_out
+        imm_run = immortal_min - run_out
         last_t = last_ti = None  # the previous object's type: its info again
+        # (rt_s, rt_i, rt_f: the walk's, not locals here: a reference from
+        # this frame to a type would be gone, and not subtracted, by the end)
+        rf_s, rf_i, rf_f = run_fmts
+        # their type infos: locals (the cache's references are in held)
+        ti_s, ti_i, ti_f = tinfo[_id(str)], tinfo[_id(int)], tinfo[_id(float)]
+        if rf_i is not None:
+            rf_iv, rf_in = rf_i
+        if rf_f is not None:
+            rf_fr, rf_fs = rf_f
+        trail_append = trail.append
+        sat_append = sat.append
+        stack_extend = stack.extend
         for o in src:
             a = _id(o)
             k = a >> 14
@@ -479,13 +585,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 if t is not last_t:
                     ti = tinfo_get(_id(t))
                     if ti is None:
-                        ti = make_typeinfo(t, opts, held, peek)
-                        if t is _OrderedDict:
-                            ti = ((F_INST, odict_labels),) + ti
-                        else:
-                            ti = (_fast_info(ti, values, alloc),) + ti
-                        tinfo[_id(t)] = ti
-                        _count_cached(ti, held)
+                        ti = new_typeinfo(t)
                     last_t = t
                     last_ti = ti
                 else:
@@ -616,9 +716,11 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 else:
                     inst = None
                 if rk is None and fast is not None and rc < immortal_min and not (garbage_ids and a in garbage_ids):
-                    # exact list/tuple/deque/dict, not a root
+                    # exact list/tuple/deque/dict, not a root: the whole
+                    # line is one format (parts None), see below
                     try:
-                        parts = [fast[1] % (a, rc, sz, _len(o))]
+                        ln = _len(o)
+                        parts = None
                         settled = rc <= nfound
                     except Exception:
                         fast = None
@@ -778,24 +880,74 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 if kids:
                     if kind != K_GEN or ids is None:
                         ids = list(map(_id, kids))
-                    for c, ca in _zip(kids, ids):
-                        k = ca >> 14
-                        b = regs_get(k)
-                        if b is None:
-                            b = regs[k] = bytearray(2048)
-                        j = (ca & 16383) >> 3
-                        v = b[j]
-                        if v & 63 == 63:
-                            over[ca] = over_get(ca, 0) + 1
-                            if v < 128:
-                                b[j] = v | 128
+                    if kind != K_SEQ:
+                        # dicts and other containers: their atoms mostly come
+                        # one or two at a time between containers, where a
+                        # trail costs more than it saves: all on the stack
+                        for c, ca in _zip(kids, ids):
+                            k = ca >> 14
+                            b = regs_get(k)
+                            if b is None:
+                                b = regs[k] = bytearray(2048)
+                            j = (ca & 16383) >> 3
+                            v = b[j]
+                            if v & 63 == 63:
+                                sat_append(ca)
+                                if v < 128:
+                                    b[j] = v | 128
+                                    stack_append(c)
+                            elif v < 128:
+                                b[j] = v + 129
                                 stack_append(c)
-                        elif v < 128:
-                            b[j] = v + 129
-                            stack_append(c)
-                        else:
-                            b[j] = v + 1
-                    c = None
+                            else:
+                                b[j] = v + 1
+                    else:
+                        for c, ca in _zip(kids, ids):
+                            k = ca >> 14
+                            b = regs_get(k)
+                            if b is None:
+                                b = regs[k] = bytearray(2048)
+                            j = (ca & 16383) >> 3
+                            v = b[j]
+                            if v & 63 == 63:
+                                sat_append(ca)
+                                if v < 128:
+                                    b[j] = v | 128
+                                    if trail:
+                                        for x in trail:
+                                            xa = _id(x)
+                                            regs_get(xa >> 14)[(xa & 16383) >> 3] &= 191
+                                        x = None
+                                        stack_extend(trail)
+                                        del trail[:]
+                                    stack_append(c)
+                            elif v < 128:
+                                tc = _type(c)
+                                if tc is rt_s or tc is rt_i or tc is rt_f:
+                                    # an exact str/int/float: in the trail (see
+                                    # below); bit 6 set now: it will go out
+                                    # unmarked unless the trail says otherwise
+                                    b[j] = v + 193
+                                    trail_append(c)
+                                else:
+                                    b[j] = v + 129
+                                    if trail:
+                                        # the atoms before a new container are
+                                        # popped after its subtree: on the stack
+                                        # they go, bit 6 cleared (single path)
+                                        for x in trail:
+                                            xa = _id(x)
+                                            regs_get(xa >> 14)[(xa & 16383) >> 3] &= 191
+                                        x = None
+                                        stack_extend(trail)
+                                        del trail[:]
+                                    stack_append(c)
+                            else:
+                                b[j] = v + 1
+                    c = tc = None
+                    if _len(sat) >= SAT_FOLD:
+                        _count_elements(over, sat)
+                        del sat[:]
                 else:
                     ids = []
                 kids = None
@@ -809,34 +961,137 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     v = b[j]
                     if v < 128:
                         b[j] = v | 128
+                        if trail:  # popped after the referent: on the stack
+                            for x in trail:
+                                xa = _id(x)
+                                regs_get(xa >> 14)[(xa & 16383) >> 3] &= 191
+                            x = None
+                            stack_extend(trail)
+                            del trail[:]
                         stack_append(weak)
                     ids.append(ca)
                     weak = None
                     labs_json = (labs_json[:-1] + ', "<weakref>"]') if len(ids) > 1 else '["<weakref>"]'
                 b = None
                 o = None
-                if ids:
-                    parts.append(', "refs": %s, "labels": %s}\n' % (ids, labs_json))
-                    n_ref += len(ids)
-                else:
-                    parts.append(', "refs": []}\n')
-                if emit:
-                    if settled is None:
-                        rb[rj] &= 191
-                        buf_append(''.join(parts))
-                    elif settled and not risky:
-                        rb[rj] |= 64  # bit 6 now: the line went out unmarked (see atoms)
-                        buf_append(''.join(parts))
+                if parts is None:  # exact container (fast, settled set above)
+                    if emit:
+                        if settled and not risky:
+                            rb[rj] |= 64  # bit 6 now: the line went out unmarked (see atoms)
+                            q = 2
+                        else:
+                            rb[rj] &= 191
+                            q = 3
+                        if ids:
+                            n_ref += _len(ids)
+                            buf_append(fast[q] % (a, rc, sz, ln, ids, labs_json))
+                        else:
+                            buf_append(fast[q + 2] % (a, rc, sz, ln))
+                        if _len(buf) >= 4096:
+                            flush()
+                        n_obj += 1
                     else:
-                        rb[rj] &= 191
-                        buf_append('\x00' + ''.join(parts))
-                    if len(buf) >= 4096:
-                        flush()
-                    n_obj += 1
+                        emit_calib.append(rc)
                 else:
-                    emit_calib.append(rc)
+                    if ids:
+                        parts.append(', "refs": %s, "labels": %s}\n' % (ids, labs_json))
+                        n_ref += len(ids)
+                    else:
+                        parts.append(', "refs": []}\n')
+                    if emit:
+                        if settled is None:
+                            rb[rj] &= 191
+                            buf_append(''.join(parts))
+                        elif settled and not risky:
+                            rb[rj] |= 64  # bit 6 now: the line went out unmarked (see atoms)
+                            buf_append(''.join(parts))
+                        else:
+                            rb[rj] &= 191
+                            buf_append('\x00' + ''.join(parts))
+                        if len(buf) >= 4096:
+                            flush()
+                        n_obj += 1
+                    else:
+                        emit_calib.append(rc)
                 parts = ids = None
                 rb = None
+                # The trail: the fresh exact str/int/float referents after
+                # the last new container (or weak referent) of this one.
+                # Pushed, they would be popped next, last first: written
+                # here in that order, the same lines as the single atom
+                # path, without the stack, the type info and (refcount 1)
+                # the bitmap. At most RUN_MAX at a time (transient lists).
+                while trail:
+                    if _len(trail) > RUN_MAX:
+                        chunk = trail[-RUN_MAX:]
+                        del trail[-RUN_MAX:]
+                    else:
+                        chunk = trail
+                    chunk.reverse()
+                    for x in chunk:
+                        # held now: the chunk's slot and x (offs[2])
+                        rc = getrefcount(x) - off_run
+                        if not emit:
+                            emit_calib.append(rc)
+                            continue
+                        xa = _id(x)
+                        h = held_get(xa)
+                        if h is None:
+                            hot = False
+                        else:
+                            rc -= h
+                            hot = xa in cand
+                        sz = getsizeof(x)
+                        tx = _type(x)
+                        n_bytes += sz
+                        # as the single path: plain (bit 6 stays), marked
+                        # with NUL or immortal (bit 6 cleared). The trail's
+                        # atoms have at least the reference just found.
+                        if rc <= 1 and not hot:
+                            q = 0
+                        else:
+                            b = regs_get(xa >> 14)
+                            j = (xa & 16383) >> 3
+                            v = b[j]
+                            if rc >= imm_run:
+                                # getrefcount's constant for immortals, less
+                                # what the single path subtracts: same line
+                                rc += run_out
+                                b[j] = v & 191
+                                q = 2
+                            else:
+                                nfound = v & 63
+                                if nfound == 63:
+                                    nfound += over_get(xa, 0)
+                                if rc > nfound or hot:
+                                    b[j] = v & 191
+                                    q = 1
+                                else:
+                                    q = 0
+                        if tx is rt_s:
+                            buf_append(rf_s[q] % (xa, rc, sz, _len(x)))
+                        elif tx is rt_i:
+                            if -_I63 <= x <= _I63:
+                                buf_append(rf_iv[q] % (xa, rc, sz, x))
+                            else:
+                                buf_append(rf_in[q] % (xa, rc, sz))
+                        elif x - x:  # nan, inf
+                            buf_append(rf_fs[q] % (xa, rc, sz, '"%s"' % _float_repr(x)))
+                        else:
+                            buf_append(rf_fr[q] % (xa, rc, sz, x))
+                    if emit:
+                        # the previous object's type, as the single path
+                        # leaves it (its reference is subtracted there)
+                        last_t = tx
+                        last_ti = ti_s if tx is rt_s else (ti_i if tx is rt_i else ti_f)
+                    x = b = tx = None
+                    if emit:
+                        n_obj += _len(chunk)
+                    if chunk is trail:
+                        del trail[:]
+                    chunk = None
+                    if _len(buf) >= 4096:
+                        flush()
             o = None
         if not emit:
             n_bytes = n_ref = 0
@@ -851,7 +1106,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
         return ''
 
     # our closures and their cells exist before the snapshot: never write them
-    for fn in (mark_seen, flush, process, _alloc, key_label, odict_labels):
+    for fn in (mark_seen, flush, process, _alloc, key_label, odict_labels, dsub_labels, new_typeinfo):
         mark_seen(fn)
         keep.append(fn)
         cl = fn.__closure__
@@ -864,7 +1119,10 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     # -- calibration: references the walk itself holds on the object being
     #    written (the local variable, getrefcount's argument, ...).
     emit_calib = []
-    probe_src = [[float('0.25')]]
+    # [A, f1], A = [f2, f3]: A stands for an object of the objs list, f3 and
+    # f2 are A's trail, f1 an atom on the single path (as nested atoms are
+    # when popped: the stack slot is gone, the local holds it)
+    probe_src = [[float('0.5'), float('0.75')], float('0.25')]
     mark_in = probe_src[0]
     a = id(mark_in)
     k = a >> 14
@@ -874,20 +1132,24 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     b[(a & 16383) >> 3] |= 64
     mark_in = b = None
     process(probe_src, False)
-    # probe list: true refcount 0 (+ the src slot, like the objs list);
-    # probe float: true refcount 1 (the probe list).
+    # emit_calib: A, f3, f2 (the trail), f1. A: true refcount 0 (+ the src
+    # slot, like the objs list); each float: true refcount 1 (its list).
     offs[1] = emit_calib[0]
-    offs[0] = emit_calib[1] - 1
+    offs[2] = emit_calib[1] - 1
+    offs[0] = emit_calib[3] - 1
+    if emit_calib[2] != emit_calib[1] or len(emit_calib) != 4:  # pragma: no cover
+        raise RuntimeError('refgraph: refcount calibration failed: %r' % (emit_calib,))
     keep.append(probe_src)
-    mark_seen(probe_src[0])  # reached but never written: excluded
-    mark_seen(probe_src[0][0])
-    stats['calibration'] = (offs[0], offs[1])
+    for x in (probe_src[0], probe_src[0][0], probe_src[0][1], probe_src[1]):
+        mark_seen(x)  # reached but never written: excluded
+    x = None
+    stats['calibration'] = tuple(offs)
 
     # objects the exporter's own frames, closures and containers refer to
     # now: their lines always get second-pass work (see exporter_held)
     # (not through the objs list, which the walk's frame holds up to 3.10:
     # it would flag every object)
-    pre_skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held), id(labcache),
+    pre_skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(held), id(labcache),
                 id(objs), id(poslabels), id(seqlabels), id(cand))
     cand.update(exporter_held([x for x in keep if id(x) not in pre_skip], regs, marked, pre_skip,
                               stop_at_all=True))
@@ -898,6 +1160,8 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     process(root_objs, True)
     process(objs, True)
     flush()
+    _count_elements(over, sat)
+    del sat[:]
     stats['objects'], stats['references'], stats['bytes'] = counters
     objs = None
     # references the exporter's own caches and frames hold on dumped objects
@@ -910,7 +1174,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     # left out here; what remains (closure cells, exporter frames' locals,
     # the roots/opts containers) existed before the first line was written.
     marked.discard(id(root_objs))
-    skip = (id(root_objs), id(regs), id(over), id(buf), id(tinfo), id(classic), id(held), id(labcache))
+    skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(held), id(labcache))
     xheld = exporter_held([x for x in keep if id(x) not in skip], regs, marked, skip)
     stats['exporter_held'] = len(xheld)
     # lines written without the \x00 mark (settled: bit 6 set) are copied
