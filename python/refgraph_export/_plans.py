@@ -199,7 +199,6 @@ def _code_getters():
 
 
 _code_getters_list = _code_getters()
-_int_like = (int, bool) if not PY2 else (int, long, bool)  # noqa: F821
 
 
 def plan_code(o, t, R):
@@ -471,7 +470,7 @@ def instance_plan_factory(t, peek, held):
             vals = None
             if attr_labels is not None:
                 try:
-                    addr, vals = instance_values(o, t_, n_attrs, inline_bs)
+                    addr, vals = instance_values(o, n_attrs, inline_bs)
                 except Exception:
                     addr, vals = 0, None
             elif peek is not None:
@@ -521,7 +520,7 @@ def instance_plan_factory(t, peek, held):
             the class (checked by identity); None otherwise."""
             if len(R) != n_attrs + 1 or R[n_attrs] is not t_:
                 return None
-            addr, vals = instance_values(o, t_, n_attrs, inline_bs)
+            addr, vals = instance_values(o, n_attrs, inline_bs)
             if addr or vals is None or len(vals) != n_attrs or vals.tolist() != ids[:n_attrs]:
                 return None
             return full_json

@@ -346,13 +346,16 @@ def _words_reader(ctypes, W):
 
 
 def inline_values_reader():
-    """(type_labels, instance_values) for 3.11+ instances whose attributes
-    are kept as inline values, or None when this interpreter's layout did not
-    pass the checks (or before 3.11, or without ctypes).
+    """(type_labels, instance_values, inline_basicsize) for 3.11+ instances
+    whose attributes are kept as inline values, or None when this
+    interpreter's layout did not pass the checks (or before 3.11, or without
+    ctypes).
 
     type_labels(t) -> ['.name', ...] in the order of t's shared keys
-    (ht_cached_keys), or None; instance_values(o, t, n) -> (dict_address,
-    [value addresses, at most n]), or None."""
+    (ht_cached_keys), or None; instance_values(o, n, basicsize) ->
+    (dict_address, [value addresses, at most n] or None when the values
+    live in the dict); inline_basicsize(t) -> offset of the inline values on
+    3.13+ (0 before, None when t has none)."""
     if not _INLINE:
         try:
             _INLINE.append(_make_inline_values_reader())
@@ -437,7 +440,7 @@ def _make_inline_values_reader():
             return None
 
     if PYV >= (3, 13):
-        def instance_values(o, t, n, basicsize):
+        def instance_values(o, n, basicsize):
             a = id(o)
             d = word(a - 3 * W).value
             # inline values right after the object: capacity, size,
@@ -450,13 +453,13 @@ def _make_inline_values_reader():
                 n = cap
             return d, (words(a + basicsize + W, n) if n > 0 else [])
     elif PYV >= (3, 12):
-        def instance_values(o, t, n, basicsize):
+        def instance_values(o, n, basicsize):
             v = word(id(o) - 3 * W).value  # PyDictOrValues: dict, or values - 1
             if v & 1:
                 return 0, (words(v + 1, n) if n > 0 else [])
             return v, None
     else:
-        def instance_values(o, t, n, basicsize):
+        def instance_values(o, n, basicsize):
             w = words(id(o) - 4 * W, 2)  # values, dict
             if w[1] or not w[0]:
                 return w[1], None
@@ -481,13 +484,13 @@ def _make_inline_values_reader():
     bs = inline_basicsize(T)
     if bs is None:
         return None
-    r = instance_values(q, T, 2, bs)
+    r = instance_values(q, 2, bs)
     if r is None or r[0] != 0 or list(r[1]) != [id(x), id(y)]:
         return None
     p = T()
     p.first_attribute = x
     d = p.__dict__
-    r = instance_values(p, T, 1, bs)
+    r = instance_values(p, 1, bs)
     if r is None or r[0] != id(d):
         return None
     if r[1] is not None and list(r[1]) != [id(x)]:  # 3.13: the dict may share the inline values

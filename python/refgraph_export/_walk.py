@@ -420,7 +420,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     immortal_min = IMMORTAL_MIN if IMMORTAL_MIN is not None else _NEVER
     _len = len
     _enc = _encode_label
-    _zip = _izip if PY2 else zip
+    _zip = _izip
     seqlabels = [None] * 256  # JSON label arrays of short lists and tuples
     keep.append(seqlabels)
     mark_seen(seqlabels)

@@ -389,14 +389,12 @@ extension HeapGraph {
         weakEdges = []
         guard weakLabel != UInt32.max else { return }
         var bits = [UInt64](repeating: 0, count: (edgeCount + 63) / 64)
-        edgeLabels.withUnsafeBufferPointer { labels in
-            for e in labels.indices where labels[e] == weakLabel { bits[e >> 6] |= 1 << UInt64(e & 63) }
-        }
+        _ = edgeLabels.withUnsafeBufferPointer { Self.markWeak($0, from: 0, weak: weakLabel, into: &bits) }
         weakEdges = Column(bits)
         for n in 0..<nodeCount {
             for e in outEdges(Node(n)) where isWeak(edge: e) {
                 let t = forwardTargets[e]
-                if edge(from: Node(n), to: t).map({ edgeLabels[$0] == weakLabel }) ?? false {
+                if edge(from: Node(n), to: t).map(isWeak(edge:)) ?? false {
                     weakPairs.insert(UInt64(n) << 32 | UInt64(t))
                 }
             }

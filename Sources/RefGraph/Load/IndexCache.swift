@@ -146,10 +146,8 @@ public enum IndexCache {
         var weakBits = [UInt64](repeating: 0, count: (ft.count + 63) / 64)
         var anyWeak = false
         guard r.chunks(labels, as: UInt32.self, { chunk in
-                  for (i, l) in chunk.values.enumerated() {
-                      if Int(l) >= words { return false }
-                      if l == weakLabel { let e = chunk.index + i; weakBits[e >> 6] |= 1 << UInt64(e & 63); anyWeak = true }
-                  }
+                  guard chunk.values.allSatisfy({ Int($0) < words }) else { return false }
+                  if HeapGraph.markWeak(chunk.values, from: chunk.index, weak: weakLabel, into: &weakBits) { anyWeak = true }
                   return true
               }),
               r.chunks(fo, as: UInt32.self, { Self.isOffsets($0, last: ft.count) }),

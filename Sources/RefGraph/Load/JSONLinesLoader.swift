@@ -352,11 +352,7 @@ struct JSONLinesLoader {
             record.textID = try intern(name)
             record.textIsValue = false
             if let module {
-                if let p = modulePrefix(name: name, module: module, base: c.base) {
-                    record.modulePrefix = p
-                } else {
-                    record.modulePrefix = Self.modulePrefix(name: builder.strings[record.textID], module: try decodeString(module))
-                }
+                record.modulePrefix = try modulePrefix(name: name, module: module, base: c.base, textID: record.textID)
             }
         }
         recordsRead += 1
@@ -461,22 +457,25 @@ struct JSONLinesLoader {
         }
     }
 
-    /// The module prefix from the raw bytes, or nil when the module name has
-    /// escapes or non-ASCII bytes: raw lengths then differ from decoded ones.
-    private func modulePrefix(name: JSONCursor.RawString, module: JSONCursor.RawString, base: UnsafePointer<UInt8>) -> UInt8? {
-        let m = module.end - module.start
-        let nm = name.end - name.start
-        for i in module.start..<module.end where base[i] >= 0x80 || base[i] == UInt8(ascii: "\\") { return nil }
-        guard m > 0, m < 256, m <= nm, memcmp(base + name.start, base + module.start, m) == 0 else { return 0 }
-        if m == nm || base[name.start + m] == UInt8(ascii: ".") { return UInt8(m) }
-        return 0
+    /// Length of the module prefix of a name (see `HeapGraph.modulePrefix`),
+    /// from the raw bytes when the module name is plain ASCII, else from the
+    /// decoded strings: escapes and non-ASCII bytes change the lengths.
+    private mutating func modulePrefix(name: JSONCursor.RawString, module: JSONCursor.RawString,
+                                       base: UnsafePointer<UInt8>, textID: UInt32) throws(ScanError) -> UInt8 {
+        let raw = UnsafeBufferPointer(start: base + module.start, count: module.end - module.start)
+        if !raw.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") }) {
+            return Self.modulePrefix(name: UnsafeBufferPointer(start: base + name.start, count: name.end - name.start), module: raw)
+        }
+        var decodedName = builder.strings[textID], decodedModule = try decodeString(module)
+        return decodedName.withUTF8 { n in decodedModule.withUTF8 { Self.modulePrefix(name: n, module: $0) } }
     }
 
-    /// The module prefix from decoded strings (the rare non-ASCII module).
-    static func modulePrefix(name: String, module: String) -> UInt8 {
-        let n = Array(name.utf8), m = Array(module.utf8)
-        guard !m.isEmpty, m.count < 256, n.starts(with: m), n.count == m.count || n[m.count] == UInt8(ascii: ".") else { return 0 }
-        return UInt8(m.count)
+    /// `module` when the name is `module` or starts with `module.`, as a length; else 0.
+    static func modulePrefix(name: UnsafeBufferPointer<UInt8>, module: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        let m = module.count
+        guard m > 0, m < 256, m <= name.count, name.prefix(m).elementsEqual(module),
+              m == name.count || name[m] == UInt8(ascii: ".") else { return 0 }
+        return UInt8(m)
     }
 
     // MARK: Header and trailer

@@ -127,11 +127,22 @@ public struct HeapGraph: Sendable {
     @inlinable public func target(ofEdge e: Int) -> Node { forwardTargets[e] }
     @inlinable public func source(ofInEdge e: Int) -> Node { reverseSources[e] }
     @inlinable public func isWeak(edge e: Int) -> Bool {
-        !weakEdges.isEmpty && weakEdges[e >> 6] & (1 << UInt64(e & 63)) != 0
+        weakEdges.withUnsafeBufferPointer { Self.isWeak($0, e) }
     }
     /// `isWeak(edge:)` over the bits of `weakEdges`, for loops that hold its buffer.
     @inlinable public static func isWeak(_ bits: UnsafeBufferPointer<UInt64>, _ e: Int) -> Bool {
         !bits.isEmpty && bits[e >> 6] & (1 << UInt64(e & 63)) != 0
+    }
+    /// Sets the bit of every `weak` label in `labels`, the edges from `first` on;
+    /// true if there was one. Shared by the loaders and the cache reader.
+    static func markWeak(_ labels: UnsafeBufferPointer<UInt32>, from first: Int, weak: UInt32, into bits: inout [UInt64]) -> Bool {
+        var any = false
+        for (i, l) in labels.enumerated() where l == weak {
+            let e = first + i
+            bits[e >> 6] |= 1 << UInt64(e & 63)
+            any = true
+        }
+        return any
     }
     public func label(ofEdge e: Int) -> String { strings[edgeLabels[e]] }
 
