@@ -18,13 +18,17 @@ references found (only known once every object has been seen).
 """
 import gc
 import json
+import operator
 import sys
 import types
+from functools import partial as _partial
+from itertools import chain as _chain, compress as _compress
 
 try:
     from itertools import izip as _izip  # 2.7: zip would build a list of pairs
 except ImportError:
     _izip = zip
+_flatten = _chain.from_iterable
 
 from . import _safe, _plans
 from ._safe import PY2, PYV, dict_items, get_referents
@@ -43,7 +47,7 @@ K_ATOM, K_SEQ, K_DICT, K_GEN = 0, 1, 2, 3
 # fast paths (per-type line formats, see _fast_info)
 F_LEN, F_INT, F_FLOAT, F_BOOL, F_PLAIN, F_CONT, F_INST = 1, 2, 3, 4, 5, 6, 7
 LABEL_CACHE_MAX = 20000  # encoded dict labels of str keys kept per dump
-RUN_MAX = 4096  # trail atoms written per chunk (see walk)
+ATOM_BATCH = 4096  # queued fresh str/int/float written per batch (see walk.drain)
 _I63 = (1 << 63) - 1  # int values are written when they fit in 64 bits
 _NOTYPE = object()  # the type of no object
 
@@ -335,8 +339,10 @@ def _asyncio_task_type():
     return t if type(t) is type else None
 
 
-def walk(write, opts, roots, root_objs, exclude_objs, stats):
-    """Walk the heap; write pass-1 object lines through ``write``.
+def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
+    """Walk the heap; write the object lines that are final through
+    ``write``, the marked ones (they may need the final counts, see
+    _core._line_fixer) through ``write_marked``.
 
     roots: {id: kind} of named roots (root_objs holds one reference to each).
     exclude_objs: exporter objects that must not be written.
@@ -358,13 +364,16 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     # count too low marks it (the second pass then looks), never the reverse.
     sat = []
     stack = []
-    trail = []  # see process: fresh atoms found after the last new container
+    # fresh exact str/int/float found in containers: queued per type, not
+    # pushed, and written ATOM_BATCH at a time (see drain)
+    atomq = ([], [], [])
     tinfo = {}
     classic = {}
     buf = []
     poslabels = ['"[%d]"' % i for i in range(4096)]
     garbage_ids = set(id(x) for x in gc.garbage)
-    keep = [regs, over, sat, stack, trail, tinfo, classic, buf, poslabels, garbage_ids, held]
+    keep = [regs, over, sat, stack, atomq, tinfo, classic, buf, poslabels, garbage_ids, held]
+    keep.extend(atomq)
     keep.extend(exclude_objs)
 
     marked = set()  # ids of the exporter objects excluded from the dump
@@ -431,11 +440,11 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     atexit_mods = (3, 0) <= PYV < (3, 10)
     text_slices = _text_slices
     dumps = _dumps
-    counters = [0, 0, 0]  # objects, references, bytes
+    counters = [0, 0, 0]  # objects (= lines written), references, bytes
     cand = set()  # ids of the objects the exporter refers to before the walk
     keep.append(cand)
     mark_seen(cand)
-    offs = [0, 0, 0]  # refs held by the exporter: [not in objs list, in objs list, atom runs]
+    offs = [0, 0, 0]  # refs held by the exporter: [not in objs list, in objs list, atom queues]
 
     def new_typeinfo(t):
         ti = make_typeinfo(t, opts, held, peek)
@@ -452,12 +461,24 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
 
 
     def flush():
+        """Write buf: a marked line starts with a NUL byte (JSON text never
+        holds one) and goes to write_marked without it."""
         if buf:
             s = ''.join(buf)
+            del buf[:]
             if not isinstance(s, bytes):
                 s = s.encode('utf-8')
+            if b'\x00' in s:
+                pieces = s.split(b'\x00')
+                plain = [pieces[0]]
+                marked = []
+                for p in pieces[1:]:  # each starts with a marked line
+                    e = p.find(b'\n') + 1
+                    marked.append(p[:e])
+                    plain.append(p[e:])
+                write_marked(b''.join(marked))
+                s = b''.join(plain)
             write(s)
-            del buf[:]
 
     def key_label(kk):
         """JSON label of the value under the exact str key kk (cached)."""
@@ -520,49 +541,121 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
         ids.extend(map(_id, keys))
         return '[' + ', '.join(labs + ['"<key>"'] * n) + ']'
 
-    # Trails of exact str/int/float (see process) use the per-type line
-    # formats of _fast_info, for the types that have one; a type without one
-    # is replaced by a marker no object has as its type.
-    run_types = []
-    run_fmts = []
+    # Queued atoms (see drain) use the per-type line formats of _fast_info,
+    # for the types that have one; a type without one is replaced by a
+    # marker no object has as its type, and its objects go on the stack.
+    q_types = []
+    q_fmts = []  # per queue: (refcount-1 line, (plain, marked, immortal), the same for odd values)
     for rt in (str, int, float):
         fast = (tinfo.get(id(rt)) or new_typeinfo(rt))[0]
         if fast is not None and fast[0] in (F_LEN, F_INT, F_FLOAT):
-            run_types.append(rt)
+            q_types.append(rt)
             if fast[0] == F_INT:  # the value as %d (exact ints in 64 bits), or none
-                run_fmts.append((tuple(f.replace('%s', ', "value": %d') for f in fast[1:]),
-                                 tuple(f.replace('%s', '') for f in fast[1:])))
+                main = tuple(f.replace('%s', ', "value": %d') for f in fast[1:])
+                alt = tuple(f.replace('%s', '') for f in fast[1:])
             elif fast[0] == F_FLOAT:  # repr by %r (finite), or quoted nan/inf
-                run_fmts.append((tuple(f.replace('%s', '%r') for f in fast[1:]), fast[1:]))
+                main = tuple(f.replace('%s', '%r') for f in fast[1:])
+                alt = fast[1:]
             else:
-                run_fmts.append(fast[1:])
+                main = alt = fast[1:]
+            one = main[0].replace('"refcount": %d', '"refcount": 1', 1)
+            q_fmts.append((one, main, alt))
         else:
-            run_types.append(_NOTYPE)
-            run_fmts.append(None)
-    rt = fast = None
-    rt_s, rt_i, rt_f = run_types
-    keep.extend([run_types, run_fmts])
-    mark_seen(run_types)
-    mark_seen(run_fmts)
+            q_types.append(_NOTYPE)
+            q_fmts.append(None)
+    rt = fast = main = alt = one = None
+    rt_s, rt_i, rt_f = q_types
+    keep.extend([q_types, q_fmts])
+    mark_seen(q_types)
+    mark_seen(q_fmts)
+    held_has = held.__contains__
+    keep.append(held_has)
+    mark_seen(held_has)
+
+    def drain(q, code):
+        """Write the queued atoms of q (code 0: str, 1: int, 2: float): fresh
+        when found in a container, their reached byte given bit 6 then (the
+        line goes out unmarked unless said otherwise here). Most have only
+        the reference found, a value that needs no care and no reference from
+        the exporter: one %-operation writes all of those; the others go one
+        by one, as the single path would write them."""
+        n = _len(q)
+        if not n:
+            return
+        off_q = offs[2]
+        ids = list(map(_id, q))
+        rcs = list(map(getrefcount, q))  # as calibrated: q's slot, map's argument
+        szs = list(map(getsizeof, q))
+        vals = list(map(_len, q)) if code == 0 else q
+        ok = list(map(_partial(operator.ge, off_q + 1), rcs))
+        if code == 1:
+            if max(q) > _I63 or min(q) < -_I63:
+                ok = list(map(operator.and_, ok, map(_partial(operator.ge, _I63), map(abs, q))))
+        elif code == 2:
+            x = sum(q)
+            if x - x != 0.0:  # a nan or inf among them
+                ok = list(map(operator.and_, ok, map(_partial(operator.eq, 0.0), map(operator.sub, q, q))))
+        if any(map(held_has, ids)):
+            ok = list(map(operator.and_, ok, map(operator.not_, map(held_has, ids))))
+        one, main, alt = q_fmts[code]
+        if all(ok):
+            rows = _izip(ids, szs, vals)
+            good = n
+        else:
+            rows = list(_compress(_izip(ids, szs, vals), ok))
+            good = _len(rows)
+            for i in _compress(range(n), map(operator.not_, ok)):
+                a = ids[i]
+                raw = rcs[i]
+                rc = raw - off_q
+                h = held_get(a)
+                if h is None:
+                    hot = False
+                else:
+                    rc -= h
+                    hot = a in cand
+                b = regs_get(a >> 14)
+                j = (a & 16383) >> 3
+                v = b[j]
+                if raw >= immortal_min:
+                    rc += off_q - offs[0]  # the figure the single path writes
+                    b[j] = v & 191
+                    f = 2
+                else:
+                    nfound = v & 63
+                    if nfound == 63:
+                        nfound += over_get(a, 0)
+                    if rc > nfound or hot:
+                        b[j] = v & 191
+                        f = 1
+                    else:
+                        f = 0
+                x = vals[i]
+                if code == 0 or (-_I63 <= x <= _I63 if code == 1 else x - x == 0.0):
+                    buf_append(main[f] % (a, rc, szs[i], x))
+                elif code == 1:
+                    buf_append(alt[f] % (a, rc, szs[i]))
+                else:
+                    buf_append(alt[f] % (a, rc, szs[i], '"%s"' % _float_repr(x)))
+            x = None
+        if good:
+            buf_append((one * good) % tuple(_flatten(rows)))
+        counters[0] += n
+        counters[2] += sum(szs)
+        rows = vals = None
+        del q[:]
+        if _len(buf) >= 4096:
+            flush()
 
     def process(src, emit):
         n_obj = n_ref = n_bytes = 0
-        off_out, off_in, off_run = offs
-        run_out = off_run - off_out
-        imm_run = immortal_min - run_out
+        off_out, off_in = offs[:2]
         last_t = last_ti = None  # the previous object's type: its info again
         # (rt_s, rt_i, rt_f: the walk's, not locals here: a reference from
         # this frame to a type would be gone, and not subtracted, by the end)
-        rf_s, rf_i, rf_f = run_fmts
-        # their type infos: locals (the cache's references are in held)
-        ti_s, ti_i, ti_f = tinfo[_id(str)], tinfo[_id(int)], tinfo[_id(float)]
-        if rf_i is not None:
-            rf_iv, rf_in = rf_i
-        if rf_f is not None:
-            rf_fr, rf_fs = rf_f
-        trail_append = trail.append
+        qs, qi, qf = atomq
+        qs_append, qi_append, qf_append = qs.append, qi.append, qf.append
         sat_append = sat.append
-        stack_extend = stack.extend
         for o in src:
             a = _id(o)
             k = a >> 14
@@ -880,77 +973,50 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                 if kids:
                     if kind != K_GEN or ids is None:
                         ids = list(map(_id, kids))
-                    if kind != K_SEQ:
-                        # dicts and other containers: their atoms mostly come
-                        # one or two at a time between containers, where a
-                        # trail costs more than it saves: all on the stack
-                        for c, ca in _zip(kids, ids):
-                            k = ca >> 14
-                            b = regs_get(k)
-                            if b is None:
-                                b = regs[k] = bytearray(2048)
-                            j = (ca & 16383) >> 3
-                            v = b[j]
-                            if v & 63 == 63:
-                                sat_append(ca)
-                                if v < 128:
-                                    b[j] = v | 128
-                                    stack_append(c)
-                            elif v < 128:
+                    for c, ca in _zip(kids, ids):
+                        k = ca >> 14
+                        b = regs_get(k)
+                        if b is None:
+                            b = regs[k] = bytearray(2048)
+                        j = (ca & 16383) >> 3
+                        v = b[j]
+                        if v & 63 == 63:
+                            sat_append(ca)
+                            if v < 128:
+                                b[j] = v | 128
+                                stack_append(c)
+                        elif v < 128:
+                            # fresh: exact str/int/float wait in their queue
+                            # with bit 6 set (see drain), the rest is pushed
+                            tc = _type(c)
+                            if tc is rt_s:
+                                b[j] = v + 193
+                                qs_append(c)
+                            elif tc is rt_i:
+                                b[j] = v + 193
+                                qi_append(c)
+                            elif tc is rt_f:
+                                b[j] = v + 193
+                                qf_append(c)
+                            else:
                                 b[j] = v + 129
                                 stack_append(c)
-                            else:
-                                b[j] = v + 1
-                    else:
-                        for c, ca in _zip(kids, ids):
-                            k = ca >> 14
-                            b = regs_get(k)
-                            if b is None:
-                                b = regs[k] = bytearray(2048)
-                            j = (ca & 16383) >> 3
-                            v = b[j]
-                            if v & 63 == 63:
-                                sat_append(ca)
-                                if v < 128:
-                                    b[j] = v | 128
-                                    if trail:
-                                        for x in trail:
-                                            xa = _id(x)
-                                            regs_get(xa >> 14)[(xa & 16383) >> 3] &= 191
-                                        x = None
-                                        stack_extend(trail)
-                                        del trail[:]
-                                    stack_append(c)
-                            elif v < 128:
-                                tc = _type(c)
-                                if tc is rt_s or tc is rt_i or tc is rt_f:
-                                    # an exact str/int/float: in the trail (see
-                                    # below); bit 6 set now: it will go out
-                                    # unmarked unless the trail says otherwise
-                                    b[j] = v + 193
-                                    trail_append(c)
-                                else:
-                                    b[j] = v + 129
-                                    if trail:
-                                        # the atoms before a new container are
-                                        # popped after its subtree: on the stack
-                                        # they go, bit 6 cleared (single path)
-                                        for x in trail:
-                                            xa = _id(x)
-                                            regs_get(xa >> 14)[(xa & 16383) >> 3] &= 191
-                                        x = None
-                                        stack_extend(trail)
-                                        del trail[:]
-                                    stack_append(c)
-                            else:
-                                b[j] = v + 1
+                        else:
+                            b[j] = v + 1
                     c = tc = None
                     if _len(sat) >= SAT_FOLD:
                         _count_elements(over, sat)
                         del sat[:]
                 else:
                     ids = []
-                kids = None
+                kids = None  # before drain: a reference to its atoms
+                if emit:
+                    if _len(qs) >= ATOM_BATCH:
+                        drain(qs, 0)
+                    if _len(qi) >= ATOM_BATCH:
+                        drain(qi, 1)
+                    if _len(qf) >= ATOM_BATCH:
+                        drain(qf, 2)
                 if weak is not None:
                     ca = _id(weak)
                     k = ca >> 14
@@ -961,13 +1027,6 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                     v = b[j]
                     if v < 128:
                         b[j] = v | 128
-                        if trail:  # popped after the referent: on the stack
-                            for x in trail:
-                                xa = _id(x)
-                                regs_get(xa >> 14)[(xa & 16383) >> 3] &= 191
-                            x = None
-                            stack_extend(trail)
-                            del trail[:]
                         stack_append(weak)
                     ids.append(ca)
                     weak = None
@@ -1015,83 +1074,6 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
                         emit_calib.append(rc)
                 parts = ids = None
                 rb = None
-                # The trail: the fresh exact str/int/float referents after
-                # the last new container (or weak referent) of this one.
-                # Pushed, they would be popped next, last first: written
-                # here in that order, the same lines as the single atom
-                # path, without the stack, the type info and (refcount 1)
-                # the bitmap. At most RUN_MAX at a time (transient lists).
-                while trail:
-                    if _len(trail) > RUN_MAX:
-                        chunk = trail[-RUN_MAX:]
-                        del trail[-RUN_MAX:]
-                    else:
-                        chunk = trail
-                    chunk.reverse()
-                    for x in chunk:
-                        # held now: the chunk's slot and x (offs[2])
-                        rc = getrefcount(x) - off_run
-                        if not emit:
-                            emit_calib.append(rc)
-                            continue
-                        xa = _id(x)
-                        h = held_get(xa)
-                        if h is None:
-                            hot = False
-                        else:
-                            rc -= h
-                            hot = xa in cand
-                        sz = getsizeof(x)
-                        tx = _type(x)
-                        n_bytes += sz
-                        # as the single path: plain (bit 6 stays), marked
-                        # with NUL or immortal (bit 6 cleared). The trail's
-                        # atoms have at least the reference just found.
-                        if rc <= 1 and not hot:
-                            q = 0
-                        else:
-                            b = regs_get(xa >> 14)
-                            j = (xa & 16383) >> 3
-                            v = b[j]
-                            if rc >= imm_run:
-                                # getrefcount's constant for immortals, less
-                                # what the single path subtracts: same line
-                                rc += run_out
-                                b[j] = v & 191
-                                q = 2
-                            else:
-                                nfound = v & 63
-                                if nfound == 63:
-                                    nfound += over_get(xa, 0)
-                                if rc > nfound or hot:
-                                    b[j] = v & 191
-                                    q = 1
-                                else:
-                                    q = 0
-                        if tx is rt_s:
-                            buf_append(rf_s[q] % (xa, rc, sz, _len(x)))
-                        elif tx is rt_i:
-                            if -_I63 <= x <= _I63:
-                                buf_append(rf_iv[q] % (xa, rc, sz, x))
-                            else:
-                                buf_append(rf_in[q] % (xa, rc, sz))
-                        elif x - x:  # nan, inf
-                            buf_append(rf_fs[q] % (xa, rc, sz, '"%s"' % _float_repr(x)))
-                        else:
-                            buf_append(rf_fr[q] % (xa, rc, sz, x))
-                    if emit:
-                        # the previous object's type, as the single path
-                        # leaves it (its reference is subtracted there)
-                        last_t = tx
-                        last_ti = ti_s if tx is rt_s else (ti_i if tx is rt_i else ti_f)
-                    x = b = tx = None
-                    if emit:
-                        n_obj += _len(chunk)
-                    if chunk is trail:
-                        del trail[:]
-                    chunk = None
-                    if _len(buf) >= 4096:
-                        flush()
             o = None
         if not emit:
             n_bytes = n_ref = 0
@@ -1106,7 +1088,7 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
         return ''
 
     # our closures and their cells exist before the snapshot: never write them
-    for fn in (mark_seen, flush, process, _alloc, key_label, odict_labels, dsub_labels, new_typeinfo):
+    for fn in (mark_seen, flush, process, drain, _alloc, key_label, odict_labels, dsub_labels, new_typeinfo):
         mark_seen(fn)
         keep.append(fn)
         cl = fn.__closure__
@@ -1119,9 +1101,10 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     # -- calibration: references the walk itself holds on the object being
     #    written (the local variable, getrefcount's argument, ...).
     emit_calib = []
-    # [A, f1], A = [f2, f3]: A stands for an object of the objs list, f3 and
-    # f2 are A's trail, f1 an atom on the single path (as nested atoms are
-    # when popped: the stack slot is gone, the local holds it)
+    # [A, f1], A = [f2, f3]: A stands for an object of the objs list, f2
+    # and f3 are atoms found in a container (queued), f1 an atom on the
+    # single path (as nested atoms are when popped: the stack slot is gone,
+    # the local holds it)
     probe_src = [[float('0.5'), float('0.75')], float('0.25')]
     mark_in = probe_src[0]
     a = id(mark_in)
@@ -1132,12 +1115,21 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     b[(a & 16383) >> 3] |= 64
     mark_in = b = None
     process(probe_src, False)
-    # emit_calib: A, f3, f2 (the trail), f1. A: true refcount 0 (+ the src
-    # slot, like the objs list); each float: true refcount 1 (its list).
+    # emit_calib: A, f1 (f2 and f3 wait in the float queue), or A, f3, f2,
+    # f1 when floats have no queue (alloc: no per-type formats). A: true
+    # refcount 0 (+ the src slot, like the objs list); each float: true
+    # refcount 1 (its list).
     offs[1] = emit_calib[0]
-    offs[2] = emit_calib[1] - 1
-    offs[0] = emit_calib[3] - 1
-    if emit_calib[2] != emit_calib[1] or len(emit_calib) != 4:  # pragma: no cover
+    offs[0] = emit_calib[-1] - 1
+    pq = atomq[2]
+    if pq:
+        offs[2] = list(map(getrefcount, pq))[0] - 1  # as drain counts them
+        ok = len(pq) == 2 and len(emit_calib) == 2
+        del pq[:]
+    else:
+        ok = len(emit_calib) == 4 and emit_calib[1] == emit_calib[2] == emit_calib[3]
+    pq = None
+    if not ok:  # pragma: no cover
         raise RuntimeError('refgraph: refcount calibration failed: %r' % (emit_calib,))
     keep.append(probe_src)
     for x in (probe_src[0], probe_src[0][0], probe_src[0][1], probe_src[1]):
@@ -1159,9 +1151,11 @@ def walk(write, opts, roots, root_objs, exclude_objs, stats):
     pre_skip = None
     process(root_objs, True)
     process(objs, True)
-    flush()
     _count_elements(over, sat)
     del sat[:]
+    for i in range(3):  # with every reference counted: fewer marked lines
+        drain(atomq[i], i)
+    flush()
     stats['objects'], stats['references'], stats['bytes'] = counters
     objs = None
     # references the exporter's own caches and frames hold on dumped objects
