@@ -447,8 +447,8 @@ def instance_plan_factory(t, peek, held):
             attr_labels = type_labels(t)
             inline_bs = inline_basicsize(t)
         except Exception:
-            attr_labels = None
-        if attr_labels is None or inline_bs is None:
+            inline_bs = None
+        if inline_bs is None:
             attr_labels = None
     n_attrs = len(attr_labels) if attr_labels is not None else 0
     slot_getters = [(label, desc.__get__) for label, desc in slots]
@@ -510,8 +510,7 @@ def instance_plan_factory(t, peek, held):
         return res
     plan_instance_._labels_class = True
     if attr_labels and not slot_getters and n_attrs:
-        import json
-        full_json = '[' + ', '.join([json.encoder.encode_basestring_ascii(x) for x in attr_labels] +
+        full_json = '[' + ', '.join([_safe.json_string(x) for x in attr_labels] +
                                     ['"__class__"']) + ']'
 
         def fast_labels(o, t_, R, ids):

@@ -13,6 +13,14 @@ import types
 PY2 = sys.version_info[0] == 2
 PYV = sys.version_info[:2]
 
+try:  # a JSON string literal, by the C encoder json.dumps uses (ensure_ascii)
+    from json.encoder import encode_basestring_ascii as json_string
+except ImportError:  # pragma: no cover
+    import json as _json
+
+    def json_string(s):
+        return _json.dumps(s)
+
 if PY2:  # pragma: no cover - exercised on 2.7 only
     text_types = (str, unicode)  # noqa: F821
     int_types = (int, long)  # noqa: F821

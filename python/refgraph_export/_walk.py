@@ -11,10 +11,12 @@ extra memory stays well under 40 bytes per object:
             the rest)
 
 CPython objects are at least 16 bytes and 8-byte aligned, so two live objects
-never share a slot. The walk writes object lines to an anonymous temporary
-file; a second pass copies them to the output and adds
-``"root": "external", "unexplained": n`` where the refcount exceeds the
-references found (only known once every object has been seen).
+never share a slot. Lines whose refcount the references found so far
+explain go straight to the dump; the others are *marked* (a leading NUL)
+and go to a side file, fixed at the end by _core: ``"root": "external",
+"unexplained": n`` where the refcount exceeds the references found (known
+once every object has been seen). Line order carries no meaning: fresh exact
+str/int/float found in containers are queued and written in batches (drain).
 """
 import gc
 import json
@@ -108,11 +110,7 @@ _float_repr = float.__repr__
 _int_bitlen = int.bit_length
 
 _dumps = json.dumps
-try:  # the C string encoder json.dumps uses (ensure_ascii): same output
-    from json.encoder import encode_basestring_ascii as _encode_label
-except ImportError:  # pragma: no cover
-    def _encode_label(s):
-        return _dumps(s)
+_encode_label = _safe.json_string
 _SLICE100 = slice(0, 100)
 _SLICE60 = slice(0, 58)
 _str_repr = str.__repr__
@@ -346,7 +344,9 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
 
     roots: {id: kind} of named roots (root_objs holds one reference to each).
     exclude_objs: exporter objects that must not be written.
-    Returns (regs, over) for the second pass."""
+    Returns (regs, over, xheld) for the fix of the marked lines; sets
+    stats objects (= lines written), references, bytes, copy_settled (False:
+    an unmarked line may need the fix too) and calibration."""
     values = bool(opts.get('values'))
     alloc = opts.get('alloc')
     if alloc is None:
@@ -484,16 +484,24 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         """JSON label of the value under the exact str key kk (cached)."""
         r = labcache_get(kk)
         if r is None:
-            if len(kk) > 56:
-                r = '[' + _str_repr(kk[:56]) + ']'
-            else:
-                r = '[' + _str_repr(kk) + ']'
-            r = _enc(r if len(r) <= 60 else r[:59] + ']')
+            r = _enc(_dict_label(kk))
             if len(labcache) < LABEL_CACHE_MAX:
                 labcache[kk] = r
                 if getrefcount(kk) < immortal_min:  # 3.12+: immortals do not count
                     held[id(kk)] = held_get(id(kk), 0) + 1
         return r
+
+    def str_key_labels(keys):
+        """JSON labels of keys, every one an exact str (checked before any
+        hashing); None otherwise."""
+        labs = []
+        la = labs.append
+        for kk in keys:
+            if _type(kk) is not str:
+                return None
+            r = labcache_get(kk)
+            la(r if r is not None else key_label(kk))
+        return labs
 
     def odict_labels(o, t, kids, ids):
         """3.x exact OrderedDict with str keys only: its referents are the
@@ -503,16 +511,10 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         n = len(keys)
         if not n or len(ids) != 2 * n or ids[n:] != list(map(_id, _dict_values(o))):
             return None
-        labs = ['"<key>"'] * n
-        la = labs.append
-        for kk in keys:
-            if _type(kk) is not str:  # before any hashing: exact str only
-                return None
-            r = labcache_get(kk)
-            la(r if r is not None else key_label(kk))
-        if set(ids[:n]) != set(map(_id, keys)):
+        labs = str_key_labels(keys)
+        if labs is None or set(ids[:n]) != set(map(_id, keys)):
             return None
-        return '[' + ', '.join(labs) + ']'
+        return '[' + ', '.join(['"<key>"'] * n + labs) + ']'
 
     def dsub_labels(o, t, kids, ids):
         """3.6-3.12 instance of a dict subclass (instance plan) whose
@@ -528,18 +530,12 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         keys = list(_dict_keys(o))
         if len(keys) != n:
             return None
-        labs = ['"__class__"']
-        la = labs.append
-        for kk in keys:
-            if _type(kk) is not str:  # before any hashing: exact str only
-                return None
-            r = labcache_get(kk)
-            la(r if r is not None else key_label(kk))
-        if n and ids[1:] != list(map(_id, _dict_values(o))):
+        labs = str_key_labels(keys)
+        if labs is None or n and ids[1:] != list(map(_id, _dict_values(o))):
             return None
         kids.extend(keys)
         ids.extend(map(_id, keys))
-        return '[' + ', '.join(labs + ['"<key>"'] * n) + ']'
+        return '[' + ', '.join(['"__class__"'] + labs + ['"<key>"'] * n) + ']'
 
     # Queued atoms (see drain) use the per-type line formats of _fast_info,
     # for the types that have one; a type without one is replaced by a
@@ -583,6 +579,11 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         the reference found, a value that needs no care and no reference from
         the exporter: one %-operation writes all of those; the others go one
         by one, as the single path would write them."""
+        while _len(q) > ATOM_BATCH:  # a big list queues many at once: bounded transients
+            chunk = q[-ATOM_BATCH:]
+            del q[-ATOM_BATCH:]
+            drain(chunk, code)  # the items' one extra reference is chunk's, as q's
+            chunk = None
         n = _len(q)
         if not n:
             return
@@ -648,8 +649,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         counters[2] += sum(szs)
         rows = vals = None
         del q[:]
-        if _len(buf) >= 4096:
-            flush()
+        flush()  # buf counts entries, and a batch is one: its memory is bounded here
 
     def process(src, emit):
         n_obj = n_ref = n_bytes = 0
@@ -903,19 +903,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                         tk = _type(kk)
                         if tk is str:
                             r = labcache_get(kk)
-                            if r is None:
-                                if len(kk) > 56:
-                                    r = '[' + _str_repr(kk[:56]) + ']'
-                                else:
-                                    r = '[' + _str_repr(kk) + ']'
-                                r = _enc(r if len(r) <= 60 else r[:59] + ']')
-                                if len(labcache) < LABEL_CACHE_MAX:
-                                    # the cache holds the key: counted like
-                                    # the type-info cache's references
-                                    labcache[kk] = r
-                                    if getrefcount(kk) < immortal_min:  # 3.12+: immortals do not count
-                                        held[_id(kk)] = held_get(_id(kk), 0) + 1
-                            la(r)
+                            la(r if r is not None else key_label(kk))
                         elif tk is int:
                             la(_enc(_dict_label(kk)))
                         else:
@@ -1092,7 +1080,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         return ''
 
     # our closures and their cells exist before the snapshot: never write them
-    for fn in (mark_seen, flush, process, drain, _alloc, key_label, odict_labels, dsub_labels, new_typeinfo):
+    for fn in (mark_seen, flush, process, drain, _alloc, key_label, str_key_labels, odict_labels, dsub_labels,
+               new_typeinfo):
         mark_seen(fn)
         keep.append(fn)
         cl = fn.__closure__
@@ -1142,11 +1131,12 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     stats['calibration'] = tuple(offs)
 
     # objects the exporter's own frames, closures and containers refer to
-    # now: their lines always get second-pass work (see exporter_held)
-    # (not through the objs list, which the walk's frame holds up to 3.10:
-    # it would flag every object)
-    pre_skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(held), id(labcache),
-                id(objs), id(poslabels), id(seqlabels), id(cand))
+    # now: their lines are always marked (see exporter_held). Not traversed:
+    # the bookkeeping (its references are subtracted as they are made, or
+    # are to exporter objects) and, before the walk, the objs list (the
+    # walk's frame holds it up to 3.10: it would flag every object)
+    skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(held), id(labcache))
+    pre_skip = skip + (id(objs), id(poslabels), id(seqlabels), id(cand))
     cand.update(exporter_held([x for x in keep if id(x) not in pre_skip], regs, marked, pre_skip,
                               stop_at_all=True))
     for x in cand:
@@ -1172,12 +1162,12 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     # left out here; what remains (closure cells, exporter frames' locals,
     # the roots/opts containers) existed before the first line was written.
     marked.discard(id(root_objs))
-    skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(held), id(labcache))
     xheld = exporter_held([x for x in keep if id(x) not in skip], regs, marked, skip)
     stats['exporter_held'] = len(xheld)
-    # lines written without the \x00 mark (settled: bit 6 set) are copied
-    # as they are by the second pass; if the exporter holds one of them
-    # after all, every line is looked at (slow, same output)
+    # lines written without the \x00 mark (settled: bit 6 set) went
+    # straight to the dump; if the exporter holds one of them after all,
+    # _core rewrites the plain lines through the fix (slow, not seen in
+    # practice: see EXPORTER.md, Decisions)
     stats['copy_settled'] = True
     for a in xheld:
         if a == id(root_objs) or a in marked:
