@@ -972,13 +972,9 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                             b = regs[k] = bytearray(2048)
                         j = (ca & 16383) >> 3
                         v = b[j]
-                        if v & 63 == 63:
-                            sat_append(ca)
-                            if v < 128:
-                                b[j] = v | 128
-                                stack_append(c)
-                        elif v < 128:
-                            # fresh: exact str/int/float wait in their queue
+                        if v < 128:
+                            # fresh (count 0: counting starts with the reach
+                            # bit): exact str/int/float wait in their queue
                             # with bit 6 set (see drain), the rest is pushed
                             tc = _type(c)
                             if tc is rt_s:
@@ -993,6 +989,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                             else:
                                 b[j] = v + 129
                                 stack_append(c)
+                        elif v & 63 == 63:
+                            sat_append(ca)
                         else:
                             b[j] = v + 1
                     c = tc = None
