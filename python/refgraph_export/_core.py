@@ -348,13 +348,13 @@ def _sink(fh, level):
     return write, finish, parts
 
 
-def _fix_lines(side, write, fix):
-    """Write the marked lines of the walk, each through ``fix``: the final
+def _fix_lines(lines, write, fix):
+    """Write lines (the walk's marked ones), each through ``fix``: the final
     counts decide "external" and the exporter's references come off."""
     n = 0
     buf = []
     ba = buf.append
-    for line in side:
+    for line in lines:
         n += 1
         ba(fix(line))
         if len(buf) >= 4096:
@@ -369,17 +369,14 @@ def _refix_plain(tmp, gz, level, n_plain, fix):
     """Rewrite ``tmp`` with ``fix`` applied to its plain lines (the n_plain
     lines after the header; the marked lines after them are fixed already)."""
     import gzip
+    import itertools
     src = gzip.open(tmp, 'rb') if gz else open(tmp, 'rb')
     dst = open(tmp + '.fix', 'wb')
     try:
         write, finish, _ = _sink(dst, level if gz else None)
-        buf = []
-        for i, line in enumerate(src):
-            buf.append(fix(line) if 1 <= i <= n_plain else line)
-            if len(buf) >= 4096:
-                write(b''.join(buf))
-                del buf[:]
-        write(b''.join(buf))
+        write(next(src))  # the header
+        _fix_lines(itertools.islice(src, n_plain), write, fix)
+        _fix_lines(src, write, lambda line: line)  # marked lines (fixed), trailer
         finish()
     finally:
         src.close()
