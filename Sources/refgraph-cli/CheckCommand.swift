@@ -29,6 +29,9 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("nodes"), help: "Node table for every edge list among the inputs. Without it, edge list NAME.tsv uses NAME.nodes.tsv (or .csv) when present.")
     var nodes: String?
 
+    @Option(name: .customLong("c-roots"), help: "Objects with references from C: unreached (default) or all. See docs/ROOTS.md.")
+    var cRoots: CRoots = .unreached
+
     enum Format: String, ExpressibleByArgument { case text, json, junit }
 
     func run() throws {
@@ -46,7 +49,7 @@ struct CheckCommand: ParsableCommand {
         }
         let files = BatchCheck.expand(paths, excluding: nodes.map { [$0] } ?? [])
         if files.isEmpty { fail("no dumps found in: " + paths.joined(separator: " ")) }
-        let results = BatchCheck.check(files, rules: parsed, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes, progress: false))
+        let results = BatchCheck.check(files, rules: parsed, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes, progress: false, cRoots: cRoots))
         switch format {
         case .text: emit(CheckOutput.text(results))
         case .json: emit(CheckOutput.json(results))

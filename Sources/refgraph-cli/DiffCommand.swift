@@ -27,6 +27,9 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "Clusters to print.")
     var limit = 10
 
+    @Option(name: .customLong("c-roots"), help: "Objects with references from C: unreached (default) or all. See docs/ROOTS.md.")
+    var cRoots: CRoots = .unreached
+
     @Option(help: "Rows of each growth table.")
     var rows = 15
 
@@ -51,7 +54,7 @@ struct DiffCommand: ParsableCommand {
         var graphs: [HeapGraph] = []
         for (i, d) in dumps.enumerated() {
             let table = nodes.isEmpty ? nil : nodes[nodes.count == 1 ? 0 : i]
-            do { graphs.append(try DumpLoader.load(d, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: table))) } catch { fail(error.description) }
+            do { graphs.append(try DumpLoader.load(d, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: table, cRoots: cRoots))) } catch { fail(error.description) }
         }
         let diff: SnapshotDiff
         do { diff = try SnapshotDiff(graphs, byTypeOnly: byType) } catch { fail(error.description) }

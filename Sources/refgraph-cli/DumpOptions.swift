@@ -5,6 +5,7 @@ import Glibc
 #endif
 
 extension LoadOptions.CacheMode: ExpressibleByArgument {}
+extension CRoots: ExpressibleByArgument {}
 
 /// The options every command that reads one dump shares.
 struct DumpOptions: ParsableArguments {
@@ -20,7 +21,10 @@ struct DumpOptions: ParsableArguments {
     @Option(help: "Binary index cache next to the dump (DUMP.rgidx): auto (for dumps over 64 MB), on or off.")
     var cache: LoadOptions.CacheMode = .auto
 
-    var loadOptions: LoadOptions { LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes, cache: cache) }
+    @Option(name: .customLong("c-roots"), help: "Objects with references from C: unreached (default: roots only where no GC-visible root reaches them; otherwise '+N refs from C') or all (every one is a root, the conservative view). See docs/ROOTS.md.")
+    var cRoots: CRoots = .unreached
+
+    var loadOptions: LoadOptions { LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes, cache: cache, cRoots: cRoots) }
 
     /// Loads the dump, or prints `FILE:LINE: reason` and exits with status 2.
     func load() throws -> HeapGraph {

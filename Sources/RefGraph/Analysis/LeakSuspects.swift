@@ -8,6 +8,9 @@ public struct LeakSuspect: Sendable {
         case group
         /// A container holding many objects of one type, under the threshold but growing-shaped.
         case accumulation
+        /// The head of a chain of like objects, each holding the next (a linked
+        /// list, closures wrapping closures); reported by its head.
+        case chain
     }
 
     public var kind: Kind
@@ -24,6 +27,11 @@ public struct LeakSuspect: Sendable {
     public var retainedByType: [(type: String, bytes: UInt64, count: Int)]
     public var path: [Hop]
     public var explanation: String
+    /// Links in the chain (`kind == .chain`), 0 otherwise.
+    public var chainLength: Int = 0
+    /// Objects it retains that sit in the young GC generations: allocated
+    /// recently, so this part of the heap is growing now.
+    public var young: Int = 0
 }
 
 /// An automatic leak report from one dump, in the manner of Eclipse MAT's
@@ -36,6 +44,11 @@ public struct LeakSuspects: Sendable {
     public var threshold: Double
     /// Set when RSS is far above the dumped objects: the growth is elsewhere.
     public var outsideNote: String?
+    /// Whether the dump says which objects are young (3.8+ exporter dumps).
+    public var hasGenerations: Bool
+    /// Set when one dump cannot rank the suspects by growth: no generation
+    /// data, or none of the suspects is growing. The report points to `diff`.
+    public var undecided: Bool { !hasGenerations || !suspects.contains { $0.young > 0 } }
 
     /// - Parameters:
     ///   - threshold: share of the reachable bytes (0.1 = 10%) a suspect must retain.
@@ -61,6 +74,14 @@ public struct LeakSuspects: Sendable {
                 bigChild = true
             }
             if let p, !bigChild, tree.retained[Int(p)] >= minBytes, !Self.isRootContainer(graph, p) {
+                if let chain = ChainHead(graph, index: index, at: p) {
+                    guard chosen.insert(chain.head).inserted else { continue }
+                    var s = Self.make(.chain, chain.head, members: 1, retained: tree.retained[Int(chain.head)], graph, index, describer)
+                    s.chainLength = chain.links
+                    s.explanation = "\(describer.title(chain.head)) heads a chain of \(Units.count(chain.links)) \(Escape.terminal(graph.typeName(chain.head))) objects, each holding the next (\(chain.pattern.map(Escape.terminal).joined(separator: " → ")) → …); it retains \(Units.bytes(s.retained)) (\(Units.percent(s.fraction, of: 1)) of the heap)"
+                    found.append(s)
+                    continue
+                }
                 chosen.insert(p)
                 found.append(Self.make(.object, p, members: 1, retained: tree.retained[Int(p)], graph, index, describer))
                 continue  // its children are what it holds, not suspects of their own
@@ -91,7 +112,16 @@ public struct LeakSuspects: Sendable {
                 found.append(Self.make(.accumulation, n, members: 1, retained: tree.retained[Int(n)], graph, index, describer))
             }
         }
-        found.sort { $0.retained > $1.retained }
+        // Growth: in a dump with generation data, suspects holding recently
+        // allocated objects are growing now; a table built at start-up holds
+        // none. They come first, each part by retained size.
+        hasGenerations = graph.flags.contains { $0.contains(.young) }
+        if hasGenerations {
+            for i in found.indices {
+                found[i].young = index.retainedSet(found[i].node).reduce(0) { $0 + (graph.flags($1).contains(.young) ? 1 : 0) }
+            }
+        }
+        found.sort { ($0.young >= 2 ? 1 : 0, $0.retained) > ($1.young >= 2 ? 1 : 0, $1.retained) }
         suspects = Array(found.prefix(limit))
         // Paths for the reported suspects only.
         var finder = ShortestPaths(graph)
@@ -130,7 +160,7 @@ public struct LeakSuspects: Sendable {
         switch kind {
         case .group:
             text = "\(Units.count(members)) objects like \(title) retain \(Units.bytes(retained)) together (\(share) of the heap), each holding its own share"
-        case .object, .accumulation:
+        case .object, .accumulation, .chain:
             if let held, held.value >= 2 {
                 text = "\(title) holds \(Units.count(held.value)) \(Escape.terminal(graph.strings[held.key])) objects (\(Units.bytes(retained)), \(share) of the heap)"
             } else {

@@ -34,6 +34,8 @@ public struct RetentionPaths: Sendable {
     /// Targets that roots reach only by paths longer than `maxDepth` or
     /// through avoided objects.
     public var blocked: [HeapGraph.Node]
+    /// Paths asked for per group (`--all` asks for more than one).
+    public var alternatives: Int
 
     /// Up to this many targets, paths are searched from the targets' side.
     static let backwardTargets = 64
@@ -44,6 +46,7 @@ public struct RetentionPaths: Sendable {
     public init(_ graph: HeapGraph, targets: [HeapGraph.Node], avoid: ((HeapGraph.Node) -> Bool)? = nil,
                 maxDepth: Int? = nil, alternatives: Int = 1, explainUnreachable: Int = 5, describer: Describer? = nil) {
         self.targets = targets.count
+        self.alternatives = alternatives
         // A few targets: search from each target's side (TargetPaths), which
         // finds the same paths as a forward search over the whole heap.
         var finder = ShortestPaths(graph, avoid: avoid, maxDepth: maxDepth, backward: targets.count <= Self.backwardTargets)
@@ -122,6 +125,12 @@ public struct RetentionPaths: Sendable {
             previous = h.node
         }
         return sig
+    }
+
+    /// Objects on `path` that also carry references from C (docs/ROOTS.md):
+    /// a holder no dump shows, listed by `path --all` beside the visible ones.
+    public static func heldFromC(_ graph: HeapGraph, _ path: [Hop]) -> [HeapGraph.Node] {
+        path.map(\.node).filter { graph.isHeldFromC($0) }
     }
 
     /// What holds a path: the root itself, or for a container root (sys.modules,

@@ -19,6 +19,12 @@ public struct LeakCluster: Sendable {
     public var retainedBytes: UInt64
     public var signature: [String]
     public var path: [Hop]
+    /// Its objects counted by type name.
+    public var typeCounts: [String: Int] = [:]
+    /// `typeCounts` largest first ("2,000 dict, 1,742 int").
+    public var byType: [(type: String, count: Int)] {
+        typeCounts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { (type: $0.key, count: $0.value) }
+    }
 }
 
 /// What `refgraph diff` finds: growth tables, and new objects that stay alive,
@@ -179,6 +185,7 @@ public struct SnapshotDiff: Sendable {
             var c = clusters[sig] ?? LeakCluster(roots: [], objects: 0, shallowBytes: 0, retainedBytes: 0, signature: sig, path: hops)
             c.roots.append(hops[hops.count - 1].node)
             c.objects += ms.count
+            for m in ms { c.typeCounts[g.typeName(m), default: 0] += 1 }
             c.shallowBytes &+= bytes
             c.retainedBytes &+= freed
             clusters[sig] = c

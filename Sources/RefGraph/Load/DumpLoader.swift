@@ -3,6 +3,12 @@ public enum DumpLoader {
     /// Loads `path`. Malformed input throws `LoadError` (`FILE:LINE: reason`);
     /// a truncated native dump throws unless `options.allowTruncated`.
     public static func load(_ path: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> HeapGraph {
+        var graph = try loadModel(path, options: options)
+        if options.cRoots == .all { graph.promoteHeldFromC() }
+        return graph
+    }
+
+    private static func loadModel(_ path: String, options: LoadOptions) throws(LoadError) -> HeapGraph {
         // Node tables and truncated loads are not cached: the image must mean "this file, read whole".
         let cacheable = options.cache != .off && options.nodeTable == nil
         if cacheable, let cached = IndexCache.read(for: path), !cached.info.truncated { return cached }
@@ -18,7 +24,9 @@ public enum DumpLoader {
 
     /// Loads a dump held in memory; `name` stands for the file in messages.
     public static func load(bytes: UnsafeRawBufferPointer, name: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> HeapGraph {
-        try load(DumpBytes(copying: bytes, name: name), path: name, options: options)
+        var graph = try load(DumpBytes(copying: bytes, name: name), path: name, options: options)
+        if options.cRoots == .all { graph.promoteHeldFromC() }
+        return graph
     }
 
     static func load(_ bytes: DumpBytes, path: String, options: LoadOptions) throws(LoadError) -> HeapGraph {

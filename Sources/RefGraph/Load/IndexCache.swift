@@ -12,7 +12,7 @@ import Darwin
 /// and the loader ignores an image that does not match, or that is damaged.
 /// Writing is best effort: a read-only directory just means no cache.
 public enum IndexCache {
-    static let magic: [UInt8] = Array("RGIDX\u{0}06".utf8)
+    static let magic: [UInt8] = Array("RGIDX\u{0}07".utf8)
     /// Every column starts on a page of its own, so it can be mapped in place
     /// and its pages dropped without touching a neighbour's.
     static let alignment = 4096

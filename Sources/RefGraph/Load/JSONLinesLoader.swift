@@ -135,6 +135,7 @@ struct JSONLinesLoader {
             builder.info.warnings.append("\(path):\(firstInvalidUTF8Line): \(invalidUTF8) strings are not valid UTF-8; invalid bytes are shown as U+FFFD")
         }
         var graph = builder.sealed(inferRoots: !isNative)
+        if isNative { graph.classifyCRoots() }
         if !isNative {
             graph.labelMeliaeEdges()
             try checkMeliaeCompleteness(&graph)
@@ -323,6 +324,8 @@ struct JSONLinesLoader {
                 if try boolean(&c) { record.flags.insert(.finalized) }
             case .immortal:
                 if try boolean(&c) { record.flags.insert(.immortal) }
+            case .gen:
+                if try c.unsigned("gen") < 2 { record.flags.insert(.young) }
             case .alloc:
                 try readAlloc(&c)
             case .record:
@@ -548,13 +551,13 @@ struct JSONLinesLoader {
 /// The keys of an object record, matched on raw bytes.
 private enum Key {
     case address, type, size, refs, labels, len, name, module, value, refcount, root, unexplained
-    case finalizer, finalized, garbage, immortal, alloc, record, other
+    case finalizer, finalized, garbage, immortal, alloc, record, gen, other
 
     @inline(__always)
     init(_ p: UnsafePointer<UInt8>, _ n: Int) {
         @inline(__always) func eq(_ s: StaticString) -> Bool { s.utf8CodeUnitCount == n && memcmp(p, s.utf8Start, n) == 0 }
         switch n {
-        case 3: self = eq("len") ? .len : .other
+        case 3: self = eq("len") ? .len : eq("gen") ? .gen : .other
         case 4:
             if eq("type") { self = .type } else if eq("size") { self = .size } else if eq("refs") { self = .refs }
             else if eq("name") { self = .name } else if eq("root") { self = .root } else { self = .other }

@@ -12,6 +12,8 @@ public struct LoadOptions: Sendable {
     public var twoPass = true
     /// The binary index cache next to the dump (`DUMP.rgidx`).
     public var cache: CacheMode = .off
+    /// Which objects with references from C are roots (docs/ROOTS.md).
+    public var cRoots: CRoots = .unreached
 
     public enum CacheMode: String, Sendable, CaseIterable {
         /// Neither read nor write.
@@ -25,7 +27,9 @@ public struct LoadOptions: Sendable {
     /// Dumps smaller than this parse fast enough not to need a cache.
     public static let autoThreshold = 64 << 20
 
-    public init(allowTruncated: Bool = false, nodeTable: String? = nil, progress: Bool = true, cache: CacheMode = .off) {
+    public init(allowTruncated: Bool = false, nodeTable: String? = nil, progress: Bool = true, cache: CacheMode = .off,
+                cRoots: CRoots = .unreached) {
+        self.cRoots = cRoots
         self.allowTruncated = allowTruncated
         self.nodeTable = nodeTable
         self.progress = progress

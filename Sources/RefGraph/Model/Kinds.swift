@@ -8,6 +8,8 @@ public enum RootKind: UInt8, Sendable, CaseIterable, Comparable, BitwiseCopyable
     case immortal
     /// Formats without root flags: an object that no other object refers to.
     case unreferenced
+    /// A handler installed with `signal.signal` (read back with `signal.getsignal`).
+    case signal
 
     /// The name used in dumps, selectors and reports.
     public var name: String {
@@ -21,6 +23,7 @@ public enum RootKind: UInt8, Sendable, CaseIterable, Comparable, BitwiseCopyable
         case .external: return "external"
         case .immortal: return "immortal"
         case .unreferenced: return "unreferenced"
+        case .signal: return "signal"
         }
     }
 
@@ -77,6 +80,13 @@ public struct NodeFlags: OptionSet, Sendable, BitwiseCopyable {
     public static let textIsValue = NodeFlags(rawValue: 1 << 4)
     /// The id is a token from an edge list, not a number.
     public static let symbolicID = NodeFlags(rawValue: 1 << 5)
+    /// 3.8+: a tracked object in GC generation 0 or 1 when the dump was taken
+    /// (allocated recently: the heap is growing there now).
+    public static let young = NodeFlags(rawValue: 1 << 6)
+    /// Carries references that no object in the dump explains (from C), but a
+    /// GC-visible root reaches it, so it is not a root (see docs/ROOTS.md);
+    /// `HeapGraph.unexplained` says how many.
+    public static let heldFromC = NodeFlags(rawValue: 1 << 7)
 }
 
 /// Which of the three formats a dump was read from.

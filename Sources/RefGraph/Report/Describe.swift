@@ -174,6 +174,8 @@ public struct Describer {
             var r = "root: \(root.name)"
             if let u = graph.unexplained[n] { r += " (\(u) unexplained ref\(u == 1 ? "" : "s"))" }
             facts.append(r)
+        } else if graph.isHeldFromC(n), let u = graph.unexplained[n] {
+            facts.append("+\(u) ref\(u == 1 ? "" : "s") from C")
         }
         if graph.finalizer(n) != .none { facts.append("finalizer \(graph.finalizer(n).name)") }
         if graph.flags(n).contains(.garbage) { facts.append("in gc.garbage") }

@@ -25,6 +25,9 @@ extension SnapshotDiff {
         h.maxShown = 16
         for (i, c) in clusters.prefix(limit).enumerated() {
             out += "\n#\(i + 1)  \(Units.count(c.objects)) new objects in \(Units.count(c.roots.count)) leak\(c.roots.count == 1 ? "" : "s") held alike, \(Units.bytes(c.shallowBytes)) shallow; freeing them frees \(Units.bytes(c.retainedBytes))\n"
+            let kinds = c.byType
+            out += "    " + kinds.prefix(6).map { "\(Units.count($0.count)) \(Escape.terminal($0.type))" }.joined(separator: ", ")
+                + (kinds.count > 6 ? ", … \(kinds.count - 6) more types" : "") + "\n"
             out += h.lines(c.path).joined(separator: "\n") + "\n"
         }
         if clusters.count > limit { out += "\n… \(clusters.count - limit) more clusters (--limit)\n" }
@@ -90,6 +93,10 @@ extension SnapshotDiff {
             j.field("shallow_bytes", c.shallowBytes)
             j.field("retained_bytes", c.retainedBytes)
             j.field("leak_roots", c.roots.map { last.address($0) })
+            j.key("by_type")
+            j.beginArray()
+            for t in c.byType { j.beginObject(); j.field("type", t.type); j.field("count", t.count); j.endObject() }
+            j.endArray()
             j.field("signature", c.signature)
             j.key("path"); h.json(&j, c.path)
             j.endObject()

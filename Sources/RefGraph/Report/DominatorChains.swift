@@ -46,9 +46,25 @@ public struct DominatorChains {
             out += "    (super-root: all GC roots)\n"
             for x in chain { out += "    └ " + d.title(x) + "  retains \(Units.bytes(tree.retained[Int(x)]))\n" }
             out += "    └ " + d.title(t) + "\n"
-            if chain.isEmpty { out += "    no single object dominates it: several roots hold it independently\n" }
+            if chain.isEmpty { out += independentHolders(t, describer: d) }
         }
         if targets.count > limit { out += "\n… \(targets.count - limit) more (--limit)\n" }
+        return out
+    }
+
+    /// For an object no single object dominates: the roots that hold it,
+    /// each by its shortest path avoiding the holders named before it.
+    func independentHolders(_ t: HeapGraph.Node, describer d: Describer) -> String {
+        let kind = graph.rootKind(t)
+        if kind != .none { return "    it is a GC root itself (\(kind.name))\n" }
+        let found = RetentionPaths(graph, targets: [t], alternatives: 5, explainUnreachable: 0, describer: d)
+        guard let paths = found.groups.first?.paths else { return "" }
+        var out = "    no single object dominates it: holders that reach it independently:\n"
+        let h = HopText(graph, describer: d)
+        for p in paths { out += "      " + h.chain(p) + "\n" }
+        if graph.isHeldFromC(t), let u = graph.unexplained[t] {
+            out += "      and \(u) reference\(u == 1 ? "" : "s") from C that no object in the dump explains\n"
+        }
         return out
     }
 }

@@ -56,7 +56,7 @@ public struct HopText {
         if let r = graph.refcount(n) { j.field("refcount", r) }
         let root = graph.rootKind(n)
         if root != .none { j.field("root", root.name) }
-        if let u = graph.unexplained[n] { j.field("unexplained", u) }
+        if let u = graph.unexplained[n] { j.field(graph.isHeldFromC(n) ? "refs_from_c" : "unexplained", u) }
         if graph.finalizer(n) != .none { j.field("finalizer", graph.finalizer(n).name) }
         if graph.flags(n).contains(.garbage) { j.field("garbage", true) }
         let alloc = graph.allocationSite(n)

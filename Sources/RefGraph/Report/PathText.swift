@@ -16,9 +16,18 @@ extension RetentionPaths {
             out += "\n#\(i + 1)  \(Units.count(g.members.count)) object\(g.members.count == 1 ? "" : "s"), \(Units.bytes(g.bytes)) shallow, \(hops) hop\(hops == 1 ? "" : "s") from a root"
             if g.members.count > 1 { out += " (shown for \(Units.hex(graph.address(g.members[0]))); the others differ only in addresses" + ")" }
             out += "\n"
+            let hidden = alternatives > 1 ? RetentionPaths.heldFromC(graph, g.paths[0]) : []
+            let holders = g.paths.count + (hidden.isEmpty ? 0 : 1)
             for (k, p) in g.paths.enumerated() {
-                if g.paths.count > 1 { out += "  holder \(k + 1) of \(g.paths.count):\n" }
+                if holders > 1 { out += "  holder \(k + 1) of \(holders):\n" }
                 out += h.lines(p).joined(separator: "\n") + "\n"
+            }
+            if !hidden.isEmpty {
+                out += "  holder \(holders) of \(holders): C code (a C extension, the interpreter, or a C field no traversal reports):\n"
+                for n in hidden {
+                    let u = graph.unexplained[n] ?? 0
+                    out += "    +\(u) reference\(u == 1 ? "" : "s") from C → " + h.describer.title(n) + "\n"
+                }
             }
         }
         if groups.count > limit {
@@ -62,6 +71,12 @@ extension RetentionPaths {
             j.field("bytes", g.bytes)
             j.field("signature", g.signature)
             j.field("members", g.members.map { graph.address($0) })
+            j.key("held_from_c")
+            j.beginArray()
+            for n in RetentionPaths.heldFromC(graph, g.paths[0]) {
+                j.beginObject(); j.field("address", graph.address(n)); j.field("refs_from_c", graph.unexplained[n] ?? 0); j.endObject()
+            }
+            j.endArray()
             j.key("paths")
             j.beginArray()
             for p in g.paths { h.json(&j, p) }

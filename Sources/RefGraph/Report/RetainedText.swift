@@ -46,9 +46,15 @@ extension LeakSuspects {
         if let note = outsideNote { out += "NOTE: \(note)\n\n" }
         out += "Leak suspects: objects retaining at least \(Units.percent(threshold, of: 1)) of the reachable heap (\(Units.bytes(reachableBytes))), and accumulation points\n"
         if suspects.isEmpty { out += "\nNo suspects: no object or group retains that much.\n" }
+        if !suspects.isEmpty && undecided {
+            out += hasGenerations
+                ? "\nNone of these was growing when the dump was taken (no recently allocated objects under them): one dump cannot tell a leak from a table built at start-up. Compare two dumps: refgraph diff OLD NEW.\n"
+                : "\nThis dump has no GC-generation data (Python before 3.8, or another exporter), so the order is by size alone: one dump cannot tell a leak from a table built at start-up. Compare two dumps: refgraph diff OLD NEW.\n"
+        }
         for (i, s) in suspects.enumerated() {
             out += "\n#\(i + 1)  \(s.explanation)\n"
             if s.kind == .group { out += "    (a group of \(Units.count(s.members)) same-typed siblings in the dominator tree; shown for one of them)\n" }
+            if s.young > 0 { out += "    growing: \(Units.count(s.young)) of the objects it retains were allocated recently (young GC generations)\n" }
             if !s.path.isEmpty {
                 out += "  held by:\n" + h.lines(s.path).joined(separator: "\n") + "\n"
             }
@@ -76,6 +82,8 @@ extension LeakSuspects {
             j.field("members", s.members)
             j.field("retained", s.retained)
             j.field("fraction", s.fraction)
+            j.field("young", s.young)
+            if s.kind == .chain { j.field("chain_length", s.chainLength) }
             if let t = s.heldType { j.field("held_type", t); j.field("held_count", s.heldCount) }
             j.key("object")
             j.beginObject(); h.jsonFields(&j, s.node); j.endObject()
@@ -91,6 +99,8 @@ extension LeakSuspects {
         }
         j.endArray()
         if let note = outsideNote { j.field("outside_python", note) }
+        j.field("generations", hasGenerations)
+        j.field("undecided", undecided)
         j.endObject()
         return j.text
     }

@@ -1,0 +1,95 @@
+/// Which objects with references from C are GC roots (docs/ROOTS.md).
+///
+/// The exporter marks every object whose refcount exceeds the references it
+/// found as `external`. That is right for objects only C holds (the atexit
+/// registry, at-fork hooks, the codec search cache), and wrong for objects a
+/// GC-visible root already reaches: an `io.BytesIO` holding its buffer, a C
+/// extension that increfs a module global. Making those roots cuts them out
+/// of their holder's retained size and points paths at a C root that explains
+/// nothing. So, in the default model:
+///
+/// - an `external` object that no named root reaches stays a root ("held from C");
+/// - one that a named root reaches is not a root: it keeps its count in
+///   `unexplained` and gets `NodeFlags.heldFromC` ("+N references from C");
+/// - immortal and interpreter-cached singletons are roots only where nothing
+///   else reaches them, and never suspects.
+public enum CRoots: String, Sendable, CaseIterable {
+    /// Only objects that no GC-visible root reaches are roots (default).
+    case unreached
+    /// Every object with unexplained references is a root: the view before
+    /// the roots model, for those who want every C reference as a holder.
+    case all
+}
+
+extension HeapGraph {
+    /// Applies the default roots model to a freshly loaded native dump: one
+    /// breadth-first search from the named roots over retaining edges, then
+    /// every reached `external` or `immortal` root is demoted. O(nodes + edges).
+    mutating func classifyCRoots() {
+        var candidates = false
+        for n in 0..<nodeCount where rootKinds[n] == .external || rootKinds[n] == .immortal || flags[n].contains(.immortal) {
+            candidates = true
+            break
+        }
+        guard candidates else { return }
+        var reached = [Bool](repeating: false, count: nodeCount)
+        var queue: [Node] = []
+        for n in nodes where rootKind(n).isNamed {
+            reached[Int(n)] = true
+            queue.append(n)
+        }
+        var head = 0
+        forwardOffsets.withUnsafeBufferPointer { off in
+            forwardTargets.withUnsafeBufferPointer { tgt in
+                weakEdges.withUnsafeBufferPointer { weak in
+                    reached.withUnsafeMutableBufferPointer { seen in
+                        while head < queue.count {
+                            let v = Int(queue[head])
+                            head += 1
+                            for e in Int(off[v])..<Int(off[v + 1]) where !Self.isWeak(weak, e) {
+                                let w = tgt[e]
+                                if seen[Int(w)] { continue }
+                                seen[Int(w)] = true
+                                queue.append(w)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var kinds = Array(rootKinds)
+        var fl = Array(flags)
+        for n in 0..<nodeCount {
+            if !reached[n] {
+                // Nothing visible reaches an immortal object: it is its own (last-resort) root.
+                if kinds[n] == .none && fl[n].contains(.immortal) { kinds[n] = .immortal }
+                continue
+            }
+            switch kinds[n] {
+            case .external:
+                if fl[n].contains(.immortal) { kinds[n] = .none; break }
+                kinds[n] = .none
+                fl[n].insert(.heldFromC)
+            case .immortal:
+                kinds[n] = .none
+            default: break
+            }
+        }
+        rootKinds = Column(kinds)
+        flags = Column(fl)
+    }
+
+    /// The conservative view (`CRoots.all`): objects demoted by
+    /// `classifyCRoots` become `external` roots again. Copies the root column.
+    mutating func promoteHeldFromC() {
+        var kinds: [RootKind]?
+        for n in 0..<nodeCount where flags[n].contains(.heldFromC) && rootKinds[n] == .none {
+            if kinds == nil { kinds = Array(rootKinds) }
+            kinds![n] = .external
+        }
+        if let kinds { rootKinds = Column(kinds) }
+    }
+
+    /// Objects that carry references from C while a visible root reaches them.
+    public func isHeldFromC(_ n: Node) -> Bool { flags[Int(n)].contains(.heldFromC) }
+}
