@@ -44,8 +44,9 @@ final class RenderTests: XCTestCase {
         o.mode = .roots
         o.alternatives = 5
         let sub = try Subgraph(graph, targets: select("owner == \"module logging\" and refcount == 2"), options: o)
-        XCTAssertEqual(addresses(sub), [104, 103, 100, 102])
-        XCTAssertEqual(sub.edges.count, 3)
+        // logging.shutdown (104) is reached from sys.modules, so it is no second root (docs/ROOTS.md).
+        XCTAssertEqual(addresses(sub), [103, 100, 102])
+        XCTAssertEqual(sub.edges.count, 2)
     }
 
     func testCycleMode() throws {

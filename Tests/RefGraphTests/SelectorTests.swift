@@ -21,9 +21,11 @@ final class SelectorTests: XCTestCase {
         XCTAssertEqual(try addresses("size >= 4kB"), [100, 103, 303])
         XCTAssertEqual(try addresses("len > 1"), [100, 200, 201])
         XCTAssertEqual(try addresses("refcount <= 1 and type == dict"), [110, 303])
-        XCTAssertEqual(try addresses("root == external"), [104, 304])
-        XCTAssertEqual(try addresses("root in [\"sys.modules\", external]"), [100, 104, 304])
-        XCTAssertEqual(try addresses("root"), [100, 104, 304], "a bare flag field tests that it is set")
+        // 104 (logging.shutdown in sys.modules' logging) is reached from sys.modules: not a root
+        // under the roots model (docs/ROOTS.md); 304, the unloaded copy's, only C holds.
+        XCTAssertEqual(try addresses("root == external"), [304])
+        XCTAssertEqual(try addresses("root in [\"sys.modules\", external]"), [100, 304])
+        XCTAssertEqual(try addresses("root"), [100, 304], "a bare flag field tests that it is set")
         XCTAssertEqual(try addresses("finalizer == del"), [305])
         XCTAssertEqual(try addresses("garbage"), [305])
         XCTAssertEqual(try addresses("garbage == true"), [305])

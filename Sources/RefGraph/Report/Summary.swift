@@ -18,6 +18,8 @@ public struct Summary: Sendable {
     public var bySize: [TypeRow]
     public var finalizers: Int
     public var garbage: Int
+    /// Objects a visible root reaches that also carry references from C (docs/ROOTS.md).
+    public var heldFromC: Int
     /// Set when RSS is far above the objects' total: the growth is outside Python objects.
     public var outsideNote: String?
 
@@ -26,7 +28,7 @@ public struct Summary: Sendable {
         objects = graph.nodeCount
         references = graph.edgeCount
         bytes = graph.totalSize
-        var placeholders = 0, finalizers = 0, garbage = 0
+        var placeholders = 0, finalizers = 0, garbage = 0, heldFromC = 0
         var rootCounts = [Int](repeating: 0, count: RootKind.allCases.count)
         var counts = [Int](repeating: 0, count: graph.strings.count)
         var sizes = [UInt64](repeating: 0, count: graph.strings.count)
@@ -38,7 +40,9 @@ public struct Summary: Sendable {
             if graph.flags[n].contains(.placeholder) { placeholders += 1 }
             if graph.finalizers[n] != .none { finalizers += 1 }
             if graph.flags[n].contains(.garbage) { garbage += 1 }
+            if graph.flags[n].contains(.heldFromC) { heldFromC += 1 }
         }
+        self.heldFromC = heldFromC
         self.placeholders = placeholders
         self.finalizers = finalizers
         self.garbage = garbage
@@ -92,6 +96,9 @@ public struct Summary: Sendable {
         if let rss = info.rss { out += " = \(Units.percent(Double(bytes), of: Double(rss))) of RSS" }
         out += "\n"
         out += "  roots       " + (roots.isEmpty ? "none" : roots.map { "\($0.kind.name) \(Units.count($0.count))" }.joined(separator: ", ")) + "\n"
+        if heldFromC > 0 {
+            out += "  from C      \(Units.count(heldFromC)) reachable objects also have references from C (not roots; docs/ROOTS.md)\n"
+        }
         if finalizers > 0 || garbage > 0 {
             out += "  finalizers  \(Units.count(finalizers)) objects with __del__ or tp_del; \(Units.count(garbage)) in gc.garbage\n"
         }
@@ -139,6 +146,7 @@ public struct Summary: Sendable {
         j.beginObject()
         for r in roots { j.field(r.kind.name, r.count) }
         j.endObject()
+        j.field("held_from_c", heldFromC)
         for (name, rows) in [("top_by_count", byCount), ("top_by_size", bySize)] {
             j.key(name)
             j.beginArray()

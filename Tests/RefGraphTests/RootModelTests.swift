@@ -1,0 +1,170 @@
+import XCTest
+@testable import RefGraph
+
+/// The roots model of docs/ROOTS.md: C-held only, visible with hidden
+/// references, and static singletons.
+final class RootModelTests: XCTestCase {
+    /// sys.modules → module dict → Handler → body bytes (+1 ref from C, a
+    /// BytesIO buffer), and a function only C holds (atexit on 3.x).
+    func bytesIODump() -> String {
+        nativeDump([
+            #"{"address": 1, "type": "dict", "size": 100, "refs": [2], "labels": ["['app']"], "root": "sys.modules", "refcount": 1}"#,
+            #"{"address": 2, "type": "dict", "size": 100, "refs": [3], "labels": ["['cache']"], "refcount": 1}"#,
+            #"{"address": 3, "type": "list", "size": 100, "refs": [4], "labels": ["[0]"], "refcount": 1}"#,
+            #"{"address": 4, "type": "app.Handler", "size": 50, "refs": [5], "labels": [".body"], "refcount": 1}"#,
+            #"{"address": 5, "type": "bytes", "size": 8000, "refs": [], "refcount": 2, "root": "external", "unexplained": 1}"#,
+            #"{"address": 6, "type": "function", "size": 136, "name": "logging.shutdown", "refs": [7], "labels": ["__globals__"], "refcount": 1, "root": "external", "unexplained": 1}"#,
+            #"{"address": 7, "type": "dict", "size": 4000, "refs": [], "refcount": 1}"#,
+            #"{"address": 8, "type": "str", "size": 50, "refs": [], "refcount": 1000000000, "immortal": true}"#,
+        ])
+    }
+
+    func testReachedExternalIsNotARootAndCountsInItsHoldersRetainedSize() {
+        let g = load(temporaryFile(bytesIODump()))
+        let body = g.node(5)!, shutdown = g.node(6)!, list = g.node(3)!
+        XCTAssertEqual(g.rootKind(body), .none)
+        XCTAssertTrue(g.isHeldFromC(body))
+        XCTAssertEqual(g.unexplained[body], 1)
+        XCTAssertEqual(g.rootKind(shutdown), .external, "held only from C: still a root")
+        XCTAssertFalse(g.isHeldFromC(shutdown))
+        let tree = DominatorTree(g)
+        XCTAssertEqual(tree.retained[Int(list)], 8150, "the list retains its Handler and the body")
+        XCTAssertTrue(Describer(g).line(body).contains("+1 ref from C"))
+    }
+
+    func testConservativeViewKeepsEveryExternalRoot() {
+        var o = LoadOptions(progress: false)
+        o.cRoots = .all
+        let g = load(temporaryFile(bytesIODump()), o)
+        XCTAssertEqual(g.rootKind(g.node(5)!), .external)
+        XCTAssertEqual(DominatorTree(g).retained[Int(g.node(3)!)], 150)
+    }
+
+    func testCachedImageKeepsTheModel() {
+        let path = temporaryFile(bytesIODump())
+        var o = LoadOptions(progress: false, cache: .on)
+        _ = load(path, o)
+        let cached = load(path, o)
+        XCTAssertEqual(cached.rootKind(cached.node(5)!), .none)
+        XCTAssertTrue(cached.isHeldFromC(cached.node(5)!))
+        o.cRoots = .all
+        let conservative = load(path, o)
+        XCTAssertEqual(conservative.rootKind(conservative.node(5)!), .external)
+    }
+
+    func testImmortalSingletonIsALastResortRootOnlyWhenNothingReachesIt() {
+        let g = load(temporaryFile(bytesIODump()))
+        XCTAssertEqual(g.rootKind(g.node(8)!), .immortal)
+        let reached = load(temporaryFile(nativeDump([
+            #"{"address": 1, "type": "dict", "size": 100, "refs": [2], "labels": ["['a']"], "root": "sys.modules", "refcount": 1}"#,
+            #"{"address": 2, "type": "str", "size": 50, "refs": [], "refcount": 1000000000, "root": "immortal", "immortal": true}"#,
+        ])))
+        XCTAssertEqual(reached.rootKind(reached.node(2)!), .none)
+        XCTAssertFalse(reached.isHeldFromC(reached.node(2)!))
+    }
+
+    func testPathAllShowsTheVisibleHolderAndTheCHolder() {
+        let g = load(temporaryFile(bytesIODump()))
+        let paths = RetentionPaths(g, targets: [g.node(5)!], alternatives: 3)
+        XCTAssertEqual(paths.groups[0].paths[0].first?.node, g.node(1), "the path starts at sys.modules, not at a C root")
+        let text = paths.text(g, selector: "x")
+        XCTAssertTrue(text.contains("C code"), text)
+        XCTAssertTrue(text.contains("+1 reference from C → bytes"), text)
+    }
+
+    func testDominatorsNameIndependentHolders() {
+        let g = load(temporaryFile(nativeDump([
+            #"{"address": 1, "type": "dict", "size": 100, "refs": [3], "labels": ["['a']"], "root": "sys.modules", "refcount": 1}"#,
+            #"{"address": 2, "type": "list", "size": 100, "refs": [3], "labels": ["[0]"], "root": "gc.garbage", "refcount": 1}"#,
+            #"{"address": 3, "type": "app.Thing", "size": 100, "refs": [], "refcount": 2}"#,
+        ])))
+        let text = DominatorChains(g, tree: DominatorTree(g), targets: [g.node(3)!], limit: 5).render(json: false)
+        XCTAssertTrue(text.contains("2 holders") || text.contains("holders that reach it independently"), text)
+        XCTAssertTrue(text.contains("list"), text)
+        XCTAssertTrue(text.contains("dict"), text)
+    }
+}
+
+/// suspects: chains by their head, growing suspects before static tables.
+final class SuspectRankingTests: XCTestCase {
+    /// A signal-root closure chain: function → tuple → cell → function …
+    func testChainIsReportedByItsHead() {
+        var lines = [#"{"address": 1, "type": "dict", "size": 100, "refs": [], "root": "sys.modules", "refcount": 1}"#]
+        let links = 300
+        for i in 0..<links {
+            let f = 1000 + i * 10, t = f + 1, c = f + 2, s = f + 3
+            let next = i + 1 < links ? "\(1000 + (i + 1) * 10)" : nil
+            let root = i == 0 ? #", "root": "signal""# : ""
+            lines.append(#"{"address": \#(f), "type": "function", "size": 150, "name": "app.handler", "refs": [\#(t), \#(s)], "labels": ["__closure__", "__name__"], "refcount": 1\#(root)}"#)
+            lines.append(#"{"address": \#(t), "type": "tuple", "size": 48, "refs": [\#(c)], "labels": ["[0]"], "refcount": 1}"#)
+            let cellRefs = next.map { #""refs": [\#($0)], "labels": ["cell_contents"]"# } ?? #""refs": []"#
+            lines.append(#"{"address": \#(c), "type": "cell", "size": 40, \#(cellRefs), "refcount": 1}"#)
+            lines.append(#"{"address": \#(s), "type": "str", "size": 7000, "refs": [], "refcount": 1}"#)
+        }
+        let g = load(temporaryFile(nativeDump(lines)))
+        let index = DominatorIndex(g, tree: DominatorTree(g))
+        let s = LeakSuspects(g, index: index, describer: Describer(g))
+        XCTAssertEqual(s.suspects.first?.kind, .chain)
+        XCTAssertEqual(s.suspects.first?.node, g.node(1000), "the head, not a link inside the chain")
+        XCTAssertEqual(s.suspects.first?.chainLength ?? 0, links, accuracy: 2)
+    }
+
+    /// A static table of big strings beside a smaller leak whose newest
+    /// entries are young: the leak comes first.
+    func testGrowingLeakOutranksStaticTable() {
+        var lines = [#"{"address": 1, "type": "dict", "size": 100, "refs": [2, 3], "labels": ["['TABLE']", "['leaks']"], "root": "sys.modules", "refcount": 1}"#]
+        let table = (0..<100).map { 10_000 + $0 }
+        let leaks = (0..<300).map { 20_000 + $0 }
+        lines.append(#"{"address": 2, "type": "list", "size": 900, "refs": [\#(table.map(String.init).joined(separator: ", "))], "refcount": 1}"#)
+        lines.append(#"{"address": 3, "type": "list", "size": 2500, "refs": [\#(leaks.map(String.init).joined(separator: ", "))], "refcount": 1}"#)
+        for a in table { lines.append(#"{"address": \#(a), "type": "str", "size": 100000, "refs": [], "refcount": 1}"#) }
+        for (i, a) in leaks.enumerated() {
+            let gen = i >= 250 ? #", "gen": 0"# : ""
+            lines.append(#"{"address": \#(a), "type": "app.Request", "size": 5000, "refs": [], "refcount": 1\#(gen)}"#)
+        }
+        let g = load(temporaryFile(nativeDump(lines)))
+        let s = LeakSuspects(g, index: DominatorIndex(g, tree: DominatorTree(g)), describer: Describer(g))
+        XCTAssertEqual(s.suspects.first?.node, g.node(3))
+        XCTAssertEqual(s.suspects.first?.young, 50)
+        XCTAssertFalse(s.undecided)
+        // Without generation data the order is by size, and the report says one dump cannot decide.
+        let old = load(temporaryFile(nativeDump(lines.map { $0.replacingOccurrences(of: #", "gen": 0"#, with: "") })))
+        let s2 = LeakSuspects(old, index: DominatorIndex(old, tree: DominatorTree(old)), describer: Describer(old))
+        XCTAssertEqual(s2.suspects.first?.node, old.node(2))
+        XCTAssertTrue(s2.undecided)
+        XCTAssertTrue(s2.text(old).contains("refgraph diff"))
+    }
+}
+
+/// diff: code objects whose size changed are the same objects; clusters count by type.
+final class DiffMatchTests: XCTestCase {
+    func testCodeObjectSizeChangeIsNotANewObject() {
+        let a = load(temporaryFile(nativeDump([
+            #"{"address": 1, "type": "dict", "size": 100, "refs": [2], "labels": ["['f']"], "root": "sys.modules", "refcount": 1}"#,
+            #"{"address": 2, "type": "code", "size": 200, "name": "f", "refs": [], "refcount": 1}"#,
+        ])))
+        let b = load(temporaryFile(nativeDump([
+            #"{"address": 1, "type": "dict", "size": 100, "refs": [2], "labels": ["['f']"], "root": "sys.modules", "refcount": 1}"#,
+            #"{"address": 2, "type": "code", "size": 1400, "name": "f", "refs": [], "refcount": 1}"#,
+        ])))
+        XCTAssertNotEqual(SnapshotMatch(earlier: a, later: b).earlierNode[Int(b.node(2)!)], SnapshotMatch.none)
+    }
+
+    func testClustersCountTheirObjectsByType() throws {
+        func snap(_ n: Int) -> HeapGraph {
+            var lines = [#"{"address": 1, "type": "dict", "size": 100, "refs": [2], "labels": ["['tasks']"], "root": "sys.modules", "refcount": 1}"#]
+            let items = (0..<n).map { 100 + $0 * 2 }
+            lines.append(#"{"address": 2, "type": "set", "size": 100, "refs": [\#(items.map(String.init).joined(separator: ", "))], "refcount": 1}"#)
+            for a in items {
+                lines.append(#"{"address": \#(a), "type": "dict", "size": 200, "refs": [\#(a + 1)], "labels": ["['n']"], "refcount": 1}"#)
+                lines.append(#"{"address": \#(a + 1), "type": "int", "size": 28, "refs": [], "refcount": 1}"#)
+            }
+            return load(temporaryFile(nativeDump(lines)))
+        }
+        let d = try SnapshotDiff([snap(10), snap(30), snap(40)])
+        let c = try XCTUnwrap(d.clusters.first)
+        XCTAssertEqual(c.typeCounts["dict"], 20)
+        XCTAssertEqual(c.typeCounts["int"], 20)
+        XCTAssertTrue(d.text([snap(10), snap(30), snap(40)], limit: 5, rows: 5).contains("20 dict, 20 int"))
+    }
+}
