@@ -171,13 +171,20 @@ def _reachability(dropped_fn, container_fn, clear):
         x = r = None
     freed = [k for k in objs if k not in alive]
     nbytes = sum(sys.getsizeof(objs[k]) for k in freed)
+    ntracked = sum(1 for k in freed if gc.is_tracked(objs[k]))
     nobjs = len(freed)
-    objs = freed = stack = None
+    objs = freed = stack = alive = internal = dcount = None
+    # A check of the walk against what really dies: the number of objects gc
+    # tracks drops, over the clear, by the tracked objects the walk said die.
+    tracked_before = len(gc.get_objects())
     before = sys.getsizeof(container) if container is not None else 0
     clear()
     after = sys.getsizeof(container) if container is not None else 0
     gc.collect()
-    return nbytes + before - after, nobjs, anomalies
+    tracked_after = len(gc.get_objects())
+    return nbytes + before - after, {
+        'freed_objects': nobjs, 'refcount_anomalies': anomalies,
+        'freed_tracked_objects': ntracked, 'gc_tracked_drop': tracked_before - tracked_after}
 
 
 def finish(out, holder, holder_objects, clear, leak_types, dropped=None, container=None, note=None):
@@ -203,8 +210,9 @@ def finish(out, holder, holder_objects, clear, leak_types, dropped=None, contain
         extra = {}
     else:
         method = 'reachability'
-        freed, nobjs, anomalies = _reachability(dropped, container, clear)
-        extra = {'freed_objects': nobjs, 'refcount_anomalies': anomalies}
+        if dropped is None:
+            raise SystemExit('this program has no reachability truth (it runs on Python 3 only)')
+        freed, extra = _reachability(dropped, container, clear)
     truth = {
         'holder': holder,
         'selector': selector_for(addresses),
