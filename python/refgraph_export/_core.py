@@ -2,12 +2,19 @@
 import collections
 import errno
 import gc
+import itertools
 import json
 import os
 import platform
 import sys
 import threading
 import time
+import zlib
+
+try:  # the C module: ``tracemalloc`` would import pickle, linecache, tokenize ...
+    import _tracemalloc
+except ImportError:  # 2.7
+    _tracemalloc = None
 
 from . import _walk, _safe
 from ._safe import PY2
@@ -39,9 +46,14 @@ class DumpError(EnvironmentError):
 # warm-ups at import, so the first dump does not leave lazily created
 # interpreter objects for the next dump to show: the first
 # str.encode('ascii') imports the codec module (2.7); the first list repr
-# creates the thread-state dict of Py_ReprEnter.
+# creates the thread-state dict of Py_ReprEnter; platform caches its parse
+# of sys.version. Everything a dump uses is imported above, none later.
 'x'.encode('ascii')
 repr([0])
+_PYTHON_VERSION = platform.python_version()
+_impl = getattr(sys, 'implementation', None)
+_IMPLEMENTATION = _impl.name if _impl is not None else platform.python_implementation().lower()
+del _impl
 
 
 class _ODict(object):
@@ -74,11 +86,11 @@ _is_exporter_frame = _safe.is_exporter_frame
 def _proc_status():
     out = {}
     try:
-        with open('/proc/self/status') as f:
+        with open('/proc/self/status', 'rb') as f:  # binary: no text decoder to set up
             for line in f:
-                if line.startswith('VmRSS:') or line.startswith('VmHWM:'):
+                if line.startswith(b'VmRSS:') or line.startswith(b'VmHWM:'):
                     parts = line.split()
-                    out[parts[0][:-1]] = int(parts[1]) * 1024
+                    out[parts[0][:-1].decode('ascii')] = int(parts[1]) * 1024
     except Exception:
         pass
     return out
@@ -89,9 +101,8 @@ def _header(opts, gc_enabled, thresholds, counts, garbage_n):
     h['record'] = 'header'
     h['format'] = 'refgraph'
     h['version'] = FORMAT_VERSION
-    h['python'] = platform.python_version()
-    impl = getattr(sys, 'implementation', None)
-    h['implementation'] = impl.name if impl is not None else platform.python_implementation().lower()
+    h['python'] = _PYTHON_VERSION
+    h['implementation'] = _IMPLEMENTATION
     h['pid'] = os.getpid()
     h['time'] = time.time()
     st = _proc_status()
@@ -101,16 +112,13 @@ def _header(opts, gc_enabled, thresholds, counts, garbage_n):
         h['peak_rss'] = st['VmHWM']
     h['gc'] = _ODict([('enabled', gc_enabled), ('thresholds', list(thresholds)),
                                        ('counts', list(counts)), ('garbage', garbage_n)])
-    try:
-        import tracemalloc
-        tr = tracemalloc.is_tracing()
-        cur, peak = tracemalloc.get_traced_memory() if tr else (0, 0)
-        h['tracemalloc'] = _ODict([
-            ('tracing', tr), ('current', cur), ('peak', peak),
-            ('frames', tracemalloc.get_traceback_limit() if tr else 0)])
-    except ImportError:
-        h['tracemalloc'] = _ODict([('tracing', False), ('current', 0), ('peak', 0),
-                                                    ('frames', 0)])
+    tr = cur = peak = frames = 0
+    if _tracemalloc is not None:
+        tr = _tracemalloc.is_tracing()
+        if tr:
+            cur, peak = _tracemalloc.get_traced_memory()
+            frames = _tracemalloc.get_traceback_limit()
+    h['tracemalloc'] = _ODict([('tracing', bool(tr)), ('current', cur), ('peak', peak), ('frames', frames)])
     h['values'] = bool(opts.get('values'))
     try:
         argv0 = sys.argv[0] if sys.argv else ''
@@ -240,7 +248,7 @@ def _dump(path, opts, frames_dict):
     counts = gc.get_count()
     gc.disable()
     tmp = _tmp_name(path)
-    side = fh = None
+    side = fh = excluded = None
     stats = {}
     gz = path.endswith('.gz')
     level = opts.get('compresslevel', 1)
@@ -250,11 +258,9 @@ def _dump(path, opts, frames_dict):
             frames_dict = sys._current_frames()
         roots, root_objs, excluded = _collect_roots(frames_dict, None)
         frames_dict = None
-        import tempfile
-        d = os.path.dirname(os.path.abspath(path))
         fh = open(tmp, 'wb')
         # lines that may need the final counts (marked, see _walk) wait here
-        side = tempfile.TemporaryFile(dir=d, prefix='.refgraph-marked-')
+        side = _side_file(os.path.dirname(os.path.abspath(path)))
         write, finish, parts = _sink(fh, level if gz else None)
         side_write = side.write
         excluded.extend([roots, excluded, opts, stats, fh, side, side_write, parts])
@@ -264,8 +270,9 @@ def _dump(path, opts, frames_dict):
         parts = None
         write((header.encode('utf-8') if not PY2 else header) + b'\n')
         regs, over, xheld = _walk.walk(write, side_write, opts, roots, root_objs, excluded, stats)
+        del excluded[:]  # it holds itself and this frame: no cycle may outlive the dump
         side_write = None
-        root_objs = excluded = roots = None
+        root_objs = roots = None
         side.flush()
         side.seek(0)
         fix = _line_fixer(regs, over, xheld)
@@ -305,9 +312,34 @@ def _dump(path, opts, frames_dict):
         side = fh = None
         raise
     finally:
+        if excluded:
+            del excluded[:]
         gc.set_threshold(*thresholds)
         if gc_enabled:
             gc.enable()
+
+
+def _side_file(d):
+    """An anonymous read-write file in directory d (created, then unlinked),
+    as tempfile.TemporaryFile makes, without importing tempfile (random,
+    hashlib, shutil, bz2, lzma ... would come with it into the dumped
+    process)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, 'O_CLOEXEC', 0) | getattr(os, 'O_BINARY', 0)
+    for i in range(1000):
+        name = os.path.join(d, '.refgraph-marked-%d-%d' % (os.getpid(), i))
+        try:
+            fd = os.open(name, flags, 0o600)
+        except OSError as e:
+            if e.errno == errno.EEXIST:
+                continue
+            raise
+        try:
+            os.unlink(name)
+            return os.fdopen(fd, 'w+b')
+        except BaseException:
+            os.close(fd)
+            raise
+    raise OSError(errno.EEXIST, 'no free name for the marked-lines file', d)
 
 
 def _cleanup(side, fh, tmp):
@@ -332,7 +364,6 @@ def _sink(fh, level):
         def finish():
             pass
         return fh_write, finish, [fh_write, finish]
-    import zlib
     comp = zlib.compressobj(level, zlib.DEFLATED, 31)
     compress = comp.compress
 
@@ -368,20 +399,41 @@ def _fix_lines(lines, write, fix):
 def _refix_plain(tmp, gz, level, n_plain, fix):
     """Rewrite ``tmp`` with ``fix`` applied to its plain lines (the n_plain
     lines after the header; the marked lines after them are fixed already)."""
-    import gzip
-    import itertools
-    src = gzip.open(tmp, 'rb') if gz else open(tmp, 'rb')
+    raw = open(tmp, 'rb')
     dst = open(tmp + '.fix', 'wb')
     try:
+        src = _gunzip_lines(raw) if gz else raw
         write, finish, _ = _sink(dst, level if gz else None)
         write(next(src))  # the header
         _fix_lines(itertools.islice(src, n_plain), write, fix)
-        _fix_lines(src, write, lambda line: line)  # marked lines (fixed), trailer
+        _fix_lines(src, write, _same)  # marked lines (fixed), trailer
         finish()
     finally:
-        src.close()
+        raw.close()
         dst.close()
     os.rename(tmp + '.fix', tmp)
+
+
+def _same(line):
+    return line
+
+
+def _gunzip_lines(f):
+    """The lines of the gzip file f (one member, as _sink writes it),
+    through zlib: the gzip module would be imported into the process."""
+    d = zlib.decompressobj(31)
+    rest = b''
+    while True:
+        block = f.read(1 << 20)
+        data = rest + (d.decompress(block) if block else d.flush())
+        lines = data.split(b'\n')
+        rest = lines.pop()
+        for line in lines:
+            yield line + b'\n'
+        if not block:
+            break
+    if rest:
+        yield rest
 
 
 def _line_fixer(regs, over, xheld):

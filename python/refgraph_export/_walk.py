@@ -573,17 +573,23 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     mark_seen(held_has)
 
     def drain(q, code):
-        """Write the queued atoms of q (code 0: str, 1: int, 2: float): fresh
-        when found in a container, their reached byte given bit 6 then (the
-        line goes out unmarked unless said otherwise here). Most have only
-        the reference found, a value that needs no care and no reference from
-        the exporter: one %-operation writes all of those; the others go one
-        by one, as the single path would write them."""
-        while _len(q) > ATOM_BATCH:  # a big list queues many at once: bounded transients
+        """Write the queued atoms of q (code 0: str, 1: int, 2: float), at
+        most ATOM_BATCH at a time: a big list queues many at once, and the
+        transients stay bounded."""
+        while _len(q) > ATOM_BATCH:
             chunk = q[-ATOM_BATCH:]
             del q[-ATOM_BATCH:]
-            drain(chunk, code)  # the items' one extra reference is chunk's, as q's
+            drain_batch(chunk, code)  # the items' one extra reference is chunk's, as q's
             chunk = None
+        drain_batch(q, code)
+
+    def drain_batch(q, code):
+        """Write the atoms of q (and empty it): fresh when found in a
+        container, their reached byte given bit 6 then (the line goes out
+        unmarked unless said otherwise here). Most have only the reference
+        found, a value that needs no care and no reference from the
+        exporter: one %-operation writes all of those; the others go one by
+        one, as the single path would write them."""
         n = _len(q)
         if not n:
             return
@@ -1078,7 +1084,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         return ''
 
     # our closures and their cells exist before the snapshot: never write them
-    for fn in (mark_seen, flush, process, drain, _alloc, key_label, str_key_labels, odict_labels, dsub_labels,
+    for fn in (mark_seen, flush, process, drain, drain_batch, _alloc, key_label, str_key_labels, odict_labels, dsub_labels,
                new_typeinfo):
         mark_seen(fn)
         keep.append(fn)
@@ -1174,6 +1180,10 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         if b is not None and b[(a & 16383) >> 3] & 64:
             stats['copy_settled'] = False
             break
+    # keep holds this frame (and the closures whose cells hold keep's
+    # members): a cycle that would outlive the dump until the next
+    # collection, and show in the next dump. Broken here.
+    del keep[:]
     return regs, over, xheld
 
 
