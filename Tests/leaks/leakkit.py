@@ -30,8 +30,6 @@ except ImportError:  # Python 2.7
 
 import refgraph_export
 
-PY2 = sys.version_info[0] == 2
-
 
 def start():
     """Call first thing: starts tracemalloc where it exists, returns OUTDIR."""
