@@ -64,9 +64,9 @@ def main():
                          (', … %d objects' % len(holders) if len(holders) > 3 else ''))
     failed = [0]
 
-    def report(check, ok, expected=None, got=None):
+    def report(check, ok, expected=None, got=None, detail=None):
         if ok:
-            print('PASS %s %s' % (label, check))
+            print('PASS %s %s%s' % (label, check, ' (%s)' % detail if detail else ''))
         else:
             failed[0] += 1
             print('FAIL %s %s: expected %s; got %s' % (label, check, expected, got))
@@ -118,7 +118,8 @@ def main():
             return
         got = sum(o['retained'] for o in found)
         dev = (got - want) / float(want) if want else float('inf')
-        report('retained', abs(dev) <= tol, expected, '%s (%+.1f%%)' % (human(got), dev * 100))
+        report('retained', abs(dev) <= tol, expected, '%s (%+.1f%%)' % (human(got), dev * 100),
+               '%s, truth %s, %+.1f%%' % (human(got), human(want), dev * 100))
 
     if len(snaps) < 3 or truth.get('freed_bytes', 0) <= 0:
         for check in ('suspects#1', 'diff#1', 'retained'):
