@@ -13,7 +13,7 @@ import types
 
 _getrefcount = sys.getrefcount
 
-from . import _safe
+from . import _safe, _layouts
 from ._safe import PY2, PYV, class_dict, dict_get, get_referents, member_descriptor, getset_descriptor
 
 FunctionType = types.FunctionType
@@ -36,7 +36,10 @@ def _descr_getters(tp, names):
     return out
 
 
-def _mk_getter_plan(getters, add):
+def _mk_getter_plan(getters, add, none_ok=()):
+    """A plan from builtin getters. A getter giving None is skipped (its slot
+    is NULL: gc does not report it), except for labels in ``none_ok``,
+    slots that hold None as an object (a function's ``__doc__``)."""
     def plan(o, t, R):
         res = []
         for label, g in getters:
@@ -44,21 +47,71 @@ def _mk_getter_plan(getters, add):
                 x = g(o)
             except Exception:
                 continue
-            if x is None:
+            if x is None and label not in none_ok:
                 continue
             res.append((x, label, add))
         return res
     return plan
 
 
-# -- functions: every slot is visited by func_traverse; never read __dict__ or
-#    __annotations__ (their getters create a dict when there is none).
+def leftover(R, res, t=None):
+    """The referents in R that no pair of res claims (by identity, each pair
+    one referent) and that are not the type t: what is left to label by
+    elimination."""
+    claimed = [x for x, lab, add in res]
+    out = []
+    for r in R:
+        if r is t and t is not None:
+            t = None  # the heap type's own visit, once
+            continue
+        for i in range(len(claimed)):
+            if claimed[i] is r:
+                del claimed[i]
+                break
+        else:
+            out.append(r)
+    return out
+
+
+# -- functions: every slot is visited by func_traverse. __dict__ and
+#    __annotations__ are read from the function's fields (their getters
+#    create a dict when there is none, and 3.10+ turn stored annotations into
+#    one), only when referents are left over.
 _func_names = [('__code__', '__code__'), ('__globals__', '__globals__'),
-               ('__module__', '__module__'), ('__defaults__', '__defaults__'),
-               ('__kwdefaults__', '__kwdefaults__'), ('__doc__', '__doc__'),
+               ('__doc__', '__doc__'), ('__module__', '__module__'), ('__defaults__', '__defaults__'),
+               ('__kwdefaults__', '__kwdefaults__'),
                ('__name__', '__name__'), ('__qualname__', '__qualname__'),
                ('__closure__', '__closure__'), ('__builtins__', '__builtins__')]
-plan_function = _mk_getter_plan(_descr_getters(FunctionType, _func_names), False)
+_plan_function_getters = _mk_getter_plan(_descr_getters(FunctionType, _func_names), False,
+                                         none_ok=('__doc__', '__module__'))
+_function_fields = _layouts.function_fields_reader()
+
+
+def _unclaimed_container(R, res):
+    """Is a dict or tuple among R that no pair of res is? (a function's
+    __dict__, or __annotations__: a dict, on 3.10+ possibly a tuple)"""
+    claimed = None
+    for r in R:
+        tr = type(r)
+        if tr is dict or tr is tuple:
+            if claimed is None:
+                claimed = set([id(x) for x, lab, add in res])
+            if id(r) not in claimed:
+                return True
+    return False
+
+
+def plan_function(o, t, R):
+    res = _plan_function_getters(o, t, R)
+    if _function_fields is not None and _unclaimed_container(R, res):
+        try:
+            found = _function_fields(o)
+        except Exception:
+            found = None
+        if found:
+            res.extend(_match_addresses(found, R))
+    return res
+
 
 if PY2:
     _meth_names = [('im_func', '__func__'), ('im_self', '__self__'), ('im_class', 'im_class')]
@@ -201,6 +254,9 @@ def _code_getters():
 _code_getters_list = _code_getters()
 
 
+_code_fields = _layouts.code_fields_reader()
+
+
 def plan_code(o, t, R):
     res = []
     for label, g in _code_getters_list:
@@ -212,6 +268,14 @@ def plan_code(o, t, R):
         if x is None or tx is int or tx is bool or (PY2 and tx is long):  # noqa: F821
             continue  # T_INT members return new ints: not references
         res.append((x, label, True))
+    if _code_fields is not None:  # 3.11+: co_localsplusnames, ... (no getter)
+        try:
+            found = _code_fields(o)
+        except Exception:
+            found = None
+        if found:
+            for x, label in found:
+                res.append((x, label, True))
     return res
 
 
@@ -284,12 +348,13 @@ _frame_d = FrameType.__dict__
 _f_back = _frame_d['f_back'].__get__
 _frame_slot_getters = [(n, _frame_d[n].__get__) for n in ('f_code', 'f_globals', 'f_builtins')
                        if n in _frame_d]
-_f_locals = _frame_d['f_locals'].__get__
-_proxy_items = None
+_f_trace = _frame_d['f_trace'].__get__
+_frame_locals = _layouts.frame_locals_reader()
 
 
 def frame_plan_factory(read_locals):
-    """read_locals: whether reading f_locals is allowed (see EXPORTER.md)."""
+    """read_locals: label the frame's local variables (read from its
+    fast-locals slots, never through the f_locals getter, which writes)."""
     def plan_frame(o, t, R):
         res = []
         try:
@@ -298,6 +363,7 @@ def frame_plan_factory(read_locals):
                 res.append((b, 'f_back', True))
         except Exception:
             pass
+        code = None
         for label, g in _frame_slot_getters:
             try:
                 x = g(o)
@@ -305,49 +371,37 @@ def frame_plan_factory(read_locals):
                 continue
             if x is not None:
                 res.append((x, label, True))
-        if read_locals:
-            _frame_locals(o, R, res)
+                if label == 'f_code':
+                    code = x
+        try:
+            x = _f_trace(o)
+            if x is not None:
+                res.append((x, 'f_trace', False))
+        except Exception:
+            pass
+        if read_locals and code is not None and _frame_locals is not None:
+            _add_frame_locals(o, code, R, res)
         return res
     return plan_frame
 
 
-def _frame_locals(o, R, res):
+def _add_frame_locals(o, code, R, res):
+    """Local variables by name ('.name'), 'f_locals' (a dict that exists
+    already: globals at module level) and 3.11+ 'f_func': labels of
+    referents, or, for a 3.11+ running frame (not traversed by gc), edges
+    of their own."""
     try:
-        fl = _f_locals(o)
+        got = _frame_locals(o, code)
     except Exception:
+        got = None
+    if got is None:
         return
-    tfl = type(fl)
-    try:
-        if tfl is dict:
-            is_real = False
-            for r in R:
-                if r is fl:
-                    is_real = True
-                    break
-            if not is_real:
-                # 3.11/3.12 running frames are not traversed by gc, and on
-                # 3.12- reading f_locals (re)creates the frame's locals dict:
-                # report that dict, it exists now.
-                res.append((fl, 'f_locals', True))
-            else:
-                res.append((fl, 'f_locals', False))
-            g = None
-            try:
-                g = _frame_d['f_globals'].__get__(o)
-            except Exception:
-                pass
-            if fl is g:
-                return  # module-level frame: locals are the globals
-            items = list(dict.items(fl))
-        elif _safe.type_name(tfl) == 'FrameLocalsProxy' and not _safe.is_heap_type(tfl):  # 3.13+: a view, creates nothing lasting
-            items = list(tfl.items(fl))
-        else:
-            return
-        for k, v in items:
-            if type(k) is str:
-                res.append((v, '.' + k, True))
-    except Exception:
-        return
+    owned, found = got
+    if owned:
+        res.extend(_match_addresses(found, R))
+    else:
+        for x, lab in found:
+            res.append((x, lab, True))
 
 
 # -- weak references

@@ -32,13 +32,16 @@ except ImportError:
     _izip = zip
 _flatten = _chain.from_iterable
 
-from . import _safe, _plans
+from . import _safe, _plans, _layouts
 from ._safe import PY2, PYV, dict_items, get_referents
 
 _dict_keys = dict.keys  # the builtin's, never an override
 _dict_values = dict.values
 
-IMMORTAL_MIN = (1 << 30) if PYV >= (3, 12) else None
+# refcounts at or above which an object is immortal: 3.12+ immortals; 3.11's
+# statically allocated objects (deep-frozen code, its constants and names,
+# the singletons) start at 999999999 and never come near 0
+IMMORTAL_MIN = (1 << 30) if PYV >= (3, 12) else (999999999 - (1 << 24)) if PYV >= (3, 11) else None
 # dict subclass fast labels (see walk.dsub_labels): 3.x below 3.13, where an
 # instance's __dict__, when there is one, is always among its referents
 DSUB_FAST = (3, 0) <= PYV < (3, 13)
@@ -96,6 +99,12 @@ _bi_name = types.BuiltinFunctionType.__dict__['__name__'].__get__
 _bi_self = types.BuiltinFunctionType.__dict__['__self__'].__get__
 _bi_module = types.BuiltinFunctionType.__dict__['__module__'].__get__
 _code_name = types.CodeType.__dict__.get('co_qualname', types.CodeType.__dict__['co_name']).__get__
+_co_filename = types.CodeType.__dict__['co_filename'].__get__
+_co_firstlineno = types.CodeType.__dict__['co_firstlineno'].__get__
+_func_code = types.FunctionType.__dict__['__code__'].__get__
+_co_name = types.CodeType.__dict__['co_name'].__get__
+_frame_code = types.FrameType.__dict__['f_code'].__get__
+_frame_lineno = types.FrameType.__dict__['f_lineno'].__get__
 
 if PY2:
     _int_repr = int.__repr__
@@ -157,6 +166,8 @@ def _name_module(o, t, tname):
             n = _code_name(o)
             if _safe.is_str(n):
                 return n, None
+        if t is _FrameType:
+            return _frame_name(o), None
     except Exception:
         pass
     return None
@@ -168,8 +179,33 @@ def _func_name(f):
     if not _safe.is_str(q):
         return None
     if _safe.is_str(m):
-        return m + '.' + q, m
-    return q, None
+        q = m + '.' + q
+    else:
+        m = None
+    if _co_name(_func_code(f)) == '<lambda>':  # many share the name: say where
+        q += ' ' + _place(_func_code(f), None)
+    return q, m
+
+
+def _frame_name(f):
+    """'function file:line': the code's qualname (3.11+, else its name),
+    the file's base name, the frame's current line."""
+    code = _frame_code(f)
+    n = _code_name(code)
+    if not _safe.is_str(n):
+        n = '?'
+    return n + ' ' + _place(code, _frame_lineno(f))
+
+
+def _place(code, line):
+    """'file:line' of a code object (its first line unless line is given)."""
+    fn = _co_filename(code)
+    if not _safe.is_str(fn):
+        fn = '?'
+    fn = fn.replace('\\', '/').rsplit('/', 1)[-1]
+    if line is None:
+        line = _co_firstlineno(code)
+    return '%s:%d' % (fn, line if type(line) is int else 0)
 
 
 class TypeInfo(object):
@@ -276,7 +312,7 @@ def make_typeinfo(t, opts, held, peek):
             # ...) visits its type like a class instance does
             ti.plan = P.with_class(ti.plan)
     if t is _ModuleType or t is _FunctionType or t is _MethodType or t is _BuiltinType or \
-            t is _CodeType or _safe.safe_issubclass(t, type) or _safe.safe_issubclass(t, _ModuleType) or \
+            t is _CodeType or t is _FrameType or _safe.safe_issubclass(t, type) or _safe.safe_issubclass(t, _ModuleType) or \
             (PY2 and t is _safe.ClassType):
         ti.named = True
     return (ti.kind, ti.tjson, ti.size, ti.lenf, ti.valk, ti.named, ti.fin, ti.plan, ti.positional,
@@ -1147,6 +1183,17 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         held.setdefault(x, 0)
     x = None
     pre_skip = None
+    # the interpreter's cached singletons (small ints, 1-character strings,
+    # (), ...): immortal on every version, whatever their refcount says
+    singles = _layouts.SINGLETONS
+    saved = offs[:]
+    offs[0] += 1  # singles holds each one, like root_objs
+    offs[1] += 1
+    immortal_min = 0
+    process(singles, True)
+    immortal_min = IMMORTAL_MIN if IMMORTAL_MIN is not None else _NEVER
+    offs[:] = saved
+    saved = singles = None
     process(root_objs, True)
     process(objs, True)
     _count_elements(over, sat)

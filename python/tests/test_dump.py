@@ -265,13 +265,13 @@ class DumpTest(TempDirTest):
                 gc.disable()
 
     def test_immortal(self):
+        # 3.12+ immortal objects, and on every version the singletons the
+        # interpreter caches for its whole life (tests/test_singletons.py)
         d = self.dump()
         none = d[id(None)]
-        if PYV >= (3, 12):
-            self.assertTrue(none.get('immortal'))
-            self.assertEqual(none.get('root'), 'immortal')
-        else:
-            self.assertNotIn('immortal', none)
+        self.assertTrue(none.get('immortal'))
+        self.assertEqual(none.get('root'), 'immortal')
+        self.assertNotIn('unexplained', none)
 
     def test_gz(self):
         p = self.path('d.jsonl.gz')

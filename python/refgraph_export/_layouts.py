@@ -1,0 +1,526 @@
+"""References and names kept in C structures, read with ctypes.
+
+gc.get_referents() reports what a type's tp_traverse visits, and builtin
+getters expose some fields; some are out of reach of both, or reachable only
+through a getter that writes: the local variables of a frame (the f_locals
+getter rewrites the frame's locals dict), a function's ``__dict__`` and
+``__annotations__`` (their getters create what is missing), the names of a
+3.11+ code object's fast locals, the buffer of an ``io.BytesIO`` (3.5-3.11).
+
+Every reader here is built once, at import, and checked on module-level
+probes; a reader whose check fails is None for the process, and the labels or
+edges it would give are missing, never guessed. Per object, the words beside
+a field are compared with the id() of objects got through builtin getters
+before the field is used. An address read is then either compared with the
+id()s of ``gc.get_referents(obj)`` (a label for a referent: nothing is
+dereferenced), or, where the object is not a referent, turned into an object
+in a single C-level call that also re-checks the words it depends on
+(``_load``): no bytecode runs in between, so no other thread can change or
+free what is read.
+"""
+import sys
+import types
+from itertools import compress, repeat, tee
+from operator import add, and_, attrgetter, eq, itemgetter
+
+from . import _safe
+from ._safe import PY2, PYV
+
+try:
+    import ctypes
+except Exception:  # pragma: no cover - ctypes is optional
+    ctypes = None
+
+_vget = attrgetter('value')
+_first = itemgetter(0)
+_second = itemgetter(1)
+
+W = 0
+words = word = obj_at = None
+if ctypes is not None and sys.byteorder == 'little':
+    try:
+        W = ctypes.sizeof(ctypes.c_void_p)
+        if W == ctypes.sizeof(ctypes.c_size_t):
+            words = _safe._words_reader(ctypes, W)
+            _size_at = ctypes.c_size_t.from_address
+            _ubyte_at = ctypes.c_ubyte.from_address
+            _obj_at = ctypes.py_object.from_address
+
+            def word(addr):
+                return _size_at(addr).value
+
+            def obj_at(addr):
+                """The object whose pointer is stored at addr (a new reference).
+                Only for fields already checked, of objects that cannot change
+                them (code objects) or of memory no other thread can touch."""
+                return _obj_at(addr).value
+    except Exception:  # pragma: no cover
+        words = None
+if words is None:
+    W = 0
+
+# a free-threaded build has no GIL to make _load atomic
+_GIL = getattr(sys, '_is_gil_enabled', None)
+ATOMIC = words is not None and not PY2 and (_GIL is None or _GIL())
+
+
+def _load(base, base_off, checks, offs):
+    """[(i, obj)] for the non-NULL pointers at p + offs[i], where p is the
+    pointer stored at base + base_off (base_off None: p = base), provided
+    every (rel, reader, expected) of checks reads expected at p + rel.
+
+    The whole read happens inside one ``list()`` of C iterators (map,
+    compress, tee, zip over ctypes' from_address and attrgetter): no
+    bytecode runs from the first read to the last reference taken, so no
+    other thread can run, and each slot is checked and turned into an object
+    at the same instant. p is read again for every slot, and only memory the
+    caller knows to be valid whatever p is (the frame's own data) is read."""
+    k = len(offs)
+
+    def p_stream():
+        if base_off is None:
+            return repeat(base, k)
+        return map(_vget, map(_size_at, repeat(base + base_off, k)))
+
+    def at(rel):
+        return map(add, p_stream(), rel if type(rel) is list else repeat(rel, k))
+
+    sel = map(bool, map(_vget, map(_size_at, at(offs))))
+    for rel, reader, expected in checks:
+        sel = map(and_, sel, map(eq, map(_vget, map(reader, at(rel))), repeat(expected, k)))
+    chosen = compress(zip(range(k), at(offs)), sel)
+    a, b = tee(chosen)
+    return list(zip(map(_first, a), map(_vget, map(_obj_at, map(_second, b)))))
+
+
+def _signed32(x):
+    x &= 0xffffffff
+    return x - (1 << 32) if x >= (1 << 31) else x
+
+
+def _built(make):
+    """make() or None when it raises: a layout we cannot check is not used."""
+    try:
+        return make()
+    except Exception:
+        return None
+
+
+def _drop_frame(f):
+    """A probe frame refers back (f_back) to the frame of the function that
+    checked it, whose locals refer to the probe frame: a cycle that would
+    keep the import's frames alive until the next collection. Cut it."""
+    try:
+        f.clear()
+    except Exception:
+        pass
+
+
+# ---------------------------------------------------------------- frames
+def _probe_frame_function(first, second, check=None):
+    """Module level: the frame layout is checked at import on its frames
+    (finished: returned; running: passed to ``check`` while it runs)."""
+    third = [first]
+
+    def uses_third():
+        return third
+    if check is not None:
+        return check(sys._getframe(), uses_third)
+    return sys._getframe(), uses_third
+
+
+_PROBE_NAMES = ['.first', '.second', '.check', '.uses_third', '.third']
+_frame_code = types.FrameType.__dict__['f_code'].__get__
+_varname = getattr(types.CodeType, '_varname_from_oparg', None)
+if PYV < (3, 11):
+    _co_varnames = types.CodeType.__dict__['co_varnames'].__get__
+    _co_cellvars = types.CodeType.__dict__['co_cellvars'].__get__
+    _co_freevars = types.CodeType.__dict__['co_freevars'].__get__
+
+
+def fast_local_names(code):
+    """['.name', ...] for the fast-locals slots of code, in slot order:
+    co_varnames, co_cellvars, co_freevars (3.11+: co_localsplusnames, where
+    an argument that is also a cell has one slot)."""
+    if PYV >= (3, 11):
+        out = []
+        i = 0
+        while i < 65536:
+            try:
+                nm = _varname(code, i)
+            except Exception:  # IndexError past co_nlocalsplus
+                break
+            out.append('.' + nm if type(nm) is str else None)
+            i += 1
+        return out
+    names = _co_varnames(code) + _co_cellvars(code) + _co_freevars(code)
+    return ['.' + nm if _safe.is_str(nm) else None for nm in names]
+
+
+def _make_frame_reader_old():
+    """2.7-3.10: PyFrameObject is a var object (refcnt, type, size, f_back,
+    f_code, f_builtins, f_globals, f_locals, ...) whose f_localsplus (locals,
+    cells, free variables, then the value stack) ends it; gc reports every
+    slot, running or finished."""
+    FT = types.FrameType
+    ftype = id(FT)
+    L = []
+
+    def read(fr, code):
+        a = id(fr)
+        h = words(a, 8)
+        if h[1] != ftype or h[4] != id(code):
+            return None
+        names = fast_local_names(code)
+        n = len(names)
+        if h[2] < n:
+            return None
+        vals = words(a + L[0], n) if n else ()
+        out = [(vals[i], names[i]) for i in range(n) if vals[i] and names[i] is not None]
+        if h[7]:
+            out.append((h[7], 'f_locals'))
+        return True, out
+
+    first, second = [1], [2]
+    f, uses_third = _probe_frame_function(first, second)
+    try:
+        return _check_frame_reader_old(read, f, first, second, uses_third, L)
+    finally:
+        _drop_frame(f)
+        f = None
+
+
+def _check_frame_reader_old(read, f, first, second, uses_third, L):
+    """Find the offset of f_localsplus on the finished probe frame f (its
+    slots: first, second, check=None, uses_third, the cell of third) and
+    check read() with it; L receives the offset."""
+    FT = types.FrameType
+    getters = [FT.__dict__[n].__get__ for n in ('f_code', 'f_builtins', 'f_globals')]
+    want = [id(first), id(second), id(None), id(uses_third), id(uses_third.__closure__[0])]
+    nw = _safe.type_basicsize(FT) // W
+    w = list(words(id(f), nw + len(want)))
+    if w[1] != id(FT) or w[4:7] != [id(g(f)) for g in getters] or w[2] < len(want):
+        return None
+    at = [i for i in range(8, nw + 1) if w[i:i + len(want)] == want]
+    if len(at) != 1 or fast_local_names(_frame_code(f)) != _PROBE_NAMES:
+        return None
+    L.append(at[0] * W)
+    got = read(f, _frame_code(f))
+    if got is None or got[1][:5] != list(zip(want, _PROBE_NAMES)):
+        return None
+    return read
+
+
+def _make_frame_reader_new():
+    """3.11+: a frame object points (f_frame, word 3) to its
+    _PyInterpreterFrame: on the thread's stack while it runs (not
+    traversed by gc: its locals are read with _load and added as edges),
+    inside the frame object once it finished (traversed: labels only), or
+    inside a generator (the generator labels its locals)."""
+    if W != 8 or _varname is None:
+        return None
+    FT = types.FrameType
+    LOCALSPLUS = 8 * W + 8
+    if PYV >= (3, 12):
+        CODE, FOBJ, LOCALS, FUNC, OWNER = 0, 6, 5, 2, 8 * W + 6
+    else:
+        CODE, FOBJ, LOCALS, FUNC, OWNER = 4, 5, 3, 0, 8 * W + 5
+    THREAD, FRAME_OBJECT = 0, 2
+    FFRAME = 3 * W
+    DATA = _safe.type_basicsize(FT) - LOCALSPLUS
+    if DATA < 4 * W:
+        return None
+
+    def read(fr, code):
+        a = id(fr)
+        names = fast_local_names(code)
+        n = len(names)
+        p = word(a + FFRAME)
+        if p == a + DATA:  # finished: the frame object owns its data
+            h = words(p, 9)
+            if h[CODE] != id(code) or h[FOBJ] not in (0, a) or \
+                    (h[8] >> ((OWNER - 8 * W) * 8)) & 0xff != FRAME_OBJECT:
+                return None
+            top = _signed32(h[8])
+            if top < 0:
+                return None
+            if top < n:
+                n = top
+            vals = words(p + LOCALSPLUS, n) if n > 0 else ()
+            out = [(vals[i], names[i]) for i in range(n) if vals[i] and names[i] is not None]
+            out.extend([(h[LOCALS], 'f_locals'), (h[FUNC], 'f_func')])
+            return True, [x for x in out if x[0]]
+        if not ATOMIC:
+            return None
+        # running (or a generator's frame: the owner check fails): the
+        # locals are not traversed by gc; read them and their check at once
+        offs = [LOCALSPLUS + W * i for i in range(n)] + [LOCALS * W, FUNC * W]
+        labels = names + ['f_locals', 'f_func']
+        checks = [(CODE * W, _size_at, id(code)), (FOBJ * W, _size_at, a), (OWNER, _ubyte_at, THREAD)]
+        got = _load(a, FFRAME, checks, offs)
+        return False, [(x, labels[i]) for i, x in got if labels[i] is not None]
+
+    first, second = [1], [2]
+    probe = []
+
+    def check(fr, uses_third):  # the probe frame is running (its thread owns it)
+        probe.append(read(fr, _frame_code(fr)))
+        return uses_third
+
+    uses_third = _probe_frame_function(first, second, check)
+    running = probe.pop()
+    objs = [first, second, check, uses_third, uses_third.__closure__[0]]
+    if running is None or running[0] or [lab for x, lab in running[1]][:5] != _PROBE_NAMES or \
+            any(x is not y for (x, lab), y in zip(running[1], objs)):
+        return None
+    f, uses_third = _probe_frame_function(first, second)  # finished
+    want = [id(first), id(second), id(None), id(uses_third), id(uses_third.__closure__[0])]
+    done = read(f, _frame_code(f))
+    _drop_frame(f)
+    f = None
+    if done is None or not done[0] or done[1][:5] != list(zip(want, _PROBE_NAMES)):
+        return None
+    return read
+
+
+def frame_locals_reader():
+    """read(frame, code) -> None (unknown layout, or a frame whose checks
+    failed), or (True, [(address, label)]): fields that are gc referents of
+    the frame (match them by id), or (False, [(object, label)]): references
+    the frame holds that gc does not report (3.11+ running frames), to add
+    as edges. Labels: '.name' for fast locals (a cell variable's slot holds
+    the cell), 'f_locals', and on 3.11+ 'f_func'."""
+    return _FRAME_READER
+
+
+# ---------------------------------------------------------------- functions
+def _probe_function(arg=None):
+    """Module level: the function layout is checked at import on it."""
+    return arg
+
+
+def _make_function_reader():
+    """func_dict and func_annotations (3.x): their getters create a dict (and
+    3.10+ turn the stored annotations tuple into one); read the fields."""
+    FT = types.FunctionType
+    code_get = FT.__dict__['__code__'].__get__
+    glob_get = FT.__dict__['__globals__'].__get__
+    f = _probe_function
+    f.probe_attribute = None
+    targets = [code_get(f), glob_get(f), f.__dict__]
+    labels = ['__dict__']
+    if not PY2:
+        f.__annotations__ = {'arg': 'probe'}
+        targets.append(f.__annotations__)
+        labels.append('__annotations__')
+    nw = _safe.type_basicsize(FT) // W
+    w = list(words(id(f), nw))
+    at = []
+    for x in targets:
+        i = [j for j in range(2, nw) if w[j] == id(x)]
+        if len(i) != 1:
+            return None
+        at.append(i[0])
+    ci, gi = at[0], at[1]
+    fields = list(zip(at[2:], labels))
+    n = max(at) + 1
+
+    def read(fn):
+        h = words(id(fn), n)
+        if h[ci] != id(code_get(fn)) or h[gi] != id(glob_get(fn)):
+            return None
+        return [(h[i], lab) for i, lab in fields if h[i]]
+
+    got = read(f)
+    if got != [(id(x), lab) for x, lab in zip(targets[2:], labels)]:
+        return None
+    return read
+
+
+def function_fields_reader():
+    """read(function) -> [(address, '__dict__' / '__annotations__')] of the
+    fields that are set (gc referents of the function), or None."""
+    return _FUNCTION_READER
+
+
+# ---------------------------------------------------------------- code objects
+def _make_code_reader():
+    """3.11+: co_localsplusnames and co_localspluskinds sit just before
+    co_filename (then co_name, co_qualname); no getter returns them. 3.11
+    caches co_code's bytes after co_weakreflist; 3.12+ keep co_code,
+    co_varnames, co_cellvars, co_freevars, once asked for, in a _co_cached
+    struct. A code object never changes these once set."""
+    if PYV < (3, 11) or _varname is None:
+        return None
+    CT = types.CodeType
+    fname = CT.__dict__['co_filename'].__get__
+    name = CT.__dict__['co_name'].__get__
+    qual = CT.__dict__['co_qualname'].__get__
+    code = _probe_function.__code__
+    nw = _safe.type_basicsize(CT) // W
+    w = list(words(id(code), nw))
+    at = [i for i in range(2, nw - 2)
+          if w[i] == id(fname(code)) and w[i + 1] == id(name(code)) and w[i + 2] == id(qual(code))]
+    if len(at) != 1 or at[0] < 4:
+        return None
+    fo = at[0]
+    nlp = len(fast_local_names(code))
+    # the caches: 3.11 _co_code right after co_weakreflist; 3.12 _co_cached
+    # after it; 3.13 after co_executors. Checked below on the probe: zero,
+    # then set once asked for, before anything behind it is read.
+    cache_at = {(3, 11): fo + 5, (3, 12): fo + 5}.get(PYV, fo + 6)
+    if cache_at >= nw or w[cache_at] != 0:
+        cache_at = None
+    cached_labels = ('co_code', 'co_varnames', 'co_cellvars', 'co_freevars')
+
+    def read(c):
+        a = id(c)
+        h = words(a + (fo - 2) * W, 5)
+        if h[2] != id(fname(c)) or h[3] != id(name(c)) or h[4] != id(qual(c)):
+            return None
+        out = []
+        x = obj_at(a + (fo - 2) * W) if h[0] else None
+        if type(x) is tuple:
+            out.append((x, 'co_localsplusnames'))
+        x = obj_at(a + (fo - 1) * W) if h[1] else None
+        if type(x) is bytes:
+            out.append((x, 'co_localspluskinds'))
+        if cache_at is not None:
+            out.extend(read_cache(a))
+        return out
+
+    def read_cache(a):
+        p = word(a + cache_at * W)
+        if not p:
+            return []
+        if PYV < (3, 12):
+            x = obj_at(a + cache_at * W)
+            return [(x, 'co_code')] if type(x) is bytes else []
+        return [(x, cached_labels[i]) for i, x in _load(p, None, [], [0, W, 2 * W, 3 * W])]
+
+    got = read(code)
+    if got is None or len(got) != 2 or got[0][1] != 'co_localsplusnames' or len(got[0][0]) != nlp or \
+            [id(x) for x in got[0][0]] != [id(_varname(code, i)) for i in range(nlp)] or \
+            got[1][1] != 'co_localspluskinds' or len(got[1][0]) != nlp:
+        return None
+    if cache_at is not None:
+        at_ = cache_at
+        cache_at = None
+        cc = code.co_code if PYV < (3, 12) else code.co_varnames  # cached from now on
+        if word(id(code) + at_ * W):
+            cache_at = at_
+            want = 'co_code' if PYV < (3, 12) else 'co_varnames'
+            if not any(x is cc and lab == want for x, lab in read(code)[2:]):
+                cache_at = None
+        cc = None
+    return read
+
+
+def code_fields_reader():
+    """3.11+: read(code) -> [(object, label)] of the code object's fields
+    that no getter returns and gc does not report (code objects are not
+    traversed), or None when the layout did not check out."""
+    return _CODE_READER
+
+
+# ---------------------------------------------------------------- io.BytesIO
+def _make_bytesio_reader():
+    """3.5-3.11: bytesio (PyObject_HEAD; PyObject *buf; pos; string_size;
+    dict; weakreflist; exports) holds its buffer, a bytes object, in buf,
+    which its traverse does not visit (3.12+ visits it). Checked on a
+    BytesIO sharing its initial bytes."""
+    if PY2 or PYV >= (3, 12) or not ATOMIC:
+        return None
+    import io
+    BT = io.BytesIO
+    init = b'refgraph BytesIO probe ' * 4
+    b = BT(init)
+    if word(id(b) + 2 * W) != id(init):
+        return None
+
+    def read(o):
+        got = _load(id(o), None, [], [2 * W])
+        if got and type(got[0][1]) is bytes:
+            return got[0][1]
+        return None
+    if read(b) is not init:
+        return None
+    b.close()
+    if read(b) is not None:
+        return None
+    return read
+
+
+def bytesio_buffer_reader():
+    """3.5-3.11: read(bytesio) -> its buffer (a bytes object) or None."""
+    return _BYTESIO_READER
+
+
+# ---------------------------------------------------------------- instance dicts of C types
+def c_dict_reader(t):
+    """For a C type whose instances keep their __dict__ at a fixed offset
+    (tp_dictoffset > 0, inside the object): read(o) -> the dict's address
+    or 0. The __dict__ getter would create a missing dict. None when t has
+    no such slot."""
+    if words is None:
+        return None
+    try:
+        off = _safe.type_dictoffset(t)
+        if not (0 < off <= _safe.type_basicsize(t) - W) or off % W:
+            return None
+    except Exception:
+        return None
+
+    def read(o):
+        return word(id(o) + off)
+    return read
+
+
+# ---------------------------------------------------------------- singletons
+def _cached(make, arg):
+    a = make(arg)
+    b = make(arg)
+    return a if a is b else None
+
+
+def _empty(s):
+    return s[1:1]
+
+
+def singletons():
+    """The objects this interpreter caches for its whole life and hands out
+    again and again (small ints, one-character strings, 1-byte bytes, the
+    empty str/bytes/tuple, None, True, False, Ellipsis, NotImplemented),
+    each made twice from scratch and kept when both are the same object."""
+    out = [None, True, False, Ellipsis, NotImplemented]
+    for i in range(-10, 300):
+        out.append(_cached(int, '%d' % i))
+    for i in range(256):
+        out.append(_cached(chr, i))
+        if PY2:
+            out.append(_cached(unichr, i))  # noqa: F821
+        else:
+            out.append(_cached(bytes, [i]))
+    out.append(_cached(_empty, 'ab'))
+    out.append(_cached(_empty, b'ab'))
+    out.append(_cached(tuple, []))
+    out.append(_cached(frozenset, []))
+    if PY2:
+        out.append(_cached(_empty, u'ab'))
+    seen = set()
+    uniq = []
+    for x in out:  # (_cached's None for "not cached" is None itself, listed first)
+        if id(x) not in seen:
+            seen.add(id(x))
+            uniq.append(x)
+    return uniq
+
+
+_FRAME_READER = _FUNCTION_READER = _CODE_READER = _BYTESIO_READER = None
+if words is not None:
+    _FRAME_READER = _built(_make_frame_reader_new if PYV >= (3, 11) else _make_frame_reader_old)
+    _FUNCTION_READER = _built(_make_function_reader)
+    _CODE_READER = _built(_make_code_reader)
+    _BYTESIO_READER = _built(_make_bytesio_reader)
+SINGLETONS = singletons()
+_safe.register_module(globals())
