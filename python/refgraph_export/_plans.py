@@ -148,8 +148,6 @@ def plan_module(o, t, R):
                 res.append((r, ATEXIT_LABEL, False))
     return res
 
-plan_property = _mk_getter_plan(_descr_getters(property, [('fget', 'fget'), ('fset', 'fset'),
-                                                          ('fdel', 'fdel'), ('__doc__', '__doc__')]), False)
 try:
     import collections as _collections
     DefaultDictType = _collections.defaultdict
@@ -157,8 +155,6 @@ try:
                                        False)
 except Exception:  # pragma: no cover
     DefaultDictType = plan_defaultdict = None
-plan_staticmethod = _mk_getter_plan(_descr_getters(staticmethod, [('__func__', '__func__')]), False)
-plan_classmethod = _mk_getter_plan(_descr_getters(classmethod, [('__func__', '__func__')]), False)
 
 _gen_names = [('gi_code', 'gi_code'), ('__name__', '__name__'), ('__qualname__', '__qualname__')]
 if PYV < (3, 11):
@@ -312,6 +308,9 @@ def plan_type(o, t, R):
             res.append((b, '__base__', True))
     except Exception:
         pass
+    mt = type(o)
+    if mt is not type and _safe.is_heap_type(mt):
+        res.append((mt, '__class__', False))  # a metaclass: a heap type, visited
     if _safe.is_heap_type(o):
         # ht_name / ht_qualname are owned by the type but not traversed.
         for label, g in (('__name__', _safe.type_name), ('__qualname__', _safe.type_qualname)):
@@ -433,6 +432,17 @@ def plan_weakref(o, t, R):
     return res
 
 
+def combined(first, second):
+    """first's pairs, then second's: a class's own plan (instance_plan_factory)
+    and that of the C type it derives from."""
+    def plan_both(o, t, R):
+        res = first(o, t, R)
+        res.extend(second(o, t, R))
+        return res
+    plan_both._labels_class = getattr(first, '_labels_class', False)
+    return plan_both
+
+
 def with_class(plan):
     """plan + the object's type as ``__class__`` (heap types' traverse
     visits it); instance plans label it themselves."""
@@ -444,6 +454,21 @@ def with_class(plan):
         res.append((t, '__class__', False))
         return res
     return plan_with_class
+
+
+_NO_REFERENTS = (object, int, float, complex, str, bytes) + ((unicode, long) if PY2 else ())  # noqa: F821
+
+
+def _plain_base(t):
+    """Does t's nearest C base (the first non-heap type on its MRO) have no
+    referents of its own (object, int, str ...)? Then an instance's only dict
+    referent is its __dict__ or a slot's."""
+    for c in _safe.mro(t):
+        if PY2 and type(c) is _safe.ClassType:
+            continue
+        if not _safe.is_heap_type(c):
+            return _safe.among(c, _NO_REFERENTS)
+    return True
 
 
 def instance_plan_factory(t, peek, held):
@@ -486,10 +511,14 @@ def instance_plan_factory(t, peek, held):
     before = []
     for i in range(len(descs)):  # by index: no loop variable or zip tuple holding one more
         before.append(_getrefcount(descs[i]))
+    dict_get_ = cdict = None
     if dict_desc is not None and not managed:
-        dict_get_ = dict_desc.__get__
-    else:
-        dict_get_ = None
+        if slots or not _plain_base(t):
+            # a dict referent may be a slot's or the C base's (a partial's
+            # keywords): read the __dict__ field, the getter would create it
+            cdict = _layouts.c_dict_reader(t)
+        else:
+            dict_get_ = dict_desc.__get__
     managed_get = dict_desc.__get__ if (managed and dict_desc is not None) else None
     # 3.11+: attributes kept as inline values (no dict object) are named by
     # the type's shared keys, in the same order as the values
@@ -561,6 +590,16 @@ def instance_plan_factory(t, peek, held):
                     except Exception:
                         pass
                     break
+        elif cdict is not None:
+            try:
+                addr = cdict(o)
+            except Exception:
+                addr = 0
+            if addr:
+                for r in R:
+                    if id(r) == addr:
+                        res.append((r, '__dict__', False))
+                        break
         return res
     plan_instance_._labels_class = True
     if attr_labels and not slot_getters and n_attrs:

@@ -208,6 +208,29 @@ def classic_finalizer(cls, _depth=0):
     return None
 
 
+_str_repr = str.__repr__
+_int_repr = int.__repr__
+_int_bitlen = int.bit_length
+if PY2:
+    _unicode_repr = unicode.__repr__  # noqa: F821
+
+
+def dict_label(kk):
+    """The label of a dict's value under key kk: "['key']" for an exact str
+    (repr by str.__repr__), "[3]" for an exact int, "[<type>]" otherwise;
+    at most 60 characters."""
+    tk = type(kk)
+    if tk is str:
+        r = '[' + _str_repr(kk[:56]) + ']'
+        return r if len(r) <= 60 else r[:59] + ']'
+    if tk is int:
+        return ('[' + _int_repr(kk) + ']')[:60] if _int_bitlen(kk) < 190 else '[<int>]'
+    if PY2 and tk is unicode:  # noqa: F821
+        r = '[' + _unicode_repr(kk[:56]) + ']'
+        return r if len(r) <= 60 else r[:59] + ']'
+    return ('[<' + type_fullname(tk) + '>]')[:60]
+
+
 # ---------------------------------------------------------------- sizes
 def _gc_overhead():
     try:

@@ -32,12 +32,14 @@ except ImportError:
     _izip = zip
 _flatten = _chain.from_iterable
 
-from . import _safe, _plans, _layouts
+from . import _safe, _plans, _plans_c, _layouts
 from ._safe import PY2, PYV, dict_items, get_referents
 
 _dict_keys = dict.keys  # the builtin's, never an override
 _dict_values = dict.values
 
+# an io.BytesIO's size leaves out its buffer when the buffer has an edge
+BYTESIO_SIZE = _plans_c.BYTESIO_BUFFER_EDGE
 # refcounts at or above which an object is immortal: 3.12+ immortals; 3.11's
 # statically allocated objects (deep-frozen code, its constants and names,
 # the singletons) start at 999999999 and never come near 0
@@ -259,64 +261,87 @@ def make_typeinfo(t, opts, held, peek):
         ti.kind = K_DICT
     else:
         ti.kind = K_GEN
-        # subclasses of builtin containers: the builtin base whose items
-        # are labelled (list/tuple/deque by index, dict by key)
-        for base in (_OrderedDict, dict, list, tuple, _deque):
-            if base is not None and _safe.safe_issubclass(t, base):
-                ti.positional = base
-                break
-        P = _plans
-        if t is type or _safe.safe_issubclass(t, type):
-            ti.plan = P.plan_type
-        elif t is _FunctionType:
-            ti.plan = P.plan_function
-        elif t is _MethodType:
-            ti.plan = P.plan_method
-        elif t is _BuiltinType:
-            ti.plan = P.plan_builtin
-        elif t is P.CellType:
-            ti.plan = P.plan_cell
-        elif t is _ModuleType or _safe.safe_issubclass(t, _ModuleType):
-            ti.plan = P.plan_module
-        elif t is _CodeType:
-            ti.plan = P.plan_code
-        elif t is types.FrameType:
-            ti.plan = P.frame_plan_factory(opts.get('frame_locals', True))
-        elif t is property:
-            ti.plan = P.plan_property
-        elif P.DefaultDictType is not None and t is P.DefaultDictType:
-            ti.plan = P.plan_defaultdict
-        elif t is staticmethod:
-            ti.plan = P.plan_staticmethod
-        elif t is classmethod:
-            ti.plan = P.plan_classmethod
-        elif t is types.GeneratorType:
-            ti.plan = P.plan_generator
-        elif P.plan_coroutine is not None and t is P.CoroutineType:
-            ti.plan = P.plan_coroutine
-        elif P.plan_asyncgen is not None and t is P.AsyncGeneratorType:
-            ti.plan = P.plan_asyncgen
-        elif t is _asyncio_task_type():
-            ti.plan = P.plan_task
-        elif P.ReferenceType is not None and _safe.safe_issubclass(t, P.ReferenceType):
-            ti.plan = P.plan_weakref
-        elif PY2 and t is _safe.ClassType:
-            ti.plan = P.plan_classobj
-        elif PY2 and t is _safe.InstanceType:
-            ti.plan = P.plan_instance
-        elif _safe.is_heap_type(t):
-            ti.plan = P.instance_plan_factory(t, peek, held)
-        if ti.plan is not None and not (PY2 and t is _safe.InstanceType) and _safe.is_heap_type(t) and \
-                ti.plan is not P.plan_type:
-            # a C type made a heap type (3.12+: defaultdict, asyncio's Task,
-            # ...) visits its type like a class instance does
-            ti.plan = P.with_class(ti.plan)
+        ti.positional = _positional_base(t)
+        ti.plan = _choose_plan(t, opts, held, peek)
+        if BYTESIO_SIZE and _safe.safe_issubclass(t, _plans_c.BytesIOType):
+            ti.size = _plans_c.bytesio_size(t)  # its buffer has a line of its own
     if t is _ModuleType or t is _FunctionType or t is _MethodType or t is _BuiltinType or \
             t is _CodeType or t is _FrameType or _safe.safe_issubclass(t, type) or _safe.safe_issubclass(t, _ModuleType) or \
             (PY2 and t is _safe.ClassType):
         ti.named = True
     return (ti.kind, ti.tjson, ti.size, ti.lenf, ti.valk, ti.named, ti.fin, ti.plan, ti.positional,
             ti.intf)
+
+
+def _positional_base(t):
+    """The builtin container base of t whose items are labelled (list,
+    tuple, deque by index, dict and OrderedDict by key, set and frozenset
+    as members), or None."""
+    for base in (_OrderedDict, dict, list, tuple, _deque, set, frozenset):
+        if base is not None and _safe.safe_issubclass(t, base):
+            return base
+    return None
+
+
+def _exact_plan(t, opts):
+    """The plan of a builtin type, by identity; None for the others."""
+    P = _plans
+    if t is _FunctionType:
+        return P.plan_function
+    if t is _MethodType:
+        return P.plan_method
+    if t is _BuiltinType:
+        return P.plan_builtin
+    if t is P.CellType:
+        return P.plan_cell
+    if t is _CodeType:
+        return P.plan_code
+    if t is types.FrameType:
+        return P.frame_plan_factory(opts.get('frame_locals', True))
+    if P.DefaultDictType is not None and t is P.DefaultDictType:
+        return P.plan_defaultdict
+    if t is types.GeneratorType:
+        return P.plan_generator
+    if P.plan_coroutine is not None and t is P.CoroutineType:
+        return P.plan_coroutine
+    if P.plan_asyncgen is not None and t is P.AsyncGeneratorType:
+        return P.plan_asyncgen
+    if t is _asyncio_task_type():
+        return P.plan_task
+    if PY2 and t is _safe.ClassType:
+        return P.plan_classobj
+    if PY2 and t is _safe.InstanceType:
+        return P.plan_instance
+    plan, exact = _plans_c.plan_for(t)
+    return plan if exact else None
+
+
+def _choose_plan(t, opts, held, peek):
+    """The labelling plan of type t (see _plans and _plans_c), or None."""
+    P = _plans
+    if t is type or _safe.safe_issubclass(t, type):
+        return P.plan_type
+    if _safe.safe_issubclass(t, _ModuleType):
+        plan = P.plan_module
+    else:
+        plan = _exact_plan(t, opts)
+    if plan is None and P.ReferenceType is not None and _safe.safe_issubclass(t, P.ReferenceType):
+        plan = P.plan_weakref
+    heap = _safe.is_heap_type(t)
+    if heap and plan is None and not (PY2 and t is _safe.InstanceType):
+        # a class: its __class__, slots, __dict__, attributes, and the plan
+        # of the C type it derives from (io.BytesIO, functools.partial ...)
+        plan = P.instance_plan_factory(t, peek, held)
+        base_plan = _plans_c.plan_for(t)[0]
+        if base_plan is not None:
+            plan = P.combined(plan, base_plan)
+    elif plan is None:
+        plan = _plans_c.plan_c_dict(t)
+    if plan is not None and heap and not (PY2 and t is _safe.InstanceType):
+        # a C type made a heap type (3.12+: defaultdict, asyncio's Task,
+        # ...) visits its type like a class instance does
+        plan = P.with_class(plan)
+    return plan
 
 
 def _fast_info(ti, values, alloc):
@@ -971,30 +996,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                     if labs_json is None:
                         ids = None
                         try:
-                            if positional is not None and positional is not dict and positional is not _OrderedDict:
-                                labs = _seq_base_labels(o, positional, kids)
-                            if plan is not None:
-                                pairs = plan(o, t, kids)
-                                if pairs:
-                                    if labs is None:
-                                        labs = [None] * len(kids)
-                                    _apply_pairs(pairs, kids, labs)
-                                    for x, lab, add in pairs:
-                                        if lab == '<weakref>':
-                                            weak = x
-                                pairs = x = None
-                            elif labs is None and kids and positional is None:
-                                labs = [None] * len(kids)
-                                for i in range(len(kids)):
-                                    if kids[i] is t:
-                                        labs[i] = '__class__'
-                                        break
-                            if positional is dict or positional is _OrderedDict:
-                                # after the plan: __class__, __dict__ and
-                                # attributes take their referents first
-                                labs = _dict_base_labels(o, kids, labs, positional is _OrderedDict)
+                            labs, weak = _general_labels(o, t, kids, plan, positional)
                         except Exception:
-                            pairs = x = None
                             labs = None
                         if kids:
                             if labs is None:
@@ -1449,6 +1452,42 @@ def _free_slots(kids, labs):
     return free
 
 
+def _general_labels(o, t, kids, plan, positional):
+    """(labels parallel to kids, or None; the weak referent or None) of an
+    object of the general path: the builtin container part of a subclass
+    (by index before the plan; dict keys and set members after it, so that
+    __class__, __dict__ and attributes take their referents first), and
+    the type's plan, whose added edges extend kids."""
+    labs = weak = None
+    if positional is set or positional is frozenset:
+        if t is positional:  # exact: every referent is a member
+            return [_plans_c.SET_LABEL] * len(kids), None
+    elif positional is not None and positional is not dict and positional is not _OrderedDict:
+        labs = _seq_base_labels(o, positional, kids)
+    if plan is not None:
+        pairs = plan(o, t, kids)
+        if pairs:
+            if labs is None:
+                labs = [None] * len(kids)
+            _apply_pairs(pairs, kids, labs)
+            for x, lab, add in pairs:
+                if lab == '<weakref>':
+                    weak = x
+    elif labs is None and kids and positional is None:
+        labs = [None] * len(kids)
+        for i in range(len(kids)):
+            if kids[i] is t:
+                labs[i] = '__class__'
+                break
+    if positional is dict or positional is _OrderedDict:
+        labs = _dict_base_labels(o, kids, labs, positional is _OrderedDict)
+    elif positional is set or positional is frozenset:
+        if labs is None:
+            labs = [None] * len(kids)
+        labs = _plans_c.set_member_labels(o, positional, kids, labs)
+    return labs, weak
+
+
 def _seq_base_labels(o, base, kids):
     """Instances of list/tuple/deque subclasses: the builtin part's
     referents come last in gc.get_referents (subtype_traverse visits the
@@ -1515,14 +1554,4 @@ def _dict_base_labels(o, kids, labs, twice):
     return labs
 
 
-def _dict_label(kk):
-    tk = type(kk)
-    if tk is str:
-        r = '[' + _str_repr(kk[:56]) + ']'
-        return r if len(r) <= 60 else r[:59] + ']'
-    if tk is int:
-        return ('[' + _int_repr(kk) + ']')[:60] if _int_bitlen(kk) < 190 else '[<int>]'
-    if PY2 and tk is unicode:  # noqa: F821
-        r = '[' + _unicode_repr(kk[:56]) + ']'
-        return r if len(r) <= 60 else r[:59] + ']'
-    return ('[<' + _safe.type_fullname(tk) + '>]')[:60]
+_dict_label = _safe.dict_label

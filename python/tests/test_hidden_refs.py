@@ -1,0 +1,116 @@
+"""References held in C fields that gc does not report, exported as edges
+that explain the referent's refcount: an io.BytesIO's buffer, the
+per-thread dicts of a threading.local, the links of a bounded lru_cache."""
+import io
+import json
+import sys
+import threading
+import unittest
+
+from helpers import PY2, PYV, TempDirTest, run_script
+
+import refgraph_export
+
+WSGI_APP = '''
+import sys, json, io, functools
+import refgraph_export
+
+class Handler(object):
+    def __init__(self, environ):
+        self.environ = environ
+        self.body = environ['wsgi.input'].read()
+
+    @functools.lru_cache(maxsize=None)
+    def parsed(self):
+        return [self.body[:10]]
+
+handlers = []
+for i in range(50):
+    body_bytes = ('{"request": %d, "padding": "%s"}' % (i, 'x' * 200)).encode('ascii')
+    environ = {'REQUEST_METHOD': 'POST', 'wsgi.input': io.BytesIO(body_bytes)}
+    h = Handler(environ)
+    h.parsed()
+    handlers.append(h)
+del body_bytes, environ, h
+refgraph_export.dump(sys.argv[1])
+print(json.dumps({'bodies': [id(h.body) for h in handlers],
+                  'inputs': [id(h.environ['wsgi.input']) for h in handlers]}))
+'''
+
+
+class HiddenRefs(TempDirTest):
+
+    def dump(self):
+        p = self.path('d.jsonl')
+        refgraph_export.dump(p)
+        return self.check_dump(p)
+
+    @unittest.skipIf(PY2, '2.7 BytesIO keeps a char buffer, no object')
+    def test_bytesio_buffer(self):
+        data = b'shared initial bytes ' * 10
+        shared = io.BytesIO(data)
+        own = io.BytesIO()
+        own.write(b'y' * 5000)  # a buffer of its own (refcount 1)
+        d = self.dump()
+        self.assertEqual(d.edge(id(shared), '<buffer>'), id(data))
+        self.assertNotEqual(d[id(data)].get('root'), 'external', d[id(data)])
+        buf = d.edge(id(own), '<buffer>')
+        self.assertIsNotNone(buf, d.edges(id(own)))
+        self.assertEqual(d[buf]['type'], 'bytes')
+        self.assertGreaterEqual(d[buf]['size'], 5000)
+        self.assertEqual(d[buf]['refcount'], 1)
+        self.assertNotIn('root', d[buf])
+        # the BytesIO's own size leaves out the buffer, which has its line
+        self.assertLess(d[id(own)]['size'], 1000)
+        self.assertGreater(sys.getsizeof(own), 5000)
+
+    @unittest.skipIf(PY2, 'no functools.lru_cache on 2.7')
+    def test_wsgi_request_bodies_are_explained(self):
+        """Handlers keeping their environ (with its BytesIO) and the body
+        read from it (the BytesIO's own buffer), memoised by an unbounded
+        lru_cache: every body's references are found."""
+        path = self.path('wsgi.jsonl')
+        rc, out, err = run_script(WSGI_APP, [path])
+        self.assertEqual(rc, 0, err)
+        info = json.loads(out.strip().splitlines()[-1])
+        d = self.check_dump(path)
+        for body, bio in zip(info['bodies'], info['inputs']):
+            o = d[body]
+            self.assertNotEqual(o.get('root'), 'external', o)
+            self.assertNotIn('unexplained', o)
+            self.assertIn((bio, '<buffer>'), d.referrers(body))
+
+    def test_thread_local_dicts(self):
+        """Each thread's dict of a threading.local: retained by the local
+        object, not an external root (up to 3.12 each thread's localdummy
+        holds one more reference, out of gc's sight)."""
+        loc = threading.local()
+        loc.value = ['main thread value']
+        ready = threading.Event()
+        done = threading.Event()
+        box = {}
+
+        def worker():
+            loc.value = ['worker value']
+            box['value'] = id(loc.value)
+            ready.set()
+            done.wait(30)
+
+        th = threading.Thread(target=worker)
+        th.start()
+        try:
+            ready.wait(10)
+            d = self.dump()
+        finally:
+            done.set()
+            th.join()
+        dicts = []
+        for a in (id(loc.value), box['value']):
+            holders = [h for h, lab in d.referrers(a) if d[h]['type'] == 'dict']
+            self.assertTrue(holders, d.referrers(a))
+            dicts.extend(holders)
+        for a in dicts:
+            o = d[a]
+            self.assertNotEqual(o.get('root'), 'external', o)
+            if PYV < (3, 13):
+                self.assertIn((id(loc), '__dict__ (thread)'), d.referrers(a))
