@@ -15,6 +15,10 @@ try:  # the C module: ``tracemalloc`` would import pickle, linecache, tokenize .
     import _tracemalloc
 except ImportError:  # 2.7
     _tracemalloc = None
+try:  # the C module: ``signal`` (3.x) imports enum
+    import _signal
+except ImportError:  # 2.7
+    import signal as _signal
 
 from . import _walk, _safe
 from ._safe import PY2
@@ -190,7 +194,31 @@ def _collect_roots(frames_dict, my_frame):
                     add(cb, 'atexit')
         except Exception:
             pass
+    for h in signal_handlers():
+        add(h, 'signal')
     return roots, root_objs, excluded
+
+
+def signal_handlers():
+    """The Python objects installed as signal handlers (the interpreter's
+    handler table holds them: no Python object refers to them), except
+    SIG_DFL, SIG_IGN (ints, or their enum members) and the default SIGINT
+    handler. getsignal only reads the table."""
+    out = []
+    getsignal = getattr(_signal, 'getsignal', None)
+    if getsignal is None:
+        return out
+    default = getattr(_signal, 'default_int_handler', None)
+    for n in range(1, getattr(_signal, 'NSIG', 65)):
+        try:
+            h = getsignal(n)
+        except Exception:  # not a valid signal number here
+            continue
+        if h is None or h is default or _safe.safe_issubclass(type(h), int):
+            continue
+        if not _safe.among(h, out):
+            out.append(h)
+    return out
 
 
 def _file_parts(f):

@@ -433,7 +433,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     buf = []
     poslabels = ['"[%d]"' % i for i in range(4096)]
     garbage_ids = set(id(x) for x in gc.garbage)
-    keep = [regs, over, sat, stack, atomq, tinfo, classic, buf, poslabels, garbage_ids, held]
+    young = young_generations()
+    keep = [regs, over, sat, stack, atomq, tinfo, classic, buf, poslabels, garbage_ids, held, young]
     keep.extend(atomq)
     keep.extend(exclude_objs)
 
@@ -879,7 +880,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                     fast = None
                 else:
                     inst = None
-                if rk is None and fast is not None and rc < immortal_min and not (garbage_ids and a in garbage_ids):
+                if rk is None and fast is not None and rc < immortal_min and not (garbage_ids and a in garbage_ids) \
+                        and not (young and a in young):
                     # exact list/tuple/deque/dict, not a root: the whole
                     # line is one format (parts None), see below
                     try:
@@ -888,7 +890,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                         settled = rc <= nfound
                     except Exception:
                         fast = None
-                if rk is not None or fast is None or rc >= immortal_min or (garbage_ids and a in garbage_ids):
+                if rk is not None or fast is None or rc >= immortal_min or (garbage_ids and a in garbage_ids) \
+                        or (young and a in young):
                     if t is _FrameType and rk is None and _safe.is_exporter_frame(o):
                         # a finished exporter frame kept by a traceback (2.7): not the user's
                         o = t = None
@@ -937,6 +940,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                                 parts.append(', "finalized": true')
                         if garbage_ids and a in garbage_ids:
                             parts.append(', "garbage": true')
+                        if young and a in young:
+                            parts.append(', "gen": %d' % young[a])
                         if alloc:
                             parts.append(_alloc(o))
                     except Exception:
@@ -1235,6 +1240,23 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     # collection, and show in the next dump. Broken here.
     del keep[:]
     return regs, over, xheld
+
+
+def young_generations():
+    """{id: 0 or 1} of the objects in gc's two young generations (3.8+),
+    taken before the walk; the lists are dropped at once. The oldest
+    generation is left out: most objects are there."""
+    young = {}
+    if PYV < (3, 8):
+        return young
+    for g in (1, 0):
+        try:
+            objs = gc.get_objects(generation=g)
+        except Exception:
+            continue
+        young.update(dict.fromkeys(map(id, objs), g))
+        objs = None
+    return young
 
 
 def _count_cached(ti, held):
