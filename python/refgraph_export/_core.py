@@ -291,7 +291,7 @@ def _dump(path, opts, frames_dict):
         side = _side_file(os.path.dirname(os.path.abspath(path)))
         write, finish, parts = _sink(fh, level if gz else None)
         side_write = side.write
-        excluded.extend([roots, excluded, opts, stats, fh, side, side_write, parts])
+        excluded.extend([roots, excluded, opts, stats, fh, side, side_write, parts, thresholds, counts])
         excluded.extend(parts)
         excluded.extend(_file_parts(fh))
         excluded.extend(_file_parts(side))

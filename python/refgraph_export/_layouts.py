@@ -456,6 +456,44 @@ def bytesio_buffer_reader():
     return _BYTESIO_READER
 
 
+# ---------------------------------------------------------------- heap types' __slots__
+class _SlotsProbe(object):
+    """Module level: its type's layout is checked at import."""
+    __slots__ = ('probe_b', 'probe_a')
+
+
+def _make_type_slots_reader():
+    """A class with __slots__ keeps its slot names in ht_slots, a tuple of
+    its own (sorted, mangled), after ht_name (then ht_qualname, 3.3+),
+    which type_traverse does not visit. A type never changes it."""
+    T = _SlotsProbe
+    name, qual = _safe.type_name, _safe.type_qualname
+    nw = _safe.type_basicsize(type) // W
+    w = list(words(id(T), nw))
+    at = [i for i in range(2, nw - 1) if w[i] == id(name(T)) and w[i + 1] and
+          (PY2 or i + 2 < nw and w[i + 2] == id(qual(T)))]
+    if len(at) != 1:
+        return None
+    off = at[0] * W
+
+    def read(t):
+        h = words(id(t) + off, 2 if PY2 else 3)
+        if h[0] != id(name(t)) or not h[1] or (not PY2 and h[2] != id(qual(t))):
+            return None
+        x = obj_at(id(t) + off + W)
+        return x if type(x) is tuple else None
+    got = read(T)
+    if got is None or list(got) != ['probe_a', 'probe_b'] or got is T.__dict__['__slots__']:
+        return None
+    return read
+
+
+def type_slots_reader():
+    """read(heap type) -> its ht_slots tuple, or None (no __slots__, or a
+    check failed)."""
+    return _TYPE_SLOTS_READER
+
+
 # ---------------------------------------------------------------- instance dicts of C types
 def c_dict_reader(t):
     """For a C type whose instances keep their __dict__ at a fixed offset
@@ -516,8 +554,9 @@ def singletons():
     return uniq
 
 
-_FRAME_READER = _FUNCTION_READER = _CODE_READER = _BYTESIO_READER = None
+_FRAME_READER = _FUNCTION_READER = _CODE_READER = _BYTESIO_READER = _TYPE_SLOTS_READER = None
 if words is not None:
+    _TYPE_SLOTS_READER = _built(_make_type_slots_reader)
     _FRAME_READER = _built(_make_frame_reader_new if PYV >= (3, 11) else _make_frame_reader_old)
     _FUNCTION_READER = _built(_make_function_reader)
     _CODE_READER = _built(_make_code_reader)

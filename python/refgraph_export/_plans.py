@@ -279,6 +279,9 @@ def plan_code(o, t, R):
 _type_base = type.__dict__['__base__'].__get__
 
 
+_type_slots = _layouts.type_slots_reader()
+
+
 def plan_type(o, t, R):
     res = []
     try:
@@ -312,6 +315,13 @@ def plan_type(o, t, R):
     if mt is not type and _safe.is_heap_type(mt):
         res.append((mt, '__class__', False))  # a metaclass: a heap type, visited
     if _safe.is_heap_type(o):
+        if _type_slots is not None:  # ht_slots: the slot names, not traversed
+            try:
+                x = _type_slots(o)
+            except Exception:
+                x = None
+            if x is not None:
+                res.append((x, '__slots__ (names)', True))
         # ht_name / ht_qualname are owned by the type but not traversed.
         for label, g in (('__name__', _safe.type_name), ('__qualname__', _safe.type_qualname)):
             try:

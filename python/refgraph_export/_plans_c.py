@@ -258,7 +258,10 @@ def _positional_types():
     if lru_elem is not None:  # 3.6: the links are gc objects
         table.append((lru_elem, ('key', 'result')))
     table.append((type(type.__dict__), ('mapping',)))  # mappingproxy
-    return [(tp, positional_plan(fields)) for tp, fields in table if tp is not None]
+    table = [(tp, fields) for tp, fields in table if tp is not None]
+    for tp, fields in table:
+        tp.__dict__  # 2.7 readies some static types on first use: now, not in the first dump
+    return [(tp, positional_plan(fields)) for tp, fields in table]
 
 
 _slice_getters = _getters(slice, ('start', 'stop', 'step'))

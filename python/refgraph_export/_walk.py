@@ -1185,7 +1185,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     # walk's frame holds it up to 3.10: it would flag every object)
     skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(held), id(labcache))
     pre_skip = skip + (id(objs), id(poslabels), id(seqlabels), id(cand))
-    cand.update(exporter_held([x for x in keep if id(x) not in pre_skip], regs, marked, pre_skip,
+    cand.update(exporter_held(_without(keep, pre_skip), regs, marked, pre_skip,
                               stop_at_all=True))
     for x in cand:
         held.setdefault(x, 0)
@@ -1221,7 +1221,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     # left out here; what remains (closure cells, exporter frames' locals,
     # the roots/opts containers) existed before the first line was written.
     marked.discard(id(root_objs))
-    xheld = exporter_held([x for x in keep if id(x) not in skip], regs, marked, skip)
+    xheld = exporter_held(_without(keep, skip), regs, marked, skip)
     stats['exporter_held'] = len(xheld)
     # lines written without the \x00 mark (settled: bit 6 set) went
     # straight to the dump; if the exporter holds one of them after all,
@@ -1240,6 +1240,17 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     # collection, and show in the next dump. Broken here.
     del keep[:]
     return regs, over, xheld
+
+
+def _without(objs, skip_ids):
+    """objs but those whose id is in skip_ids. (A comprehension in walk
+    would make its variables cells, created before gc.get_objects() and
+    then found in the dump on 3.6-3.11.)"""
+    out = []
+    for x in objs:
+        if id(x) not in skip_ids:
+            out.append(x)
+    return out
 
 
 def young_generations():

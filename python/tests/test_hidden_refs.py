@@ -114,3 +114,22 @@ class HiddenRefs(TempDirTest):
             self.assertNotEqual(o.get('root'), 'external', o)
             if PYV < (3, 13):
                 self.assertIn((id(loc), '__dict__ (thread)'), d.referrers(a))
+
+
+class Slotted(object):
+    __slots__ = ('zeta', 'alpha')
+
+
+class TypeSlots(TempDirTest):
+
+    def test_heap_type_slot_names(self):
+        """A class with __slots__ keeps its slot names in a tuple of its own
+        (ht_slots, sorted) that type_traverse does not visit."""
+        p = self.path('d.jsonl')
+        refgraph_export.dump(p)
+        d = self.check_dump(p)
+        names = d.edge(id(Slotted), '__slots__ (names)')
+        self.assertIsNotNone(names, d.edges(id(Slotted)))
+        self.assertEqual(d[names]['type'], 'tuple')
+        self.assertEqual(d[names]['len'], 2)
+        self.assertNotEqual(d[names].get('root'), 'external', d[names])
