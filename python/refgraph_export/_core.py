@@ -252,8 +252,8 @@ def dump(path, values=False, fork=False, wait=True, alloc=None, frame_locals=Tru
       wait=False the call returns right after the fork; a daemon thread reaps
       the child.
     alloc: record tracemalloc allocation tracebacks (default: when tracing).
-    frame_locals: label frame locals by name (reads frame.f_locals; on
-      Python <= 3.12 that (re)creates the frame's locals dict, see EXPORTER.md).
+    frame_locals: label frame locals by name (read from the frame's slots;
+      the f_locals getter, which writes, is never called: see EXPORTER.md).
     compresslevel: gzip level for paths ending in .gz.
     Paths ending in .gz are gzip-compressed. Raises DumpError on I/O errors."""
     opts = dict(values=values, alloc=alloc, frame_locals=frame_locals, compresslevel=compresslevel)
