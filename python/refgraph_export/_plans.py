@@ -84,26 +84,26 @@ _func_names = [('__code__', '__code__'), ('__globals__', '__globals__'),
                ('__closure__', '__closure__'), ('__builtins__', '__builtins__')]
 _plan_function_getters = _mk_getter_plan(_descr_getters(FunctionType, _func_names), False,
                                          none_ok=('__doc__', '__module__'))
+
+
+def _drop_null_module(R, res):
+    """A None __module__ is a stored None only when a second None referent
+    (besides __doc__'s) is there; else the field is NULL: no pair."""
+    for i in range(len(res)):
+        if res[i][1] == '__module__' and res[i][0] is None:
+            if sum(1 for r in R if r is None) < 2:
+                del res[i]
+            return
 _function_fields = _layouts.function_fields_reader()
-
-
-def _unclaimed_container(R, res):
-    """Is a dict or tuple among R that no pair of res is? (a function's
-    __dict__, or __annotations__: a dict, on 3.10+ possibly a tuple)"""
-    claimed = None
-    for r in R:
-        tr = type(r)
-        if tr is dict or tr is tuple:
-            if claimed is None:
-                claimed = set([id(x) for x, lab, add in res])
-            if id(r) not in claimed:
-                return True
-    return False
 
 
 def plan_function(o, t, R):
     res = _plan_function_getters(o, t, R)
-    if _function_fields is not None and _unclaimed_container(R, res):
+    if len(R) <= len(res):
+        _drop_null_module(R, res)
+    # the getters claim one referent each (the rare NULL __module__ aside):
+    # more referents mean a __dict__ or __annotations__
+    if _function_fields is not None and len(R) > len(res):
         try:
             found = _function_fields(o)
         except Exception:

@@ -9,8 +9,6 @@ stay unlabelled.
 import functools
 import io
 import itertools
-import sys
-import types
 
 from . import _safe, _layouts
 from ._safe import PY2, PYV, dict_get, get_referents

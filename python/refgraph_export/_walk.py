@@ -109,22 +109,18 @@ _frame_code = types.FrameType.__dict__['f_code'].__get__
 _frame_lineno = types.FrameType.__dict__['f_lineno'].__get__
 
 if PY2:
-    _int_repr = int.__repr__
     _long_str = long.__str__  # noqa: F821
     _text_slices = ((str, str.__getitem__), (unicode, unicode.__getitem__))  # noqa: F821
     _bytes_slice = None
 else:
-    _int_repr = int.__repr__
     _text_slices = ((str, str.__getitem__),)
     _bytes_slice = bytes.__getitem__
 _float_repr = float.__repr__
-_int_bitlen = int.bit_length
 
 _dumps = json.dumps
 _encode_label = _safe.json_string
 _SLICE100 = slice(0, 100)
 _SLICE60 = slice(0, 58)
-_str_repr = str.__repr__
 if PY2:
     _unicode_repr = unicode.__repr__  # noqa: F821
 

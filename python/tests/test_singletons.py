@@ -1,8 +1,6 @@
 """Objects the interpreter holds for its whole life: cached singletons
 (immortal on every version, never external), and the fields of 3.11+ code
 objects no getter returns (co_localsplusnames, ...)."""
-import sys
-import types
 import unittest
 
 from helpers import PY2, PYV, TempDirTest
