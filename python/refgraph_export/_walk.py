@@ -1306,6 +1306,8 @@ def exporter_held(starts, regs, excl, skip=(), stop_at_all=False):
         x = todo.pop()
         try:
             rs = get_referents(x)
+            if RUNNING_FRAMES_HIDDEN and type(x) is _FrameType:
+                rs = rs + _running_frame_refs(x)
         except Exception:
             continue
         for r in rs:
@@ -1317,6 +1319,24 @@ def exporter_held(starts, regs, excl, skip=(), stop_at_all=False):
                 seen.add(a)
                 todo.append(r)
     return out
+
+
+# 3.11+: gc does not traverse a running frame (its function, code, locals,
+# free-variable cells); the exporter's own frames are running
+RUNNING_FRAMES_HIDDEN = PYV >= (3, 11)
+_frame_refs_reader = _layouts.frame_locals_reader()
+
+
+def _running_frame_refs(f):
+    """The objects a 3.11+ running frame holds that gc does not report:
+    its code, and the locals, f_locals and f_func read from its slots."""
+    if _frame_refs_reader is None:
+        return []
+    code = _frame_code(f)
+    got = _frame_refs_reader(f, code)
+    if got is None or got[0]:
+        return []  # finished: gc reports what it holds
+    return [code] + [x for x, lab in got[1]]
 
 
 _InstanceType = _safe.InstanceType
