@@ -67,7 +67,7 @@ def _c_dict(o, R, res, read):
 
 
 # ---------------------------------------------------------------- sets
-SET_LABEL = '{\u2026}' if not PY2 else u'{\u2026}'  # a member of a set: no key, no index
+SET_LABEL = u'{\u2026}'  # a member of a set: no key, no index
 
 
 def set_member_labels(o, base, kids, labs):
