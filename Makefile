@@ -50,6 +50,7 @@ test-python:
 test-acceptance: build
 	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/bad_inputs.sh
 	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/run.sh
+	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/leaks/run.sh
 
 # Inputs over 4 GiB, 10M referrers, a 50M chain: minutes and several GB.
 test-large: deps

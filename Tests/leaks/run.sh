@@ -51,12 +51,19 @@ checker="$(command -v python3 || true)"
 if [ -n "${LEAK_KEEP:-}" ]; then work="$LEAK_KEEP"; mkdir -p "$work"; else
   work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 fi
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 xfailed=0
+# KNOWN_FAILURES: "NAME pyV CHECK" lines for checks that fail today for a
+# stated reason; they print XFAIL (or XPASS once fixed) and do not fail the run.
+known() { grep -qxF "$1" "$here/KNOWN_FAILURES" 2>/dev/null; }
 count() {  # count the PASS/FAIL lines of a check run, and print them
-  local line
+  local line key
   while IFS= read -r line; do
+    key="$(echo "$line" | cut -d' ' -f2-4 | sed 's/:$//')"
+    case "$line" in
+      PASS\ *) passed=$((passed + 1)); known "$key" && echo "XPASS (listed in KNOWN_FAILURES) $key" ;;
+      FAIL\ *) if known "$key"; then xfailed=$((xfailed + 1)); line="X$line"; else failed=$((failed + 1)); fi ;;
+    esac
     echo "$line"
-    case "$line" in PASS\ *) passed=$((passed + 1)) ;; FAIL\ *) failed=$((failed + 1)) ;; esac
   done
 }
 
@@ -83,5 +90,6 @@ for prog in "$here"/*.py; do
     count < <("$checker" "$here/check.py" "$REFGRAPH" "$d" "$name" "$v")
   done
 done
+[ "$xfailed" -eq 0 ] || echo "known failures (Tests/leaks/KNOWN_FAILURES): $xfailed"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
