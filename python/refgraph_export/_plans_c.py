@@ -81,12 +81,11 @@ def set_member_labels(o, base, kids, labs):
 
 
 # ---------------------------------------------------------------- descriptors
-def _objclass_plan(tp):
-    getters = _getters(tp, ('__objclass__',))
-
-    def plan(o, t, R):
-        return _get_all(o, getters, [])
-    return plan
+def plan_objclass(o, t, R):
+    """A descriptor's traverse visits its class (d_type) and nothing else."""
+    if len(R) == 1:
+        return [(R[0], '__objclass__', False)]
+    return []
 
 
 DESCRIPTOR_TYPES = [_safe.member_descriptor, _safe.getset_descriptor, _safe.method_descriptor]
@@ -94,7 +93,7 @@ for _tp in (type(object.__dict__['__init__']), type(dict.__dict__['fromkeys'])):
     if not _safe.among(_tp, DESCRIPTOR_TYPES):
         DESCRIPTOR_TYPES.append(_tp)
 _tp = None
-DESCRIPTOR_PLANS = [(tp, _objclass_plan(tp)) for tp in DESCRIPTOR_TYPES]
+DESCRIPTOR_PLANS = [(tp, plan_objclass) for tp in DESCRIPTOR_TYPES]
 
 MethodWrapperType = type((0).__add__) if not PY2 else type(object().__hash__)
 _mw_self = _getters(MethodWrapperType, ('__self__',))

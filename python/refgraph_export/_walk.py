@@ -430,7 +430,11 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     poslabels = ['"[%d]"' % i for i in range(4096)]
     garbage_ids = set(id(x) for x in gc.garbage)
     young = young_generations()
-    keep = [regs, over, sat, stack, atomq, tinfo, classic, buf, poslabels, garbage_ids, held, young]
+    young_get = young.get
+    special = dict(young)  # the objects whose line has "gen" or "garbage": never the fast format
+    special.update(dict.fromkeys(garbage_ids))
+    keep = [regs, over, sat, stack, atomq, tinfo, classic, buf, poslabels, garbage_ids, held, young, special,
+            young_get]
     keep.extend(atomq)
     keep.extend(exclude_objs)
 
@@ -876,18 +880,18 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                     fast = None
                 else:
                     inst = None
-                if rk is None and fast is not None and rc < immortal_min and not (garbage_ids and a in garbage_ids) \
-                        and not (young and a in young):
-                    # exact list/tuple/deque/dict, not a root: the whole
-                    # line is one format (parts None), see below
+                general = True
+                if rk is None and fast is not None and rc < immortal_min and not (special and a in special):
+                    # exact list/tuple/deque/dict, not a root, not garbage
+                    # or young: the whole line is one format (parts None)
                     try:
                         ln = _len(o)
                         parts = None
                         settled = rc <= nfound
+                        general = False
                     except Exception:
                         fast = None
-                if rk is not None or fast is None or rc >= immortal_min or (garbage_ids and a in garbage_ids) \
-                        or (young and a in young):
+                if general:
                     if t is _FrameType and rk is None and _safe.is_exporter_frame(o):
                         # a finished exporter frame kept by a traceback (2.7): not the user's
                         o = t = None
@@ -936,8 +940,10 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                                 parts.append(', "finalized": true')
                         if garbage_ids and a in garbage_ids:
                             parts.append(', "garbage": true')
-                        if young and a in young:
-                            parts.append(', "gen": %d' % young[a])
+                        if young:
+                            g = young_get(a)
+                            if g is not None:
+                                parts.append(', "gen": %d' % g)
                         if alloc:
                             parts.append(_alloc(o))
                     except Exception:
