@@ -18,16 +18,9 @@ REFGRAPH="${REFGRAPH:-$root/.build/release/refgraph}"
 versions="${LEAK_PYTHONS:-2.7 3.8 3.11 3.13}"
 only="${1:-}"
 
-python_for() {  # python_for 3.11 -> an interpreter's path, or nothing
-  local v="$1" p
-  if command -v pyenv >/dev/null 2>&1; then
-    for p in "$(pyenv root)"/versions/"$v".*/bin/python; do
-      [ -x "$p" ] && { echo "$p"; return; }
-    done
-  fi
-  p="$(command -v "python$v" 2>/dev/null || true)"
-  [ -n "$p" ] && echo "$p"
-}
+# python_for, shared with the acceptance suite.
+# shellcheck source=../acceptance/pythons.sh
+. "$root/Tests/acceptance/pythons.sh"
 
 # applies "2.7, 3.6+" 3.8 -> true. Tokens: X.Y (that version) or X.Y+ (that or later, same major).
 applies() {
