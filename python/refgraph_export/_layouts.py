@@ -375,7 +375,7 @@ def _make_code_reader():
 
     def read(c):
         a = id(c)
-        h = words(a + (fo - 2) * W, 5)
+        h = words(a + (fo - 2) * W, 5 if cache_at is None else cache_at - fo + 3)
         if h[2] != id(fname(c)) or h[3] != id(name(c)) or h[4] != id(qual(c)):
             return None
         out = []
@@ -385,14 +385,11 @@ def _make_code_reader():
         x = obj_at(a + (fo - 1) * W) if h[1] else None
         if type(x) is bytes:
             out.append((x, 'co_localspluskinds'))
-        if cache_at is not None:
-            out.extend(read_cache(a))
+        if cache_at is not None and h[-1]:
+            out.extend(read_cache(a, h[-1]))
         return out
 
-    def read_cache(a):
-        p = word(a + cache_at * W)
-        if not p:
-            return []
+    def read_cache(a, p):
         if PYV < (3, 12):
             x = obj_at(a + cache_at * W)
             return [(x, 'co_code')] if type(x) is bytes else []

@@ -82,27 +82,16 @@ _func_names = [('__code__', '__code__'), ('__globals__', '__globals__'),
                ('__kwdefaults__', '__kwdefaults__'),
                ('__name__', '__name__'), ('__qualname__', '__qualname__'),
                ('__closure__', '__closure__'), ('__builtins__', '__builtins__')]
+# __doc__ holds None as an object; a None __module__ is usually a NULL field
+# (a stored None stays unlabelled)
 _plan_function_getters = _mk_getter_plan(_descr_getters(FunctionType, _func_names), False,
-                                         none_ok=('__doc__', '__module__'))
-
-
-def _drop_null_module(R, res):
-    """A None __module__ is a stored None only when a second None referent
-    (besides __doc__'s) is there; else the field is NULL: no pair."""
-    for i in range(len(res)):
-        if res[i][1] == '__module__' and res[i][0] is None:
-            if sum(1 for r in R if r is None) < 2:
-                del res[i]
-            return
-_function_fields = _layouts.function_fields_reader()
+                                         none_ok=('__doc__',))
 
 
 def plan_function(o, t, R):
     res = _plan_function_getters(o, t, R)
-    if len(R) <= len(res):
-        _drop_null_module(R, res)
-    # the getters claim one referent each (the rare NULL __module__ aside):
-    # more referents mean a __dict__ or __annotations__
+    # the getters claim one referent each: more referents mean a __dict__
+    # or __annotations__ (or a stored None __module__)
     if _function_fields is not None and len(R) > len(res):
         try:
             found = _function_fields(o)

@@ -1185,7 +1185,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     # the bookkeeping (its references are subtracted as they are made, or
     # are to exporter objects) and, before the walk, the objs list (the
     # walk's frame holds it up to 3.10: it would flag every object)
-    skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(held), id(labcache))
+    skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(held), id(labcache),
+            id(young), id(special), id(garbage_ids))
     pre_skip = skip + (id(objs), id(poslabels), id(seqlabels), id(cand))
     cand.update(exporter_held(_without(keep, pre_skip), regs, marked, pre_skip,
                               stop_at_all=True))
