@@ -86,6 +86,7 @@ _func_names = [('__code__', '__code__'), ('__globals__', '__globals__'),
 # (a stored None stays unlabelled)
 _plan_function_getters = _mk_getter_plan(_descr_getters(FunctionType, _func_names), False,
                                          none_ok=('__doc__',))
+_function_fields = _layouts.function_fields_reader()
 
 
 def plan_function(o, t, R):
