@@ -8,7 +8,8 @@
 #               1% of the truth (reachability truth, 2.7) or 10% (tracemalloc truth, 3.x)
 # Usage: Tests/leaks/run.sh [NAME-SUBSTRING]
 # Environment: REFGRAPH (default .build/release/refgraph), LEAK_PYTHONS (default
-# "2.7 3.8 3.11 3.13"), LEAK_KEEP=DIR to keep the dumps there.
+# "2.7 3.8 3.11 3.13"), LEAK_KEEP=DIR to keep the dumps there, LEAK_JOBS (default:
+# the number of cores) cases at a time.
 # Prints PASS/FAIL per check, SKIPPED per program and Python that does not run,
 # then "N passed, N failed, N skipped"; exits 1 when a check failed.
 set -uo pipefail
@@ -60,6 +61,23 @@ count() {  # count the PASS/FAIL lines of a check run, and print them
   done
 }
 
+# one program on one Python: its lines (PASS/FAIL/NOTE) into $d/result
+run_case() {  # $1 name, $2 program, $3 version, $4 python, $5 folder
+  local name="$1" prog="$2" v="$3" py="$4" d="$5" start=$SECONDS c
+  if ! PYTHONPATH="$here:$root/python" timeout 300 "$py" "$prog" "$d" >"$d/run.log" 2>&1; then
+    for c in suspects#1 diff#1 retained; do
+      echo "FAIL $name py$v $c: expected the program to run; got: $(tail -2 "$d/run.log" | tr '\n' ' ' | cut -c1-300)"
+    done > "$d/result"
+    return
+  fi
+  { [ $((SECONDS - start)) -le 20 ] || echo "NOTE $name py$v took $((SECONDS - start))s (the corpus aims at 20 s)"
+    "$checker" "$here/check.py" "$REFGRAPH" "$d" "$name" "$v"; } > "$d/result" 2>&1
+}
+
+# Cases run side by side, LEAK_JOBS at a time (default: one per core); their
+# lines are printed in order once all finished.
+jobs_max="${LEAK_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+cases=()
 for prog in "$here"/*.py; do
   name="$(basename "$prog" .py)"
   case "$name" in leakkit|check) continue ;; esac
@@ -67,21 +85,20 @@ for prog in "$here"/*.py; do
   spec="$(sed -n 's/^# applies: *\([0-9.+, ]*[0-9+]\).*/\1/p' "$prog" | head -1)"
   for v in $versions; do
     py="$(python_for "$v")"
-    if [ -z "$py" ]; then echo "SKIPPED $name py$v: python$v is not installed"; skipped=$((skipped + 1)); continue; fi
-    if ! applies "$spec" "$v"; then echo "SKIPPED $name py$v: applies to $spec only"; skipped=$((skipped + 1)); continue; fi
+    if [ -z "$py" ]; then cases+=("SKIPPED $name py$v: python$v is not installed"); continue; fi
+    if ! applies "$spec" "$v"; then cases+=("SKIPPED $name py$v: applies to $spec only"); continue; fi
     d="$work/$name-$v"; rm -rf "$d"; mkdir -p "$d"
-    start=$(date +%s)
-    if ! PYTHONPATH="$here:$root/python" timeout 300 "$py" "$prog" "$d" >"$d/run.log" 2>&1; then
-      for c in suspects#1 diff#1 retained; do
-        echo "FAIL $name py$v $c: expected the program to run; got: $(tail -2 "$d/run.log" | tr '\n' ' ' | cut -c1-300)"
-        failed=$((failed + 1))
-      done
-      continue
-    fi
-    secs=$(($(date +%s) - start))
-    [ "$secs" -le 20 ] || echo "NOTE $name py$v took ${secs}s (the corpus aims at 20 s)"
-    count < <("$checker" "$here/check.py" "$REFGRAPH" "$d" "$name" "$v")
+    cases+=("$d")
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n; done
+    run_case "$name" "$prog" "$v" "$py" "$d" &
   done
+done
+wait
+for c in "${cases[@]}"; do
+  case "$c" in
+    SKIPPED\ *) echo "$c"; skipped=$((skipped + 1)) ;;
+    *) count < "$c/result" ;;
+  esac
 done
 [ "$xfailed" -eq 0 ] || echo "known failures (Tests/leaks/KNOWN_FAILURES): $xfailed"
 echo "$passed passed, $failed failed, $skipped skipped"
