@@ -83,6 +83,23 @@ final class RootModelTests: XCTestCase {
         XCTAssertTrue(text.contains("list"), text)
         XCTAssertTrue(text.contains("dict"), text)
     }
+
+    /// The search for more holders is bounded when asked (dominators bounds it
+    /// like a path search) and says so; without a bound it finds them all.
+    func testAlternativeHolderSearchHonoursItsBudget() {
+        let g = load(temporaryFile(nativeDump([
+            #"{"address": 1, "type": "dict", "size": 100, "refs": [4], "labels": ["['a']"], "root": "sys.modules", "refcount": 1}"#,
+            #"{"address": 2, "type": "list", "size": 100, "refs": [3], "labels": ["[0]"], "root": "gc.garbage", "refcount": 1}"#,
+            #"{"address": 3, "type": "list", "size": 100, "refs": [4], "labels": ["[0]"], "refcount": 1}"#,
+            #"{"address": 4, "type": "app.Thing", "size": 100, "refs": [], "refcount": 2}"#,
+        ])))
+        let open = RetentionPaths(g, targets: [g.node(4)!], alternatives: 3)
+        XCTAssertEqual(open.groups[0].paths.count, 2)
+        XCTAssertFalse(open.groups[0].holdersTruncated)
+        let bounded = RetentionPaths(g, targets: [g.node(4)!], alternatives: 3, alternativeBudget: 1)
+        XCTAssertEqual(bounded.groups[0].paths.count, 1, "the second holder is two hops away, past a budget of 1")
+        XCTAssertTrue(bounded.groups[0].holdersTruncated)
+    }
 }
 
 /// suspects: chains by their head, growing suspects before static tables.

@@ -14,6 +14,8 @@ public struct RetentionGroup: Sendable {
     /// The representative's shortest path first; with `alternatives > 1`,
     /// further paths each held by a different holder.
     public var paths: [[Hop]]
+    /// The search for alternative holders stopped at its budget: there may be more.
+    public var holdersTruncated = false
 }
 
 /// A target that no root reaches, and the cycle keeping it in memory.
@@ -43,8 +45,12 @@ public struct RetentionPaths: Sendable {
     /// - Parameters:
     ///   - alternatives: paths per group, each through a different holder (`--all`).
     ///   - avoid: objects paths must not pass through.
+    ///   - alternativeBudget: objects the search for alternative holders may
+    ///     visit per group (nil: no bound; a search that finds no further
+    ///     holder may then visit every ancestor of the target).
     public init(_ graph: HeapGraph, targets: [HeapGraph.Node], avoid: ((HeapGraph.Node) -> Bool)? = nil,
-                maxDepth: Int? = nil, alternatives: Int = 1, explainUnreachable: Int = 5, describer: Describer? = nil) {
+                maxDepth: Int? = nil, alternatives: Int = 1, alternativeBudget: Int? = nil,
+                explainUnreachable: Int = 5, describer: Describer? = nil) {
         self.targets = targets.count
         self.alternatives = alternatives
         // A few targets: search from each target's side (TargetPaths), which
@@ -70,8 +76,11 @@ public struct RetentionPaths: Sendable {
         groups.sort { ($0.bytes, $0.members.count) > ($1.bytes, $1.members.count) }
         if alternatives > 1 {
             for i in groups.indices {
+                var budget = alternativeBudget ?? Int.max
                 groups[i].paths += Self.alternativePaths(graph, to: groups[i].members[0], first: groups[i].paths[0],
-                                                         count: alternatives - 1, avoid: avoid, maxDepth: maxDepth)
+                                                         count: alternatives - 1, avoid: avoid, maxDepth: maxDepth,
+                                                         budget: &budget)
+                groups[i].holdersTruncated = budget < 0
             }
         }
         self.groups = groups
@@ -140,16 +149,16 @@ public struct RetentionPaths: Sendable {
         return path[0].node
     }
 
-    /// Shortest paths to `target` that avoid every holder found so far.
+    /// Shortest paths to `target` that avoid every holder found so far,
+    /// visiting at most `budget` objects in all (negative once exceeded).
     static func alternativePaths(_ graph: HeapGraph, to target: HeapGraph.Node, first: [Hop], count: Int,
-                                 avoid: ((HeapGraph.Node) -> Bool)?, maxDepth: Int?) -> [[Hop]] {
+                                 avoid: ((HeapGraph.Node) -> Bool)?, maxDepth: Int?, budget: inout Int) -> [[Hop]] {
         var held: Set<HeapGraph.Node> = [holder(graph, first)]
         var out: [[Hop]] = []
         for _ in 0..<count {
             if held.contains(target) { break }
-            var unlimited = Int.max
             guard case .path(let nodes) = TargetPaths.path(graph, to: target, avoid: { held.contains($0) || (avoid?($0) ?? false) },
-                                                          maxDepth: maxDepth, budget: &unlimited) else { break }
+                                                          maxDepth: maxDepth, budget: &budget) else { break }
             let hops = Self.hops(graph, nodes)
             held.insert(holder(graph, hops))
             out.append(hops)

@@ -57,13 +57,20 @@ public struct DominatorChains {
     func independentHolders(_ t: HeapGraph.Node, describer d: Describer) -> String {
         let kind = graph.rootKind(t)
         if kind != .none { return "    it is a GC root itself (\(kind.name))\n" }
-        let found = RetentionPaths(graph, targets: [t], alternatives: 5, explainUnreachable: 0, describer: d)
-        guard let paths = found.groups.first?.paths else { return "" }
+        // Bounded like a path search (ShortestPaths): the last search, which
+        // finds no further holder, would otherwise visit every ancestor.
+        let found = RetentionPaths(graph, targets: [t], alternatives: 5, alternativeBudget: max(250_000, graph.nodeCount / 16),
+                                   explainUnreachable: 0, describer: d)
+        guard let group = found.groups.first else { return "" }
+        let paths = group.paths
         var out = "    no single object dominates it: holders that reach it independently:\n"
         let h = HopText(graph, describer: d)
         for p in paths { out += "      " + h.chain(p) + "\n" }
         if graph.isHeldFromC(t), let u = graph.unexplained[t] {
             out += "      and \(u) reference\(u == 1 ? "" : "s") from C that no object in the dump explains\n"
+        }
+        if group.holdersTruncated {
+            out += "      (the search for more holders stopped at its bound; `refgraph path --all` searches on)\n"
         }
         return out
     }
