@@ -84,6 +84,27 @@ final class RootModelTests: XCTestCase {
         XCTAssertTrue(text.contains("dict"), text)
     }
 
+    /// The load-time search sweeps in file order first: objects reached only
+    /// through references that point back to earlier lines must still count
+    /// as reached (and a C-held object nothing reaches stays a root).
+    func testReachabilityFollowsReferencesToEarlierLines() {
+        let g = load(temporaryFile(nativeDump([
+            #"{"address": 1, "type": "bytes", "size": 8000, "refs": [], "refcount": 2, "root": "external", "unexplained": 1}"#,
+            #"{"address": 2, "type": "list", "size": 100, "refs": [1], "labels": ["[0]"], "refcount": 1}"#,
+            #"{"address": 3, "type": "list", "size": 100, "refs": [2], "labels": ["[0]"], "refcount": 1}"#,
+            #"{"address": 4, "type": "bytes", "size": 10, "refs": [], "refcount": 2, "root": "external", "unexplained": 1}"#,
+            #"{"address": 5, "type": "list", "size": 100, "refs": [7], "labels": ["[0]"], "refcount": 1}"#,
+            #"{"address": 6, "type": "dict", "size": 100, "refs": [5], "labels": ["['a']"], "root": "sys.modules", "refcount": 1}"#,
+            #"{"address": 7, "type": "list", "size": 100, "refs": [3], "labels": ["[0]"], "refcount": 1}"#,
+            #"{"address": 8, "type": "bytes", "size": 10, "refs": [], "refcount": 2, "root": "external", "unexplained": 1}"#,
+        ])))
+        XCTAssertEqual(g.rootKind(g.node(1)!), .none, "6 → 5 → 7 → 3 → 2 → 1: reached through earlier lines")
+        XCTAssertTrue(g.isHeldFromC(g.node(1)!))
+        XCTAssertEqual(g.rootKind(g.node(4)!), .external, "nothing reaches it")
+        XCTAssertEqual(g.rootKind(g.node(8)!), .external, "nothing reaches it")
+        XCTAssertEqual(DominatorTree(g).retained[Int(g.node(5)!)], 100 + 100 + 100 + 100 + 8000)
+    }
+
     /// The search for more holders is bounded when asked (dominators bounds it
     /// like a path search) and says so; without a bound it finds them all.
     func testAlternativeHolderSearchHonoursItsBudget() {
