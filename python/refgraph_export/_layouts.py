@@ -453,6 +453,139 @@ def bytesio_buffer_reader():
     return _BYTESIO_READER
 
 
+# ---------------------------------------------------------------- io.StringIO
+# stringio (Modules/_io/stringio.c): PyObject_HEAD; Py_UCS4 *buf (2.7:
+# Py_UNICODE *); Py_ssize_t pos, string_size; size_t buf_size; then (3.x)
+# int state (1 realized, 2 accumulating) and the accumulator: 3.3-3.11 a
+# _PyAccu {PyObject *large, *small} (lists of str), 3.12-3.13 an embedded
+# _PyUnicodeWriter {PyObject *buffer; void *data; int kind; Py_UCS4 maxchar;
+# Py_ssize_t size, pos, min_length; Py_UCS4 min_char; unsigned char
+# overallocate, readonly}; then ok/closed/..., decoder, readnl, writenl,
+# dict, weakreflist (3.12+: module_state). Word indexes:
+_SIO_BUF, _SIO_POS, _SIO_SIZE, _SIO_BUFSIZE, _SIO_STATE = 2, 3, 4, 5, 6
+_SIO_LARGE, _SIO_SMALL = 7, 8  # 3.3-3.11
+_SIO_WBUF, _SIO_WDATA, _SIO_WKIND, _SIO_WSIZE, _SIO_WPOS, _SIO_WFLAGS = 7, 8, 9, 10, 11, 13  # 3.12-3.13
+_SIO_REALIZED, _SIO_ACCUMULATING = 1, 2
+
+
+def _make_stringio_readers():
+    """(extra, chunks): extra(o) -> the bytes an io.StringIO holds in C that
+    sys.getsizeof leaves out (no version up to 3.13 has a StringIO
+    __sizeof__): its malloc'd buf (buf_size units of 4 bytes; 2.7:
+    Py_UNICODE), and 3.12+ while it accumulates the str its
+    _PyUnicodeWriter is building (header + (size + 1) * kind: the str's
+    own allocation, never turned into an object: another thread's write
+    may realloc it in place). chunks(o) -> [list] (3.3-3.11, while it
+    accumulates): the _PyAccu's lists of written str, which its traverse
+    does not visit, or None on other versions. Both checked on probes."""
+    if W != 8 or (PYV >= (3, 14)):
+        return None
+    import io
+    T = io.StringIO
+    if PY2:
+        unit = 4 if sys.maxunicode > 0xffff else 2
+        nw, dictoff = 12, 10
+    elif PYV < (3, 12):
+        unit, nw, dictoff = 4, 15, 13
+    else:
+        unit, nw, dictoff = 4, 21, 18
+    if _safe.type_basicsize(T) != nw * W or _safe.type_dictoffset(T) != dictoff * W or \
+            T.__weakrefoffset__ != (dictoff + 1) * W:
+        return None
+    writer = not PY2 and PYV >= (3, 12)
+    accu = not PY2 and not writer
+
+    def writer_bytes(h):
+        """The allocation of the str a 3.12+ writer is building, or 0."""
+        if not h[_SIO_WBUF] or h[_SIO_STATE] & 0xffffffff != _SIO_ACCUMULATING or \
+                (h[_SIO_WFLAGS] >> 40) & 0xff:  # readonly: a shared str of someone else's
+            return 0
+        kind = h[_SIO_WKIND] & 0xffffffff
+        hdr = h[_SIO_WDATA] - h[_SIO_WBUF]
+        size = h[_SIO_WSIZE]
+        if kind not in (1, 2, 4) or not 0 < hdr <= 128 or not h[_SIO_WPOS] <= size < (1 << 40):
+            return 0
+        return hdr + (size + 1) * kind
+
+    def extra(o):
+        h = words(id(o), nw)
+        n = h[_SIO_BUFSIZE] * unit if h[_SIO_BUF] and h[_SIO_BUFSIZE] < (1 << 40) else 0
+        if writer:
+            n += writer_bytes(h)
+        return int(n)  # 2.7: an int, not the long array.array gives
+
+    def chunks(o):
+        return [x for i, x in _load(id(o), None, [], [_SIO_LARGE * W, _SIO_SMALL * W]) if type(x) is list]
+
+    if accu and not ATOMIC:
+        return None
+
+    # realized: an initial value is copied into buf
+    text = u'refgraph StringIO probe, realized ' * 29
+    s = T(text)
+    h = words(id(s), nw)
+    n = len(text)
+    if not h[_SIO_BUF] or h[_SIO_POS] != 0 or h[_SIO_SIZE] != n or not n < h[_SIO_BUFSIZE] <= 2 * n:
+        return None
+    if not PY2:
+        if h[_SIO_STATE] & 0xffffffff != _SIO_REALIZED or h[_SIO_LARGE] or (accu and h[_SIO_SMALL]):
+            return None
+    if extra(s) != h[_SIO_BUFSIZE] * unit:
+        return None
+    s.close()
+    if PY2:
+        return extra, None
+
+    # accumulating: written str kept by the accumulator
+    s = T()
+    chunk = u'refgraph StringIO probe, accumulating ' * 13
+    s.write(chunk)
+    h = words(id(s), nw)
+    n = len(chunk)
+    if h[_SIO_STATE] & 0xffffffff != _SIO_ACCUMULATING or h[_SIO_POS] != n or h[_SIO_SIZE] != n or \
+            not h[_SIO_BUF] or h[_SIO_BUFSIZE] > 16:
+        return None
+    if accu:
+        got = chunks(s)
+        if h[_SIO_LARGE] or not h[_SIO_SMALL] or len(got) != 1 or len(got[0]) != 1 or got[0][0] is not chunk:
+            return None
+        got = None
+        if extra(s) != h[_SIO_BUFSIZE] * unit:
+            return None
+    else:
+        for more in (u'', u'\u20ac'):  # latin-1 (kind 1), then 2-byte kind
+            s.write(more)
+            h = words(id(s), nw)
+            if (h[_SIO_WFLAGS] >> 32) & 0xffff != 1 or h[_SIO_WPOS] != n + len(more) or \
+                    h[_SIO_WKIND] & 0xffffffff != (1 if not more else 2):
+                return None
+            want = writer_bytes(h)
+            # the probe is this function's own: nobody else writes to it
+            # while the building str is looked at, and the reference is
+            # dropped before the next write
+            b = obj_at(id(s) + _SIO_WBUF * W)
+            ok = type(b) is str and len(b) == h[_SIO_WSIZE] and sys.getsizeof(b) == want
+            b = None
+            if not ok or extra(s) != want + h[_SIO_BUFSIZE] * unit:
+                return None
+    s.seek(0)
+    s.read(1)  # realizes
+    h = words(id(s), nw)
+    if h[_SIO_STATE] & 0xffffffff != _SIO_REALIZED or h[_SIO_LARGE] or \
+            h[_SIO_BUFSIZE] <= h[_SIO_SIZE] or extra(s) != h[_SIO_BUFSIZE] * unit:
+        return None
+    if accu and (h[_SIO_SMALL] or chunks(s)):
+        return None
+    s.close()
+    return extra, (chunks if accu else None)
+
+
+def stringio_readers():
+    """(extra, chunks) for io.StringIO, see _make_stringio_readers; either
+    may be None (the layout did not check out, or no such field)."""
+    return _STRINGIO_READERS or (None, None)
+
+
 # ---------------------------------------------------------------- heap types' __slots__
 class _SlotsProbe(object):
     """Module level: its type's layout is checked at import."""
@@ -552,11 +685,13 @@ def singletons():
 
 
 _FRAME_READER = _FUNCTION_READER = _CODE_READER = _BYTESIO_READER = _TYPE_SLOTS_READER = None
+_STRINGIO_READERS = None
 if words is not None:
     _TYPE_SLOTS_READER = _built(_make_type_slots_reader)
     _FRAME_READER = _built(_make_frame_reader_new if PYV >= (3, 11) else _make_frame_reader_old)
     _FUNCTION_READER = _built(_make_function_reader)
     _CODE_READER = _built(_make_code_reader)
     _BYTESIO_READER = _built(_make_bytesio_reader)
+    _STRINGIO_READERS = _built(_make_stringio_readers)
 SINGLETONS = singletons()
 _safe.register_module(globals())

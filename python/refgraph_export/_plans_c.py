@@ -9,6 +9,7 @@ stay unlabelled.
 import functools
 import io
 import itertools
+import sys
 
 from . import _safe, _layouts
 from ._safe import PY2, PYV, dict_get, get_referents
@@ -16,6 +17,7 @@ from ._safe import PY2, PYV, dict_get, get_referents
 _dict_keys = dict.keys  # the builtin's
 _dict_values = dict.values
 _type_name = _safe.type_name
+_getsizeof = sys.getsizeof
 
 
 def _getters(tp, names):
@@ -363,6 +365,49 @@ def bytesio_size(t):
     return size
 
 
+# ---------------------------------------------------------------- io.StringIO
+StringIOType = io.StringIO
+_stringio_extra, _stringio_chunks = _layouts.stringio_readers()
+_stringio_dict = _layouts.c_dict_reader(StringIOType)
+# whether a StringIO's size counts the text it holds in C (see stringio_size)
+STRINGIO_SIZE = _stringio_extra is not None
+
+
+def plan_stringio_chunks(o, t, R):
+    """io.StringIO, 3.6-3.11, while it accumulates writes: the lists of
+    written str its _PyAccu keeps ('<buffer>'), which its traverse does
+    not visit (read with ctypes, added)."""
+    try:
+        got = _stringio_chunks(o)
+    except Exception:
+        return []
+    return [(x, BUFFER_LABEL, not any(r is x for r in R)) for x in got]
+
+
+def plan_stringio(o, t, R):
+    """The exact io.StringIO: its __dict__ (by address), then its chunks."""
+    res = []
+    _c_dict(o, R, res, _stringio_dict)
+    res.extend(plan_stringio_chunks(o, t, R))
+    return res
+
+
+def stringio_size(t, size):
+    """Size of a StringIO with the text it holds in C: its buf, and 3.12+
+    the str its writer is building (neither object nor in getsizeof).
+    size: the type's sizeof plan (None: sys.getsizeof)."""
+    base = size if size is not None else _getsizeof
+    extra = _stringio_extra
+
+    def size_with_text(o):
+        n = base(o)
+        try:
+            return n + extra(o)
+        except Exception:
+            return n
+    return size_with_text
+
+
 # ---------------------------------------------------------------- C types with an instance dict
 def plan_c_dict(t):
     """C types whose instances keep a __dict__ at a fixed offset
@@ -387,6 +432,10 @@ def plan_for(t):
             return plan, True
     if BytesIOType is not None and _safe.safe_issubclass(t, BytesIOType):
         return plan_bytesio, t is BytesIOType
+    if _stringio_chunks is not None and _safe.safe_issubclass(t, StringIOType):
+        if t is StringIOType:
+            return plan_stringio, True
+        return plan_stringio_chunks, False
     if _safe.safe_issubclass(t, functools.partial):
         return plan_partial, t is functools.partial
     return None, False

@@ -40,6 +40,8 @@ _dict_values = dict.values
 
 # an io.BytesIO's size leaves out its buffer when the buffer has an edge
 BYTESIO_SIZE = _plans_c.BYTESIO_BUFFER_EDGE
+# an io.StringIO's size counts the text it keeps in C (not its chunk lists)
+STRINGIO_SIZE = _plans_c.STRINGIO_SIZE
 # refcounts at or above which an object is immortal: 3.12+ immortals; 3.11's
 # statically allocated objects (deep-frozen code, its constants and names,
 # the singletons) start at 999999999 and never come near 0
@@ -261,6 +263,8 @@ def make_typeinfo(t, opts, held, peek):
         ti.plan = _choose_plan(t, opts, held, peek)
         if BYTESIO_SIZE and _safe.safe_issubclass(t, _plans_c.BytesIOType):
             ti.size = _plans_c.bytesio_size(t)  # its buffer has a line of its own
+        elif STRINGIO_SIZE and _safe.safe_issubclass(t, _plans_c.StringIOType):
+            ti.size = _plans_c.stringio_size(t, ti.size)  # with the text it holds in C
     if t is _ModuleType or t is _FunctionType or t is _MethodType or t is _BuiltinType or \
             t is _CodeType or t is _FrameType or _safe.safe_issubclass(t, type) or _safe.safe_issubclass(t, _ModuleType) or \
             (PY2 and t is _safe.ClassType):

@@ -1,5 +1,6 @@
 """References held in C fields that gc does not report, exported as edges
-that explain the referent's refcount: an io.BytesIO's buffer, the
+that explain the referent's refcount: an io.BytesIO's buffer, an
+io.StringIO's chunk lists (and the text it keeps in C, in its size), the
 per-thread dicts of a threading.local, the links of a bounded lru_cache."""
 import io
 import json
@@ -63,6 +64,97 @@ class HiddenRefs(TempDirTest):
         # the BytesIO's own size leaves out the buffer, which has its line
         self.assertLess(d[id(own)]['size'], 1000)
         self.assertGreater(sys.getsizeof(own), 5000)
+
+    # io.StringIO keeps its text in C: 3.6-3.11 a list of written str while
+    # it accumulates (not traversed), 3.12+ a str its writer is building
+    # (no object in gc's sight), and once realized (read, seek-and-write) a
+    # malloc'd array of 4-byte characters; sys.getsizeof counts none of it.
+    MB = 1 << 20
+
+    def fill(self, s, n=1024):
+        for i in range(n):  # 1024 str of 1024 characters, each its own
+            s.write(u'%07d ' % i + u'x' * 1016)
+
+    def stringio_facts(self, *objs):
+        """Per StringIO: its exported size, its text (the size plus its
+        '<buffer>' lists and their str), the number of those lists, whether
+        one is an external root, its edge labels. Plain values: a failing
+        assertion keeps no dump alive for the next test's heap."""
+        d = self.dump()
+        out = []
+        for s in objs:
+            o = d[id(s)]
+            f = {'size': o['size'], 'text': o['size'], 'lists': 0, 'bad': [],
+                 'labels': [lab for lab, a in d.edges(id(s))]}
+            for lab, a in d.edges(id(s)):
+                if lab == '<buffer>':
+                    f['lists'] += 1
+                    if d[a]['type'] != 'list' or d[a].get('root') == 'external' or 'unexplained' in d[a]:
+                        f['bad'].append(d[a])
+                    f['text'] += d[a]['size'] + sum(d[r]['size'] for r in d[a].get('refs', []))
+            out.append(f)
+        return out
+
+    def test_stringio_accumulating(self):
+        """Many write() calls: the text is the StringIO's (its size, or its
+        '<buffer>' chunk lists on 3.6-3.11), counted once."""
+        s = io.StringIO()
+        self.fill(s)
+        f, = self.stringio_facts(s)
+        self.assertGreaterEqual(f['text'], self.MB, f)
+        if PY2:  # always realized: 4-byte (or 2-byte) units
+            self.assertLess(f['text'], 6 * self.MB)
+        else:  # 1-byte str chunks, or a writer overallocated by up to 1/4
+            self.assertLess(f['text'], 1.4 * self.MB)
+        self.assertEqual(f['bad'], [])
+        if (3, 6) <= PYV < (3, 12):
+            self.assertEqual(f['lists'], 1, f)
+            self.assertLess(f['size'], 1000)  # the chunks are not counted twice
+        else:
+            self.assertEqual(f['lists'], 0, f)
+
+    def test_stringio_after_getvalue(self):
+        """getvalue() while accumulating (the logging pattern: a handler
+        writes, the request reads what was logged, more is written)."""
+        s = io.StringIO()
+        self.fill(s, 512)
+        self.assertEqual(len(s.getvalue()), 512 * 1024)
+        self.fill(s, 512)
+        f, = self.stringio_facts(s)
+        self.assertGreaterEqual(f['text'], self.MB, f)
+        self.assertLess(f['text'], 6 * self.MB if PY2 else 1.6 * self.MB)
+        self.assertEqual(f['bad'], [])
+
+    def test_stringio_realized(self):
+        """seek(0) and a partial read realize it: 4 bytes a character in a
+        malloc'd buffer, counted in the StringIO's size."""
+        s = io.StringIO()
+        self.fill(s)
+        s.seek(0)
+        self.assertEqual(len(s.read(10)), 10)
+        t = io.StringIO(u'y' * (256 * 1024))  # an initial value is copied into the buffer
+        f, g = self.stringio_facts(s, t)
+        unit = 2 if PY2 and sys.maxunicode == 0xffff else 4
+        self.assertGreaterEqual(f['size'], unit * self.MB, f)
+        self.assertLess(f['size'], (unit + 1) * self.MB)
+        self.assertEqual(f['lists'], 0, f)
+        self.assertGreaterEqual(g['size'], unit * 256 * 1024, g)
+        self.assertLess(sys.getsizeof(s), 1000)  # what the dump adds
+
+    def test_stringio_subclass(self):
+        """A subclass with a __dict__ and a __sizeof__ of its own (never
+        called): the text is counted all the same."""
+        class LogBuffer(io.StringIO):
+            def __sizeof__(self):
+                raise AssertionError('user code called')
+        s = LogBuffer()
+        s.tag = 'captured'
+        self.fill(s)
+        f, = self.stringio_facts(s)
+        self.assertGreaterEqual(f['text'], self.MB, f)
+        self.assertEqual(f['bad'], [])
+        if not PY2:
+            self.assertIn('__dict__', f['labels'])
 
     @unittest.skipIf(PY2, 'no functools.lru_cache on 2.7')
     def test_wsgi_request_bodies_are_explained(self):
