@@ -49,6 +49,7 @@ test-python:
 
 test-acceptance: build
 	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/bad_inputs.sh
+	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/hostile.sh
 	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/run.sh
 	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/leaks/run.sh
 

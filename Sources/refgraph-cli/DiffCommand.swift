@@ -24,16 +24,16 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("nodes"), help: "Node table for edge-list dumps; give it once for all dumps or once per dump, in the same order.")
     var nodes: [String] = []
 
-    @Option(help: "Clusters to print.")
+    @Option(help: "Clusters to print.", transform: Numbers.count)
     var limit = 10
 
     @Option(name: .customLong("c-roots"), help: "Objects with references from C: unreached (default) or all. See docs/ROOTS.md.")
     var cRoots: CRoots = .unreached
 
-    @Option(help: "Rows of each growth table.")
+    @Option(help: "Rows of each growth table.", transform: Numbers.count)
     var rows = 15
 
-    @Option(help: "Draw this cluster's representative paths (1-based) to -o.")
+    @Option(help: "Draw this cluster's representative paths (1-based) to -o.", transform: Numbers.position)
     var cluster: Int?
 
     @Option(name: .shortAndLong, help: "Picture file for --cluster (svg, png, pdf, dot).")

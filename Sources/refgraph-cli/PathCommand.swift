@@ -22,13 +22,13 @@ struct PathCommand: ParsableCommand {
     @Flag(help: "Show every independent holder: up to --paths shortest paths per group, each through a different holder.")
     var all = false
 
-    @Option(help: "Paths per group with --all.")
+    @Option(help: "Paths per group with --all.", transform: Numbers.count)
     var paths = 5
 
-    @Option(help: "Only paths of at most this many hops.")
+    @Option(help: "Only paths of at most this many hops.", transform: Numbers.count)
     var maxDepth: Int?
 
-    @Option(help: "Groups to print.")
+    @Option(help: "Groups to print.", transform: Numbers.count)
     var limit = 10
 
     @Flag(help: "Print one JSON document.")

@@ -23,10 +23,10 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "backrefs, refs, roots or cycle.")
     var mode: RenderMode = .backrefs
 
-    @Option(help: "How far to grow from the targets.")
+    @Option(help: "How far to grow from the targets.", transform: Numbers.count)
     var maxDepth = 3
 
-    @Option(help: "A node with more referrers (referents with --mode refs) than this gets one 'N more' box.")
+    @Option(help: "A node with more referrers (referents with --mode refs) than this gets one 'N more' box.", transform: Numbers.count)
     var tooMany = 10
 
     @Option(help: "Objects that fail this selector are drawn but not expanded.")
@@ -47,7 +47,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "With --mode roots: draw every independent holder, not only the shortest path.")
     var all = false
 
-    @Option(help: "Refuse to draw more objects than this.")
+    @Option(help: "Refuse to draw more objects than this.", transform: Numbers.count)
     var maxNodes = 500
 
     @Option(help: "dot, sfdp or neato.")

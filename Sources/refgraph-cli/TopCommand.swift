@@ -19,7 +19,7 @@ struct TopCommand: ParsableCommand {
     @Option(help: "none, type, module or owner.")
     var group: TopGrouping = .none
 
-    @Option(name: [.customShort("n"), .long], help: "Rows to print.")
+    @Option(name: [.customShort("n"), .long], help: "Rows to print.", transform: Numbers.count)
     var top = 20
 
     @Flag(help: "Print one JSON document.")
@@ -46,7 +46,7 @@ struct DominatorsCommand: ParsableCommand {
     @Argument(help: "Selector for the objects.")
     var selector: String
 
-    @Option(help: "Objects to show.")
+    @Option(help: "Objects to show.", transform: Numbers.count)
     var limit = 5
 
     @Flag(help: "Print one JSON document.")
@@ -68,13 +68,13 @@ struct SuspectsCommand: ParsableCommand {
 
     @OptionGroup var input: DumpOptions
 
-    @Option(help: "Percent of the reachable heap a suspect must retain.")
+    @Option(help: "Percent of the reachable heap a suspect must retain.", transform: Numbers.percent)
     var threshold: Double = 10
 
-    @Option(help: "A container holding at least this many objects of one type is a suspect too (0 turns this off).")
+    @Option(help: "A container holding at least this many objects of one type is a suspect too (0 turns this off).", transform: Numbers.count)
     var accumulation = 10_000
 
-    @Option(help: "Suspects to print.")
+    @Option(help: "Suspects to print.", transform: Numbers.count)
     var limit = 10
 
     @Flag(help: "Print one JSON document.")

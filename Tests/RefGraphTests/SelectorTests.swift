@@ -61,4 +61,35 @@ final class SelectorTests: XCTestCase {
         XCTAssertTrue(message(String(repeating: "(", count: 200) + "x").hasPrefix("bad selector: selector nests too deeply"))
         XCTAssertEqual(message("type == dict dict"), "bad selector: unexpected 'dict' after a complete selector\n  type == dict dict\n               ^^^^")
     }
+
+    /// Long `or`/`and` chains parse into a balanced tree (no deep recursion
+    /// when compiled or evaluated); the number of tests is bounded.
+    func testLongChainsAreShallowAndBounded() throws {
+        func depth(_ e: SelectorExpr) -> Int {
+            switch e {
+            case .and(let a, let b), .or(let a, let b): return 1 + max(depth(a), depth(b))
+            case .not(let a): return 1 + depth(a)
+            default: return 1
+            }
+        }
+        let chain = Array(repeating: "type == dict", count: 5000).joined(separator: " or ")
+        XCTAssertLessThanOrEqual(depth(try SelectorParser.parse(chain)), 14)
+        XCTAssertEqual(try addresses(chain), try addresses("type == dict"))
+        let mixed = "type == dict and size > 0 or type == list and not size > 0 or name == x"
+        XCTAssertEqual(try SelectorParser.parse(mixed), try SelectorParser.parse("(type == dict and size > 0) or (type == list and (not size > 0)) or name == x"))
+        let tooMany = Array(repeating: "size > 0", count: SelectorParser.maxTests + 1).joined(separator: " and ")
+        XCTAssertThrowsError(try SelectorParser.parse(tooMany)) { XCTAssertTrue("\($0)".contains("more than 10000 tests"), "\($0)") }
+    }
+
+    /// Owner chains that loop (two dict subclasses that are each other's
+    /// `__dict__`) end instead of recursing.
+    func testModuleOfAnOwnerCycle() throws {
+        let g = load(temporaryFile(nativeDump([
+            #"{"address": 1, "type": "dict", "size": 100, "refs": [2], "labels": ["['app']"], "root": "sys.modules", "refcount": 1}"#,
+            #"{"address": 2, "type": "app.A", "size": 100, "refs": [3], "labels": ["__dict__"], "refcount": 2}"#,
+            #"{"address": 3, "type": "app.B", "size": 100, "refs": [2], "labels": ["__dict__"], "refcount": 1}"#,
+        ])))
+        XCTAssertEqual(Describer(g).module(g.node(2)!), "app")
+        XCTAssertEqual(try Selector("module == app", graph: g).select(in: g).count, 2)
+    }
 }

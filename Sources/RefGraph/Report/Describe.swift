@@ -58,16 +58,24 @@ public struct Describer {
 
     /// The module an object belongs to: its own for modules, functions and
     /// classes; its class's for instances; the owner's for a `__dict__`.
+    /// Follows owners up a loop, not a recursion: an owner chain can be a
+    /// cycle (two dict subclasses that are each other's `__dict__`).
     public func module(_ n: HeapGraph.Node) -> String? {
-        if let m = graph.moduleOfName(n) { return m }
-        if let (kind, owner) = ownerOf(n) {
+        var n = n
+        for _ in 0..<Self.maxOwnerHops {
+            if let m = graph.moduleOfName(n) { return m }
+            guard let (kind, owner) = ownerOf(n) else { break }
             if kind == .module { return graph.typeIDs[Int(owner)] == moduleType ? graph.name(owner) : graph.moduleOfName(owner) }
-            return module(owner)
+            n = owner
         }
         let t = graph.typeIDs[Int(n)]
         if t == moduleType { return graph.name(n) }
         return moduleOfType(t)
     }
+
+    /// Owners followed up from a `__dict__` before its own type decides
+    /// (real chains are 1-3 long; a cycle stops here).
+    static let maxOwnerHops = 32
 
     /// Module of a type name: from its class object, else the dotted prefix, else builtins.
     public func moduleOfType(_ t: UInt32) -> String {

@@ -18,6 +18,9 @@ public struct SelectorParser {
     private let source: String
     private var depth = 0
     private static let maxDepth = 64
+    private var tests = 0
+    /// Bounds the work of one selector (it is evaluated per object).
+    static let maxTests = 10_000
 
     public static func parse(_ text: String) throws(SelectorError) -> SelectorExpr {
         var p = SelectorParser(source: text)
@@ -119,21 +122,30 @@ public struct SelectorParser {
     // MARK: Grammar
 
     private mutating func expression() throws(SelectorError) -> SelectorExpr {
-        var left = try conjunction()
+        var terms = [try conjunction()]
         while case .word(let w) = peek, w == "or" {
             index += 1
-            left = .or(left, try conjunction())
+            terms.append(try conjunction())
         }
-        return left
+        return Self.balanced(terms[...], SelectorExpr.or)
     }
 
     private mutating func conjunction() throws(SelectorError) -> SelectorExpr {
-        var left = try unary()
+        var terms = [try unary()]
         while case .word(let w) = peek, w == "and" {
             index += 1
-            left = .and(left, try unary())
+            terms.append(try unary())
         }
-        return left
+        return Self.balanced(terms[...], SelectorExpr.and)
+    }
+
+    /// `a or b or c …` as a balanced tree, so that a selector of thousands
+    /// of terms is only log2(terms) deep for everything that walks it
+    /// (`and` and `or` are associative; evaluation order stays left to right).
+    static func balanced(_ terms: ArraySlice<SelectorExpr>, _ join: (SelectorExpr, SelectorExpr) -> SelectorExpr) -> SelectorExpr {
+        if terms.count == 1 { return terms.first! }
+        let mid = terms.startIndex + terms.count / 2
+        return join(balanced(terms[..<mid], join), balanced(terms[mid...], join))
     }
 
     private mutating func unary() throws(SelectorError) -> SelectorExpr {
@@ -157,6 +169,8 @@ public struct SelectorParser {
 
     private mutating func test() throws(SelectorError) -> SelectorExpr {
         let at = index
+        tests += 1
+        guard tests <= Self.maxTests else { throw error("selector has more than \(Self.maxTests) tests", at: index) }
         guard case .word(let w) = peek else {
             if case .string(let s) = peek { index += 1; return bare(s) }
             throw error(peek == .end ? "selector ends early: expected a field or a word" : "expected a field or a word, found \(describe(peek))", at: index)

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Hostile input against the real CLI (issue 18): each case gives the exit
+# status it must end with and a pattern its output must hold. Never a crash
+# (exit 128+signal), never a hang (each case has 60 s).
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+REFGRAPH="${REFGRAPH:-$root/.build/release/refgraph}"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+
+# expect STATUS PATTERN -- ARGS...: runs refgraph ARGS, checks the exit status
+# and that stdout+stderr match the extended regular expression PATTERN.
+expect() {
+  local want="$1" pattern="$2"; shift 3
+  local out status
+  out="$(timeout 60 "$REFGRAPH" "$@" 2>&1)"; status=$?
+  if [ "$status" -eq "$want" ] && grep -qE -- "$pattern" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL  refgraph $(printf '%q ' "$@" | cut -c1-200): exit $status (want $want), output: $(head -c 300 <<<"$out")"
+  fi
+}
+
+# Two dict subclasses that are each other's __dict__, and a dict that is its
+# own: a legal program's dump (the exporter writes it), and owner chains
+# that loop.
+cat > "$work/owners.jsonl" <<'JSON'
+{"record": "header", "format": "refgraph", "version": 1, "python": "3.11.7", "implementation": "cpython", "pid": 1, "values": false}
+{"address": 1, "type": "dict", "size": 100, "refs": [2], "labels": ["['app']"], "root": "sys.modules", "refcount": 1}
+{"address": 2, "type": "app.A", "size": 100, "refs": [3], "labels": ["__dict__"], "refcount": 2}
+{"address": 3, "type": "app.B", "size": 100, "refs": [2], "labels": ["__dict__"], "refcount": 1}
+{"address": 4, "type": "dict", "size": 100, "refs": [4], "labels": ["__dict__"], "refcount": 1, "root": "external", "unexplained": 0}
+{"record": "trailer", "objects": 4, "references": 4}
+JSON
+d="$work/owners.jsonl"
+expect 0 'objects? match' -- path "$d" 'module == logging or module == app'
+expect 0 'objects? match' -- path "$d" 'type == dict' --avoid 'module == app'
+expect 0 '' -- top "$d" --group module
+expect 0 'wrote' -- render "$d" 'id == 3' -o "$work/o.svg" --filter 'module != logging' --highlight 'module == app'
+expect 0 'pass' -- check "$d" --fail-on 'count:module == logging>10'
+
+# Selectors: long and/or chains are fine, a bound on the number of tests.
+long="$(python3 -c "print(' or '.join(['type == int'] * 5000))")"
+expect 0 'objects? match' -- path "$d" "$long"
+expect 0 'pass' -- check "$d" --fail-on "count:$long>10"
+huge="$(python3 -c "print(' and '.join(['size > 0'] * 10001))")"
+expect 2 'more than 10000 tests' -- path "$d" "$huge"
+deep="$(python3 -c "print('(' * 100 + 'int' + ')' * 100)")"
+expect 2 'nests too deeply' -- path "$d" "$deep"
+nots="$(python3 -c "print('not ' * 5000 + 'int')")"
+expect 2 'nests too deeply' -- path "$d" "$nots"
+
+# Numeric options: negative, fractional, absurd values are usage errors (64).
+for args in "path $d int --limit=-1" "path $d int --paths=-1" "path $d int --max-depth=-1" \
+            "dominators $d int --limit=-1" "cycles $d --limit=-1" "summary $d --top=-1" \
+            "top $d --top=-1" "top $d -n 1.5" "suspects $d --limit=-1" "suspects $d --threshold=-5" \
+            "suspects $d --threshold=nan" "suspects $d --accumulation=-1" "diff $d $d --limit=-1" \
+            "diff $d $d --rows=-1" "diff $d $d --cluster=0" "render $d int -o $work/x.svg --max-depth=-1" \
+            "render $d int -o $work/x.svg --too-many=-1" "render $d int -o $work/x.svg --max-nodes=-1" \
+            "path $d int --limit=99999999999999999999"; do
+  # shellcheck disable=SC2086
+  expect 64 'is not a (count|percentage|position)|invalid' -- $args
+done
+
+echo "hostile inputs: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
