@@ -17,7 +17,8 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev"])]
         ),
-        // zlib, for reading `.gz` dumps transparently.
+        // zlib, for reading `.gz` dumps transparently; mapguard.h, the SIGBUS
+        // guard for a mapped dump that shrinks while it is read.
         .systemLibrary(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]

@@ -61,4 +61,23 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(e?.line, 2)
         XCTAssertTrue(e?.reason.hasPrefix("record ends early: unterminated string") ?? false, e?.reason ?? "")
     }
+
+    /// A dump that shrinks while it is mapped (log rotation, `cp` over it):
+    /// reads past the new end get zero pages instead of SIGBUS, and the load
+    /// says the file changed.
+    func testADumpThatShrinksWhileMappedIsAnErrorNotSIGBUS() throws {
+        let lines = (1...20_000).map { (i: Int) -> String in #"{"address": \#(i), "type": "dict", "size": 100, "refs": [], "refcount": 1}"# }
+        let path = temporaryFile(nativeDump(lines))
+        let bytes = try DumpBytes(path: path)
+        XCTAssertGreaterThan(bytes.count, 1 << 20)
+        XCTAssertNoThrow(try bytes.checkUnchanged(path))
+        XCTAssertEqual(truncate(path, 4096), 0)
+        var sum = 0
+        for i in stride(from: 0, to: bytes.count, by: 512) { sum &+= Int(bytes.base[i]) }  // SIGBUS without the guard
+        XCTAssertGreaterThan(sum, 0)
+        XCTAssertThrowsError(try bytes.checkUnchanged(path)) {
+            XCTAssertTrue("\($0)".contains("the file shrank while it was read"), "\($0)")
+        }
+        XCTAssertThrowsError(try DumpLoader.load(path, options: LoadOptions(cache: .off)))  // now 4 kB: a truncated dump
+    }
 }

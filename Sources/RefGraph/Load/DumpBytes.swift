@@ -13,6 +13,10 @@ final class DumpBytes: @unchecked Sendable {
     private let mapped: Bool
     private let storage: UnsafeMutableRawPointer?
     private let mappedLength: Int
+    /// For a mapped file: the open file (to see its size change) and the
+    /// guard that turns reads past a new end into zero pages.
+    private let fd: Int32
+    private var guardian: MapGuard?
 
     /// Size of the file on disk (compressed size for .gz).
     let fileSize: Int
@@ -37,6 +41,8 @@ final class DumpBytes: @unchecked Sendable {
         }
         mapped = false
         mappedLength = 0
+        fd = -1
+        guardian = nil
     }
 
     init(path: String) throws(LoadError) {
@@ -44,7 +50,8 @@ final class DumpBytes: @unchecked Sendable {
         guard fd >= 0 else {
             throw LoadError(file: path, line: 0, reason: "cannot open: \(String(cString: strerror(errno)))")
         }
-        defer { close(fd) }
+        var keepOpen = false
+        defer { if !keepOpen { close(fd) } }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             throw LoadError(file: path, line: 0, reason: "cannot stat: \(String(cString: strerror(errno)))")
@@ -62,22 +69,35 @@ final class DumpBytes: @unchecked Sendable {
             storage = empty
             mappedLength = 0
             wasCompressed = false
+            self.fd = -1
+            guardian = nil
             return
         }
         guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
             throw LoadError(file: path, line: 0, reason: "cannot map: \(String(cString: strerror(errno)))")
         }
         _ = madvise(m, size, MADV_SEQUENTIAL)
+        var guardian: MapGuard? = MapGuard(m, length: size)
         let bytes = m.assumingMemoryBound(to: UInt8.self)
         if size >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b {
-            defer { munmap(m, size) }
-            let (buffer, length) = try Self.inflate(UnsafePointer(bytes), size, path: path)
+            defer { guardian = nil; munmap(m, size) }
+            let inflated: (UnsafeMutableRawPointer, Int)
+            do {
+                inflated = try Self.inflate(UnsafePointer(bytes), size, path: path)
+            } catch {
+                if (guardian?.faults ?? 0) > 0 { throw Self.shrank(path, was: size, fd: fd) }
+                throw error
+            }
+            if (guardian?.faults ?? 0) > 0 { free(inflated.0); throw Self.shrank(path, was: size, fd: fd) }
+            let (buffer, length) = inflated
             base = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
             count = length
             storage = buffer
             mapped = false
             mappedLength = 0
             wasCompressed = true
+            self.fd = -1
+            self.guardian = nil
         } else {
             base = UnsafePointer(bytes)
             count = size
@@ -85,7 +105,25 @@ final class DumpBytes: @unchecked Sendable {
             mapped = true
             mappedLength = size
             wasCompressed = false
+            self.fd = fd
+            self.guardian = guardian
+            keepOpen = true
         }
+    }
+
+    /// Throws when the mapped file shrank while it was read: reads past its
+    /// new end saw zero pages, so what was parsed is not the file.
+    func checkUnchanged(_ path: String) throws(LoadError) {
+        guard mapped else { return }
+        var st = stat()
+        let now = fstat(fd, &st) == 0 ? Int(st.st_size) : count
+        if (guardian?.faults ?? 0) > 0 || now < count { throw Self.shrank(path, was: count, fd: fd) }
+    }
+
+    private static func shrank(_ path: String, was size: Int, fd: Int32) -> LoadError {
+        var st = stat()
+        let now = fstat(fd, &st) == 0 ? "\(st.st_size) bytes" : "unknown"
+        return LoadError(file: path, line: 0, reason: "the file shrank while it was read (\(size) bytes when opened, \(now) now): copy it or take the dump again")
     }
 
     /// Tells the kernel that bytes before `offset` will not be read again,
@@ -102,7 +140,9 @@ final class DumpBytes: @unchecked Sendable {
     }
 
     deinit {
+        guardian = nil
         if mapped, let storage { munmap(storage, mappedLength) } else if let storage { free(storage) }
+        if fd >= 0 { close(fd) }
     }
 
     /// Inflates a whole gzip file (several members allowed) into malloc'd memory.

@@ -30,6 +30,19 @@ public enum DumpLoader {
     }
 
     static func load(_ bytes: DumpBytes, path: String, options: LoadOptions) throws(LoadError) -> HeapGraph {
+        // A file that shrank under the mapping read as zero pages: whatever
+        // the parse made of them, the answer is that the file changed.
+        do {
+            let graph = try parse(bytes, path: path, options: options)
+            try bytes.checkUnchanged(path)
+            return graph
+        } catch {
+            try bytes.checkUnchanged(path)
+            throw error
+        }
+    }
+
+    private static func parse(_ bytes: DumpBytes, path: String, options: LoadOptions) throws(LoadError) -> HeapGraph {
         let format = try detect(bytes, path: path)
         var graph: HeapGraph
         switch format {

@@ -32,6 +32,17 @@ struct NodeTable {
 
     static func load(_ path: String, ids: inout TokenIDs, strings: inout StringTable) throws(LoadError) -> NodeTable {
         let bytes = try DumpBytes(path: path)
+        do {
+            let table = try parse(bytes, path, ids: &ids, strings: &strings)
+            try bytes.checkUnchanged(path)
+            return table
+        } catch {
+            try bytes.checkUnchanged(path)
+            throw error
+        }
+    }
+
+    private static func parse(_ bytes: DumpBytes, _ path: String, ids: inout TokenIDs, strings: inout StringTable) throws(LoadError) -> NodeTable {
         var table = NodeTable()
         var splitter = FieldSplitter(.tab)
         var column: [String: Int] = [:]
