@@ -27,4 +27,16 @@ enum Numbers {
         }
         return v
     }
+
+    /// Objects one drawing may hold. Graphviz lays out recursively and
+    /// corrupts its heap on a 20,000-object chain (12,000 draws); nobody
+    /// reads a drawing of more than a few thousand boxes.
+    static let maxDrawn = 10_000
+
+    static func drawn(_ text: String) throws -> Int {
+        guard let v = Int(text), v >= 1, v <= maxDrawn else {
+            throw ValidationError("'\(Escape.terminal(text))' is not a number of objects to draw: expected 1 to \(maxDrawn) (draw less: a narrower selector, --max-depth, --mode roots)")
+        }
+        return v
+    }
 }

@@ -47,7 +47,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "With --mode roots: draw every independent holder, not only the shortest path.")
     var all = false
 
-    @Option(help: "Refuse to draw more objects than this.", transform: Numbers.count)
+    @Option(help: "Refuse to draw more objects than this (at most 10000).", transform: Numbers.drawn)
     var maxNodes = 500
 
     @Option(help: "dot, sfdp or neato.")

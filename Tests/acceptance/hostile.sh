@@ -52,6 +52,18 @@ expect 2 'nests too deeply' -- path "$d" "$deep"
 nots="$(python3 -c "print('not ' * 5000 + 'int')")"
 expect 2 'nests too deeply' -- path "$d" "$nots"
 
+# Regular expressions: the regex library parses them recursively.
+brackets="$(python3 -c "print('[' * 60000 + 'a' + ']' * 60000)")"
+expect 2 'longer than 1000 characters' -- path "$d" "name ~ \"$brackets\""
+nested="$(python3 -c "print('[' * 40 + 'a' + ']' * 40)")"
+expect 2 'nests too deeply' -- path "$d" "name ~ \"$nested\""
+expect 2 'nests too deeply' -- check "$d" --fail-on "count:name ~ \"$nested\">0"
+expect 0 'objects? match' -- path "$d" 'name ~ "^(a|[b-c])\\[x\\]$" or type ~ "^app\\."'
+
+# Drawings: Graphviz corrupts its heap on a 20,000-object chain.
+expect 64 'not a number of objects to draw' -- render "$d" 'id == 3' -o "$work/x.svg" --max-nodes 20000
+expect 0 'wrote' -- render "$d" 'id == 3' -o "$work/x.svg" --max-nodes 10000
+
 # Numeric options: negative, fractional, absurd values are usage errors (64).
 for args in "path $d int --limit=-1" "path $d int --paths=-1" "path $d int --max-depth=-1" \
             "dominators $d int --limit=-1" "cycles $d --limit=-1" "summary $d --top=-1" \

@@ -105,6 +105,27 @@ public struct SelectorParser {
         tokens.append((.end, chars.count, 1))
     }
 
+    /// Longest regular expression a `~` test takes, and its deepest nesting
+    /// of groups and character classes: the regex library parses them
+    /// recursively, and nested `[` classes have no bound of their own.
+    static let maxRegexLength = 1_000, maxRegexNesting = 32
+
+    /// Why a `~` pattern is refused before the regex library sees it, or nil.
+    static func regexProblem(_ pattern: String) -> String? {
+        if pattern.count > maxRegexLength { return "regular expression longer than \(maxRegexLength) characters" }
+        var depth = 0, deepest = 0, escaped = false
+        for c in pattern {
+            if escaped { escaped = false; continue }
+            switch c {
+            case "\\": escaped = true
+            case "(", "[", "{": depth += 1; deepest = max(deepest, depth)
+            case ")", "]", "}": depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return deepest > maxRegexNesting ? "regular expression nests too deeply (more than \(maxRegexNesting) levels)" : nil
+    }
+
     /// Decimal, 0x-hex, or a size with a unit: 10kB, 1.5MB, 2GiB.
     static func number(_ w: String) -> UInt64? {
         let lower = w.lowercased()
@@ -207,6 +228,7 @@ public struct SelectorParser {
         index += 1
         let v = try value(for: field)
         if op == .match {
+            if let problem = Self.regexProblem(v.text) { throw self.error(problem, at: opAt + 1) }
             do { _ = try Regex(v.text) } catch { throw self.error("invalid regular expression: \(error)", at: opAt + 1) }
         } else if field.isNumeric, case .text = v, op != .eq, op != .ne {
             throw error("'\(field.rawValue)' is a number: compare it with a number", at: opAt + 1)
