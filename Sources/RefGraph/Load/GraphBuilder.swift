@@ -405,10 +405,20 @@ extension HeapGraph {
 /// Open-addressing hash from address to node index. Slots hold node + 1, and
 /// the address itself is read from the graph's address column, so the index
 /// costs 4 bytes a slot.
+///
+/// Addresses are hashed by Fibonacci hashing, which spreads the near-regular
+/// addresses of a real heap with almost no collisions. A crafted dump can aim
+/// every address at one slot (`address = i·K⁻¹ mod 2⁶⁴`) and make loading
+/// quadratic, so an insert that probes more than `maxProbe` slots switches
+/// the table to a seeded mixer (HashSeed) that an input cannot aim at, and
+/// rebuilds it: at most `maxProbe` extra steps per address before that.
 struct AddressIndex {
+    private let seed = HashSeed.process
+    private(set) var mixed = false
     private var slots = [UInt32](repeating: 0, count: 1 << 10)
     private var shift: UInt64 = 54
     private var count = 0
+    static let maxProbe = 128
 
     /// Sizes the table for `n` entries at once, so it never rehashes.
     mutating func reserve(_ n: Int) {
@@ -420,7 +430,10 @@ struct AddressIndex {
     }
 
     @inline(__always)
-    private func slot(_ a: UInt64) -> Int { Int(truncatingIfNeeded: (a &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+    private func slot(_ a: UInt64) -> Int {
+        let h = mixed ? HashSeed.mix(a, seed: seed) : a &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: h >> shift)
+    }
 
     func find(_ a: UInt64, in addresses: UnsafeBufferPointer<UInt64>) -> UInt32? {
         let mask = slots.count - 1
@@ -451,18 +464,27 @@ struct AddressIndex {
     }
 
     mutating func insert(_ a: UInt64, node: UInt32, addresses: UnsafeBufferPointer<UInt64>) {
-        if (count + 1) * 2 > slots.count { grow(addresses) }
+        if (count + 1) * 2 > slots.count { rebuild(addresses, size: slots.count * 2) }
         let mask = slots.count - 1
-        var i = slot(a)
-        while slots[i] != 0 { i = (i + 1) & mask }
+        var i = slot(a), probes = 0
+        while slots[i] != 0 {
+            i = (i + 1) & mask
+            probes += 1
+            if probes > Self.maxProbe && !mixed {  // aimed at: mix, rebuild, probe again
+                mixed = true
+                rebuild(addresses, size: slots.count)
+                i = slot(a)
+                probes = 0
+            }
+        }
         slots[i] = node + 1
         count += 1
     }
 
-    private mutating func grow(_ addresses: UnsafeBufferPointer<UInt64>) {
-        let newCount = slots.count * 2
+    /// Reinserts the `count` nodes inserted so far (nodes 0..<count) into `size` slots.
+    private mutating func rebuild(_ addresses: UnsafeBufferPointer<UInt64>, size newCount: Int) {
+        if newCount != slots.count { shift -= 1 }
         slots = [UInt32](repeating: 0, count: newCount)
-        shift -= 1
         let mask = newCount - 1
         let live = count
         count = 0

@@ -11,6 +11,7 @@ public struct StringTable: Sendable {
     /// Open-addressing table of string ids + 1 (0 = empty slot).
     private var slots: [UInt32]
     private var mask: Int
+    private let seed = HashSeed.process
 
     public init() {
         slots = [UInt32](repeating: 0, count: 1024)
@@ -33,7 +34,7 @@ public struct StringTable: Sendable {
         table.withUnsafeBufferPointer { buf in
             for id in 0..<(offsets.count - 1) {
                 let key = UnsafeBufferPointer(rebasing: buf[Int(offsets[id])..<Int(offsets[id + 1])])
-                var slot = Self.hash(key) & mask
+                var slot = hash(key) & mask
                 while slots[slot] != 0 { slot = (slot + 1) & mask }
                 slots[slot] = UInt32(id + 1)
             }
@@ -55,7 +56,7 @@ public struct StringTable: Sendable {
 
     /// The id of the string with these UTF-8 bytes, adding it when new.
     public mutating func intern(bytes key: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        let hash = Self.hash(key)
+        let hash = hash(key)
         var slot = hash & mask
         while true {
             let entry = slots[slot]
@@ -80,7 +81,7 @@ public struct StringTable: Sendable {
     public func lookup(_ text: String) -> UInt32? {
         var text = text
         return text.withUTF8 { key -> UInt32? in
-            var slot = Self.hash(key) & mask
+            var slot = hash(key) & mask
             while true {
                 let entry = slots[slot]
                 if entry == 0 { return nil }
@@ -122,7 +123,7 @@ public struct StringTable: Sendable {
             for id in 0..<count {
                 let lo = Int(offsets[id]), hi = Int(offsets[id + 1])
                 let key = UnsafeBufferPointer(rebasing: buf[lo..<hi])
-                var slot = Self.hash(key) & newMask
+                var slot = hash(key) & newMask
                 while newSlots[slot] != 0 { slot = (slot + 1) & newMask }
                 newSlots[slot] = UInt32(id + 1)
             }
@@ -131,10 +132,12 @@ public struct StringTable: Sendable {
         mask = newMask
     }
 
-    /// FNV-1a over the bytes; type names and labels are short.
+    /// FNV-1a over the bytes, from a basis seeded per process (HashSeed) so
+    /// that a crafted dump cannot aim its strings at one slot; type names and
+    /// labels are short.
     @inline(__always)
-    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
         for b in key { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return Int(truncatingIfNeeded: h ^ (h >> 29))
     }
