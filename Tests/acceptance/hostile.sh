@@ -64,6 +64,18 @@ expect 0 'objects? match' -- path "$d" 'name ~ "^(a|[b-c])\\[x\\]$" or type ~ "^
 expect 64 'not a number of objects to draw' -- render "$d" 'id == 3' -o "$work/x.svg" --max-nodes 20000
 expect 0 'wrote' -- render "$d" 'id == 3' -o "$work/x.svg" --max-nodes 10000
 
+# FIFOs and pipes: never block on open, read a pipe as a stream.
+mkdir -p "$work/fifo/dir"
+cp "$d" "$work/fifo/d.jsonl"; mkfifo "$work/fifo/d.jsonl.rgidx"
+expect 0 'native dump' -- summary "$work/fifo/d.jsonl" --cache on
+cp "$d" "$work/fifo/dir/a.jsonl"; mkfifo "$work/fifo/dir/b.jsonl"
+expect 0 '1 passed, 0 failed, 0 unreadable' -- check "$work/fifo/dir"
+mkfifo "$work/fifo/lone.jsonl"
+expect 2 'lone.jsonl:1: the file is empty' -- summary "$work/fifo/lone.jsonl"
+expect 2 'is not a regular file or a pipe' -- summary /dev/zero
+expect 0 'objects +4' -- summary <(cat "$d")
+expect 0 'objects +4' -- summary <(gzip -c "$d")
+
 # Numeric options: negative, fractional, absurd values are usage errors (64).
 for args in "path $d int --limit=-1" "path $d int --paths=-1" "path $d int --max-depth=-1" \
             "dominators $d int --limit=-1" "cycles $d --limit=-1" "summary $d --top=-1" \

@@ -195,6 +195,7 @@ public enum BatchCheck {
                         .filter { Self.looksLikeDump($0) }
                         .sorted()
                         .map { (input as NSString).appendingPathComponent($0) }
+                        .filter { OpenFile.isRegular($0) }  // not a FIFO or device that happens to be named *.jsonl
                     out += found
                 } else {
                     out.append(input)

@@ -22,43 +22,60 @@ final class DumpBytes: @unchecked Sendable {
     let fileSize: Int
     let wasCompressed: Bool
 
-    /// Bytes already in memory (fuzzing, tests, stdin); gzip is inflated.
+    /// Bytes already in memory (fuzzing, tests); gzip is inflated.
     init(copying data: UnsafeRawBufferPointer, name: String) throws(LoadError) {
+        let raw = malloc(max(data.count, 1))!
+        if data.count > 0 { memcpy(raw, data.baseAddress!, data.count) }
+        let (buffer, length, compressed) = try Self.own(raw, data.count, name: name)
         fileSize = data.count
-        if data.count >= 2, data[0] == 0x1f, data[1] == 0x8b {
-            let (buffer, length) = try Self.inflate(data.baseAddress!.assumingMemoryBound(to: UInt8.self), data.count, path: name)
-            base = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
-            count = length
-            storage = buffer
-            wasCompressed = true
-        } else {
-            let buffer = malloc(max(data.count, 1))!
-            if data.count > 0 { memcpy(buffer, data.baseAddress!, data.count) }
-            base = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
-            count = data.count
-            storage = buffer
-            wasCompressed = false
-        }
+        base = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
+        count = length
+        storage = buffer
+        wasCompressed = compressed
         mapped = false
         mappedLength = 0
         fd = -1
         guardian = nil
     }
 
+    /// Takes `buffer` (malloc'd, `length` bytes); gzip is inflated into a new
+    /// buffer and `buffer` freed.
+    private static func own(_ buffer: UnsafeMutableRawPointer, _ length: Int, name: String) throws(LoadError) -> (UnsafeMutableRawPointer, Int, Bool) {
+        let p = buffer.assumingMemoryBound(to: UInt8.self)
+        guard length >= 2, p[0] == 0x1f, p[1] == 0x8b else { return (buffer, length, false) }
+        defer { free(buffer) }
+        let (out, n) = try inflate(UnsafePointer(p), length, path: name)
+        return (out, n, true)
+    }
+
     init(path: String) throws(LoadError) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
+        guard let file = OpenFile.at(path) else {
             throw LoadError(file: path, line: 0, reason: "cannot open: \(String(cString: strerror(errno)))")
         }
+        let fd = file.fd
         var keepOpen = false
         defer { if !keepOpen { close(fd) } }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            throw LoadError(file: path, line: 0, reason: "cannot stat: \(String(cString: strerror(errno)))")
+        switch file.kind {
+        case .regular: break
+        case .directory: throw LoadError(file: path, line: 0, reason: "is a directory, not a dump")
+        case .other: throw LoadError(file: path, line: 0, reason: "is not a regular file or a pipe (a device?)")
+        case .pipe:
+            // A pipe is read to its end, then parsed like a file in memory.
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+            let (raw, rawLength) = try Self.readAll(fd, path: path)
+            let (buffer, length, compressed) = try Self.own(raw, rawLength, name: path)
+            fileSize = rawLength
+            base = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
+            count = length
+            storage = buffer
+            wasCompressed = compressed
+            mapped = false
+            mappedLength = 0
+            self.fd = -1
+            guardian = nil
+            return
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw LoadError(file: path, line: 0, reason: "is a directory, not a dump")
-        }
+        let st = file.status
         let size = Int(st.st_size)
         fileSize = size
         if size == 0 {
@@ -143,6 +160,32 @@ final class DumpBytes: @unchecked Sendable {
         guardian = nil
         if mapped, let storage { munmap(storage, mappedLength) } else if let storage { free(storage) }
         if fd >= 0 { close(fd) }
+    }
+
+    /// Reads `fd` (a pipe) to its end into malloc'd memory.
+    private static func readAll(_ fd: Int32, path: String) throws(LoadError) -> (UnsafeMutableRawPointer, Int) {
+        var capacity = 1 << 20, length = 0
+        guard var buffer = malloc(capacity) else { throw LoadError(file: path, line: 0, reason: "out of memory reading the pipe") }
+        while true {
+            if length == capacity {
+                capacity *= 2
+                guard let grown = realloc(buffer, capacity) else {
+                    free(buffer)
+                    throw LoadError(file: path, line: 0, reason: "out of memory reading the pipe")
+                }
+                buffer = grown
+            }
+            let n = read(fd, buffer + length, capacity - length)
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                free(buffer)
+                throw LoadError(file: path, line: 0, reason: "cannot read the pipe: \(reason)")
+            }
+            length += n
+        }
+        return (buffer, length)
     }
 
     /// Inflates a whole gzip file (several members allowed) into malloc'd memory.

@@ -21,11 +21,12 @@ public enum IndexCache {
 
     /// The validity key of a dump file, or nil if it cannot be read.
     static func key(of dump: String) -> [UInt64]? {
-        let fd = open(dump, O_RDONLY)
-        guard fd >= 0 else { return nil }
+        // Only a regular file has an image (a pipe is read once, a FIFO never blocks us).
+        guard let file = OpenFile.at(dump) else { return nil }
+        let fd = file.fd
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
+        let st = file.status
+        guard file.kind == .regular else { return nil }
         let size = Int(st.st_size)
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -101,11 +102,11 @@ public enum IndexCache {
     /// and checked there.
     public static func read(for dump: String) -> HeapGraph? {
         guard let key = key(of: dump) else { return nil }
-        let fd = open(path(for: dump), O_RDONLY)
-        guard fd >= 0 else { return nil }
+        guard let file = OpenFile.at(path(for: dump)) else { return nil }
+        let fd = file.fd
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_size > magic.count else { return nil }
+        let st = file.status
+        guard file.kind == .regular, st.st_size > magic.count else { return nil }
         let private_ = (st.st_mode & S_IFMT) == S_IFREG && st.st_uid == geteuid() && st.st_nlink == 1
             && st.st_mode & 0o022 == 0
         let mapping = private_ ? MappedFile(fd: fd, size: Int(st.st_size)) : nil
