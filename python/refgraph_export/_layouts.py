@@ -18,6 +18,7 @@ in a single C-level call that also re-checks the words it depends on
 (``_load``): no bytecode runs in between, so no other thread can change or
 free what is read.
 """
+import itertools
 import sys
 import types
 from itertools import compress, repeat, tee
@@ -580,6 +581,120 @@ def _make_stringio_readers():
     return extra, (chunks if accu else None)
 
 
+# ---------------------------------------------------------------- gc generations, 2.7-3.7
+def _make_young_reader():
+    """2.7-3.7 have no gc.get_objects(generation=...). gc.get_objects()
+    lists generation 0's objects first, then 1's, then 2's, each in its
+    list's order, and leaves out the list it builds, which was tracked last
+    (the tail of generation 0) before the walk. Each tracked object has a
+    PyGC_Head just before it ({gc_next, gc_prev, gc_refs}, padded to 32
+    bytes on x86-64); the lists are circular, through the generations' heads
+    (static: 2.7 ``generations[3]``, 3.6-3.7 ``_PyRuntime.gc.generations``,
+    {PyGC_Head head; int threshold, count}: 40 bytes apart on 2.7.18, whose
+    PyGC_Head is only 8-byte aligned, 48 on 3.6-3.7). Checked at import:
+    the header size, and two lists made one after the other linked both
+    ways. Per dump, see read."""
+    if PYV >= (3, 8) or W != 8 or words is None:
+        return None
+    H = _safe.GC_OVERHEAD
+    if H != 4 * W:
+        return None
+    S = 40 if PY2 else 48
+    for _attempt in range(3):  # a young collection between the two makes them no neighbours
+        a, b = [], []
+        wa = words(id(a) - H, 2)
+        wb = words(id(b) - H, 2)
+        if wa[0] == id(b) - H and wb[1] == id(a) - H and wa[1] and wb[0]:
+            break
+    else:
+        return None
+    a = b = None
+    from operator import ne, sub
+    imap = getattr(itertools, 'imap', map)  # 2.7: map pads with None and builds a list
+    NEXT, PREV = 0, W
+
+    def links(xs, which):
+        """gc_next (which 0) or gc_prev (W) of each object of xs, read in
+        one pass of C iterators (no bytecode in between)."""
+        return list(imap(_vget, imap(_size_at, imap(sub, imap(id, xs), repeat(H - which)))))
+
+    def seg_end(objs, start, n):
+        """The first k >= start whose gc_next is not objs[k + 1]'s header
+        (n - 1 when none: the last object)."""
+        lo = start
+        step = 512  # doubling: reads at most about twice the run, plus 512
+        while lo < n - 1:
+            hi = min(n - 1, lo + step)
+            part = objs[lo:hi + 1]
+            hdrs = list(imap(sub, imap(id, part), repeat(H)))
+            nx = links(part[:-1], NEXT)
+            diff = list(imap(ne, nx, hdrs[1:]))
+            if True in diff:
+                return lo + diff.index(True)
+            lo = hi
+            step = min(step * 2, 1 << 15)
+        return n - 1
+
+    def read(objs):
+        """{id: 0 or 1} for the objects of objs (the list gc.get_objects()
+        just returned, nothing collected since) in generations 0 and 1, or
+        None when a link disagrees. Walks generations 0 and 1 only: every
+        gc_next inside a run must be the next object's header; generation
+        0 ends at the object before the list itself (its gc_prev), generation
+        1 at the object whose gc_next is the head 1 (head 0 + S), and the
+        next object (the first of generation 2) has head 2 for gc_prev. The
+        boundary words are read again at the end: a collection in between
+        (another thread's gc.collect()) would have moved them."""
+        n = len(objs)
+        L = id(objs) - H
+        checks = [(L, PREV)]  # (header, field) read again at the end
+        seen = [word(L + PREV)]
+
+        def at(hdr, field):
+            v = word(hdr + field)
+            checks.append((hdr, field))
+            seen.append(v)
+            return v
+        if n == 0:
+            return {}
+        first_prev = at(id(objs[0]) - H, PREV)
+        if first_prev - seen[0] in (S, 2 * S):
+            # generation 0 held only the list (its gc_prev is head 0), and
+            # objs[0] starts generation 1 or 2 (head 1 or 2 before it)
+            gen0_end, h0 = -1, seen[0]
+        else:  # objs[0] is the first of generation 0, the list its last
+            j = seg_end(objs, 0, n)
+            if at(id(objs[j]) - H, NEXT) != L or seen[0] != id(objs[j]) - H:
+                return None
+            gen0_end, h0 = j, first_prev
+        out = dict.fromkeys(map(id, objs[:gen0_end + 1]), 0)
+        start = gen0_end + 1
+        if start < n:
+            head = at(id(objs[start]) - H, PREV)
+            if head == h0 + S:
+                k = seg_end(objs, start, n)
+                if at(id(objs[k]) - H, NEXT) != h0 + S:
+                    return None
+                if k + 1 < n and at(id(objs[k + 1]) - H, PREV) != h0 + 2 * S:
+                    return None
+                out.update(dict.fromkeys(map(id, objs[start:k + 1]), 1))
+            elif head != h0 + 2 * S:
+                return None
+        again = [word(h + f) for h, f in checks]
+        if again != seen:
+            return None
+        return out
+
+    return read
+
+
+def young_reader():
+    """2.7-3.7: read(gc.get_objects() list) -> {id: generation} of the
+    objects in generations 0 and 1, or None (see _make_young_reader); None
+    on other versions or when the layout did not check out."""
+    return _YOUNG_READER
+
+
 def stringio_readers():
     """(extra, chunks) for io.StringIO, see _make_stringio_readers; either
     may be None (the layout did not check out, or no such field)."""
@@ -685,7 +800,7 @@ def singletons():
 
 
 _FRAME_READER = _FUNCTION_READER = _CODE_READER = _BYTESIO_READER = _TYPE_SLOTS_READER = None
-_STRINGIO_READERS = None
+_STRINGIO_READERS = _YOUNG_READER = None
 if words is not None:
     _TYPE_SLOTS_READER = _built(_make_type_slots_reader)
     _FRAME_READER = _built(_make_frame_reader_new if PYV >= (3, 11) else _make_frame_reader_old)
@@ -693,5 +808,6 @@ if words is not None:
     _CODE_READER = _built(_make_code_reader)
     _BYTESIO_READER = _built(_make_bytesio_reader)
     _STRINGIO_READERS = _built(_make_stringio_readers)
+    _YOUNG_READER = _built(_make_young_reader)
 SINGLETONS = singletons()
 _safe.register_module(globals())

@@ -461,6 +461,15 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
 
     objs = gc.get_objects()
     mark_seen(objs)
+    if _young_from_list is not None:  # 2.7-3.7: generations 0 and 1 from the list's links
+        try:
+            y = _young_from_list(objs)
+        except Exception:
+            y = None
+        if y:
+            young.update(y)
+            special.update(y)
+        y = None
     # the exporter's own frames (objects on 2.7..3.10) are in that list
     f = sys._getframe()
     while f is not None and _safe.is_exporter_frame(f):
@@ -1260,10 +1269,14 @@ def _without(objs, skip_ids):
     return out
 
 
+_young_from_list = _layouts.young_reader()
+
+
 def young_generations():
     """{id: 0 or 1} of the objects in gc's two young generations (3.8+),
     taken before the walk; the lists are dropped at once. The oldest
-    generation is left out: most objects are there."""
+    generation is left out: most objects are there. (2.7-3.7: {} here,
+    filled from gc.get_objects()'s list by _layouts.young_reader.)"""
     young = {}
     if PYV < (3, 8):
         return young
