@@ -76,6 +76,14 @@ expect 2 'is not a regular file or a pipe' -- summary /dev/zero
 expect 0 'objects +4' -- summary <(cat "$d")
 expect 0 'objects +4' -- summary <(gzip -c "$d")
 
+# Gzip bombs: refused while inflating, not after filling memory.
+head -c 400000000 /dev/zero | tr '\0' '\n' | gzip -1 > "$work/bomb.gz"
+expect 2 'gzip data expands to over 64 MB of blank lines' -- summary "$work/bomb.gz"
+if [ -x /usr/bin/time ]; then
+  rss="$(/usr/bin/time -f %M "$REFGRAPH" summary "$work/bomb.gz" 2>&1 >/dev/null | tail -1)"
+  if [ "$rss" -lt 400000 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL  gzip bomb: peak RSS ${rss} kB (want < 400 MB)"; fi
+fi
+
 # Numeric options: negative, fractional, absurd values are usage errors (64).
 for args in "path $d int --limit=-1" "path $d int --paths=-1" "path $d int --max-depth=-1" \
             "dominators $d int --limit=-1" "cycles $d --limit=-1" "summary $d --top=-1" \

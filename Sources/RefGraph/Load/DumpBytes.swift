@@ -194,6 +194,7 @@ final class DumpBytes: @unchecked Sendable {
         guard var out = malloc(capacity) else { throw LoadError(file: path, line: 0, reason: "out of memory inflating gzip") }
         var produced = 0
         var consumed = 0
+        var shape = BombCheck()
         func lineOfError() -> Int { produced == 0 ? 1 : countLines(out.assumingMemoryBound(to: UInt8.self), produced) }
         while consumed < size {
             var stream = z_stream()
@@ -219,7 +220,17 @@ final class DumpBytes: @unchecked Sendable {
                 stream.next_out = out.assumingMemoryBound(to: UInt8.self) + produced
                 stream.avail_out = uInt(room)
                 status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                let before = produced
                 produced += room - Int(stream.avail_out)
+                // Dumps compress 3-15x; only what expands far more is scanned.
+                let read = consumed + chunkIn - Int(stream.avail_in)
+                if produced > BombCheck.ratio * max(read, 1 << 20),
+                   let reason = shape.scan(out.assumingMemoryBound(to: UInt8.self), before, produced) {
+                    inflateEnd(&stream)
+                    let line = lineOfError()
+                    free(out)
+                    throw LoadError(file: path, line: line, reason: reason)
+                }
                 if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
                 if status == Z_BUF_ERROR { status = Z_OK }
             }
@@ -268,4 +279,36 @@ func countLines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
         q = h + 1
     }
     return lines
+}
+
+/// Stops a gzip bomb while it inflates, not after: a few MB that expand to
+/// gigabytes of blank lines, or to one endless line, hold no records, so
+/// inflating them whole would only fill memory before the parse refuses them.
+struct BombCheck {
+    /// Whitespace in a row before the input is refused (a real dump has a
+    /// record on every line).
+    static let maxBlankRun = 64 << 20
+    /// Longest line (a record with millions of references is 100-200 MB).
+    static let maxLine = 1 << 30
+    /// Expansion (output over compressed input) above which the output is scanned.
+    static let ratio = 32
+
+    private var blankRun = 0
+    private var line = 0
+
+    /// Scans `p[from..<to]`; the reason to stop, or nil.
+    mutating func scan(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> String? {
+        for i in from..<to {
+            let b = p[i]
+            if b == 0x0A { line = 0 } else { line += 1 }
+            if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D { blankRun += 1 } else { blankRun = 0 }
+        }
+        if blankRun > Self.maxBlankRun {
+            return "gzip data expands to over \(Self.maxBlankRun >> 20) MB of blank lines with no record (a gzip bomb?)"
+        }
+        if line > Self.maxLine {
+            return "gzip data expands to a line over \(Self.maxLine >> 30) GB long (a gzip bomb?)"
+        }
+        return nil
+    }
 }
