@@ -42,9 +42,12 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
-/// Writes report text to stdout.
+/// Writes report text to stdout; a failed write (full disk, /dev/full) is
+/// reported and exits with status 2.
 func emit(_ text: String) {
-    print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+    if let error = StandardOutput.write(text.hasSuffix("\n") ? text : text + "\n") {
+        fail("<stdout>: cannot write the report: \(String(cString: strerror(error)))")
+    }
 }
 
 /// Compiles a selector, or prints the error with a caret and exits with status 2.

@@ -84,6 +84,16 @@ if [ -x /usr/bin/time ]; then
   if [ "$rss" -lt 400000 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL  gzip bomb: peak RSS ${rss} kB (want < 400 MB)"; fi
 fi
 
+# Write errors: a report that cannot be written whole is an error.
+full() {  # full NAME ARGS...: refgraph ARGS > /dev/full must exit 2 and say why
+  local out status
+  out="$(timeout 60 "$REFGRAPH" "$@" 2>&1 >/dev/full)"; status=$?
+  if [ "$status" -eq 2 ] && grep -q 'cannot write the report: No space left on device' <<<"$out"; then passed=$((passed + 1))
+  else failed=$((failed + 1)); echo "FAIL  refgraph $* > /dev/full: exit $status, $(head -c 200 <<<"$out")"; fi
+}
+full summary "$d"; full path "$d" 'type == dict' --json; full check "$d" --format junit
+full top "$d"; full suspects "$d" --json; full diff "$d" "$d"; full cycles "$d"; full dominators "$d" 'id == 3'
+
 # Numeric options: negative, fractional, absurd values are usage errors (64).
 for args in "path $d int --limit=-1" "path $d int --paths=-1" "path $d int --max-depth=-1" \
             "dominators $d int --limit=-1" "cycles $d --limit=-1" "summary $d --top=-1" \

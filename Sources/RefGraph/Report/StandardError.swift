@@ -22,3 +22,24 @@ public enum StandardError {
     /// True when stderr is a terminal.
     public static var isTerminal: Bool { isatty(2) != 0 }
 }
+
+/// Report text to stdout through `write(2)`, every byte checked: a full disk
+/// or `/dev/full` is an error the caller reports, not a truncated report
+/// that exits 0.
+public enum StandardOutput {
+    /// Writes `text` whole; the `errno` of the failure, or nil when all was written.
+    public static func write(_ text: String) -> Int32? {
+        var text = text
+        return text.withUTF8 { buf -> Int32? in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(1, buf.baseAddress! + off, buf.count - off)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return n < 0 ? errno : EIO }
+                off += n
+            }
+            return nil
+        }
+    }
+}
+
