@@ -94,6 +94,30 @@ full() {  # full NAME ARGS...: refgraph ARGS > /dev/full must exit 2 and say why
 full summary "$d"; full path "$d" 'type == dict' --json; full check "$d" --format junit
 full top "$d"; full suspects "$d" --json; full diff "$d" "$d"; full cycles "$d"; full dominators "$d" 'id == 3'
 
+# Untrusted names and values in drawings and XML: well-formed, drawn as they are.
+python3 - "$work/esc.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], 'w') as f:
+    for r in [{"record": "header", "format": "refgraph", "version": 1, "python": "3.11.7", "implementation": "cpython", "pid": 1, "values": True},
+              {"address": 1, "type": "dict", "size": 100, "refs": [2, 3, 4, 5], "labels": ["['a']", "['b']", "['c']", "['d\\N']"], "root": "sys.modules", "refcount": 1},
+              {"address": 2, "type": "function", "size": 100, "name": "C:\\Temp\\Nvidia \\N\\G\\T\\H", "refs": [], "refcount": 1},
+              {"address": 3, "type": "str", "size": 50, "value": "]", "refs": [], "refcount": 1},
+              {"address": 4, "type": "str", "size": 50, "value": "x\uffffy\ufffe", "refs": [], "refcount": 1},
+              {"address": 5, "type": "str", "size": 50, "value": "]]", "refs": [], "refcount": 1},
+              {"record": "trailer", "objects": 5, "references": 4}]:
+        f.write(json.dumps(r) + "\n")
+PY
+expect 0 'wrote' -- render "$work/esc.jsonl" 'id == 1' --mode refs -o "$work/esc.svg"
+if command -v xmllint >/dev/null; then
+  if xmllint --noout "$work/esc.svg" 2>/dev/null && grep -q 'C:∖Temp∖Nvidia ∖N∖G∖T∖H' "$work/esc.svg" && ! grep -q '>n[0-9]*</text>' "$work/esc.svg"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); echo "FAIL  esc.svg: ill-formed, a backslash expanded, or a label drawn as the node's name"
+  fi
+  "$REFGRAPH" check "$work/esc.jsonl" --fail-on "count:value == \"x$(printf '\xef\xbf\xbf')y\">0" --format junit > "$work/j.xml" 2>/dev/null
+  if xmllint --noout "$work/j.xml" 2>/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL  junit with U+FFFF: ill-formed"; fi
+fi
+
 # Numeric options: negative, fractional, absurd values are usage errors (64).
 for args in "path $d int --limit=-1" "path $d int --paths=-1" "path $d int --max-depth=-1" \
             "dominators $d int --limit=-1" "cycles $d --limit=-1" "summary $d --top=-1" \

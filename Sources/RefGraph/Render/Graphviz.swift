@@ -18,6 +18,7 @@ public enum Graphviz {
     /// Renders `graph` in `format` (svg, png, pdf, dot, json, ...) and returns the bytes.
     /// `dot` is written with agwrite and needs no layout.
     public static func render(_ graph: RenderGraph, format: String, engine: Engine = .dot) throws(Failure) -> [UInt8] {
+        _ = agreseterrors()
         guard let gvc = gvContext() else { throw Failure(description: "Graphviz: cannot create a context") }
         defer { gvFreeContext(gvc) }
         guard let g = build(graph) else { throw Failure(description: "Graphviz: cannot create the graph") }
@@ -33,6 +34,11 @@ public enum Graphviz {
             throw Failure(description: "Graphviz: cannot render format '\(format)' (no plugin for it?)")
         }
         defer { gvFreeRenderData(data) }
+        // An error Graphviz only printed (a label it could not parse is drawn
+        // as the node's name) still makes a wrong picture: refuse it.
+        if agerrors() > 0 {
+            throw Failure(description: "Graphviz reported an error drawing this graph (its message is above); nothing was written")
+        }
         return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
     }
 

@@ -47,7 +47,7 @@ public struct RenderStyle {
             let text = graph.label(ofEdge: e)
             if graph.isWeak(edge: e) { attrs["style"] = "dashed" }
             var edge = RenderGraph.Edge(from: a, to: b, attributes: attrs)
-            if !text.isEmpty { edge.htmlLabel = Escape.xml(Escape.cut(Escape.terminal(text), 32)) }
+            if !text.isEmpty { edge.htmlLabel = Escape.graphvizHTML(Escape.cut(Escape.terminal(text), 32)) }
             r.edges.append(edge)
         }
         for (k, gap) in sub.gaps.enumerated() {
@@ -85,15 +85,15 @@ public struct RenderStyle {
     func label(_ n: HeapGraph.Node, role: String?) -> String {
         var type = graph.typeName(n)
         if !options.longNames, let dot = type.lastIndex(of: ".") { type = String(type[type.index(after: dot)...]) }
-        var rows = ["<B>" + Escape.xml(Escape.cut(type, 40)) + "</B>"]
+        var rows = ["<B>" + Escape.graphvizHTML(Escape.cut(type, 40)) + "</B>"]
         if let name = graph.name(n) {
             var shown = name
             if !options.longNames, let dot = name.lastIndex(of: "."), graph.typeName(n) != "module" { shown = String(name[name.index(after: dot)...]) }
-            rows.append(Escape.xml(Escape.cut(shown, 40)))
+            rows.append(Escape.graphvizHTML(Escape.cut(shown, 40)))
         } else if let o = describer.owner(n) {
-            rows.append("of " + Escape.xml(Escape.cut(o, 40)))
+            rows.append("of " + Escape.graphvizHTML(Escape.cut(o, 40)))
         } else if let v = graph.value(n) {
-            rows.append("<I>" + Escape.xml(Escape.cut(Escape.terminal(v), 40)) + "</I>")
+            rows.append("<I>" + Escape.graphvizHTML(Escape.cut(Escape.terminal(v), 40)) + "</I>")
         }
         var facts = Units.bytes(graph.size(n))
         if let l = graph.length(n) { facts += ", len \(Units.count(l))" }
@@ -101,8 +101,8 @@ public struct RenderStyle {
             facts += ", refcount \(rc)"
             if let u = graph.unexplained[n] { facts += " (\(u) unexplained)" }
         }
-        rows.append("<FONT POINT-SIZE=\"8\">" + Escape.xml(facts) + "</FONT>")
-        if let role { rows.append("<FONT POINT-SIZE=\"8\" COLOR=\"#b71c1c\">" + Escape.xml(role) + "</FONT>") }
+        rows.append("<FONT POINT-SIZE=\"8\">" + Escape.graphvizHTML(facts) + "</FONT>")
+        if let role { rows.append("<FONT POINT-SIZE=\"8\" COLOR=\"#b71c1c\">" + Escape.graphvizHTML(role) + "</FONT>") }
         return rows.joined(separator: "<BR/>")
     }
 }

@@ -36,8 +36,9 @@ public enum Escape {
         } + "\""
     }
 
-    /// Text for XML and HTML-like labels: markup characters become entities,
-    /// control characters visible `\x..` escapes.
+    /// Text for XML (SVG, JUnit): markup characters become entities, control
+    /// characters and the characters XML 1.0 forbids (U+FFFE, U+FFFF) visible
+    /// `\x..`/`\u{..}` escapes, so the document stays well-formed.
     public static func xml(_ s: String) -> String {
         map(s) { u in
             switch u {
@@ -46,9 +47,36 @@ public enum Escape {
             case ">": return "&gt;"
             case "\"": return "&quot;"
             case "'": return "&#39;"
-            default: return isControl(u.value) ? "\\x" + hex(u.value, 2) : nil
+            default: return xmlForbidden(u.value)
             }
         }
+    }
+
+    /// Text for Graphviz's HTML-like labels: `xml`, and what Graphviz itself
+    /// misreads: it expands backslash sequences (`\N` is the node's name)
+    /// even there, so a backslash is shown as U+2216 (∖) as in tooltips; and a
+    /// text that is only `]` is a syntax error to its label parser, so `]` is
+    /// written as a character reference.
+    public static func graphvizHTML(_ s: String) -> String {
+        map(s) { u in
+            switch u {
+            case "&": return "&amp;"
+            case "<": return "&lt;"
+            case ">": return "&gt;"
+            case "\"": return "&quot;"
+            case "'": return "&#39;"
+            case "\\": return "\u{2216}"
+            case "]": return "&#93;"
+            default: return xmlForbidden(u.value)
+            }
+        }
+    }
+
+    /// The escape for a scalar XML 1.0 does not allow, or nil.
+    private static func xmlForbidden(_ v: UInt32) -> String? {
+        if isControl(v) { return "\\x" + hex(v, 2) }
+        if v == 0xFFFE || v == 0xFFFF { return "\\u{" + String(v, radix: 16) + "}" }
+        return nil
     }
 
     /// Python's repr of a str, as meliae's dict keys are shown (`'key'`).
@@ -72,7 +100,7 @@ public enum Escape {
             switch u {
             case "\\": return "\u{2216}"
             case "\n": return "\\n"
-            default: return isControl(u.value) ? "" : nil
+            default: return isControl(u.value) || u.value == 0xFFFE || u.value == 0xFFFF ? "" : nil
             }
         }
     }
