@@ -261,6 +261,10 @@ def make_typeinfo(t, opts, held, peek):
         ti.plan = _choose_plan(t, opts, held, peek)
         if BYTESIO_SIZE and _safe.safe_issubclass(t, _plans_c.BytesIOType):
             ti.size = _plans_c.bytesio_size(t)  # its buffer has a line of its own
+        else:
+            sz = _plans_c.c_state_size(t, ti.size, held)  # zlib, bz2: their C library's state
+            if sz is not None:
+                ti.size = sz
     if t is _ModuleType or t is _FunctionType or t is _MethodType or t is _BuiltinType or \
             t is _CodeType or t is _FrameType or _safe.safe_issubclass(t, type) or _safe.safe_issubclass(t, _ModuleType) or \
             (PY2 and t is _safe.ClassType):
