@@ -261,7 +261,10 @@ def dump(path, values=False, fork=False, wait=True, alloc=None, frame_locals=Tru
     path = os.fspath(path) if hasattr(os, 'fspath') else path
     # readers of C types whose module (_pickle, _bz2) came after the
     # exporter: made once, here, before any walk (in the parent when forking)
-    _plans_c.refresh()
+    try:
+        _plans_c.refresh()
+    except Exception:  # pragma: no cover - a reader that cannot be made is off, never the dump
+        pass
     if fork:
         return _fork_dump(path, opts, wait)
     if not _busy.acquire(False):
