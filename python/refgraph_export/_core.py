@@ -20,7 +20,7 @@ try:  # the C module: ``signal`` (3.x) imports enum
 except ImportError:  # 2.7
     import signal as _signal
 
-from . import _walk, _safe
+from . import _walk, _safe, _plans_c
 from ._safe import PY2
 
 FORMAT_VERSION = 1
@@ -259,6 +259,12 @@ def dump(path, values=False, fork=False, wait=True, alloc=None, frame_locals=Tru
     opts = dict(values=values, alloc=alloc, frame_locals=frame_locals, compresslevel=compresslevel)
     opts.update(_private)
     path = os.fspath(path) if hasattr(os, 'fspath') else path
+    # readers of C types whose module (_pickle, _bz2) came after the
+    # exporter: made once, here, before any walk (in the parent when forking)
+    try:
+        _plans_c.refresh()
+    except Exception:  # pragma: no cover - a reader that cannot be made is off, never the dump
+        pass
     if fork:
         return _fork_dump(path, opts, wait)
     if not _busy.acquire(False):

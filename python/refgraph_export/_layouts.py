@@ -21,6 +21,7 @@ free what is read.
 import itertools
 import sys
 import types
+import itertools
 from itertools import compress, repeat, tee
 from operator import add, and_, attrgetter, eq, itemgetter
 
@@ -32,6 +33,7 @@ try:
 except Exception:  # pragma: no cover - ctypes is optional
     ctypes = None
 
+_imap = getattr(itertools, 'imap', map)  # 2.7: map builds a list
 _vget = attrgetter('value')
 _first = itemgetter(0)
 _second = itemgetter(1)
@@ -63,6 +65,8 @@ if words is None:
 # a free-threaded build has no GIL to make _load atomic
 _GIL = getattr(sys, '_is_gil_enabled', None)
 ATOMIC = words is not None and not PY2 and (_GIL is None or _GIL())
+# _deref_words only reads words (lazy imap on 2.7): a GIL is all it needs
+DEREF_ATOMIC = words is not None and (_GIL is None or _GIL())
 
 
 def _load(base, base_off, checks, offs):
@@ -92,6 +96,40 @@ def _load(base, base_off, checks, offs):
     chosen = compress(zip(range(k), at(offs)), sel)
     a, b = tee(chosen)
     return list(zip(map(_first, a), map(_vget, map(_obj_at, map(_second, b)))))
+
+
+def _deref_words(addr, offs):
+    """The words at p + offs[i], p being the pointer stored at addr, or []
+    when p is 0. One ``list()`` over C iterators (imap, tee, compress over
+    ctypes' from_address): p is read again for every word and each word is
+    read only when its p is not 0, and no bytecode runs from the first read
+    to the last, so no other thread (which needs the GIL) can free what p
+    points to in between. For C state that is freed only with the GIL held
+    (zlib's deflateEnd/inflateEnd, the bz2 compressor's dealloc)."""
+    a, b = tee(_imap(_vget, _imap(_size_at, repeat(addr, len(offs)))))
+    return list(_imap(_vget, _imap(_size_at, compress(_imap(add, a, offs), b))))
+
+
+def _u32(ws, i):
+    """The i-th 32-bit field of the little-endian words ws."""
+    return (ws[i >> 1] >> ((i & 1) << 5)) & 0xffffffff
+
+
+def _find_u32(states, wants, lo, hi):
+    """The one 32-bit index i in [lo, hi) where, for every probe k,
+    states[k] holds wants[k] (a tuple of consecutive fields) at i; None
+    when there is no such index or several."""
+    n = max(len(w) for w in wants)
+    hits = [i for i in range(lo, hi - n + 1)
+            if all(all(_u32(s, i + j) == w[j] for j in range(len(w))) for s, w in zip(states, wants))]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _find_word(states, wants, lo, hi):
+    """The one word index i in [lo, hi) where states[k][i] == wants[k] for
+    every probe k, or None."""
+    hits = [i for i in range(lo, hi) if all(s[i] == w for s, w in zip(states, wants))]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _signed32(x):
@@ -699,6 +737,415 @@ def stringio_readers():
     """(extra, chunks) for io.StringIO, see _make_stringio_readers; either
     may be None (the layout did not check out, or no such field)."""
     return _STRINGIO_READERS or (None, None)
+# ---------------------------------------------------------------- pickle memos
+def _guarded_call(fn, arg, addr):
+    """[fn(arg)] when the word at addr is not 0, else []: the word is read
+    and fn (a C function) called in one ``list()`` over C iterators, so no
+    other thread can clear the word in between."""
+    return list(map(fn, compress(repeat(arg, 1), map(_vget, map(_size_at, repeat(addr, 1))))))
+
+
+def _memo_probe_data():
+    return ['refgraph pickle memo probe', [0.5, 'second probe string']]
+
+
+def _make_pickler_memo_reader():
+    """3.x _pickle.Pickler: PicklerObject (PyObject_HEAD; PyMemoTable *memo;
+    ...). Its memo -- a C hash table {object: index} that holds a reference
+    to every object the pickler wrote since the last clear_memo() -- is not
+    visited by its traverse up to 3.10. The ``memo`` getter of the C type
+    gives a proxy whose C ``copy()`` returns {id: (index, object)}; it
+    dereferences the table without a NULL check, and the table is NULL in a
+    Pickler never initialised or whose __init__ failed after clearing it
+    (copy() then crashes the process): the memo word is checked first, in
+    the same C-level pass as the call."""
+    import io
+    import _pickle
+    P = _pickle.Pickler
+    desc = P.__dict__.get('memo')
+    if type(desc) is not _safe.getset_descriptor:
+        return None
+    get = desc.__get__
+    x = _memo_probe_data()
+    p = P(io.BytesIO(), 2)
+    p.dump(x)
+    proxy = get(p)
+    copy = type(proxy).__dict__.get('copy')
+    if type(copy) is not _safe.method_descriptor:
+        return None
+    off = 2 * W
+    m = word(id(p) + off)
+    if not m:
+        return None
+    mask, used, allocated, table = words(m, 4)
+    if allocated != mask + 1 or allocated & mask or not 0 < used <= allocated or not table or allocated > 1 << 20:
+        return None
+    keys = set(words(table, 2 * allocated)[0::2])
+    keys.discard(0)
+    d = copy(proxy)
+    proxy = None
+    if type(d) is not dict or len(d) != used or keys != set(d):
+        return None
+    if not any(v[1] is x for v in d.values()) or not any(v[1] is x[1] for v in d.values()):
+        return None
+    d = None
+
+    def read(o):
+        """The objects in o's memo, in memo order, or None."""
+        got = _guarded_call(copy, get(o), id(o) + off)
+        if not got or type(got[0]) is not dict:
+            return None
+        vals = [v for v in dict.values(got[0]) if type(v) is tuple and len(v) == 2]
+        got = None
+        vals.sort(key=_first)
+        return [v[1] for v in vals]
+
+    got = read(p)
+    if got is None or len(got) != used or got[0] is not x or not any(y is x[1] for y in got):
+        return None
+    q = P.__new__(P)  # no memo table
+    if word(id(q) + off) or read(q) is not None:
+        return None
+    return read
+
+
+def _make_unpickler_memo_reader():
+    """3.x _pickle.Unpickler: UnpicklerObject (PyObject_HEAD; Pdata *stack;
+    PyObject **memo; memo_size; memo_len; ...). Its memo, an array holding a
+    reference to every object memoised while loading (kept from one load()
+    to the next), is not visited by its traverse up to 3.10. Its proxy's C
+    ``copy()`` returns {index: object}; it reads the array without a NULL
+    check, and an Unpickler whose __init__ failed after clearing keeps
+    memo_size with a NULL array: the word is checked first, as for the
+    Pickler."""
+    import io
+    import _pickle
+    U = _pickle.Unpickler
+    desc = U.__dict__.get('memo')
+    if type(desc) is not _safe.getset_descriptor:
+        return None
+    get = desc.__get__
+    src = _memo_probe_data()
+    u = U(io.BytesIO(_pickle.dumps(src, 2)))
+    x = u.load()
+    proxy = get(u)
+    copy = type(proxy).__dict__.get('copy')
+    if type(copy) is not _safe.method_descriptor:
+        return None
+    stack = [r for r in _safe.get_referents(u) if _safe.type_name(type(r)) == 'Pdata']
+    h = words(id(u) + 2 * W, 4)  # stack, memo, memo_size, memo_len
+    if len(stack) != 1 or h[0] != id(stack[0]) or not h[1] or not 0 < h[3] <= h[2] <= 1 << 20:
+        return None
+    arr = words(h[1], h[2])
+    d = copy(proxy)
+    proxy = None
+    if type(d) is not dict or len(d) != h[3] or \
+            sorted((i, a) for i, a in enumerate(arr) if a) != sorted((i, id(v)) for i, v in d.items()):
+        return None
+    d = None
+    off = 3 * W
+
+    def read(o):
+        """The objects in o's memo, in memo order, or None."""
+        got = _guarded_call(copy, get(o), id(o) + off)
+        if not got or type(got[0]) is not dict:
+            return None
+        items = [kv for kv in dict.items(got[0]) if type(kv[0]) is int]
+        got = None
+        items.sort(key=_first)
+        return [v for k, v in items]
+
+    got = read(u)
+    if got is None or len(got) != h[3] or got[0] is not x or not any(y is x[1] for y in got):
+        return None
+    q = U.__new__(U)  # no memo array
+    if word(id(q) + off) or read(q) is not None:
+        return None
+    return read
+
+
+def pickle_memo_readers():
+    """[(C type, read)] for _pickle.Pickler and Unpickler (3.x; only once
+    _pickle is imported): read(o) -> the objects o's memo holds, or None.
+    2.7's cPickle keeps its memos in dicts that gc reports."""
+    return _C_READERS['pickle']
+
+
+# ---------------------------------------------------------------- zlib and bz2 streams
+# The memory these objects own is allocated by zlib or libbzip2 through
+# CPython's raw allocator: sys.getsizeof counts the Python object (with the
+# z_stream / bz_stream inside it), not the library's state behind its
+# ``state`` pointer. The state holds the parameters its allocation was made
+# from; they are located at import on probes with known parameters and
+# checked again per object (the state's first word points back to the
+# stream, and the parameters agree with each other). What is added: the
+# buffers the library allocates for those parameters, and the state struct
+# up to the last field read (its full size is not visible: a lower bound).
+Z_STATE = 7  # z_stream: next_in, avail_in, total_in, next_out, avail_out, total_out, msg, state, ...
+BZ_STATE = 6  # bz_stream: next_in, avail_in, total_in_lo32/hi32, next_out, avail_out, total_out_lo32/hi32, state
+
+
+def _make_deflate_sizer():
+    """zlib.Compress: compobject (PyObject_HEAD; z_stream zst; ...). deflate
+    allocates deflate_state, window (2 * w_size bytes), prev (w_size Pos =
+    ush), head (hash_size Pos) and pending_buf (pending_buf_size bytes, 4
+    per lit_bufsize), all at deflateInit2 (zlib's documented
+    (1 << (windowBits+2)) + (1 << (memLevel+9)), plus the state). Read:
+    strm (the back pointer), w_size/w_bits/w_mask, window_size,
+    hash_size/hash_bits/hash_mask and pending_buf_size."""
+    import zlib
+    probes = [(6, 15, 8), (1, 9, 1), (9, 12, 9), (4, -10, 4)]
+    data = b'refgraph zlib deflate probe. ' * 40
+    n = 24
+    offs = [W * i for i in range(n)]
+    objs, states = [], []
+    CT = zfuncs = None
+    for level, wb, ml in probes:
+        c = zlib.compressobj(level, zlib.DEFLATED, wb, ml)
+        c.compress(data)
+        if CT is None:
+            CT = type(c)
+        elif type(c) is not CT:
+            return None
+        z = id(c) + 2 * W
+        h = words(z, 14)
+        if h[2] != len(data) or not h[Z_STATE] or not h[8] or not h[9]:
+            return None
+        if zfuncs is None:
+            zfuncs = (h[8], h[9])
+        elif zfuncs != (h[8], h[9]):
+            return None
+        if wb > 0 and h[12] != zlib.adler32(data) & 0xffffffff:
+            return None
+        s = _deref_words(z + Z_STATE * W, offs)
+        if len(s) != n or s[0] != z:
+            return None
+        objs.append(c)
+        states.append(s)
+    wbs = [abs(wb) for level, wb, ml in probes]
+    hbs = [ml + 7 for level, wb, ml in probes]
+    A = _find_u32(states, [(1 << b, b, (1 << b) - 1) for b in wbs], 2, 2 * n)
+    B = _find_u32(states, [(1 << b, b, (1 << b) - 1) for b in hbs], 2, 2 * n)
+    K = _find_word(states, [2 << b for b in wbs], 1, n)
+    Q = _find_word(states, [2 << b for b in hbs], 1, n)
+    if None in (A, B, K, Q) or A == B or K == Q:
+        return None
+    end = max(4 * (A + 3), 4 * (B + 3), W * (K + 1), W * (Q + 1))
+    offs = offs[:(end + W - 1) // W]
+
+    def extra(o):
+        """Bytes of zlib state behind o: 0 once ended, None when unsure."""
+        z = id(o) + 2 * W
+        s = _deref_words(z + Z_STATE * W, offs)
+        if not s:
+            return 0  # deflateEnd (flush(Z_FINISH)): no state
+        if s[0] != z:
+            return None
+        ws, wb, wm = _u32(s, A), _u32(s, A + 1), _u32(s, A + 2)
+        hs, hb, hm = _u32(s, B), _u32(s, B + 1), _u32(s, B + 2)
+        if not (8 <= wb <= 15 and ws == 1 << wb and wm == ws - 1 and 8 <= hb <= 16 and hs == 1 << hb and
+                hm == hs - 1 and s[K] == 2 * ws and s[Q] == 2 << hb):
+            return None
+        return end + s[K] + 2 * ws + 2 * hs + s[Q]
+
+    for (level, wb, ml), c in zip(probes, objs):
+        if extra(c) != end + (1 << (abs(wb) + 2)) + (1 << (ml + 9)):
+            return None
+    c = objs[0]
+    c.flush()  # Z_FINISH: deflateEnd
+    if extra(c) != 0:
+        return None
+    return CT, extra
+
+
+def _make_inflate_sizer(make):
+    """zlib.Decompress (and 3.12+ zlib._ZlibDecompressor): the z_stream
+    after the object header. inflate allocates inflate_state at
+    inflateInit2, and a window of 1 << wbits bytes the first time it keeps
+    output (zlib's documented 1 << windowBits, plus the state). Read: strm,
+    wbits, wsize (1 << wbits once the window exists) and the window pointer,
+    located at import on raw streams of 512, 4096 and 32768-byte windows
+    (the window holds the last bytes decompressed: compared) and on a
+    stream not started (no window)."""
+    import zlib
+    data = bytes(bytearray(range(256))) * 12
+    n = 12
+    offs = [W * i for i in range(n)]
+    objs, states, outs, wbs, ptrs = [], [], [], [], []
+    DT = None
+    for wb in (-9, -12, -15, 15):
+        d = make(wb)
+        if DT is None:
+            DT = type(d)
+        elif type(d) is not DT:
+            return None
+        z = id(d) + 2 * W
+        if wb < 0:
+            c = zlib.compressobj(6, zlib.DEFLATED, wb)
+            comp = c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)  # not finished: the state stays
+            out = d.decompress(comp)
+            h = words(z, 14)
+            if out != data or h[2] != len(comp) or h[5] != len(data):
+                return None
+        else:
+            out = b''  # not started: no window yet
+        st = word(z + Z_STATE * W)
+        s = _deref_words(z + Z_STATE * W, offs)
+        if not st or len(s) != n or s[0] != z:
+            return None
+        ptrs.append(st)
+        objs.append(d)
+        states.append(s)
+        outs.append(out)
+        wbs.append(abs(wb))
+    I = _find_u32(states, [(b, 1 << b) for b in wbs[:3]] + [(15, 0)], 2, 2 * n)
+    if I is None:
+        return None
+    J = (I + 5) // 2  # the first word after wbits, wsize, whave, wnext
+    if J >= n:
+        return None
+    for s, out, b, st in zip(states, outs, wbs, ptrs):
+        p = s[J]
+        if not out:
+            if p:
+                return None
+            continue
+        have, nxt = _u32(s, I + 2), _u32(s, I + 3)
+        if not p or p % W or not 0 < have <= 1 << b or nxt > have:
+            return None
+        if abs(p - st) >= 1 << 32:  # a heap block near the state's own, before it is read
+            return None
+        win = ctypes.string_at(p, have)
+        if win[nxt:] + win[:nxt] != out[-have:]:
+            return None
+    end = W * (J + 1)
+    offs = offs[:J + 1]
+
+    def extra(o):
+        """Bytes of zlib state behind o: 0 once ended, None when unsure."""
+        z = id(o) + 2 * W
+        s = _deref_words(z + Z_STATE * W, offs)
+        if not s:
+            return 0  # inflateEnd: no state
+        if s[0] != z:
+            return None
+        wb, wsize, win = _u32(s, I), _u32(s, I + 1), s[J]
+        if wb > 15 or (wsize and wsize != 1 << wb):
+            return None
+        if not win:
+            return None if wsize else end
+        if wb < 8:
+            return None
+        return end + (1 << wb)
+
+    for d, b, out in zip(objs, wbs, outs):
+        if extra(d) != end + ((1 << b) if out else 0):
+            return None
+    return DT, extra
+
+
+def _make_bz2_compressor_sizer():
+    """bz2.BZ2Compressor: (PyObject_HEAD; bz_stream bzs; ...).
+    BZ2_bzCompressInit allocates EState, arr1 (n UInt32), arr2 (n +
+    BZ_N_OVERSHOOT = n + 34 UInt32) and ftab (65537 UInt32), n = 100000 *
+    blockSize100k (the compresslevel): 7.6 MB at level 9. Read: strm and
+    nblockMAX (n - 19)."""
+    m = sys.modules.get('bz2' if PY2 else '_bz2')
+    BT = getattr(m, 'BZ2Compressor', None)
+    if type(BT) is not type:
+        return None
+    data = b'ab' * 100
+    n = 16
+    offs = [W * i for i in range(n)]
+    objs, states = [], []
+    for level in (1, 2):
+        c = BT(level)
+        c.compress(data)
+        z = id(c) + 2 * W
+        h = words(z, 10)
+        if h[1] >> 32 != len(data) or h[2] & 0xffffffff or not h[BZ_STATE] or not h[7] or not h[8]:
+            return None
+        s = _deref_words(z + BZ_STATE * W, offs)
+        if len(s) != n or s[0] != z:
+            return None
+        objs.append(c)
+        states.append(s)
+    M = _find_u32(states, [(100000 - 19,), (200000 - 19,)], 2, 2 * n)
+    if M is None:
+        return None
+    end = 4 * (M + 1)
+    offs = offs[:(end + W - 1) // W]
+
+    def extra(o):
+        """Bytes of libbzip2 state behind o, or None when unsure."""
+        z = id(o) + 2 * W
+        s = _deref_words(z + BZ_STATE * W, offs)
+        if not s:
+            return 0
+        if s[0] != z:
+            return None
+        k, r = divmod(_u32(s, M) + 19, 100000)
+        if r or not 1 <= k <= 9:
+            return None
+        k *= 100000
+        return end + 4 * k + 4 * (k + 34) + 4 * 65537
+
+    for level, c in zip((1, 2), objs):
+        if extra(c) != end + 800000 * level + 4 * 34 + 4 * 65537:
+            return None
+    return BT, extra
+
+
+def c_state_sizers():
+    """[(C type, extra)]: extra(o) -> bytes of C library state o owns that
+    sys.getsizeof leaves out (0: none; None: the checks failed, size left
+    as it is). zlib.Compress, zlib.Decompress, 3.12+ zlib._ZlibDecompressor,
+    bz2.BZ2Compressor (once _bz2 is imported)."""
+    return _C_READERS['state']
+
+
+def _decompressobj(wb):
+    import zlib
+    return zlib.decompressobj(wb)
+
+
+def _zlib_decompressor(wb):
+    import zlib
+    return zlib._ZlibDecompressor(wb)
+
+
+_C_READERS = {'pickle': [], 'state': []}
+_C_TRIED = set()
+
+
+def refresh_c_readers():
+    """Build the readers of C types whose module was imported since the last
+    call (zlib is imported with the exporter; _pickle and _bz2 are not
+    imported for this: only once the process has them). Called at import
+    and before each dump, never during the walk: the probes are made and
+    dropped here. Each module is tried once per process."""
+    if words is None or not DEREF_ATOMIC:
+        return
+    todo = []
+    if 'zlib' in sys.modules and 'zlib' not in _C_TRIED:
+        _C_TRIED.add('zlib')
+        todo.append(('state', _make_deflate_sizer))
+        todo.append(('state', lambda: _make_inflate_sizer(_decompressobj)))
+        if hasattr(sys.modules['zlib'], '_ZlibDecompressor'):
+            todo.append(('state', lambda: _make_inflate_sizer(_zlib_decompressor)))
+    bz = 'bz2' if PY2 else '_bz2'
+    if bz in sys.modules and bz not in _C_TRIED:
+        _C_TRIED.add(bz)
+        todo.append(('state', _make_bz2_compressor_sizer))
+    if not PY2 and ATOMIC and '_pickle' in sys.modules and '_pickle' not in _C_TRIED:
+        _C_TRIED.add('_pickle')
+        import _pickle
+        todo.append(('pickle', lambda: (_pickle.Pickler, _make_pickler_memo_reader())))
+        todo.append(('pickle', lambda: (_pickle.Unpickler, _make_unpickler_memo_reader())))
+    for kind, make in todo:
+        got = _built(make)
+        if got is not None and got[1] is not None:
+            _C_READERS[kind].append(got)
 
 
 # ---------------------------------------------------------------- heap types' __slots__
@@ -809,5 +1256,6 @@ if words is not None:
     _BYTESIO_READER = _built(_make_bytesio_reader)
     _STRINGIO_READERS = _built(_make_stringio_readers)
     _YOUNG_READER = _built(_make_young_reader)
+refresh_c_readers()
 SINGLETONS = singletons()
 _safe.register_module(globals())

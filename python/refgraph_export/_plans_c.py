@@ -406,6 +406,79 @@ def stringio_size(t, size):
         except Exception:
             return n
     return size_with_text
+# ---------------------------------------------------------------- pickle memos
+MEMO_LABEL = '<memo>'
+
+
+def _memo_plan(read):
+    def plan(o, t, R):
+        """_pickle.Pickler / Unpickler: each object its memo holds,
+        '<memo>' (3.6-3.10: out of gc's sight, added; 3.11+: referents)."""
+        try:
+            objs = read(o)
+        except Exception:
+            objs = None
+        if not objs:
+            return []
+        return [(x, MEMO_LABEL, True) for x in objs]
+    return plan
+
+
+def memo_plans():
+    """[(C type, plan)] for the pickle memos readable in this process."""
+    return _MEMO_PLANS
+
+
+# ---------------------------------------------------------------- C library state (zlib, bz2)
+def _state_size(extra, base):
+    """Size function: base(o) (sys.getsizeof when None) plus the bytes of C
+    library state extra(o) finds behind o (nothing added when it is None:
+    the checks failed)."""
+    getsizeof = sys.getsizeof if base is None else base
+
+    def size(o):
+        n = getsizeof(o)
+        try:
+            x = extra(o)
+        except Exception:
+            x = None
+        if x:
+            n = int(n + x)  # 2.7: a long from the words read
+        return n
+    return size
+
+
+def c_state_size(t, base, held):
+    """The size function of instances of t when t is (or derives from) a C
+    type whose objects own C library memory sys.getsizeof does not count
+    (zlib streams, the bz2 compressor: see _layouts), base being the size
+    function chosen for t (None: sys.getsizeof); None for other types. The
+    exact types' functions are made before the walk; a subclass's is made
+    now, and its reference to the reader is counted in ``held``."""
+    for tp, extra, size in _STATE_SIZES:
+        if t is tp and base is None:
+            return size
+        if _safe.safe_issubclass(t, tp):
+            held[id(extra)] = held.get(id(extra), 0) + 1
+            return _state_size(extra, base)
+    return None
+
+
+_MEMO_PLANS = []  # [(type, plan)]
+_STATE_SIZES = []  # [(type, extra, size function)]
+
+
+def refresh():
+    """Readers for C types whose module was imported since the last call
+    (_layouts.refresh_c_readers), and their plans and size functions, made
+    here, before a walk, never during one."""
+    _layouts.refresh_c_readers()
+    for tp, read in _layouts.pickle_memo_readers():
+        if not any(tp is x for x, plan in _MEMO_PLANS):
+            _MEMO_PLANS.append((tp, _memo_plan(read)))
+    for tp, extra in _layouts.c_state_sizers():
+        if not any(tp is x for x, e, f in _STATE_SIZES):
+            _STATE_SIZES.append((tp, extra, _state_size(extra, None)))
 
 
 # ---------------------------------------------------------------- C types with an instance dict
@@ -430,6 +503,9 @@ def plan_for(t):
     for tp, plan in _PLANS:
         if t is tp:
             return plan, True
+    for tp, plan in memo_plans():
+        if t is tp or _safe.safe_issubclass(t, tp):
+            return plan, t is tp
     if BytesIOType is not None and _safe.safe_issubclass(t, BytesIOType):
         return plan_bytesio, t is BytesIOType
     if _stringio_chunks is not None and _safe.safe_issubclass(t, StringIOType):
@@ -452,4 +528,5 @@ if LruWrapperType is not None:
     _PLANS.append((LruWrapperType, plan_lru_cache))
 if LocalType is not None:
     _PLANS.append((LocalType, plan_thread_local))
+refresh()
 _safe.register_module(globals())

@@ -265,6 +265,10 @@ def make_typeinfo(t, opts, held, peek):
             ti.size = _plans_c.bytesio_size(t)  # its buffer has a line of its own
         elif STRINGIO_SIZE and _safe.safe_issubclass(t, _plans_c.StringIOType):
             ti.size = _plans_c.stringio_size(t, ti.size)  # with the text it holds in C
+        else:
+            sz = _plans_c.c_state_size(t, ti.size, held)  # zlib, bz2: their C library's state
+            if sz is not None:
+                ti.size = sz
     if t is _ModuleType or t is _FunctionType or t is _MethodType or t is _BuiltinType or \
             t is _CodeType or t is _FrameType or _safe.safe_issubclass(t, type) or _safe.safe_issubclass(t, _ModuleType) or \
             (PY2 and t is _safe.ClassType):
