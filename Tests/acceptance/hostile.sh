@@ -118,6 +118,12 @@ if command -v xmllint >/dev/null; then
   if xmllint --noout "$work/j.xml" 2>/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL  junit with U+FFFF: ill-formed"; fi
 fi
 
+# Control characters in a selector's field name are escaped in the error.
+out="$("$REFGRAPH" path "$d" $'\e[31mfoo\a == 1' 2>&1)"
+if ! grep -q $'\e\|\a' <<<"$out" && grep -q 'x1b' <<<"$out"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL  raw control characters in a selector error"; fi
+out="$("$REFGRAPH" path "$d" $'x\e == 1' 2>&1)"
+if ! grep -q $'\e' <<<"$out"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL  raw ESC in an unknown field's name"; fi
+
 # Numeric options: negative, fractional, absurd values are usage errors (64).
 for args in "path $d int --limit=-1" "path $d int --paths=-1" "path $d int --max-depth=-1" \
             "dominators $d int --limit=-1" "cycles $d --limit=-1" "summary $d --top=-1" \

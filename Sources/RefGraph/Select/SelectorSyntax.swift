@@ -51,9 +51,17 @@ public struct SelectorError: Error, CustomStringConvertible, Sendable {
     public var offset: Int
     public var length: Int
 
-    /// The message with the selector and a caret under the fault.
+    /// The message with the selector and a caret under the fault. Both are
+    /// escaped for the terminal (a field name may hold ESC), and a long
+    /// selector is shown as a window of 60 characters either side of the fault.
     public var description: String {
-        let caret = String(repeating: " ", count: offset) + String(repeating: "^", count: max(length, 1))
-        return "bad selector: \(message)\n  \(Escape.terminal(source))\n  \(caret)"
+        let chars = Array(source)
+        let start = min(max(0, offset - 60), chars.count), end = min(chars.count, offset + max(length, 1) + 60)
+        let before = Escape.terminal(String(chars[start..<min(offset, chars.count)]))
+        let fault = Escape.terminal(String(chars[min(offset, chars.count)..<min(chars.count, offset + length)]))
+        let after = Escape.terminal(String(chars[min(chars.count, offset + length)..<end]))
+        let lead = start > 0 ? "…" : "", tail = end < chars.count ? "…" : ""
+        let caret = String(repeating: " ", count: lead.count + before.count) + String(repeating: "^", count: max(fault.count, 1))
+        return "bad selector: \(Escape.terminal(message))\n  \(lead)\(before)\(fault)\(after)\(tail)\n  \(caret)"
     }
 }
