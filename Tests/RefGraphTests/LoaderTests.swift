@@ -209,6 +209,16 @@ final class EdgeListLoaderTests: XCTestCase {
         XCTAssertEqual(Set(g.roots.map { g.name($0) ?? String(g.address($0)) }), ["root", "16"])
     }
 
+    /// An empty label field at the very end of the input (no final newline):
+    /// its range starts at the end of the buffer, which must not be read
+    /// (ASan found a 1-byte heap overflow there when the bytes are in memory).
+    func testEmptyLastLabelWithoutFinalNewline() throws {
+        var bytes = Array("a\tb\nc\tu\t".utf8)
+        let g = try bytes.withUnsafeMutableBytes { try DumpLoader.load(bytes: UnsafeRawBufferPointer($0), name: "mem.tsv") }
+        XCTAssertEqual(g.edgeCount, 2)
+        XCTAssertEqual(load(fixture("edgelist/empty-last-label-no-newline.tsv")).edgeCount, 2)
+    }
+
     func testCSVWithQuotesAndNodeTable() {
         let g = load(fixture("edgelist/small.csv"), LoadOptions(nodeTable: fixture("edgelist/small-nodes.csv"), progress: false))
         XCTAssertEqual(g.edgeCount, 4)

@@ -70,7 +70,7 @@ struct EdgeListLoader {
             var label: UInt32 = 0
             if f.count > 2 {
                 let r = f[2]
-                if base[r.lowerBound] == UInt8(ascii: "\"") {
+                if !r.isEmpty && base[r.lowerBound] == UInt8(ascii: "\"") {  // an empty last field may end the buffer
                     label = builder.strings.intern(splitter.text(base, r))
                 } else {
                     label = builder.strings.intern(bytes: UnsafeBufferPointer(start: base + r.lowerBound, count: r.count))
