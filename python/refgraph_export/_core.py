@@ -156,7 +156,8 @@ def _collect_roots(frames_dict, my_frame):
         add(_walk._module_dict(sys), 'sys.modules')
     except Exception:
         pass
-    bmod = sys.modules.get('__builtin__' if PY2 else 'builtins')
+    str_get = _safe.str_get  # never sys.modules.get(): see _safe.str_lookup
+    bmod = str_get(sys.modules, '__builtin__' if PY2 else 'builtins')
     add(bmod, 'builtins')
     if type(bmod) is _walk._ModuleType:
         try:
@@ -180,16 +181,16 @@ def _collect_roots(frames_dict, my_frame):
             depth += 1
     f = None
     add(gc.garbage, 'gc.garbage')
-    am = sys.modules.get('atexit')
+    am = str_get(sys.modules, 'atexit')
     if am is not None:
         if _safe.atexit_module_traverses_registry(am):
             add(am, 'atexit')  # 3.6-3.9: its gc traverse visits the registered callbacks
         try:
             ad = _walk._module_dict(am)
-            eh = _safe.dict_get(ad, '_exithandlers')
+            eh = str_get(ad, '_exithandlers')
             if type(eh) is list:
                 add(eh, 'atexit')
-            getter = _safe.dict_get(ad, '_get_registered_callbacks')  # not in CPython <= 3.13
+            getter = str_get(ad, '_get_registered_callbacks')  # not in CPython <= 3.13
             if getter is not None and type(getter) is _walk._BuiltinType:
                 for cb in getter():
                     add(cb, 'atexit')
