@@ -1,4 +1,4 @@
-"""python -m refgraph_export run [--signal USR2] [--dir D] [--fork] [--values] [--gzip] script.py args...
+"""python -m refgraph_export run [--signal USR2] [--dir D] [--fork] [--values] [--gzip] [--mode 600] script.py args...
 python -m refgraph_export run ... -m module args...
 python -m refgraph_export attach PID -o DUMP [--timeout S] [--fork]
 python -m refgraph_export watch PID --rss-above 2GiB -o DUMP [--interval S] [--fork]
@@ -28,12 +28,16 @@ def _parser():
     r.add_argument('--values', action='store_true', help='write str/bytes contents (first 100 chars)')
     r.add_argument('--gzip', action='store_true', help='write .jsonl.gz files')
     r.add_argument('--quiet', action='store_true', help='do not report dumps on stderr')
+    r.add_argument('--mode', type=_core.parse_mode, default=_core.DEFAULT_MODE, metavar='OCTAL',
+                   help='permission bits of the dump files (default 600)')
     r.add_argument('-m', dest='module', default=None, help='run a module (like python -m)')
     r.add_argument('argv', nargs=argparse.REMAINDER, help='script.py and its arguments')
     d = sub.add_parser('dump', help='dump this (new, nearly empty) interpreter; for testing')
     d.add_argument('path')
     d.add_argument('--values', action='store_true')
     d.add_argument('--fork', action='store_true')
+    d.add_argument('--mode', type=_core.parse_mode, default=_core.DEFAULT_MODE, metavar='OCTAL',
+                   help='permission bits of the dump file (default 600)')
     _attach.add_parsers(sub)
     return p
 
@@ -41,7 +45,7 @@ def _parser():
 def main(argv=None):
     args = _parser().parse_args(argv)
     if args.command == 'dump':
-        res = _core.dump(args.path, values=args.values, fork=args.fork)
+        res = _core.dump(args.path, values=args.values, fork=args.fork, mode=args.mode)
         print('%s: %d objects, %d references, %.2fs' % (res.path, res.objects, res.references, res.seconds))
         return 0
     if args.command == 'attach':
@@ -55,7 +59,7 @@ def main(argv=None):
     if sig.isdigit():
         sig = int(sig)
     inst = _core.install(signal=sig, directory=args.dir, gzip=args.gzip, fork=args.fork,
-                         values=args.values, verbose=not args.quiet)
+                         values=args.values, verbose=not args.quiet, mode=args.mode)
     if args.module:
         sys.argv = [args.module] + args.argv
         runpy.run_module(args.module, run_name='__main__', alter_sys=True)

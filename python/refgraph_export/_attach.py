@@ -284,14 +284,18 @@ def _refgraph_attach():
     cfg = json.loads(%r)
 
     def status(name, data):
+        # a new file, never through a link: O_EXCL|O_NOFOLLOW, random name
         try:
             p = os.path.join(cfg['dir'], name)
-            f = open(p + '.tmp', 'w')
+            t = '%%s.tmp-%%s' %% (p, ''.join(['%%02x' %% b for b in bytearray(os.urandom(8))]))
+            fd = os.open(t, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0)
+                         | getattr(os, 'O_CLOEXEC', 0), 0o600)
+            f = os.fdopen(fd, 'w')
             try:
                 f.write(json.dumps(data))
             finally:
                 f.close()
-            os.rename(p + '.tmp', p)
+            os.rename(t, p)
         except Exception:
             pass
     try:
@@ -319,9 +323,22 @@ del _refgraph_attach
 def _write_status(directory, name, data):
     p = os.path.join(directory, name)
     try:
-        with open(p + '.tmp', 'w') as f:
-            f.write(json.dumps(data))
-        os.rename(p + '.tmp', p)
+        fd, tmp = _core.create_exclusive(p + '.tmp')
+        try:
+            f = _core._fdopen(fd, 'w')
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        try:
+            with f:
+                f.write(json.dumps(data))
+            os.rename(tmp, p)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
     except Exception:
         pass
 
@@ -336,7 +353,8 @@ def _injected(cfg):
 
 def _injected_run(cfg):
     try:
-        res = _core.dump(cfg['output'], fork=cfg['fork'], values=cfg['values'])
+        res = _core.dump(cfg['output'], fork=cfg['fork'], values=cfg['values'],
+                         mode=cfg.get('mode', _core.DEFAULT_MODE))
         data = {'ok': True, 'path': res.path, 'objects': res.objects,
                 'references': res.references, 'bytes': res.bytes, 'seconds': res.seconds,
                 'pause': res.pause, 'file_bytes': res.file_bytes, 'pid': res.pid}
@@ -371,7 +389,8 @@ def _private_dir():
 
 
 def _write_private(path, text):
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0)
+                 | getattr(os, 'O_CLOEXEC', 0), 0o600)
     with os.fdopen(fd, 'w') as f:
         f.write(text)
 
@@ -627,11 +646,16 @@ def wait_for_dump(pid, path, workdir, deadline, how):
 # attach
 
 def attach(pid, output, timeout=120.0, fork=False, values=False, gdb=None, method=None,
-           log=None):
+           log=None, mode=None):
     """Dump the heap of process ``pid`` into ``output`` (a path as seen by this
     process and the target). Returns the status dict written by the target.
+    ``mode``: the dump file's permission bits (default 0o600).
     Raises AttachError."""
     t0 = time.time()
+    if mode is None:
+        mode = _core.DEFAULT_MODE
+    if type(mode) is not int or not 0 <= mode <= 0o777:
+        raise AttachError('bad mode %r: permission bits 0 ... 0o777' % (mode,), EXIT_USAGE)
     deadline = t0 + timeout
     if pid == os.getpid():
         raise AttachError('refusing to attach to this process itself (use refgraph_export.dump)')
@@ -664,7 +688,7 @@ def attach(pid, output, timeout=120.0, fork=False, values=False, gdb=None, metho
     workdir = _private_dir()
     try:
         cfg = {'output': output, 'fork': bool(fork), 'values': bool(values), 'dir': workdir,
-               'package': _package_parent()}
+               'package': _package_parent(), 'mode': mode}
         script = os.path.join(workdir, 'script.py')
         _write_private(script, _SCRIPT % json.dumps(cfg))
         target_uid = int(status.get('Uid', '0').split()[1])
@@ -712,7 +736,7 @@ def _report(res, fork, quiet=False):
 def main_attach(args):
     try:
         res = attach(args.pid, args.output, timeout=args.timeout, fork=args.fork,
-                     values=args.values, log=None if args.quiet else _err)
+                     values=args.values, log=None if args.quiet else _err, mode=args.mode)
     except AttachError as e:
         _err(e.message)
         return e.code
@@ -721,7 +745,7 @@ def main_attach(args):
 
 
 def watch(pid, threshold, output, interval=1.0, timeout=120.0, fork=False, values=False,
-          log=None, max_seconds=None):
+          log=None, max_seconds=None, mode=None):
     """Poll VmRSS of ``pid`` every ``interval`` s; attach once when it exceeds
     ``threshold`` bytes. Returns the attach result."""
     t0 = time.time()
@@ -736,7 +760,8 @@ def watch(pid, threshold, output, interval=1.0, timeout=120.0, fork=False, value
             if log:
                 log('process %d: RSS %s > %s, dumping' % (pid, format_size(rss),
                                                           format_size(threshold)))
-            return attach(pid, output, timeout=timeout, fork=fork, values=values, log=log)
+            return attach(pid, output, timeout=timeout, fork=fork, values=values, log=log,
+                          mode=mode)
         if max_seconds is not None and time.time() - t0 > max_seconds:
             raise AttachError('watch: RSS of process %d stayed below %s for %gs'
                               % (pid, format_size(threshold), max_seconds), EXIT_TIMEOUT)
@@ -752,7 +777,7 @@ def main_watch(args):
     try:
         res = watch(args.pid, threshold, args.output, interval=args.interval,
                     timeout=args.timeout, fork=args.fork, values=args.values,
-                    log=None if args.quiet else _err)
+                    log=None if args.quiet else _err, mode=args.mode)
     except AttachError as e:
         _err(e.message)
         return e.code
@@ -778,4 +803,6 @@ def add_parsers(sub):
         p.add_argument('--fork', action='store_true',
                        help='dump from a forked child: the target pauses only for fork()')
         p.add_argument('--values', action='store_true', help='write str/bytes contents')
+        p.add_argument('--mode', type=_core.parse_mode, default=None, metavar='OCTAL',
+                       help='permission bits of the dump file (default 600)')
         p.add_argument('--quiet', action='store_true', help='print nothing on success')

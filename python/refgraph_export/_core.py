@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import platform
+import stat
 import sys
 import threading
 import time
@@ -155,7 +156,8 @@ def _collect_roots(frames_dict, my_frame):
         add(_walk._module_dict(sys), 'sys.modules')
     except Exception:
         pass
-    bmod = sys.modules.get('__builtin__' if PY2 else 'builtins')
+    str_get = _safe.str_get  # never sys.modules.get(): see _safe.str_lookup
+    bmod = str_get(sys.modules, '__builtin__' if PY2 else 'builtins')
     add(bmod, 'builtins')
     if type(bmod) is _walk._ModuleType:
         try:
@@ -179,16 +181,16 @@ def _collect_roots(frames_dict, my_frame):
             depth += 1
     f = None
     add(gc.garbage, 'gc.garbage')
-    am = sys.modules.get('atexit')
+    am = str_get(sys.modules, 'atexit')
     if am is not None:
         if _safe.atexit_module_traverses_registry(am):
             add(am, 'atexit')  # 3.6-3.9: its gc traverse visits the registered callbacks
         try:
             ad = _walk._module_dict(am)
-            eh = _safe.dict_get(ad, '_exithandlers')
+            eh = str_get(ad, '_exithandlers')
             if type(eh) is list:
                 add(eh, 'atexit')
-            getter = _safe.dict_get(ad, '_get_registered_callbacks')  # not in CPython <= 3.13
+            getter = str_get(ad, '_get_registered_callbacks')  # not in CPython <= 3.13
             if getter is not None and type(getter) is _walk._BuiltinType:
                 for cb in getter():
                     add(cb, 'atexit')
@@ -237,12 +239,152 @@ def _file_parts(f):
     return out
 
 
-def _tmp_name(path):
+_O_NOFOLLOW = getattr(os, 'O_NOFOLLOW', 0)
+_CREATE_FLAGS = (os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | getattr(os, 'O_CLOEXEC', 0)
+                 | getattr(os, 'O_BINARY', 0))
+_READ_FLAGS = os.O_RDONLY | _O_NOFOLLOW | getattr(os, 'O_CLOEXEC', 0) | getattr(os, 'O_BINARY', 0)
+DEFAULT_MODE = 0o600
+_unicode = type(u'')
+_PRIVATE_OPTIONS = ('_in_child', '_refix')
+
+
+def _random_suffix():
+    """16 hex digits from os.urandom (the random module, which tempfile
+    imports, would be imported into the dumped process)."""
+    return ''.join(['%02x' % b for b in bytearray(os.urandom(8))])
+
+
+_random_suffix()  # warm-up: 2.7 opens /dev/urandom once and keeps it
+
+
+def create_exclusive(prefix, mode=DEFAULT_MODE, read=False):
+    """Create a new file named PREFIX-RANDOM (16 hex digits) and return
+    (fd, name). O_CREAT|O_EXCL (never an existing file, never through a
+    symlink: a planted link fails with EEXIST), O_NOFOLLOW, O_CLOEXEC; the
+    name is retried on EEXIST, 100 times at most. The file gets exactly
+    ``mode`` (fchmod: the umask does not widen nor narrow it)."""
+    flags = _CREATE_FLAGS | (os.O_RDWR if read else os.O_WRONLY)
+    for _ in range(100):
+        name = '%s-%s' % (prefix, _random_suffix())
+        try:
+            fd = os.open(name, flags, 0o600)
+        except OSError as e:
+            if e.errno == errno.EEXIST:
+                continue
+            raise
+        try:
+            if hasattr(os, 'fchmod'):
+                os.fchmod(fd, mode)
+        except BaseException:
+            os.close(fd)
+            try:
+                os.unlink(name)
+            except OSError:
+                pass
+            raise
+        return fd, name
+    raise OSError(errno.EEXIST, 'no free name for a temporary file after 100 tries', prefix)
+
+
+def _tmp_prefix(path):
     return '%s.tmp-%d' % (path, os.getpid())
 
 
+def parse_mode(text):
+    """'600', '0600', '0o640' -> permission bits (octal), for the CLI."""
+    t = text.strip().lower()
+    if t.startswith('0o'):
+        t = t[2:]
+    if not t or len(t) > 4 or any(c not in '01234567' for c in t) or int(t, 8) > 0o777:
+        raise ValueError('bad mode %r: octal permission bits 000 ... 777 (e.g. 600, 640)' % (text,))
+    return int(t, 8)
+
+
+def _is_flag(x):
+    return x is None or x is True or x is False or type(x) is int
+
+
+def _check_args(path, values, fork, wait, alloc, frame_locals, compresslevel, mode, private):
+    """Every argument checked (TypeError/ValueError) before anything is
+    touched. Returns the path as a str (bytes and path-like objects are
+    converted on 3.x)."""
+    for k in private:
+        if k not in _PRIVATE_OPTIONS:
+            raise TypeError('dump() got an unexpected keyword argument %r' % (k,))
+    if hasattr(os, 'fspath'):
+        path = os.fspath(path)
+    if type(path) is bytes and not PY2:
+        path = os.fsdecode(path)
+    if not (type(path) is str or (PY2 and type(path) is _unicode)):
+        raise TypeError('dump(): path must be a str, not %s' % (type(path).__name__,))
+    if not path:
+        raise ValueError('dump(): path is empty')
+    if '\0' in path:
+        raise ValueError('dump(): path contains a NUL character')
+    for name, x in (('values', values), ('fork', fork), ('wait', wait), ('alloc', alloc),
+                    ('frame_locals', frame_locals)):
+        if not _is_flag(x):
+            raise TypeError('dump(): %s must be True, False or None, not %s' % (name, type(x).__name__))
+    if type(compresslevel) is not int:
+        raise TypeError('dump(): compresslevel must be an int, not %s' % (type(compresslevel).__name__,))
+    if not -1 <= compresslevel <= 9:
+        raise ValueError('dump(): compresslevel must be -1 ... 9, not %d' % compresslevel)
+    if type(mode) is not int:
+        raise TypeError('dump(): mode must be an int (e.g. 0o600), not %s' % (type(mode).__name__,))
+    if not 0 <= mode <= 0o777:
+        raise ValueError('dump(): mode must be 0 ... 0o777 (permission bits only), not %o' % mode)
+    return path
+
+
+_OPTION_DEFAULTS = (('values', False), ('fork', False), ('wait', True), ('alloc', None),
+                    ('frame_locals', True), ('compresslevel', 1), ('mode', DEFAULT_MODE))
+
+
+def _check_options(options):
+    """install()/snapshot_series(): the dump options checked when given,
+    not at the first signal."""
+    a = dict(_OPTION_DEFAULTS)
+    for k in options:
+        if k not in a:
+            raise TypeError('unexpected dump option %r' % (k,))
+    a.update(options)
+    _check_args('x', a['values'], a['fork'], a['wait'], a['alloc'], a['frame_locals'],
+                a['compresslevel'], a['mode'], ())
+
+
+def check_target(path):
+    """Refuse (DumpError) a ``path`` that exists and is not a regular file:
+    a directory (EISDIR), a FIFO, socket or device node, a symbolic link
+    (even to a regular file: the link would be replaced by the dump; ELOOP).
+    Renaming the dump over such a name would replace the special file (as
+    root it replaced /dev/full). lstat only: nothing is opened."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return  # missing (or unreachable: the file creation reports why)
+    m = st.st_mode
+    if stat.S_ISREG(m):
+        return
+    if stat.S_ISDIR(m):
+        code, what = errno.EISDIR, 'a directory'
+    elif stat.S_ISLNK(m):
+        code, what = errno.ELOOP, 'a symbolic link (give the path it points to)'
+    elif stat.S_ISFIFO(m):
+        code, what = errno.EINVAL, 'a FIFO'
+    elif stat.S_ISCHR(m):
+        code, what = errno.EINVAL, 'a character device'
+    elif stat.S_ISBLK(m):
+        code, what = errno.EINVAL, 'a block device'
+    elif stat.S_ISSOCK(m):
+        code, what = errno.EINVAL, 'a socket'
+    else:
+        code, what = errno.EINVAL, 'not a regular file'
+    raise DumpError(code, 'refgraph dump to %s refused: it exists and is %s; a dump only '
+                    'replaces a regular file' % (path, what), path)
+
+
 def dump(path, values=False, fork=False, wait=True, alloc=None, frame_locals=True,
-         compresslevel=1, **_private):
+         compresslevel=1, mode=DEFAULT_MODE, **_private):
     """Write a refgraph dump of this process's heap to ``path``.
 
     values: write str/bytes contents (first 100 characters).
@@ -255,10 +397,16 @@ def dump(path, values=False, fork=False, wait=True, alloc=None, frame_locals=Tru
     frame_locals: label frame locals by name (read from the frame's slots;
       the f_locals getter, which writes, is never called: see EXPORTER.md).
     compresslevel: gzip level for paths ending in .gz.
-    Paths ending in .gz are gzip-compressed. Raises DumpError on I/O errors."""
-    opts = dict(values=values, alloc=alloc, frame_locals=frame_locals, compresslevel=compresslevel)
+    mode: the dump file's permission bits, exactly (default 0o600: it holds
+      memory contents, like a core dump).
+    Paths ending in .gz are gzip-compressed. Raises TypeError/ValueError for
+    bad arguments, DumpError on I/O errors and for a path that exists and is
+    not a regular file (directory, FIFO, device, symbolic link)."""
+    path = _check_args(path, values, fork, wait, alloc, frame_locals, compresslevel, mode, _private)
+    check_target(path)
+    opts = dict(values=values, alloc=alloc, frame_locals=frame_locals, compresslevel=compresslevel,
+                mode=mode)
     opts.update(_private)
-    path = os.fspath(path) if hasattr(os, 'fspath') else path
     # readers of C types whose module (_pickle, _bz2) came after the
     # exporter: made once, here, before any walk (in the parent when forking)
     try:
@@ -277,22 +425,24 @@ def dump(path, values=False, fork=False, wait=True, alloc=None, frame_locals=Tru
 
 def _dump(path, opts, frames_dict):
     t0 = time.time()
+    check_target(path)  # again in a fork child; before gc is touched
+    gz = path.endswith('.gz')
+    level = opts.get('compresslevel', 1)
+    mode = opts.get('mode', DEFAULT_MODE)
     gc_enabled = gc.isenabled()
     thresholds = gc.get_threshold()
     counts = gc.get_count()
-    gc.disable()
-    tmp = _tmp_name(path)
-    side = fh = excluded = None
+    tmp = side = fh = excluded = None
     stats = {}
-    gz = path.endswith('.gz')
-    level = opts.get('compresslevel', 1)
+    gc.disable()
     try:
         header = _header(opts, gc_enabled, thresholds, counts, len(gc.garbage))
         if frames_dict is None:
             frames_dict = sys._current_frames()
         roots, root_objs, excluded = _collect_roots(frames_dict, None)
         frames_dict = None
-        fh = open(tmp, 'wb')
+        fd, tmp = create_exclusive(_tmp_prefix(path), mode)
+        fh = _fdopen(fd, 'wb')
         # lines that may need the final counts (marked, see _walk) wait here
         side = _side_file(os.path.dirname(os.path.abspath(path)))
         write, finish, parts = _sink(fh, level if gz else None)
@@ -326,8 +476,8 @@ def _dump(path, opts, frames_dict):
             # (not seen in practice, see _walk): its refcount needs fixing too
             fh.close()
             fh = None
-            _refix_plain(tmp, gz, level, n_lines - n_marked, fix)
-            fh = open(tmp, 'rb')
+            _refix_plain(tmp, gz, level, n_lines - n_marked, fix, mode)
+            fh = _fdopen(os.open(tmp, _READ_FLAGS), 'rb')
         regs = over = xheld = fix = None
         os.fsync(fh.fileno())
         file_bytes = os.fstat(fh.fileno()).st_size
@@ -353,27 +503,27 @@ def _dump(path, opts, frames_dict):
             gc.enable()
 
 
+def _fdopen(fd, how):
+    try:
+        return os.fdopen(fd, how)
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _side_file(d):
-    """An anonymous read-write file in directory d (created, then unlinked),
-    as tempfile.TemporaryFile makes, without importing tempfile (random,
-    hashlib, shutil, bz2, lzma ... would come with it into the dumped
-    process)."""
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, 'O_CLOEXEC', 0) | getattr(os, 'O_BINARY', 0)
-    for i in range(1000):
-        name = os.path.join(d, '.refgraph-marked-%d-%d' % (os.getpid(), i))
-        try:
-            fd = os.open(name, flags, 0o600)
-        except OSError as e:
-            if e.errno == errno.EEXIST:
-                continue
-            raise
-        try:
-            os.unlink(name)
-            return os.fdopen(fd, 'w+b')
-        except BaseException:
-            os.close(fd)
-            raise
-    raise OSError(errno.EEXIST, 'no free name for the marked-lines file', d)
+    """An anonymous read-write file in directory d (created 0600 with
+    create_exclusive, then unlinked), as tempfile.TemporaryFile makes,
+    without importing tempfile (random, hashlib, shutil, bz2, lzma ... would
+    come with it into the dumped process)."""
+    fd, name = create_exclusive(os.path.join(d, '.refgraph-marked-%d' % os.getpid()), 0o600,
+                                read=True)
+    try:
+        os.unlink(name)
+    except BaseException:
+        os.close(fd)
+        raise
+    return _fdopen(fd, 'w+b')
 
 
 def _cleanup(side, fh, tmp):
@@ -383,10 +533,11 @@ def _cleanup(side, fh, tmp):
                 f.close()
             except Exception:
                 pass
-    try:
-        os.unlink(tmp)
-    except Exception:
-        pass
+    if tmp is not None:
+        try:
+            os.unlink(tmp)
+        except Exception:
+            pass
 
 
 def _sink(fh, level):
@@ -430,22 +581,34 @@ def _fix_lines(lines, write, fix):
     return n
 
 
-def _refix_plain(tmp, gz, level, n_plain, fix):
+def _refix_plain(tmp, gz, level, n_plain, fix, mode):
     """Rewrite ``tmp`` with ``fix`` applied to its plain lines (the n_plain
-    lines after the header; the marked lines after them are fixed already)."""
-    raw = open(tmp, 'rb')
-    dst = open(tmp + '.fix', 'wb')
+    lines after the header; the marked lines after them are fixed already).
+    The new file is made by create_exclusive and renamed over ``tmp``."""
+    raw = _fdopen(os.open(tmp, _READ_FLAGS), 'rb')
+    dst = new = None
     try:
+        fd, new = create_exclusive(_tmp_prefix(tmp[:tmp.rindex('.tmp-')]) + '-fix', mode)
+        dst = _fdopen(fd, 'wb')
         src = _gunzip_lines(raw) if gz else raw
         write, finish, _ = _sink(dst, level if gz else None)
         write(next(src))  # the header
         _fix_lines(itertools.islice(src, n_plain), write, fix)
         _fix_lines(src, write, _same)  # marked lines (fixed), trailer
         finish()
+        dst.close()
+        dst = None
+        os.rename(new, tmp)
+        new = None
     finally:
         raw.close()
-        dst.close()
-    os.rename(tmp + '.fix', tmp)
+        if dst is not None:
+            dst.close()
+        if new is not None:
+            try:
+                os.unlink(new)
+            except OSError:
+                pass
 
 
 def _same(line):
@@ -642,9 +805,10 @@ def install(signal=None, directory='.', gzip=False, verbose=True, **options):
     if _safe.is_str(signum):
         name = signum.upper()
         signum = getattr(_signal, name if name.startswith('SIG') else 'SIG' + name)
+    _check_options(options)
     directory = os.path.abspath(directory)
     if not os.path.isdir(directory):
-        os.makedirs(directory)
+        os.makedirs(directory, 0o700)
     suffix = '.jsonl.gz' if gzip else '.jsonl'
     inst = Installed(signum, None, directory)
 
@@ -676,6 +840,7 @@ class SnapshotSeries(threading.Thread):
     DumpError; ``stop()`` ends it early; ``join()`` waits for it."""
 
     def __init__(self, directory, every, count, gzip=False, **options):
+        _check_options(options)
         threading.Thread.__init__(self, name='refgraph-snapshots')
         self.daemon = True
         self.directory = os.path.abspath(directory)
@@ -689,7 +854,11 @@ class SnapshotSeries(threading.Thread):
 
     def run(self):
         if not os.path.isdir(self.directory):
-            os.makedirs(self.directory)
+            try:
+                os.makedirs(self.directory, 0o700)
+            except Exception as e:
+                self.errors.append(e)
+                return
         for i in range(self.count):
             if i and self._stop_event.wait(self.every):
                 break

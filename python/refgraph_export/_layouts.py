@@ -18,6 +18,7 @@ in a single C-level call that also re-checks the words it depends on
 (``_load``): no bytecode runs in between, so no other thread can change or
 free what is read.
 """
+import io as _io
 import itertools
 import sys
 import types
@@ -759,8 +760,8 @@ def _make_pickler_memo_reader():
     Pickler never initialised or whose __init__ failed after clearing it
     (copy() then crashes the process): the memo word is checked first, in
     the same C-level pass as the call."""
-    import io
-    import _pickle
+    io = _io  # no import statement: it looks sys.modules up with dict lookups
+    _pickle = _loaded_module('_pickle')
     P = _pickle.Pickler
     desc = P.__dict__.get('memo')
     if type(desc) is not _safe.getset_descriptor:
@@ -818,8 +819,8 @@ def _make_unpickler_memo_reader():
     check, and an Unpickler whose __init__ failed after clearing keeps
     memo_size with a NULL array: the word is checked first, as for the
     Pickler."""
-    import io
-    import _pickle
+    io = _io
+    _pickle = _loaded_module('_pickle')
     U = _pickle.Unpickler
     desc = U.__dict__.get('memo')
     if type(desc) is not _safe.getset_descriptor:
@@ -1050,8 +1051,7 @@ def _make_bz2_compressor_sizer():
     BZ_N_OVERSHOOT = n + 34 UInt32) and ftab (65537 UInt32), n = 100000 *
     blockSize100k (the compresslevel): 7.6 MB at level 9. Read: strm and
     nblockMAX (n - 19)."""
-    m = sys.modules.get('bz2' if PY2 else '_bz2')
-    BT = getattr(m, 'BZ2Compressor', None)
+    BT = _module_attr('bz2' if PY2 else '_bz2', 'BZ2Compressor')
     if type(BT) is not type:
         return None
     data = b'ab' * 100
@@ -1118,6 +1118,22 @@ _C_READERS = {'pickle': [], 'state': []}
 _C_TRIED = set()
 
 
+def _loaded_module(name):
+    """sys.modules[name] if it is a module, looked up without user code
+    (_safe.str_get: sys.modules may hold str-subclass keys and any object)."""
+    m = _safe.str_get(sys.modules, name)
+    return m if type(m) is types.ModuleType else None
+
+
+def _module_attr(name, attr):
+    """A loaded module's attribute, read from its dict (no __getattr__)."""
+    m = _loaded_module(name)
+    if m is None:
+        return None
+    d = _safe._module_dict(m)
+    return _safe.str_get(d, attr) if type(d) is dict else None
+
+
 def refresh_c_readers():
     """Build the readers of C types whose module was imported since the last
     call (zlib is imported with the exporter; _pickle and _bz2 are not
@@ -1127,19 +1143,23 @@ def refresh_c_readers():
     if words is None or not DEREF_ATOMIC:
         return
     todo = []
-    if 'zlib' in sys.modules and 'zlib' not in _C_TRIED:
+    # the names are tried once per process: sys.modules is scanned (a copy of
+    # its items, _safe.str_get) only while one of them is still untried
+    if 'zlib' not in _C_TRIED and _loaded_module('zlib') is not None:
         _C_TRIED.add('zlib')
         todo.append(('state', _make_deflate_sizer))
         todo.append(('state', lambda: _make_inflate_sizer(_decompressobj)))
-        if hasattr(sys.modules['zlib'], '_ZlibDecompressor'):
+        if _module_attr('zlib', '_ZlibDecompressor') is not None:
             todo.append(('state', lambda: _make_inflate_sizer(_zlib_decompressor)))
     bz = 'bz2' if PY2 else '_bz2'
-    if bz in sys.modules and bz not in _C_TRIED:
+    if bz not in _C_TRIED and _loaded_module(bz) is not None:
         _C_TRIED.add(bz)
         todo.append(('state', _make_bz2_compressor_sizer))
-    if not PY2 and ATOMIC and '_pickle' in sys.modules and '_pickle' not in _C_TRIED:
+    _pickle = None
+    if not PY2 and ATOMIC and '_pickle' not in _C_TRIED:
+        _pickle = _loaded_module('_pickle')
+    if _pickle is not None:
         _C_TRIED.add('_pickle')
-        import _pickle
         todo.append(('pickle', lambda: (_pickle.Pickler, _make_pickler_memo_reader())))
         todo.append(('pickle', lambda: (_pickle.Unpickler, _make_unpickler_memo_reader())))
     for kind, make in todo:

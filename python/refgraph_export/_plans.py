@@ -490,7 +490,10 @@ def instance_plan_factory(t, peek, held):
             continue
         heap = _safe.is_heap_type(c)
         for k, v in list(dict.items(d)):
-            if type(v) is member_descriptor and heap and _safe.is_str(k) and not k.startswith('__'):
+            k = _safe.plain_str(k)  # a str subclass's startswith/__eq__ must not run
+            if k is None:
+                continue
+            if type(v) is member_descriptor and heap and not k.startswith('__'):
                 slots.append(('.' + k, v))
             elif k == '__dict__' and type(v) is getset_descriptor and dict_desc is None:
                 dict_desc = v

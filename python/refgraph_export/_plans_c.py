@@ -158,7 +158,7 @@ def plan_lru_cache(o, t, R):
     res = []
     R = _own(R, t)
     wdict = _c_dict(o, R, res, _lru_dict)
-    wrapped = dict_get(wdict, '__wrapped__') if type(wdict) is dict else None
+    wrapped = _safe.str_get(wdict, '__wrapped__') if type(wdict) is dict else None
     cache = None
     for r in R:
         tr = type(r)

@@ -91,12 +91,68 @@ def mro(t):
     return (t,)
 
 
+_itemgetter0 = __import__('operator').itemgetter(0)
+_ID_STR = id(str)
+
+
+def str_lookup(d, key):
+    """(found, value) for the exact-str ``key`` in the dict ``d``, never
+    calling a key's ``__eq__`` or ``__hash__``. ``dict.get(d, key)`` is not
+    safe: a key of a str subclass whose (stored) hash equals hash(key) is
+    compared with ``key``, and the subclass's ``__eq__`` is tried first. The
+    items are copied in one C call (atomic under the GIL: no other thread
+    can add a key in between); when every key is an exact str (their types
+    are compared by id, at C speed) the copy is made a dict and looked up,
+    which compares str with str only; otherwise it is scanned, comparing only
+    exact str keys (identity first)."""
+    items = list(dict_items(d))
+    if not items:
+        return False, None
+    tids = set(map(id, map(type, map(_itemgetter0, items))))
+    if len(tids) == 1 and _ID_STR in tids:
+        c = dict(items)
+        if dict_contains(c, key):
+            return True, dict_get(c, key)
+        return False, None
+    for k, v in items:
+        if k is key or (type(k) is str and str.__eq__(k, key) is True):
+            return True, v
+    return False, None
+
+
+def str_get(d, key, default=None):
+    """dict.get(d, key) for an exact-str key without user code (str_lookup)."""
+    found, v = str_lookup(d, key)
+    return v if found else default
+
+
+def plain_str(x):
+    """x as an exact str (2.7: str or unicode), copied out of a str
+    subclass with the base type's own ``__str__`` (no method of the subclass
+    runs), or None when x is not text. Names read from objects (a module's
+    ``__name__``, a class's ``__module__``) may be str subclasses; comparing,
+    concatenating or calling a method on one would run its overrides."""
+    t = type(x)
+    if t is str or (PY2 and t is unicode):  # noqa: F821
+        return x
+    try:
+        if safe_issubclass(t, str):
+            return str.__str__(x)
+        if PY2 and safe_issubclass(t, unicode):  # noqa: F821
+            return unicode.__getslice__(x, 0, unicode.__len__(x))  # noqa: F821
+    except Exception:
+        pass
+    return None
+
+
 def mro_lookup(t, name):
     """Find ``name`` in the dicts of t's MRO; returns (found, value, owner)."""
     for c in mro(t):
         d = class_dict(c)
-        if d is not None and dict_contains(d, name):
-            return True, dict_get(d, name), c
+        if d is not None:
+            found, v = str_lookup(d, name)
+            if found:
+                return True, v, c
     return False, None, None
 
 
@@ -113,6 +169,14 @@ def is_str(x):
     return among(type(x), text_types)
 
 
+def among_text(s, seq):
+    """``s in seq`` for an exact str s and a tuple of exact str."""
+    for y in seq:
+        if s is y or s == y:
+            return True
+    return False
+
+
 def type_fullname(t):
     """'module.qualname' for types outside builtins, computed without user code."""
     try:
@@ -120,30 +184,49 @@ def type_fullname(t):
             r = get_referents(t)
             name = r[2] if len(r) > 2 and type(r[2]) is str else '?'
             d = r[1] if len(r) > 1 and type(r[1]) is dict else {}
-            mod = dict_get(d, '__module__')
+            mod = str_get(d, '__module__')
         else:
             name = type_qualname(t)
-            try:
-                mod = type_module(t)
-            except Exception:
-                mod = None
-        if not is_str(name):
+            mod = _type_module(t)
+        name = plain_str(name)
+        if name is None:
             name = '?'
-        if not is_str(mod) or mod in BUILTIN_MODULES:
+        mod = plain_str(mod)
+        if mod is None or among_text(mod, BUILTIN_MODULES):
             return name
         return mod + '.' + name
     except Exception:
         return '?'
 
 
+def _type_module(t):
+    """t.__module__ without user code: a heap type's is read from its dict
+    with str_get (type's own getter looks it up with a dict lookup, which
+    compares with a colliding str-subclass key); a static type's comes from
+    tp_name, no dict involved."""
+    try:
+        if is_heap_type(t):
+            d = class_dict(t)
+            return str_get(d, '__module__') if d is not None else None
+        return type_module(t)
+    except Exception:
+        return None
+
+
+def plain_keys(d):
+    """Every key of dict d is an exact str (types compared by id, in C)."""
+    items = list(dict_items(d))
+    tids = set(map(id, map(type, map(_itemgetter0, items))))
+    return not tids or (len(tids) == 1 and _ID_STR in tids)
+
+
 def type_module_name(t):
     try:
         if PY2 and type(t) is ClassType:
-            mod = dict_get(get_referents(t)[1], '__module__')
+            mod = str_get(get_referents(t)[1], '__module__')
         else:
-            mod = type_module(t)
-        if is_str(mod):
-            return mod
+            mod = _type_module(t)
+        return plain_str(mod)
     except Exception:
         pass
     return None
@@ -242,20 +325,31 @@ def _gc_overhead():
 GC_OVERHEAD = _gc_overhead()
 
 
+def _mro_dicts_plain(t):
+    for c in mro(t):
+        d = class_dict(c)
+        if d is not None and not plain_keys(d):
+            return False
+    return True
+
+
 def sizeof_plan(t):
     """Return a callable computing the shallow size of instances of t without
     calling a user-defined __sizeof__: sys.getsizeof when the __sizeof__ found
     on the MRO is builtin, else the nearest builtin __sizeof__ + GC header."""
     found, meth, owner = mro_lookup(t, '__sizeof__')
-    if found and among(type(meth), _builtin_sizeof_types):
+    if found and among(type(meth), _builtin_sizeof_types) and _mro_dicts_plain(t):
         return None  # sys.getsizeof is safe
+    # a user-defined __sizeof__, or a class dict on the MRO with a key that is
+    # not an exact str: sys.getsizeof's own lookup of '__sizeof__' compares
+    # with a colliding str-subclass key (its __eq__ would run)
     # user-defined __sizeof__: use the first builtin one further down the MRO
     extra = GC_OVERHEAD if is_gc_type(t) else 0
     for c in mro(t):
         d = class_dict(c)
         if d is None:
             continue
-        m = dict_get(d, '__sizeof__')
+        m = str_get(d, '__sizeof__')
         if m is not None and among(type(m), _builtin_sizeof_types):
             def size(o, _m=m, _extra=extra):
                 return _m(o) + _extra
@@ -638,7 +732,10 @@ def atexit_module_traverses_registry(m):
     try:
         # by name: a hot reload that drops 'atexit' from sys.modules makes
         # new copies of the module, each with its own registry
-        return dict_get(_module_dict(m), '__name__') == 'atexit' and type(dict_get(_module_dict(m), '__name__')) is str
+        # the type first: a str subclass's __eq__ would run ('atexit' == n
+        # tries the subclass's reflected __eq__ first)
+        n = str_get(_module_dict(m), '__name__')
+        return type(n) is str and n == 'atexit'
     except Exception:
         return False
 

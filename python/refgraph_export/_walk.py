@@ -131,8 +131,8 @@ def _name_module(o, t, tname):
     """(name, module) for modules, classes, functions, methods, code."""
     try:
         if t is _ModuleType or _safe.safe_issubclass(t, _ModuleType):
-            n = _safe.dict_get(_module_dict(o), '__name__')
-            if _safe.is_str(n):
+            n = _safe.plain_str(_safe.str_get(_module_dict(o), '__name__'))
+            if n is not None:
                 return n, n
             return None
         if _safe.safe_issubclass(t, type) or (PY2 and t is _safe.ClassType):
@@ -152,9 +152,9 @@ def _name_module(o, t, tname):
             s = _bi_self(o)
             ts = type(s)
             if ts is _ModuleType:
-                mn = _safe.dict_get(_module_dict(s), '__name__')
-                if _safe.is_str(mn):
-                    return mn + '.' + n, mn
+                mn = _safe.plain_str(_safe.str_get(_module_dict(s), '__name__'))
+                if mn is not None and _safe.plain_str(n) is not None:
+                    return mn + '.' + _safe.plain_str(n), mn
             elif s is not None:
                 if _safe.safe_issubclass(ts, type):
                     return _safe.type_fullname(s) + '.' + n, m
@@ -387,9 +387,22 @@ def _fast_info(ti, values, alloc):
     return None
 
 
+_TASK_TYPE = []  # [the C Task type or None], looked up once per walk
+
+
 def _asyncio_task_type():
-    """The C Task type, if asyncio's accelerator module is loaded (plain module attribute)."""
-    m = sys.modules.get('_asyncio')
+    """The C Task type, if asyncio's accelerator module is loaded (plain module
+    attribute); sys.modules scanned once per walk (_safe.str_get: a str
+    subclass key in sys.modules must not have its __eq__ run)."""
+    if _TASK_TYPE:
+        return _TASK_TYPE[0]
+    t = _find_asyncio_task_type()
+    _TASK_TYPE.append(t)
+    return t
+
+
+def _find_asyncio_task_type():
+    m = _safe.str_get(sys.modules, '_asyncio')
     if m is None:
         return None
     d = _safe.module_dict(m) if hasattr(_safe, 'module_dict') else None
@@ -398,7 +411,9 @@ def _asyncio_task_type():
             d = object.__getattribute__(m, '__dict__')
         except Exception:
             return None
-    t = dict.get(d, 'Task')
+    if type(d) is not dict:
+        return None
+    t = _safe.str_get(d, 'Task')
     return t if type(t) is type else None
 
 
@@ -412,6 +427,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     Returns (regs, over, xheld) for the fix of the marked lines; sets
     stats objects (= lines written), references, bytes, copy_settled (False:
     an unmarked line may need the fix too) and calibration."""
+    del _TASK_TYPE[:]
     values = bool(opts.get('values'))
     alloc = opts.get('alloc')
     if alloc is None:

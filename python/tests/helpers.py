@@ -146,6 +146,29 @@ def communicate(p, timeout):
     return out, err
 
 
+class full_disk(object):
+    """Within: the dump's temporary file is /dev/full underneath (its fd is
+    dup2'ed over by /dev/full's), so every write fails with ENOSPC."""
+
+    def __enter__(self):
+        from refgraph_export import _core
+        self.core = _core
+        self.real = real = _core.create_exclusive
+
+        def create_exclusive(prefix, mode=0o600, read=False):
+            fd, name = real(prefix, mode, read)
+            if not read:
+                full = os.open('/dev/full', os.O_WRONLY)
+                os.dup2(full, fd)
+                os.close(full)
+            return fd, name
+        _core.create_exclusive = create_exclusive
+        return self
+
+    def __exit__(self, *exc):
+        self.core.create_exclusive = self.real
+
+
 class TempDirTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix='refgraph-test-')

@@ -8,7 +8,7 @@ import sys
 import time
 import unittest
 
-from helpers import PY2, PYV, Dump, TempDirTest, communicate, env, run_script, wait_for
+from helpers import PY2, PYV, Dump, TempDirTest, communicate, env, full_disk, run_script, wait_for
 
 import refgraph_export
 
@@ -34,29 +34,31 @@ class AtomicWrite(TempDirTest):
                              stderr=subprocess.PIPE, env=env())
         try:
             self.assertEqual(p.stdout.readline().strip(), b'ready')
-            tmp = '%s.tmp-%d' % (final, p.pid)
-            # the temporary file appears once the walk is over and the copy starts
-            self.assertTrue(wait_for(lambda: os.path.exists(tmp) or p.poll() is not None, 120, 0.001))
+            tmp = os.path.basename(final) + '.tmp-%d-' % p.pid  # + 16 random hex digits
+
+            def tmp_exists():
+                return any(n.startswith(tmp) for n in os.listdir(self.dir))
+            # the temporary file appears before the walk starts
+            self.assertTrue(wait_for(lambda: tmp_exists() or p.poll() is not None, 120, 0.001))
             os.kill(p.pid, signal.SIGKILL)
         finally:
             communicate(p, 60)
         self.assertFalse(os.path.exists(final))
         left = os.listdir(self.dir)
         for name in left:
-            self.assertTrue(name in ('kill.py',) or name.endswith('.tmp-%d' % p.pid), left)
+            self.assertTrue(name in ('kill.py',) or name.startswith(tmp), left)
 
     def test_disk_full_clear_error(self):
         if not os.path.exists('/dev/full'):
             self.skipTest('no /dev/full')
         final = self.path('full.jsonl')
-        tmp = '%s.tmp-%d' % (final, os.getpid())
-        os.symlink('/dev/full', tmp)  # the temporary file is a full disk
-        with self.assertRaises(refgraph_export.DumpError) as cm:
-            refgraph_export.dump(final)
+        with full_disk():  # the temporary file is a full disk
+            with self.assertRaises(refgraph_export.DumpError) as cm:
+                refgraph_export.dump(final)
         self.assertEqual(cm.exception.errno, errno.ENOSPC)
         self.assertIn('full.jsonl', str(cm.exception))
         self.assertFalse(os.path.exists(final))
-        self.assertFalse(os.path.lexists(tmp))
+        self.assertEqual(os.listdir(self.dir), [])  # temporary file removed
         self.assertTrue(isinstance(cm.exception, EnvironmentError))
         # the process survives and the next dump works
         res = refgraph_export.dump(final)
@@ -67,24 +69,26 @@ class AtomicWrite(TempDirTest):
         if not HAS_FORK or not os.path.exists('/dev/full'):
             self.skipTest('no fork or /dev/full')
         final = self.path('full.jsonl')
-        # the child's pid is not known in advance: make the directory's files
-        # go to /dev/full by dumping into /dev/full's directory trick instead
-        code = '''
+        # the child's temporary file is redirected to /dev/full
+        code = """
             import sys, os, errno
+            from refgraph_export import _core
             import refgraph_export
             final = sys.argv[1]
-            real_fork = os.fork
-            def fork():
-                pid = real_fork()
-                if pid == 0:
-                    os.symlink('/dev/full', '%s.tmp-%d' % (final, os.getpid()))
-                return pid
-            os.fork = fork
+            real = _core.create_exclusive
+            def create_exclusive(prefix, mode=0o600, read=False):
+                fd, name = real(prefix, mode, read)
+                if not read:
+                    full = os.open('/dev/full', os.O_WRONLY)
+                    os.dup2(full, fd)
+                    os.close(full)
+                return fd, name
+            _core.create_exclusive = create_exclusive
             try:
                 refgraph_export.dump(final, fork=True)
             except refgraph_export.DumpError as e:
                 print('DumpError %d' % e.errno)
-        '''
+        """
         rc, out, err = run_script(code, [final])
         self.assertEqual(rc, 0, err)
         self.assertIn('DumpError %d' % errno.ENOSPC, out)
