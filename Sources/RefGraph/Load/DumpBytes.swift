@@ -12,7 +12,6 @@ final class DumpBytes: @unchecked Sendable {
     let count: Int
     private let mapped: Bool
     private let storage: UnsafeMutableRawPointer?
-    private let mappedLength: Int
     /// For a mapped file: the open file (to see its size change) and the
     /// guard that turns reads past a new end into zero pages.
     private let fd: Int32
@@ -22,20 +21,36 @@ final class DumpBytes: @unchecked Sendable {
     let fileSize: Int
     let wasCompressed: Bool
 
+    /// Where the data starts: 3 after a UTF-8 byte-order mark, else 0.
+    /// (Editors and spreadsheets on Windows write one; it is not data.)
+    let dataStart: Int
+
+    /// The one place the stored properties are set.
+    private init(base: UnsafePointer<UInt8>, count: Int, storage: UnsafeMutableRawPointer?, mapped: Bool,
+                 fd: Int32 = -1, guardian: MapGuard? = nil, fileSize: Int, wasCompressed: Bool) {
+        self.base = base
+        self.count = count
+        self.storage = storage
+        self.mapped = mapped
+        self.fd = fd
+        self.guardian = guardian
+        self.fileSize = fileSize
+        self.wasCompressed = wasCompressed
+        self.dataStart = count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
+    }
+
+    /// Memory of our own (malloc'd): read, inflated or empty.
+    private convenience init(owning buffer: UnsafeMutableRawPointer, count: Int, fileSize: Int, wasCompressed: Bool) {
+        self.init(base: UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self)), count: count, storage: buffer,
+                  mapped: false, fileSize: fileSize, wasCompressed: wasCompressed)
+    }
+
     /// Bytes already in memory (fuzzing, tests); gzip is inflated.
-    init(copying data: UnsafeRawBufferPointer, name: String) throws(LoadError) {
+    convenience init(copying data: UnsafeRawBufferPointer, name: String) throws(LoadError) {
         let raw = malloc(max(data.count, 1))!
         if data.count > 0 { memcpy(raw, data.baseAddress!, data.count) }
         let (buffer, length, compressed) = try Self.own(raw, data.count, name: name)
-        fileSize = data.count
-        base = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
-        count = length
-        storage = buffer
-        wasCompressed = compressed
-        mapped = false
-        mappedLength = 0
-        fd = -1
-        guardian = nil
+        self.init(owning: buffer, count: length, fileSize: data.count, wasCompressed: compressed)
     }
 
     /// Takes `buffer` (malloc'd, `length` bytes); gzip is inflated into a new
@@ -48,7 +63,7 @@ final class DumpBytes: @unchecked Sendable {
         return (out, n, true)
     }
 
-    init(path: String) throws(LoadError) {
+    convenience init(path: String) throws(LoadError) {
         guard let file = OpenFile.at(path) else {
             throw LoadError(file: path, line: 0, reason: "cannot open: \(String(cString: strerror(errno)))")
         }
@@ -64,30 +79,12 @@ final class DumpBytes: @unchecked Sendable {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
             let (raw, rawLength) = try Self.readAll(fd, path: path)
             let (buffer, length, compressed) = try Self.own(raw, rawLength, name: path)
-            fileSize = rawLength
-            base = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
-            count = length
-            storage = buffer
-            wasCompressed = compressed
-            mapped = false
-            mappedLength = 0
-            self.fd = -1
-            guardian = nil
+            self.init(owning: buffer, count: length, fileSize: rawLength, wasCompressed: compressed)
             return
         }
-        let st = file.status
-        let size = Int(st.st_size)
-        fileSize = size
+        let size = Int(file.status.st_size)
         if size == 0 {
-            let empty = malloc(1)!
-            base = UnsafePointer(empty.assumingMemoryBound(to: UInt8.self))
-            count = 0
-            mapped = false
-            storage = empty
-            mappedLength = 0
-            wasCompressed = false
-            self.fd = -1
-            guardian = nil
+            self.init(owning: malloc(1)!, count: 0, fileSize: 0, wasCompressed: false)
             return
         }
         guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
@@ -96,36 +93,22 @@ final class DumpBytes: @unchecked Sendable {
         _ = madvise(m, size, MADV_SEQUENTIAL)
         var guardian: MapGuard? = MapGuard(m, length: size)
         let bytes = m.assumingMemoryBound(to: UInt8.self)
-        if size >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b {
-            defer { guardian = nil; munmap(m, size) }
-            let inflated: (UnsafeMutableRawPointer, Int)
-            do {
-                inflated = try Self.inflate(UnsafePointer(bytes), size, path: path)
-            } catch {
-                if (guardian?.faults ?? 0) > 0 { throw Self.shrank(path, was: size, fd: fd) }
-                throw error
-            }
-            if (guardian?.faults ?? 0) > 0 { free(inflated.0); throw Self.shrank(path, was: size, fd: fd) }
-            let (buffer, length) = inflated
-            base = UnsafePointer(buffer.assumingMemoryBound(to: UInt8.self))
-            count = length
-            storage = buffer
-            mapped = false
-            mappedLength = 0
-            wasCompressed = true
-            self.fd = -1
-            self.guardian = nil
-        } else {
-            base = UnsafePointer(bytes)
-            count = size
-            storage = m
-            mapped = true
-            mappedLength = size
-            wasCompressed = false
-            self.fd = fd
-            self.guardian = guardian
+        guard size >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b else {
             keepOpen = true
+            self.init(base: UnsafePointer(bytes), count: size, storage: m, mapped: true, fd: fd, guardian: guardian,
+                      fileSize: size, wasCompressed: false)
+            return
         }
+        defer { guardian = nil; munmap(m, size) }
+        let inflated: (UnsafeMutableRawPointer, Int)
+        do {
+            inflated = try Self.inflate(UnsafePointer(bytes), size, path: path)
+        } catch {
+            if (guardian?.faults ?? 0) > 0 { throw Self.shrank(path, was: size, fd: fd) }
+            throw error
+        }
+        if (guardian?.faults ?? 0) > 0 { free(inflated.0); throw Self.shrank(path, was: size, fd: fd) }
+        self.init(owning: inflated.0, count: inflated.1, fileSize: size, wasCompressed: true)
     }
 
     /// Throws when the mapped file shrank while it was read: reads past its
@@ -158,7 +141,7 @@ final class DumpBytes: @unchecked Sendable {
 
     deinit {
         guardian = nil
-        if mapped, let storage { munmap(storage, mappedLength) } else if let storage { free(storage) }
+        if mapped, let storage { munmap(storage, count) } else if let storage { free(storage) }
         if fd >= 0 { close(fd) }
     }
 

@@ -78,7 +78,7 @@ public enum DumpLoader {
         if nul > 0 || control * 50 > probe {
             throw LoadError(file: path, line: 1, reason: "binary data: not a refgraph dump, a meliae dump or an edge list" + (bytes.wasCompressed ? " (after gunzip)" : ""))
         }
-        var i = 0
+        var i = bytes.dataStart
         while i < n && (p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0a || p[i] == 0x0d) { i += 1 }
         guard i < n else { throw LoadError(file: path, line: 1, reason: "the file holds only white space") }
         if p[i] == UInt8(ascii: "{") || p[i] == UInt8(ascii: "[") {

@@ -17,11 +17,11 @@ struct EdgeListLoader {
         var table: NodeTable?
         if let nodes = options.nodeTable {
             table = try NodeTable.load(nodes, ids: &tokens, strings: &builder.strings)
+            builder.info.warnings += table!.warnings
         }
         var edges = EdgeColumns()
         var delimiter: Delimiter?
         var splitter = FieldSplitter(.tab)
-        var first = true
         let base = bytes.base
         if bytes.count > (16 << 20) { edges.reserve(references: bytes.count / 24) }
         try forEachDataLine(bytes) { (line: Int, s: Int, e: Int) throws(LoadError) in
@@ -29,6 +29,7 @@ struct EdgeListLoader {
                 let d = Delimiter.detect(base, s, e)
                 delimiter = d
                 splitter = FieldSplitter(d)
+                if try isHeader(line, s, e) { return }
                 return try general(line, s, e)
             }
             // Fast path: `digits DELIMITER digits`, the common shape of a big list.
@@ -39,19 +40,27 @@ struct EdgeListLoader {
             try general(line, s, e)
         }
         edges.flush()
-        func general(_ line: Int, _ s: Int, _ e: Int) throws(LoadError) {
-            edges.flush()  // keep the numbering in file order
+        func split(_ line: Int, _ s: Int, _ e: Int) throws(LoadError) {
             do throws(ScanError) {
                 try splitter.split(base, s, e, restFrom: 2)
             } catch {
                 throw LoadError(file: path, line: line, reason: error.reason)
             }
+        }
+        /// The first line is a header when every field is a column word and
+        /// neither of its first two fields is used as an id on another line.
+        func isHeader(_ line: Int, _ s: Int, _ e: Int) throws(LoadError) -> Bool {
+            try split(line, s, e)
             let f = splitter.fields
-            if first {
-                first = false
-                let words = f.map { splitter.text(base, $0).lowercased() }
-                if words.count >= 2 && words.allSatisfy({ Self.headerWords.contains($0) }) { return }
-            }
+            let words = f.map { splitter.text(base, $0).lowercased() }
+            guard words.count >= 2 && words.allSatisfy({ Self.headerWords.contains($0) }) else { return false }
+            let rest = lineEnd(base, from: s, count: bytes.count) + 1
+            return !f.prefix(2).contains { Self.isUsedAsID(base, $0, in: rest..<bytes.count, delimiter: splitter.delimiter) }
+        }
+        func general(_ line: Int, _ s: Int, _ e: Int) throws(LoadError) {
+            edges.flush()  // keep the numbering in file order
+            try split(line, s, e)
+            let f = splitter.fields
             guard f.count >= 2, !f[0].isEmpty, !f[1].isEmpty else {
                 let other: Delimiter = delimiter == .tab ? .comma : .tab
                 if f.count < 2 && Delimiter.detect(base, s, e) == other {
@@ -62,8 +71,8 @@ struct EdgeListLoader {
             if f.count > 3 && delimiter != .spaces {
                 throw LoadError(file: path, line: line, reason: "expected at most 3 fields (referrer, referent, label), found \(f.count)")
             }
-            let (a, an) = tokens.id(base, f[0], strings: &builder.strings)
-            let (b, bn) = tokens.id(base, f[1], strings: &builder.strings)
+            let (a, an) = tokens.key(base, f[0], strings: &builder.strings)
+            let (b, bn) = tokens.key(base, f[1], strings: &builder.strings)
             let na = edges.number(a), nb = edges.number(b)
             if let an { edges.symbolic[na] = an }
             if let bn { edges.symbolic[nb] = bn }
@@ -81,7 +90,8 @@ struct EdgeListLoader {
         if edges.isEmpty && (table?.isEmpty ?? true) {
             throw LoadError(file: path, line: 1, reason: "no references found: an edge list needs lines of 'referrer referent [label]'")
         }
-        for id in table?.order ?? [] { _ = edges.number(id) }
+        var rowOf: [UInt32: NodeTable.Row] = [:]
+        for key in table?.order ?? [] { rowOf[edges.number(key)] = table!.rows[key] }
         let symbolic = edges.symbolic
         let (ids, offsets, targets, labels) = edges.sortedByReferrer()
         let objectType = builder.strings.intern("object")
@@ -92,12 +102,30 @@ struct EdgeListLoader {
                 record.textID = sym
                 record.flags.insert(.symbolicID)
             }
-            if let row = table?.rows[ids[i]] {
+            if let row = rowOf[UInt32(i)] {
                 row.apply(to: &record)
                 if row.root != .none { hasRoots = true }
             }
         }
         return builder.sealed(inferRoots: !hasRoots)
+    }
+
+    /// Whether the bytes of field `r` appear as a whole field (between
+    /// delimiters or line ends) anywhere in `range`: one scan, done
+    /// only for a first line that looks like a header.
+    static func isUsedAsID(_ p: UnsafePointer<UInt8>, _ r: Range<Int>, in range: Range<Int>, delimiter: Delimiter) -> Bool {
+        guard !r.isEmpty, range.lowerBound < range.upperBound else { return false }
+        func isEdge(_ b: UInt8) -> Bool {
+            b == 0x0a || b == 0x0d || b == 0x09 || b == 0x20 || (delimiter == .comma && (b == 0x2c || b == 0x22))
+        }
+        let needle = UnsafeBufferPointer(start: p + r.lowerBound, count: r.count)
+        var i = range.lowerBound
+        while let at = firstOccurrence(of: needle, in: p, from: i, to: range.upperBound) {
+            let end = at + r.count
+            if (at == range.lowerBound || isEdge(p[at - 1])) && (end == range.upperBound || isEdge(p[end])) { return true }
+            i = at + 1
+        }
+        return false
     }
 
     /// Two decimal ids of at most 19 digits separated by one delimiter and
@@ -131,6 +159,10 @@ struct EdgeColumns {
     private var hasLabels = false
     /// Text ids of symbolic (non-numeric) ids, by node.
     var symbolic: [UInt32: UInt32] = [:]
+    /// The node of each token (`NodeKey.token`), `UInt32.max` until numbered.
+    private var tokenNodes: [UInt32] = []
+    /// Nodes of tokens, in order; their ids are drawn when sorting.
+    private var tokenOrder: [UInt32] = []
 
     var isEmpty: Bool { from.isEmpty }
 
@@ -146,7 +178,23 @@ struct EdgeColumns {
     private static let batchPairs = 32
     private var lastReferrer = UInt64.max, lastReferrerNode: UInt32 = 0
 
-    /// The node number of `id`, numbering it if new.
+    /// The node number of `key`, numbering it if new.
+    mutating func number(_ key: NodeKey) -> UInt32 {
+        switch key {
+        case .number(let id): return number(id)
+        case .token(let t):
+            let t = Int(t)
+            if t >= tokenNodes.count { tokenNodes += repeatElement(UInt32.max, count: t + 1 - tokenNodes.count) }
+            if tokenNodes[t] != UInt32.max { return tokenNodes[t] }
+            let node = UInt32(ids.count)
+            ids.append(0)  // drawn in `sortedByReferrer`
+            tokenNodes[t] = node
+            tokenOrder.append(node)
+            return node
+        }
+    }
+
+    /// The node number of the numeric id `id`, numbering it if new.
     @inline(__always)
     mutating func number(_ id: UInt64) -> UInt32 {
         if let found = ids.withUnsafeBufferPointer({ index.find(id, in: $0) }) { return found }
@@ -191,6 +239,15 @@ struct EdgeColumns {
     /// Ids, CSR offsets, targets and labels, edges grouped by referrer in input order.
     mutating func sortedByReferrer() -> ([UInt64], [UInt32], [UInt32], [UInt32]) {
         precondition(batch.isEmpty, "flush before sorting")
+        // Tokens get ids from the top of the space that no numeric id uses.
+        var next = TokenIDs.symbolicBase
+        for node in tokenOrder {
+            while ids.withUnsafeBufferPointer({ index.find(next, in: $0) }) != nil { next &+= 1 }
+            ids[Int(node)] = next
+            next &+= 1
+        }
+        tokenNodes = []
+        tokenOrder = []
         index = AddressIndex()
         let n = ids.count
         precondition(from.count < Int(UInt32.max), "more than 4 billion references")

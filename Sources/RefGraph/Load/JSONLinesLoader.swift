@@ -14,6 +14,8 @@ struct JSONLinesLoader {
     private var builder: GraphBuilder
     private var record = NodeRecord()
     private var scratch: [UInt8] = []
+    /// A key written with escapes (`"r\u0065fs"`), decoded.
+    private var keyScratch: [UInt8] = []
     private var lineNumber = 0
     private var isNative = false
     private var sawTrailer = false
@@ -24,6 +26,10 @@ struct JSONLinesLoader {
     private var invalidUTF8 = 0
     private var firstInvalidUTF8Line = 0
     private var firstDuplicateLine = 0
+    private var negativeRefcounts = 0
+    private var firstNegativeRefcountLine = 0
+    /// Running total of the sizes, which must stay below 2^63 bytes.
+    private var totalSize: UInt64 = 0
     /// Two-pass loading: lines whose record repeats an earlier address.
     private var twoPassDuplicates = Set<Int>()
 
@@ -80,7 +86,7 @@ struct JSONLinesLoader {
             }
         }
         twoPassDuplicates = duplicateLines
-        var p = 0
+        var p = bytes.dataStart
         let progress = Progress(label: path, total: n, enabled: options.progress)
         var nextRelease = DumpBytes.releaseEvery
         while p < n {
@@ -131,6 +137,9 @@ struct JSONLinesLoader {
         if builder.info.duplicates > 0 {
             builder.info.warnings.append("\(path):\(firstDuplicateLine): \(builder.info.duplicates) duplicate records ignored; the first record of an address wins")
         }
+        if negativeRefcounts > 0 {
+            builder.info.warnings.append("\(path):\(firstNegativeRefcountLine): \(negativeRefcounts) records have a negative refcount (the heap changed while it was dumped); their refcounts are treated as unknown")
+        }
         if invalidUTF8 > 0 {
             builder.info.warnings.append("\(path):\(firstInvalidUTF8Line): \(invalidUTF8) strings are not valid UTF-8; invalid bytes are shown as U+FFFD")
         }
@@ -152,7 +161,7 @@ struct JSONLinesLoader {
         let n = bytes.count
         let key = Array("{\"address\": ".utf8)
         var dups = Set<Int>()
-        var p = 0, line = 0
+        var p = bytes.dataStart, line = 0
         var nextRelease = DumpBytes.releaseEvery
         // Addresses are indexed 256 at a time (GraphBuilder.preindex).
         var batch: [UInt64] = [], batchLines: [Int] = []
@@ -198,7 +207,7 @@ struct JSONLinesLoader {
         while p < n {
             let end = lineEnd(base, from: p, count: n)
             lines += 1
-            if let hit = find(key, base, p, end) {
+            if let hit = key.withUnsafeBufferPointer({ firstOccurrence(of: $0, in: base, from: p, to: end) }) {
                 var q = hit + key.count
                 if q < end && base[q] != UInt8(ascii: "]") { refs += 1 }
                 while q < end && base[q] != UInt8(ascii: "]") { if base[q] == UInt8(ascii: ",") { refs += 1 }; q += 1 }
@@ -206,16 +215,6 @@ struct JSONLinesLoader {
             p = end + 1
         }
         return (lines, refs)
-    }
-
-    private func find(_ key: [UInt8], _ base: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Int? {
-        var i = from
-        while i + key.count <= to, let hit = memchr(base + i, Int32(key[0]), to - key.count + 1 - i) {
-            let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-            if memcmp(base + at, key, key.count) == 0 { return at }
-            i = at + 1
-        }
-        return nil
     }
 
     /// meliae has no trailer. A complete meliae dump refers to at most a
@@ -282,7 +281,7 @@ struct JSONLinesLoader {
         repeat {
             let key = try c.string()
             try c.expect(UInt8(ascii: ":"), "':' after a key")
-            switch Key(c.base + key.start, key.end - key.start) {
+            switch try Key(key, base: c.base, scratch: &keyScratch) {
             case .address:
                 record.address = try c.unsigned("address")
                 hasAddress = true
@@ -305,7 +304,7 @@ struct JSONLinesLoader {
             case .value:
                 try readValue(&c)
             case .refcount:
-                record.refcount = try c.unsigned("refcount")
+                try readRefcount(&c)
             case .root:
                 let raw = try c.string()
                 let text = try decodeString(raw)
@@ -358,6 +357,11 @@ struct JSONLinesLoader {
                 record.modulePrefix = try modulePrefix(name: name, module: module, base: c.base, textID: record.textID)
             }
         }
+        let (total, overflow) = totalSize.addingReportingOverflow(record.size)
+        guard !overflow, total <= UInt64(Int64.max) else {
+            throw ScanError("the sizes of the records so far add up to more than 2^63 bytes, which no process holds (this record's size is \(record.size))", recordStart)
+        }
+        totalSize = total
         recordsRead += 1
         referencesRead += record.refs.count
         if builder.preindexed > 0 {
@@ -370,6 +374,17 @@ struct JSONLinesLoader {
         } else if !builder.add(record) && firstDuplicateLine == 0 {
             firstDuplicateLine = lineNumber
         }
+    }
+
+    /// A refcount; a negative one (a dump taken while other threads changed
+    /// the heap, by an exporter before the fix of issue 18) is unknown, counted.
+    private mutating func readRefcount(_ c: inout JSONCursor) throws(ScanError) {
+        c.skipSpace()
+        guard c.peek() == UInt8(ascii: "-") else { record.refcount = try c.unsigned("refcount"); return }
+        let num = try c.number()
+        guard num.isInteger else { throw ScanError("refcount is not an integer", num.start) }
+        if negativeRefcounts == 0 { firstNegativeRefcountLine = lineNumber }
+        negativeRefcounts += 1
     }
 
     private mutating func readRefs(_ c: inout JSONCursor) throws(ScanError) {
@@ -485,8 +500,10 @@ struct JSONLinesLoader {
 
     private mutating func readHeader(_ c: inout JSONCursor) throws(ScanError) {
         guard lineNumber == 1, recordsRead == 0 else { throw ScanError("a header record can only be the first line", c.pos) }
+        var format: String?
         try readObject(&c) { (this: inout JSONLinesLoader, key: String, c: inout JSONCursor) throws(ScanError) in
             switch key {
+            case "format": format = try this.decodeString(c.string())
             case "python": this.builder.info.python = try this.decodeString(c.string())
             case "implementation": this.builder.info.implementation = try this.decodeString(c.string())
             case "version": this.builder.info.formatVersion = Int(clamping: try c.unsigned("version"))
@@ -512,6 +529,10 @@ struct JSONLinesLoader {
             default: try c.skipValue()
             }
         }
+        guard format == "refgraph" else {
+            throw ScanError(format.map { "the header's format is \"\(Escape.terminal(String($0.prefix(40))))\", not \"refgraph\"" }
+                            ?? "the header record has no \"format\": \"refgraph\"", 0)
+        }
         if builder.info.formatVersion > 1 {
             throw ScanError("dump format version \(builder.info.formatVersion) is newer than this refgraph understands (1); upgrade refgraph", c.pos)
         }
@@ -527,6 +548,9 @@ struct JSONLinesLoader {
             }
         }
         sawTrailer = true
+        guard trailerObjects != nil, trailerReferences != nil else {
+            throw ScanError("the trailer record has no \"\(trailerObjects == nil ? "objects" : "references")\" count, so the dump cannot be checked for completeness", 0)
+        }
         if let o = trailerObjects, o != UInt64(recordsRead) {
             throw ScanError("trailer says \(o) objects but \(recordsRead) were read: the dump is damaged or was edited", 0)
         }
@@ -552,6 +576,14 @@ struct JSONLinesLoader {
 private enum Key {
     case address, type, size, refs, labels, len, name, module, value, refcount, root, unexplained
     case finalizer, finalized, garbage, immortal, alloc, record, gen, other
+
+    /// The key of a raw JSON string; one written with escapes is decoded first.
+    @inline(__always)
+    init(_ raw: JSONCursor.RawString, base: UnsafePointer<UInt8>, scratch: inout [UInt8]) throws(ScanError) {
+        guard raw.hasEscape else { self.init(base + raw.start, raw.end - raw.start); return }
+        try JSONCursor.decode(raw, base: base, into: &scratch)
+        self = scratch.withUnsafeBufferPointer { $0.isEmpty ? .other : Key($0.baseAddress!, $0.count) }
+    }
 
     @inline(__always)
     init(_ p: UnsafePointer<UInt8>, _ n: Int) {

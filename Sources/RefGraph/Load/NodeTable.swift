@@ -24,9 +24,11 @@ struct NodeTable {
         }
     }
 
-    var rows: [UInt64: Row] = [:]
-    var order: [UInt64] = []
+    var rows: [NodeKey: Row] = [:]
+    var order: [NodeKey] = []
     var isEmpty: Bool { rows.isEmpty }
+    /// Repeated ids: the first row of an id wins, the others are counted here.
+    var warnings: [String] = []
 
     static let columns = ["id", "type", "size", "name", "root", "finalizer", "refcount", "len", "value"]
 
@@ -47,6 +49,8 @@ struct NodeTable {
         var splitter = FieldSplitter(.tab)
         var column: [String: Int] = [:]
         var width = 0
+        var duplicates = 0, firstDuplicateLine = 0
+        var totalSize: UInt64 = 0
         let base = bytes.base
         try forEachDataLine(bytes) { (line: Int, s: Int, e: Int) throws(LoadError) in
             func split(_ splitter: inout FieldSplitter, _ line: Int) throws(LoadError) {
@@ -82,10 +86,20 @@ struct NodeTable {
                 }
                 return v
             }
-            let (id, sym) = ids.id(base, f[column["id"]!], strings: &strings)
+            let (id, sym) = ids.key(base, f[column["id"]!], strings: &strings)
+            guard table.rows[id] == nil else {
+                if duplicates == 0 { firstDuplicateLine = line }
+                duplicates += 1
+                return
+            }
             var row = Row()
             if let t = text("type") { row.typeID = strings.intern(t) }
             row.size = try number("size") ?? 0
+            let (total, overflow) = totalSize.addingReportingOverflow(row.size)
+            guard !overflow, total <= UInt64(Int64.max) else {
+                throw LoadError(file: path, line: line, reason: "the sizes of the rows so far add up to more than 2^63 bytes, which no process holds (this row's size is \(row.size))")
+            }
+            totalSize = total
             if let t = text("name") { row.nameID = strings.intern(t) } else if let sym { row.nameID = sym }
             if let t = text("value") { row.valueID = strings.intern(t) }
             if let t = text("root"), !["0", "false", "no", "none"].contains(t.lowercased()) {
@@ -101,8 +115,11 @@ struct NodeTable {
             }
             row.refcount = try number("refcount")
             row.length = try number("len")
-            if table.rows[id] == nil { table.order.append(id) }
+            table.order.append(id)
             table.rows[id] = row
+        }
+        if duplicates > 0 {
+            table.warnings.append("\(path):\(firstDuplicateLine): \(duplicates) rows repeat an id of an earlier row and were ignored; the first row of an id wins")
         }
         if column.isEmpty {
             throw LoadError(file: path, line: 1, reason: "the node table is empty: it needs a header line naming an 'id' column")

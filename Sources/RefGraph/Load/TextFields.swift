@@ -105,19 +105,43 @@ struct FieldSplitter {
     }
 }
 
+/// An object id of a text format: a number (decimal or `0x` hex), or any
+/// other token, numbered in order of first appearance. The two never meet:
+/// a token is not a number, whatever number it is later drawn as.
+enum NodeKey: Hashable {
+    case number(UInt64)
+    case token(UInt32)
+}
+
 /// Object ids in text formats: decimal and `0x` hex become numbers; any other
-/// token is numbered in a reserved range and keeps its text as the name.
+/// token is numbered on its own and keeps its text as the name. A CSV field
+/// in double quotes is unquoted first, so `"1"` and `1` are one object.
 struct TokenIDs {
-    /// Symbolic ids live at the top of the 64-bit space, where no address falls.
+    /// Symbolic ids are drawn at the top of the 64-bit space, where no address
+    /// falls; one a numeric id already uses is skipped (`EdgeColumns`).
     static let symbolicBase: UInt64 = 0xFFFF_0000_0000_0000
     private var tokens = StringTable()
+    private var unquoted: [UInt8] = []
 
-    /// Returns the numeric id, and the token's text id in `strings` for a symbolic one.
-    mutating func id(_ p: UnsafePointer<UInt8>, _ r: Range<Int>, strings: inout StringTable) -> (UInt64, UInt32?) {
-        if let v = Self.number(p, r) { return (v, nil) }
-        let buf = UnsafeBufferPointer(start: p + r.lowerBound, count: r.count)
-        let t = tokens.intern(bytes: buf)
-        return (Self.symbolicBase | UInt64(t), strings.intern(bytes: buf))
+    /// The key of field `r`, and for a token its text id in `strings`.
+    mutating func key(_ p: UnsafePointer<UInt8>, _ r: Range<Int>, strings: inout StringTable) -> (NodeKey, UInt32?) {
+        guard r.count >= 2 && p[r.lowerBound] == UInt8(ascii: "\"") && p[r.upperBound - 1] == UInt8(ascii: "\"") else {
+            return plainKey(UnsafeBufferPointer(start: p + r.lowerBound, count: r.count), strings: &strings)
+        }
+        var inner = unquoted
+        inner.removeAll(keepingCapacity: true)
+        var i = r.lowerBound + 1
+        while i < r.upperBound - 1 {
+            inner.append(p[i])
+            i += (p[i] == UInt8(ascii: "\"") && p[i + 1] == UInt8(ascii: "\"")) ? 2 : 1
+        }
+        defer { unquoted = inner }
+        return inner.withUnsafeBufferPointer { plainKey($0, strings: &strings) }
+    }
+
+    private mutating func plainKey(_ buf: UnsafeBufferPointer<UInt8>, strings: inout StringTable) -> (NodeKey, UInt32?) {
+        if let base = buf.baseAddress, let v = Self.number(base, 0..<buf.count) { return (.number(v), nil) }
+        return (.token(tokens.intern(bytes: buf)), strings.intern(bytes: buf))
     }
 
     static func number(_ p: UnsafePointer<UInt8>, _ r: Range<Int>) -> UInt64? {
@@ -159,11 +183,24 @@ struct TokenIDs {
     }
 }
 
-/// Calls `body(lineNumber, start, end)` for each line that is not blank or a `#` comment.
+/// The position of the first occurrence of `needle` in `base[from..<to]`, or nil.
+func firstOccurrence(of needle: UnsafeBufferPointer<UInt8>, in base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
+    guard let first = needle.first, let n = needle.baseAddress else { return nil }
+    var i = from
+    while i + needle.count <= to, let hit = memchr(base + i, Int32(first), to - needle.count + 1 - i) {
+        let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        if memcmp(base + at, n, needle.count) == 0 { return at }
+        i = at + 1
+    }
+    return nil
+}
+
+/// Calls `body(lineNumber, start, end)` for each line that is not blank or a
+/// `#` comment, with the line's leading blanks cut.
 func forEachDataLine(_ bytes: DumpBytes, _ body: (Int, Int, Int) throws(LoadError) -> Void) throws(LoadError) {
     let base = bytes.base
     let n = bytes.count
-    var p = 0
+    var p = bytes.dataStart
     var line = 0
     var nextRelease = DumpBytes.releaseEvery
     while p < n {
@@ -177,14 +214,9 @@ func forEachDataLine(_ bytes: DumpBytes, _ body: (Int, Int, Int) throws(LoadErro
         if e > p && base[e - 1] == 0x0d { e -= 1 }
         var s = p
         while s < e && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
+        // A comment is a whole line: a `#` inside a field (`Ref #2355`) is data.
         if s < e && base[s] != UInt8(ascii: "#") {
-            // A comment may also follow the data after whitespace.
-            var c = s
-            while c < e {
-                if base[c] == UInt8(ascii: "#") && (base[c - 1] == 0x20 || base[c - 1] == 0x09) { break }
-                c += 1
-            }
-            try body(line, s, c)
+            try body(line, s, e)
         }
         p = end + 1
     }
