@@ -138,15 +138,33 @@ final class IndexCacheTests: XCTestCase {
         let names = ["key", "addresses", "types", "sizes", "texts", "modulePrefix", "lengths", "refcounts", "roots",
                      "finalizers", "flags", "allocs", "forwardOffsets", "forwardTargets", "labels", "reverseOffsets",
                      "reverseSources", "stringBytes", "stringOffsets", "bigLengths", "bigSizes", "bigRefcounts",
-                     "unexplained", "weakPairs", "special", "info"]
+                     "unexplained", "weakPairs", "special", "info", "checksums"]
         XCTAssertEqual(sections.count, names.count)
+        // A forger's image: damage with the checksums made to match it.
+        func resummed(_ data: Data) -> Data {
+            var out = data
+            var at = sections.last!.lowerBound
+            for section in sections.dropLast() {
+                let sum = data[section].withUnsafeBytes { ContentHash.section($0) }
+                withUnsafeBytes(of: sum) { out.replaceSubrange(at..<at + 8, with: $0) }
+                at += 8
+            }
+            return out
+        }
+        XCTAssertNotNil(IndexCache.read(for: dump))
         let mustRefuse: Set = ["key", "types", "texts", "roots", "finalizers", "forwardOffsets", "forwardTargets",
                                "labels", "reverseOffsets", "reverseSources", "stringOffsets"]
         for (section, name) in zip(sections, names) where !section.isEmpty {
             for at in [section.lowerBound, max(section.lowerBound, section.upperBound - 8)] {
+                // Accidental damage anywhere: the checksums refuse the image.
+                var flipped = good
+                for i in at..<min(at + 8, section.upperBound) { flipped[i] ^= 0xa5 }
+                try flipped.write(to: URL(fileURLWithPath: image))
+                XCTAssertTrue(IndexCache.read(for: dump) == nil, "damage to \(name) at \(at - section.lowerBound) was not noticed")
+                guard name != "checksums" else { continue }
                 var bad = good
                 for i in at..<min(at + 8, section.upperBound) { bad[i] = 0xff }
-                try bad.write(to: URL(fileURLWithPath: image))
+                try resummed(bad).write(to: URL(fileURLWithPath: image))
                 guard let g = IndexCache.read(for: dump) else {
                     XCTAssertTrue(mustRefuse.contains(name), "damage to \(name) refused the image")
                     continue
@@ -159,6 +177,55 @@ final class IndexCacheTests: XCTestCase {
                 for v in g.nodes { _ = d.line(v); _ = d.module(v); _ = g.allocationSite(v) }
             }
         }
+    }
+
+    /// The checksum does not depend on how the bytes are split into calls,
+    /// and tells one flipped bit.
+    func testContentHashIsStreamingAndSensitive() {
+        var rng = SeededGenerator(seed: 9)
+        let bytes = (0..<10_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let whole = bytes.withUnsafeBytes { b -> UInt64 in var h = ContentHash(); h.add(b); return h.value }
+        for split in [1, 7, 31, 32, 33, 4096] {
+            var h = ContentHash()
+            bytes.withUnsafeBytes { b in
+                for start in stride(from: 0, to: b.count, by: split) { h.add(UnsafeRawBufferPointer(rebasing: b[start..<min(start + split, b.count)])) }
+            }
+            XCTAssertEqual(h.value, whole, "split \(split)")
+        }
+        var flipped = bytes
+        flipped[5000] ^= 1
+        XCTAssertNotEqual(flipped.withUnsafeBytes { b -> UInt64 in var h = ContentHash(); h.add(b); return h.value }, whole)
+        XCTAssertNotEqual(bytes.dropLast().withUnsafeBytes { b -> UInt64 in var h = ContentHash(); h.add(b); return h.value }, whole)
+    }
+
+    /// Issue 18 item 12: an edit in the middle of a dump, same size, with its
+    /// mtime set back, and one flipped bit in the cached sizes.
+    func testAnEditWithItsMtimeRestoredAndAFlippedBitAreNoticed() throws {
+        let lines = (1...3000).map { "{\"address\": \($0), \"type\": \"list\", \"size\": 100, \"refs\": [\($0 % 3000 + 1)]}" }
+        let dump = temporaryFile(nativeDump(lines))
+        XCTAssertEqual(load(dump, LoadOptions(progress: false, cache: .on)).totalSize, 300_000)
+        var st = stat()
+        XCTAssertEqual(stat(dump, &st), 0)
+        var text = try Data(contentsOf: URL(fileURLWithPath: dump))
+        let middle = try XCTUnwrap(text.range(of: Data("{\"address\": 1500, \"type\": \"list\", \"size\": 100,".utf8)))
+        text.replaceSubrange(middle, with: Data("{\"address\": 1500, \"type\": \"list\", \"size\": 900,".utf8))
+        let fd = open(dump, O_WRONLY)
+        XCTAssertEqual(text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }, text.count)
+        close(fd)
+        var times = [st.st_atim, st.st_mtim]
+        XCTAssertEqual(utimensat(AT_FDCWD, dump, &times, 0), 0)
+        var now = stat()
+        XCTAssertEqual(stat(dump, &now), 0)
+        XCTAssertEqual([now.st_size, now.st_mtim.tv_sec, now.st_mtim.tv_nsec], [st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec])
+        XCTAssertEqual(load(dump, LoadOptions(progress: false, cache: .on)).totalSize, 300_800, "not the old cached answer")
+        // One bit of the cached sizes column flipped: the image is ignored.
+        let image = IndexCache.path(for: dump)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: image))
+        let sizes = try XCTUnwrap(bytes.range(of: Data(repeating: 0, count: 4) + withUnsafeBytes(of: UInt32(100).littleEndian) { Data($0) } + withUnsafeBytes(of: UInt32(100).littleEndian) { Data($0) }))
+        bytes[sizes.upperBound - 2] ^= 0x10  // 100 -> 1,048,676
+        try bytes.write(to: URL(fileURLWithPath: image))
+        XCTAssertNil(IndexCache.read(for: dump))
+        XCTAssertEqual(load(dump, LoadOptions(progress: false, cache: .on)).totalSize, 300_800)
     }
 
     /// An image others could write is not mapped (a mapping would show their

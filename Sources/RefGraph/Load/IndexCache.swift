@@ -8,11 +8,14 @@ import Darwin
 /// so a second query on the same dump maps its columns instead of parsing JSON.
 ///
 /// The image is valid only for the dump it was made from: it records the
-/// dump's size, modification time and a hash of its first and last 64 KiB,
-/// and the loader ignores an image that does not match, or that is damaged.
+/// dump's device, inode, size, modification and change times (nanoseconds),
+/// and a hash of its first and last 64 KiB and of 64 pages spread over it;
+/// and the loader ignores an image that does not match. (Restoring an edited
+/// file's mtime sets its ctime, which no user can set back.) Every section of
+/// the image carries a checksum, so a damaged image is ignored too.
 /// Writing is best effort: a read-only directory just means no cache.
 public enum IndexCache {
-    static let magic: [UInt8] = Array("RGIDX\u{0}07".utf8)
+    static let magic: [UInt8] = Array("RGIDX\u{0}08".utf8)
     /// Every column starts on a page of its own, so it can be mapped in place
     /// and its pages dropped without touching a neighbour's.
     static let alignment = 4096
@@ -28,14 +31,19 @@ public enum IndexCache {
         let st = file.status
         guard file.kind == .regular else { return nil }
         let size = Int(st.st_size)
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h = ContentHash()
         var buffer = [UInt8](repeating: 0, count: 65536)
-        for offset in [0, max(0, size - 65536)] {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 65536, off_t(offset)) }
+        // Both ends, then 64 pages spread evenly between them.
+        var samples = [(0, 65536), (max(0, size - 65536), 65536)]
+        if size > 2 * 65536 { samples += (1...64).map { ((size - 4096) / 65 * $0, 4096) } }
+        for (offset, length) in samples {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, length, off_t(offset)) }
             guard n >= 0 else { return nil }
-            for i in 0..<n { h = (h ^ UInt64(buffer[i])) &* 0x100_0000_01b3 }
+            buffer.withUnsafeBytes { h.add(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
-        return [UInt64(size), UInt64(st.st_mtim.tv_sec), UInt64(st.st_mtim.tv_nsec), h]
+        return [UInt64(size), UInt64(st.st_dev), UInt64(st.st_ino),
+                UInt64(st.st_mtim.tv_sec), UInt64(st.st_mtim.tv_nsec),
+                UInt64(st.st_ctim.tv_sec), UInt64(st.st_ctim.tv_nsec), h.value]
     }
 
     // MARK: Writing
@@ -62,7 +70,10 @@ public enum IndexCache {
             written += p.count
         }
         // A section: its byte count, zeros up to the next page, the bytes.
+        // The last section holds the checksum of each one before it.
+        var checksums: [UInt64] = []
         func put(_ p: UnsafeRawBufferPointer) {
+            checksums.append(ContentHash.section(p))
             withUnsafeBytes(of: UInt64(p.count)) { raw($0) }
             let pad = (alignment - written % alignment) % alignment
             zeros.withUnsafeBytes { raw(UnsafeRawBufferPointer(rebasing: $0[0..<pad])) }
@@ -85,6 +96,8 @@ public enum IndexCache {
         put(g.weakPairs.sorted())
         put([UInt64(g.weakLabel), UInt64(g.dictLabel)])
         put(Array(infoText(g.info).utf8))
+        let sums = checksums
+        put(sums)
         ok = fclose(f) == 0 && ok
         guard ok, rename(tmp, target) == 0 else { unlink(tmp); return false }
         return true
@@ -138,6 +151,7 @@ public enum IndexCache {
               let weakPairs = r.array(UInt64.self),
               let special = r.array(UInt64.self), special.count == 2,
               let info = r.array(UInt8.self),
+              let sums = r.array(UInt64.self), r.verify(sums),
               let strings = StringTable(bytes: sbytes, offsets: soffsets)
         else { return nil }
         // Everything an index is taken from must be in range, or a damaged
@@ -212,6 +226,45 @@ public enum IndexCache {
         /// Nil when the image is read into memory instead of mapped.
         let mapping: MappedFile?
         var offset: Int
+        /// Every section read so far: where it starts, its length.
+        private var sections: [(start: Int, count: Int)] = []
+
+        init(fd: Int32, size: Int, mapping: MappedFile?, offset: Int) {
+            self.fd = fd; self.size = size; self.mapping = mapping; self.offset = offset
+        }
+
+        /// Whether every section read so far has the checksum the writer
+        /// gave it (the last section read, `sums`, holds them). The chunks
+        /// are read with `pread` (a mapping is not faulted in) and hashed on
+        /// all cores: 780 MB in 0.15 s on 2 cores.
+        func verify(_ sums: [UInt64]) -> Bool {
+            guard sums.count == sections.count - 1 else { return false }
+            let chunk = ContentHash.chunk
+            let tasks = sections.dropLast().enumerated().flatMap { k, s in
+                stride(from: 0, to: s.count, by: chunk).map { (section: k, start: s.start + $0, count: min(chunk, s.count - $0)) }
+            }
+            let results = ChunkHashes(count: tasks.count)
+            let fd = self.fd
+            DispatchQueue.concurrentPerform(iterations: min(tasks.count, 64)) { worker in
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+                defer { buffer.deallocate() }
+                for t in stride(from: worker, to: tasks.count, by: min(tasks.count, 64)) {
+                    let part = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<tasks[t].count])
+                    guard Self.pread(fd, into: part, at: tasks[t].start) else { results.fail(); return }
+                    var h = ContentHash()
+                    h.add(UnsafeRawBufferPointer(part))
+                    results.set(t, h.value)
+                }
+            }
+            guard let hashes = results.values else { return false }
+            var t = 0
+            for k in 0..<sums.count {
+                let first = t
+                while t < tasks.count && tasks[t].section == k { t += 1 }
+                if ContentHash.section(chunkHashes: hashes[first..<t]) != sums[k] { return false }
+            }
+            return true
+        }
 
         /// The next section's bytes as a column: mapped, or else read.
         mutating func column<T: BitwiseCopyable>(_: T.Type) -> Column<T>? {
@@ -235,6 +288,7 @@ public enum IndexCache {
             let start = (offset + IndexCache.alignment - 1) / IndexCache.alignment * IndexCache.alignment
             guard n >= 0, start <= size, n <= size - start else { return nil }
             offset = start + n
+            sections.append((start, n))
             return (start, n)
         }
 
@@ -306,6 +360,17 @@ public enum IndexCache {
             }
             return true
         }
+    }
+
+    /// Chunk hashes written by many threads, each to its own slot.
+    private final class ChunkHashes: @unchecked Sendable {
+        private var storage: [UInt64]
+        private var failed = false
+        private let lock = NSLock()
+        init(count: Int) { storage = [UInt64](repeating: 0, count: count) }
+        func set(_ i: Int, _ v: UInt64) { lock.lock(); storage[i] = v; lock.unlock() }
+        func fail() { lock.lock(); failed = true; lock.unlock() }
+        var values: [UInt64]? { lock.lock(); defer { lock.unlock() }; return failed ? nil : storage }
     }
 
     // MARK: DumpInfo as text lines
