@@ -5,7 +5,7 @@ BIN := .build/release/refgraph
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONPATH := $(CURDIR)/python
 
-.PHONY: all deps build debug demo examples test test-large test-swift test-python test-acceptance bench fuzz clean
+.PHONY: all deps build debug demo examples test test-large test-swift test-python test-acceptance test-fuzz bench fuzz clean
 
 all: build
 
@@ -38,7 +38,12 @@ demo: build
 examples: build
 	REFGRAPH=$(CURDIR)/$(BIN) bash Examples/refresh.sh
 
-test: deps test-swift test-python test-acceptance
+test: deps test-swift test-python test-acceptance test-fuzz
+
+# Every fuzz target under AddressSanitizer for 12 s (a minute in all), after
+# the release build so the index-cache target gets real images as seeds.
+test-fuzz: build
+	FUZZ_SECONDS=12 bash Tests/fuzz/run.sh
 
 test-swift:
 	$(SWIFT) build --build-tests

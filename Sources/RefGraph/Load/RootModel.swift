@@ -52,30 +52,23 @@ extension HeapGraph {
             forwardTargets.withUnsafeBufferPointer { tgt in
                 weakEdges.withUnsafeBufferPointer { weak in
                     reached.withUnsafeMutableBufferPointer { seen in
-                        var v = 0
-                        while v < nodeCount {
-                            if seen[v >> 6] == 0 { v = (v | 63) + 1; continue }  // 64 unreached nodes
-                            if seen[v >> 6] & (1 << (UInt64(v) & 63)) != 0 {
-                                for e in Int(off[v])..<Int(off[v + 1]) where !Self.isWeak(weak, e) {
-                                    let w = tgt[e]
-                                    let word = Int(w) >> 6, bit = UInt64(1) << (UInt64(w) & 63)
-                                    if seen[word] & bit != 0 { continue }
-                                    seen[word] |= bit
-                                    if Int(w) < v { stack.append(w) }
-                                }
-                            }
-                            v += 1
-                        }
-                        while let node = stack.popLast() {
-                            let v = Int(node)
+                        // Marks v's unmarked strong referents; those `pushed` says go on the stack.
+                        @inline(__always) func expand(_ v: Int, pushed: (Int) -> Bool) {
                             for e in Int(off[v])..<Int(off[v + 1]) where !Self.isWeak(weak, e) {
                                 let w = tgt[e]
                                 let word = Int(w) >> 6, bit = UInt64(1) << (UInt64(w) & 63)
                                 if seen[word] & bit != 0 { continue }
                                 seen[word] |= bit
-                                stack.append(w)
+                                if pushed(Int(w)) { stack.append(w) }
                             }
                         }
+                        var v = 0
+                        while v < nodeCount {
+                            if seen[v >> 6] == 0 { v = (v | 63) + 1; continue }  // 64 unreached nodes
+                            if seen[v >> 6] & (1 << (UInt64(v) & 63)) != 0 { expand(v) { $0 < v } }
+                            v += 1
+                        }
+                        while let node = stack.popLast() { expand(Int(node)) { _ in true } }
                     }
                 }
             }

@@ -40,15 +40,18 @@ public enum Escape {
     /// characters and the characters XML 1.0 forbids (U+FFFE, U+FFFF) visible
     /// `\x..`/`\u{..}` escapes, so the document stays well-formed.
     public static func xml(_ s: String) -> String {
-        map(s) { u in
-            switch u {
-            case "&": return "&amp;"
-            case "<": return "&lt;"
-            case ">": return "&gt;"
-            case "\"": return "&quot;"
-            case "'": return "&#39;"
-            default: return xmlForbidden(u.value)
-            }
+        map(s, xmlScalar)
+    }
+
+    /// One scalar of `xml`: markup characters as references, forbidden ones escaped.
+    private static func xmlScalar(_ u: Unicode.Scalar) -> String? {
+        switch u {
+        case "&": return "&amp;"
+        case "<": return "&lt;"
+        case ">": return "&gt;"
+        case "\"": return "&quot;"
+        case "'": return "&#39;"
+        default: return xmlForbidden(u.value)
         }
     }
 
@@ -60,14 +63,9 @@ public enum Escape {
     public static func graphvizHTML(_ s: String) -> String {
         map(s) { u in
             switch u {
-            case "&": return "&amp;"
-            case "<": return "&lt;"
-            case ">": return "&gt;"
-            case "\"": return "&quot;"
-            case "'": return "&#39;"
             case "\\": return "\u{2216}"
             case "]": return "&#93;"
-            default: return xmlForbidden(u.value)
+            default: return xmlScalar(u)
             }
         }
     }
