@@ -50,6 +50,18 @@ func emit(_ text: String) {
     }
 }
 
+/// The objects a command's main selector selects. A bare word's kind
+/// (instances, or objects named so) and, when nothing matched, what the
+/// selector may have meant go to stderr, unless the report says it itself.
+func select(_ text: String, in graph: HeapGraph, quiet: Bool = false) -> (Selector, [HeapGraph.Node]) {
+    let s = compile(text, for: graph)
+    let targets = s.select(in: graph)
+    if !quiet && (targets.isEmpty || !s.words.isEmpty) {
+        StandardError.write("refgraph: " + SelectionText.header(s, matched: targets.count) + "\n")
+    }
+    return (s, targets)
+}
+
 /// Compiles a selector, or prints the error with a caret and exits with status 2.
 func compile(_ text: String, for graph: HeapGraph) -> Selector {
     do {

@@ -36,11 +36,11 @@ struct PathCommand: ParsableCommand {
 
     func run() throws {
         let graph = try input.load()
-        let targets = compile(selector, for: graph).select(in: graph)
+        let (chosen, targets) = select(selector, in: graph, quiet: !json)
         let avoidSelector = avoid.map { compile($0, for: graph) }
         let describer = Describer(graph)
         let result = RetentionPaths(graph, targets: targets, avoid: avoidSelector.map { s in { s.matches($0) } },
                                     maxDepth: maxDepth, alternatives: all ? max(paths, 1) : 1, describer: describer)
-        emit(json ? result.json(graph, selector: selector, describer: describer) : result.text(graph, selector: selector, limit: limit, describer: describer))
+        emit(json ? result.json(graph, selector: selector, describer: describer) : result.text(graph, selector: selector, header: SelectionText.header(chosen, matched: targets.count), limit: limit, describer: describer))
     }
 }

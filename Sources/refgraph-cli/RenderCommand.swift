@@ -68,7 +68,7 @@ struct RenderCommand: ParsableCommand {
         let t0 = clock.now
         let graph = try input.load()
         let t1 = clock.now
-        let targets = compile(selector, for: graph).select(in: graph)
+        let (_, targets) = select(selector, in: graph)
         if targets.isEmpty { fail("no object matches '\(selector)'") }
         var options = RenderOptions()
         options.mode = mode

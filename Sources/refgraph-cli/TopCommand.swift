@@ -54,7 +54,7 @@ struct DominatorsCommand: ParsableCommand {
 
     func run() throws {
         let graph = try input.load()
-        let targets = compile(selector, for: graph).select(in: graph)
+        let (_, targets) = select(selector, in: graph)
         let tree = DominatorTree(graph)
         emit(DominatorChains(graph, tree: tree, targets: targets, limit: limit).render(json: json))
     }

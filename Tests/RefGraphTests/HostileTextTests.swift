@@ -39,6 +39,13 @@ final class HostileTextTests: XCTestCase {
         XCTAssertEqual(csv.edgeCount, 1)
     }
 
+    /// Found by fuzz-loader: a header with no line after it and no final newline.
+    func testAHeaderAloneWithoutNewlineIsAnErrorNotATrap() {
+        for text in ["src,dst", "src,dst\n", "from to"] {
+            XCTAssertEqual(loadError(temporaryFile(text, name: "h.csv"))?.reason.hasPrefix("no references found"), true, text)
+        }
+    }
+
     func testQuotedCSVIdsAreTheSameObjects() {
         let g = load(temporaryFile("\"1\",2\n2,\"3\"\n1,\"0x3\"\n\"a b\",1\n", name: "q.csv"))
         XCTAssertEqual(g.nodeCount, 4, "\"1\" is 1, \"0x3\" is 3")

@@ -12,7 +12,7 @@ final class SelectorTests: XCTestCase {
         XCTAssertEqual(try addresses("type == dict"), [100, 103, 110, 303])
         XCTAssertEqual(try addresses("type != dict and type != str"), [101, 102, 104, 304, 305])
         XCTAssertEqual(try addresses("name == \"logging.shutdown\""), [104, 304])
-        XCTAssertEqual(try addresses("logging.shutdown"), [104, 304], "a bare word is type or name")
+        XCTAssertEqual(try addresses("logging.shutdown"), [104, 304], "no instance of a type logging.shutdown: the objects named so")
         XCTAssertEqual(try addresses("module == logging and type == function"), [104, 304])
         XCTAssertEqual(try addresses("owner == \"module logging\""), [103, 303])
         XCTAssertEqual(try addresses("owner ~ \"^module (sys|logging)$\""), [103, 110, 303])
@@ -35,6 +35,42 @@ final class SelectorTests: XCTestCase {
         XCTAssertEqual(try addresses("not (type == dict or type == str) and refcount > 2"), [101, 104])
         XCTAssertEqual(try addresses("type ~ \"Logger$\""), [305])
         XCTAssertEqual(try addresses(""), graph.addresses.sorted(), "the empty selector selects everything")
+    }
+
+    /// Issue 20: a bare class name selects its instances, as objgraph's
+    /// `by_type` does, whatever module defines the class; the class and its
+    /// code object only when there is no instance; and a selector that
+    /// matches nothing says what it may have meant.
+    func testBareWordsSelectInstancesByShortName() throws {
+        let g = load(temporaryFile(nativeDump([
+            "{\"address\": 1, \"type\": \"dict\", \"size\": 10, \"refs\": [2, 3, 4, 5, 6, 7], \"root\": \"sys.modules\"}",
+            "{\"address\": 2, \"type\": \"__main__.Handler\", \"size\": 56}",
+            "{\"address\": 3, \"type\": \"service.Handler\", \"size\": 56}",
+            "{\"address\": 4, \"type\": \"type\", \"size\": 900, \"name\": \"__main__.Handler\"}",
+            "{\"address\": 5, \"type\": \"code\", \"size\": 100, \"name\": \"Handler\"}",
+            "{\"address\": 6, \"type\": \"code\", \"size\": 100, \"name\": \"Quiet\"}",
+            "{\"address\": 7, \"type\": \"type\", \"size\": 900, \"name\": \"app.Quiet\"}",
+        ])))
+        func sel(_ t: String) throws -> (Selector, [UInt64]) {
+            let s = try Selector(t, graph: g)
+            return (s, s.select(in: g).map { g.address($0) })
+        }
+        let (h, handlers) = try sel("Handler")
+        XCTAssertEqual(handlers, [2, 3], "instances of __main__.Handler and service.Handler, not the class or its code")
+        XCTAssertEqual(h.words.map(\.kind), [.instances])
+        XCTAssertEqual(SelectionText.header(h, matched: 2), "2 objects match 'Handler' ('Handler': instances of __main__.Handler (1), service.Handler (1))")
+        XCTAssertEqual(try sel("service.Handler").1, [3], "a qualified word names one type")
+        XCTAssertEqual(try sel("Handler and size < 100").1, [2, 3])
+        let (q, quiet) = try sel("Quiet")
+        XCTAssertEqual(quiet, [6, 7], "no instance: the objects named Quiet (a code object) or app.Quiet (a class)")
+        XCTAssertEqual(q.words.map(\.kind), [.named])
+        XCTAssertEqual(SelectionText.header(q, matched: 2), "2 objects match 'Quiet' ('Quiet': no instance of a type 'Quiet', so the objects named Quiet: code (1), type (1))")
+        let (t, none) = try sel("type == Handler")
+        XCTAssertEqual(none, [], "type == stays exact")
+        XCTAssertEqual(SelectionText.header(t, matched: 0), "0 objects match 'type == Handler'; did you mean type == __main__.Handler (1) or type == service.Handler (1)?")
+        let (m, _) = try sel("Handlr")
+        XCTAssertEqual(SelectionText.header(m, matched: 0), "0 objects match 'Handlr'; did you mean type == __main__.Handler (1) or type == service.Handler (1)?")
+        XCTAssertEqual(try sel("dict").1, [1], "builtins by their name")
     }
 
     func testStory000FilterAsASelector() throws {

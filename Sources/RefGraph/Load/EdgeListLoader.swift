@@ -54,7 +54,7 @@ struct EdgeListLoader {
             let f = splitter.fields
             let words = f.map { splitter.text(base, $0).lowercased() }
             guard words.count >= 2 && words.allSatisfy({ Self.headerWords.contains($0) }) else { return false }
-            let rest = lineEnd(base, from: s, count: bytes.count) + 1
+            let rest = min(lineEnd(base, from: s, count: bytes.count) + 1, bytes.count)  // a header may be the last line
             return !f.prefix(2).contains { Self.isUsedAsID(base, $0, in: rest..<bytes.count, delimiter: splitter.delimiter) }
         }
         func general(_ line: Int, _ s: Int, _ e: Int) throws(LoadError) {

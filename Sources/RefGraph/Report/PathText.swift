@@ -1,12 +1,13 @@
 extension RetentionPaths {
     /// The `refgraph path` report for a terminal.
-    public func text(_ graph: HeapGraph, selector: String, limit: Int = 10, describer: Describer? = nil) -> String {
+    /// `header` is the selection line (`SelectionText.header`); by default `N objects match 'SELECTOR'`.
+    public func text(_ graph: HeapGraph, selector: String, header: String? = nil, limit: Int = 10, describer: Describer? = nil) -> String {
         let h = HopText(graph, describer: describer)
         var out = ""
         if graph.info.truncated { out += "WARNING: the dump is truncated; paths cover only the part that was read.\n\n" }
         let reached = groups.reduce(0) { $0 + $1.members.count }
-        out += "\(Units.count(targets)) object\(targets == 1 ? "" : "s") match '\(Escape.terminal(selector))'"
-        if targets == 0 { return out + ".\n" }
+        out += header ?? "\(Units.count(targets)) object\(targets == 1 ? "" : "s") match '\(Escape.terminal(selector))'"
+        if targets == 0 { return out + (out.hasSuffix("?") ? "\n" : ".\n") }
         out += ": \(Units.count(reached)) reachable from roots in \(Units.count(groups.count)) group\(groups.count == 1 ? "" : "s") by retention path"
         if !unreachable.isEmpty { out += ", \(Units.count(unreachable.count)) unreachable" }
         if !blocked.isEmpty { out += ", \(Units.count(blocked.count)) blocked by --max-depth or --avoid" }

@@ -7,13 +7,35 @@ public struct Selector {
     public let source: String
     public let expression: SelectorExpr
     private let predicate: (HeapGraph.Node) -> Bool
+    /// What each bare word selected, in the order the words appear.
+    public let words: [WordMatch]
+    private let context: SelectorContext
 
     /// Parses and compiles `text` for `graph`. An empty text selects everything.
     public init(_ text: String, graph: HeapGraph) throws(SelectorError) {
         source = text
         expression = try SelectorParser.parse(text)
-        let context = SelectorContext(graph: graph)
+        context = SelectorContext(graph: graph)
         predicate = context.compile(expression)
+        words = context.words
+    }
+
+    /// For a selector that matched nothing: per type name it tests (`type ==
+    /// X` or a bare word), the types that exist and it may have meant.
+    /// O(distinct types) per name after one pass over the type column.
+    public func suggestions() -> [(asked: String, types: [TypeCount])] {
+        var asked: [String] = []
+        var stack = [expression]
+        while let e = stack.popLast() {
+            switch e {
+            case .and(let a, let b), .or(let a, let b): stack.append(b); stack.append(a)
+            case .not(let a): stack.append(a)
+            case .compare(.type, .eq, .text(let t)), .word(let t): asked.append(t)
+            case .member(.type, let values): asked += values.map(\.text)
+            default: break
+            }
+        }
+        return asked.map { ($0, context.census.suggestions(for: $0, in: context.graph)) }.filter { !$0.1.isEmpty }
     }
 
     public func matches(_ n: HeapGraph.Node) -> Bool { predicate(n) }
@@ -37,7 +59,46 @@ private final class SelectorContext {
         return d
     }
 
+    private var censusStorage: TypeCensus?
+    var census: TypeCensus {
+        if let c = censusStorage { return c }
+        let c = TypeCensus(graph)
+        censusStorage = c
+        return c
+    }
+    /// What the bare words selected, as they were compiled.
+    private(set) var words: [WordMatch] = []
+
     init(graph: HeapGraph) { self.graph = graph }
+
+    /// A bare word: instances of the types it names; else the objects it names.
+    private func word(_ w: String) -> (HeapGraph.Node) -> Bool {
+        let g = graph
+        let types = census.types(named: w, in: g)
+        if !types.isEmpty {
+            let counts = types.map { TypeCount(type: g.strings[$0], count: census.counts[$0] ?? 0) }
+            words.append(WordMatch(word: w, kind: .instances, types: counts.sorted { ($0.count, $1.type) > ($1.count, $0.type) }))
+            let memo = [Bool](unsafeUninitializedCapacity: g.strings.count) { b, n in
+                b.initialize(repeating: false); for t in types { b[Int(t)] = true }; n = g.strings.count
+            }
+            return { memo[Int(g.typeIDs[Int($0)])] }
+        }
+        // No instance: names, whole or by their last dotted part, memoised per string id.
+        // One pass over the objects decides every name string they use.
+        var named = [Bool](repeating: false, count: g.strings.count)
+        var decided = [Bool](repeating: false, count: g.strings.count)
+        var kinds: [UInt32: Int] = [:]
+        for n in g.nodes where !g.flags(n).contains(.textIsValue) {
+            let id = Int(g.textIDs[Int(n)])
+            guard id != 0 else { continue }
+            if !decided[id] { decided[id] = true; named[id] = TypeCensus.names(g.strings[UInt32(id)], w) }
+            if named[id] { kinds[g.typeIDs[Int(n)], default: 0] += 1 }
+        }
+        let test: (HeapGraph.Node) -> Bool = { n in !g.flags(n).contains(.textIsValue) && named[Int(g.textIDs[Int(n)])] }
+        let counts = kinds.map { TypeCount(type: g.strings[$0.key], count: $0.value) }.sorted { ($0.count, $1.type) > ($1.count, $0.type) }
+        words.append(WordMatch(word: w, kind: counts.isEmpty ? .none : .named, types: counts))
+        return test
+    }
 
     func compile(_ e: SelectorExpr) -> (HeapGraph.Node) -> Bool {
         switch e {
@@ -65,6 +126,8 @@ private final class SelectorContext {
         case .compare(let f, let op, let v):
             if f.isNumeric { return numeric(f, op, v) }
             return text(f, op, v.text)
+        case .word(let w):
+            return word(w)
         }
     }
 

@@ -5,8 +5,11 @@
 ///     unary   := "not" unary | "(" expr ")" | test
 ///     test    := FIELD OP value | FIELD "in" "[" value ("," value)* "]" | WORD
 ///
-/// A bare WORD means `type == WORD or name == WORD`, except the flag fields
-/// `garbage`, `root` and `finalizer`, which test that the field is set.
+/// A bare WORD selects the instances of the types whose short name (the last
+/// dotted part) or qualified name is WORD; when no object is such an
+/// instance, the objects named WORD (classes, functions, code objects,
+/// modules: name or its last dotted part). The flag fields `garbage`, `root`
+/// and `finalizer` as bare words test that the field is set.
 public struct SelectorParser {
     enum Token: Equatable {
         case word(String), string(String), number(UInt64), op(SelectorOp)
@@ -259,9 +262,7 @@ public struct SelectorParser {
         }
     }
 
-    private func bare(_ w: String) -> SelectorExpr {
-        .or(.compare(.type, .eq, .text(w)), .compare(.name, .eq, .text(w)))
-    }
+    private func bare(_ w: String) -> SelectorExpr { .word(w) }
 
     /// The field closest to a misspelt one, by edit distance.
     static func nearest(_ w: String) -> String? {

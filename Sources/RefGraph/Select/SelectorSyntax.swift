@@ -7,6 +7,9 @@ public indirect enum SelectorExpr: Sendable, Equatable {
     case member(SelectorField, [SelectorValue])
     /// A bare flag field: `garbage`, `root`, `finalizer`.
     case isSet(SelectorField)
+    /// A bare word: the instances of the types it names (by short or
+    /// qualified name); only when there are none, the objects it names.
+    case word(String)
     /// Matches every object (the empty selector, or `*`).
     case all
 }
