@@ -29,8 +29,11 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "A node with more referrers (referents with --mode refs) than this gets one 'N more' box.", transform: Numbers.count)
     var tooMany = 10
 
-    @Option(help: "Objects that fail this selector are drawn but not expanded.")
+    @Option(help: "Objects that fail this selector are left out, as objgraph's filter= (the targets are always drawn).")
     var filter: String?
+
+    @Option(name: .customLong("stop-at"), help: "Objects that match this selector are drawn but not expanded.")
+    var stopAt: String?
 
     @Option(help: "Objects that match this selector are left out.")
     var ignore: String?
@@ -80,10 +83,12 @@ struct RenderCommand: ParsableCommand {
         options.alternatives = all ? 5 : 1
         let f = filter.map { compile($0, for: graph) }
         let i = ignore.map { compile($0, for: graph) }
+        let stop = stopAt.map { compile($0, for: graph) }
         let h = highlight.map { compile($0, for: graph) }
         let sub: Subgraph
         do {
-            sub = try Subgraph(graph, targets: targets, options: options, filter: f.map { s in { s.matches($0) } }, ignore: i.map { s in { s.matches($0) } })
+            sub = try Subgraph(graph, targets: targets, options: options, filter: f.map { s in { s.matches($0) } }, ignore: i.map { s in { s.matches($0) } },
+                               stopAt: stop.map { s in { s.matches($0) } })
         } catch {
             fail(error.description)
         }

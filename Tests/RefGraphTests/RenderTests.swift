@@ -32,11 +32,42 @@ final class RenderTests: XCTestCase {
         var o = RenderOptions()
         o.mode = .refs
         o.tooMany = 2
+        o.maxDepth = 1
         let sub = try Subgraph(graph, targets: [graph.node(100)!], options: o)
-        XCTAssertEqual(addresses(sub), [100])
-        XCTAssertEqual(sub.elided, [ElidedBox(node: graph.node(100)!, count: 4)])
+        XCTAssertEqual(addresses(sub), [100, 101, 200], "the first two referents are drawn, as objgraph's too_many")
+        XCTAssertEqual(sub.elided, [ElidedBox(node: graph.node(100)!, count: 2)])
         let svg = String(decoding: try Graphviz.render(RenderStyle(graph, describer: Describer(graph), options: o).build(sub), format: "svg"), as: UTF8.self)
-        XCTAssertTrue(svg.contains("4 more referents"))
+        XCTAssertTrue(svg.contains("+2 more referents"))
+    }
+
+    /// Issue 20, objgraph's test: `L = [list(range(7))]`, show_refs(L, too_many=5)
+    /// draws L, the inner list, five ints and "2 more".
+    func testTooManyDrawsTheFirstNLikeObjgraph() throws {
+        let ints = (0..<7).map { "{\"address\": \(10 + $0), \"type\": \"int\", \"size\": 28, \"value\": \($0)}" }
+        let g = load(temporaryFile(nativeDump([
+            "{\"address\": 1, \"type\": \"list\", \"size\": 64, \"refs\": [2], \"root\": \"frame\"}",
+            "{\"address\": 2, \"type\": \"list\", \"size\": 120, \"refs\": [10, 11, 12, 13, 14, 15, 16]}",
+        ] + ints)))
+        var o = RenderOptions()
+        o.mode = .refs
+        o.tooMany = 5
+        let sub = try Subgraph(g, targets: [g.node(1)!], options: o)
+        XCTAssertEqual(sub.nodes.map { g.address($0) }, [1, 2, 10, 11, 12, 13, 14])
+        XCTAssertEqual(sub.elided, [ElidedBox(node: g.node(2)!, count: 2)])
+    }
+
+    /// Issue 20: a dict `{1: 'c', 'b': 'c'}` refers to 'c' twice, under two labels: two edges.
+    func testEveryLabelBetweenAPairIsDrawn() throws {
+        let g = load(temporaryFile(nativeDump([
+            "{\"address\": 1, \"type\": \"dict\", \"size\": 232, \"refs\": [2, 3, 4, 3], \"labels\": [\"<key>\", \"[1]\", \"<key>\", \"['b']\"], \"root\": \"frame\"}",
+            "{\"address\": 2, \"type\": \"int\", \"size\": 28, \"value\": 1}",
+            "{\"address\": 3, \"type\": \"str\", \"size\": 50, \"value\": \"c\"}",
+            "{\"address\": 4, \"type\": \"str\", \"size\": 50, \"value\": \"b\"}",
+        ])))
+        var o = RenderOptions()
+        o.mode = .refs
+        let sub = try Subgraph(g, targets: [g.node(1)!], options: o)
+        XCTAssertEqual(sub.edges.filter { g.target(ofEdge: $0) == g.node(3)! }.map { g.label(ofEdge: $0) }, ["[1]", "['b']"])
     }
 
     func testRootsModeDrawsOnlyThePaths() throws {
@@ -62,7 +93,10 @@ final class RenderTests: XCTestCase {
         let ignored = try Subgraph(graph, targets: [graph.node(103)!], options: o, ignore: { self.graph.typeName($0) == "module" })
         XCTAssertEqual(addresses(ignored), [103, 104])
         let filtered = try Subgraph(graph, targets: [graph.node(110)!], options: o, filter: { self.graph.typeName($0) != "module" })
-        XCTAssertEqual(addresses(filtered), [110, 101], "the module is drawn but not expanded")
+        XCTAssertFalse(addresses(filtered).contains(101), "objgraph's filter=: the module is left out")
+        XCTAssertEqual(addresses(filtered), [110])
+        let stopped = try Subgraph(graph, targets: [graph.node(110)!], options: o, stopAt: { self.graph.typeName($0) == "module" })
+        XCTAssertEqual(addresses(stopped), [110, 101], "--stop-at: the module is drawn but not expanded")
     }
 
     func testMaxNodesIsAHardCapWithAMessage() {

@@ -64,7 +64,7 @@ public struct RenderStyle {
             let word = sub.mode == .refs ? "referents" : "referrers"
             let k = r.add(.init(key: "more\(box.node)", attributes: [
                 "shape": "note", "style": "filled", "fillcolor": "#fff9c4",
-                "label": "\(Units.count(box.count)) more \(word)", "tooltip": "\(Units.count(box.count)) more \(word) not drawn (--too-many \(options.tooMany))",
+                "label": "+\(Units.count(box.count)) more \(word)", "tooltip": "\(Units.count(box.count)) more \(word) not drawn (--too-many \(options.tooMany))",
             ]))
             r.edges.append(sub.mode == .refs ? .init(from: at, to: k, attributes: ["style": "dotted"]) : .init(from: k, to: at, attributes: ["style": "dotted"]))
         }

@@ -14,7 +14,8 @@ public enum RenderMode: String, Sendable, CaseIterable {
 public struct RenderOptions: Sendable {
     public var mode: RenderMode = .backrefs
     public var maxDepth = 3
-    /// A node with more neighbours than this in the growing direction gets one "N more" box.
+    /// A node with more neighbours than this in the growing direction shows
+    /// the first `tooMany` and one "+M more" box for the rest (objgraph's `too_many`).
     public var tooMany = 10
     public var maxNodes = 500
     public var refcounts = false
@@ -61,10 +62,12 @@ public struct Subgraph: Sendable {
         }
     }
 
-    /// Selects the subgraph. Objects matching `ignore` are left out entirely;
-    /// objects failing `filter` are shown but not expanded.
+    /// Selects the subgraph. As in objgraph, neighbours failing `filter` or
+    /// matching `ignore` are left out (targets are always drawn), and
+    /// `stopAt` objects are drawn but not expanded.
     public init(_ graph: HeapGraph, targets: [HeapGraph.Node], options: RenderOptions,
-                filter: ((HeapGraph.Node) -> Bool)? = nil, ignore: ((HeapGraph.Node) -> Bool)? = nil) throws(TooBig) {
+                filter: ((HeapGraph.Node) -> Bool)? = nil, ignore: ((HeapGraph.Node) -> Bool)? = nil,
+                stopAt: ((HeapGraph.Node) -> Bool)? = nil) throws(TooBig) {
         mode = options.mode
         let targets = targets.filter { !(ignore?($0) ?? false) }
         self.targets = Set(targets)
@@ -84,8 +87,8 @@ public struct Subgraph: Sendable {
             while !frontier.isEmpty && d < options.maxDepth {
                 var next: [HeapGraph.Node] = []
                 for v in frontier {
-                    // Like objgraph, stop at modules and roots going backwards; honour --filter.
-                    if let filter, !filter(v), !self.targets.contains(v) { continue }
+                    // Like objgraph, stop at modules and roots going backwards; honour --stop-at.
+                    if let stopAt, stopAt(v), !self.targets.contains(v) { continue }
                     if backwards && (graph.rootKind(v) != .none || graph.typeIDs[Int(v)] == moduleType) && !self.targets.contains(v) { continue }
                     var neighbours: [HeapGraph.Node] = []
                     if backwards {
@@ -97,17 +100,16 @@ public struct Subgraph: Sendable {
                     }
                     var unique: [HeapGraph.Node] = []
                     var seen = Set<HeapGraph.Node>()
-                    for w in neighbours where w != v && seen.insert(w).inserted && !(ignore?(w) ?? false) { unique.append(w) }
-                    if unique.count > options.tooMany {
-                        // Keep those already drawn; box the rest.
-                        let shown = unique.filter { depth[$0] != nil }
-                        if unique.count - shown.count > 0 { elided.append(ElidedBox(node: v, count: unique.count - shown.count)) }
-                        continue
+                    for w in neighbours where w != v && seen.insert(w).inserted && !(ignore?(w) ?? false) && (filter?(w) ?? true) {
+                        unique.append(w)
                     }
-                    for w in unique where depth[w] == nil {
+                    // The first tooMany in reference order; one box for the rest not drawn yet.
+                    for w in unique.prefix(options.tooMany) where depth[w] == nil {
                         try add(w, d + 1)
                         next.append(w)
                     }
+                    let more = unique.dropFirst(options.tooMany).filter { depth[$0] == nil }.count
+                    if more > 0 { elided.append(ElidedBox(node: v, count: more)) }
                 }
                 frontier = next
                 d += 1
@@ -157,14 +159,15 @@ public struct Subgraph: Sendable {
                 }
             }
         }
-        // Every reference among the chosen nodes (only the paths themselves in roots mode).
+        // Every reference among the chosen nodes (only the paths themselves in
+        // roots mode); several labels between one pair are all drawn.
         if options.mode == .roots { return }
         let chosen = Set(nodes)
         for v in nodes {
-            var seen = Set<HeapGraph.Node>()
+            var seen = Set<UInt64>()
             for e in graph.outEdges(v) {
                 let w = graph.target(ofEdge: e)
-                if chosen.contains(w) && seen.insert(w).inserted && (!graph.isWeak(edge: e) || options.mode == .refs) { edges.append(e) }
+                if chosen.contains(w) && seen.insert(UInt64(w) << 32 | UInt64(graph.edgeLabels[e])).inserted && (!graph.isWeak(edge: e) || options.mode == .refs) { edges.append(e) }
             }
         }
     }
