@@ -750,6 +750,60 @@ def _memo_probe_data():
     return ['refgraph pickle memo probe', [0.5, 'second probe string']]
 
 
+def _make_memo_reader(name, probe, layout, pairs):
+    """read(o) -> the objects in o's memo, in memo order, or None, for
+    _pickle.<name> (Pickler, Unpickler), or None when a check fails. Shared
+    by both: the type's own ``memo`` getter (a C getset) gives a proxy
+    whose C ``copy()`` (a method descriptor) returns a dict of the memo;
+    read() checks the memo word at its offset first, in the same C-level
+    pass as the call (copy() does not check it for NULL).
+
+    probe(_pickle, T) -> (o, x): an instance of T whose memo holds x (the
+    list of _memo_probe_data(), as o memoised it) first and x[1] among its
+    entries. layout(o, x) -> None, or (off, n, agrees): the offset of o's
+    memo word, the number of entries read from the memory it points to,
+    and agrees(d): whether copy()'s dict d matches that memory.
+    pairs(d) -> [(index, object)] of the entries of a copy() dict d."""
+    _pickle = _loaded_module('_pickle')
+    T = getattr(_pickle, name)
+    desc = T.__dict__.get('memo')
+    if type(desc) is not _safe.getset_descriptor:
+        return None
+    get = desc.__get__
+    o, x = probe(_pickle, T)
+    proxy = get(o)
+    copy = type(proxy).__dict__.get('copy')
+    if type(copy) is not _safe.method_descriptor:
+        return None
+    checked = layout(o, x)
+    if checked is None:
+        return None
+    off, n, agrees = checked
+    d = copy(proxy)
+    proxy = None
+    if type(d) is not dict or len(d) != n or not agrees(d):
+        return None
+    d = None
+
+    def read(m):
+        """The objects in m's memo, in memo order, or None."""
+        got = _guarded_call(copy, get(m), id(m) + off)
+        if not got or type(got[0]) is not dict:
+            return None
+        items = pairs(got[0])
+        got = None
+        items.sort(key=_first)
+        return [v for k, v in items]
+
+    got = read(o)
+    if got is None or len(got) != n or got[0] is not x or not any(y is x[1] for y in got):
+        return None
+    q = T.__new__(T)  # no memo table or array
+    if word(id(q) + off) or read(q) is not None:
+        return None
+    return read
+
+
 def _make_pickler_memo_reader():
     """3.x _pickle.Pickler: PicklerObject (PyObject_HEAD; PyMemoTable *memo;
     ...). Its memo -- a C hash table {object: index} that holds a reference
@@ -759,55 +813,36 @@ def _make_pickler_memo_reader():
     dereferences the table without a NULL check, and the table is NULL in a
     Pickler never initialised or whose __init__ failed after clearing it
     (copy() then crashes the process): the memo word is checked first, in
-    the same C-level pass as the call."""
-    io = _io  # no import statement: it looks sys.modules up with dict lookups
-    _pickle = _loaded_module('_pickle')
-    P = _pickle.Pickler
-    desc = P.__dict__.get('memo')
-    if type(desc) is not _safe.getset_descriptor:
-        return None
-    get = desc.__get__
-    x = _memo_probe_data()
-    p = P(io.BytesIO(), 2)
-    p.dump(x)
-    proxy = get(p)
-    copy = type(proxy).__dict__.get('copy')
-    if type(copy) is not _safe.method_descriptor:
-        return None
-    off = 2 * W
-    m = word(id(p) + off)
-    if not m:
-        return None
-    mask, used, allocated, table = words(m, 4)
-    if allocated != mask + 1 or allocated & mask or not 0 < used <= allocated or not table or allocated > 1 << 20:
-        return None
-    keys = set(words(table, 2 * allocated)[0::2])
-    keys.discard(0)
-    d = copy(proxy)
-    proxy = None
-    if type(d) is not dict or len(d) != used or keys != set(d):
-        return None
-    if not any(v[1] is x for v in d.values()) or not any(v[1] is x[1] for v in d.values()):
-        return None
-    d = None
+    the same C-level pass as the call (_make_memo_reader)."""
 
-    def read(o):
-        """The objects in o's memo, in memo order, or None."""
-        got = _guarded_call(copy, get(o), id(o) + off)
-        if not got or type(got[0]) is not dict:
+    def probe(_pickle, P):
+        x = _memo_probe_data()
+        # _io, not an import statement: that looks sys.modules up with dict lookups
+        p = P(_io.BytesIO(), 2)
+        p.dump(x)
+        return p, x
+
+    def layout(p, x):
+        off = 2 * W
+        m = word(id(p) + off)
+        if not m:
             return None
-        vals = [v for v in dict.values(got[0]) if type(v) is tuple and len(v) == 2]
-        got = None
-        vals.sort(key=_first)
-        return [v[1] for v in vals]
+        mask, used, allocated, table = words(m, 4)
+        if allocated != mask + 1 or allocated & mask or not 0 < used <= allocated or not table or \
+                allocated > 1 << 20:
+            return None
+        keys = set(words(table, 2 * allocated)[0::2])
+        keys.discard(0)
 
-    got = read(p)
-    if got is None or len(got) != used or got[0] is not x or not any(y is x[1] for y in got):
-        return None
-    q = P.__new__(P)  # no memo table
-    if word(id(q) + off) or read(q) is not None:
-        return None
-    return read
+        def agrees(d):
+            return keys == set(d) and any(v[1] is x for v in d.values()) and \
+                any(v[1] is x[1] for v in d.values())
+        return off, used, agrees
+
+    def pairs(d):  # {id: (index, object)}
+        return [v for v in dict.values(d) if type(v) is tuple and len(v) == 2]
+
+    return _make_memo_reader('Pickler', probe, layout, pairs)
 
 
 def _make_unpickler_memo_reader():
@@ -818,51 +853,27 @@ def _make_unpickler_memo_reader():
     ``copy()`` returns {index: object}; it reads the array without a NULL
     check, and an Unpickler whose __init__ failed after clearing keeps
     memo_size with a NULL array: the word is checked first, as for the
-    Pickler."""
-    io = _io
-    _pickle = _loaded_module('_pickle')
-    U = _pickle.Unpickler
-    desc = U.__dict__.get('memo')
-    if type(desc) is not _safe.getset_descriptor:
-        return None
-    get = desc.__get__
-    src = _memo_probe_data()
-    u = U(io.BytesIO(_pickle.dumps(src, 2)))
-    x = u.load()
-    proxy = get(u)
-    copy = type(proxy).__dict__.get('copy')
-    if type(copy) is not _safe.method_descriptor:
-        return None
-    stack = [r for r in _safe.get_referents(u) if _safe.type_name(type(r)) == 'Pdata']
-    h = words(id(u) + 2 * W, 4)  # stack, memo, memo_size, memo_len
-    if len(stack) != 1 or h[0] != id(stack[0]) or not h[1] or not 0 < h[3] <= h[2] <= 1 << 20:
-        return None
-    arr = words(h[1], h[2])
-    d = copy(proxy)
-    proxy = None
-    if type(d) is not dict or len(d) != h[3] or \
-            sorted((i, a) for i, a in enumerate(arr) if a) != sorted((i, id(v)) for i, v in d.items()):
-        return None
-    d = None
-    off = 3 * W
+    Pickler (_make_memo_reader)."""
 
-    def read(o):
-        """The objects in o's memo, in memo order, or None."""
-        got = _guarded_call(copy, get(o), id(o) + off)
-        if not got or type(got[0]) is not dict:
+    def probe(_pickle, U):
+        u = U(_io.BytesIO(_pickle.dumps(_memo_probe_data(), 2)))
+        return u, u.load()
+
+    def layout(u, x):
+        stack = [r for r in _safe.get_referents(u) if _safe.type_name(type(r)) == 'Pdata']
+        h = words(id(u) + 2 * W, 4)  # stack, memo, memo_size, memo_len
+        if len(stack) != 1 or h[0] != id(stack[0]) or not h[1] or not 0 < h[3] <= h[2] <= 1 << 20:
             return None
-        items = [kv for kv in dict.items(got[0]) if type(kv[0]) is int]
-        got = None
-        items.sort(key=_first)
-        return [v for k, v in items]
+        arr = words(h[1], h[2])
 
-    got = read(u)
-    if got is None or len(got) != h[3] or got[0] is not x or not any(y is x[1] for y in got):
-        return None
-    q = U.__new__(U)  # no memo array
-    if word(id(q) + off) or read(q) is not None:
-        return None
-    return read
+        def agrees(d):
+            return sorted((i, a) for i, a in enumerate(arr) if a) == sorted((i, id(v)) for i, v in d.items())
+        return 3 * W, h[3], agrees
+
+    def pairs(d):  # {index: object}
+        return [kv for kv in dict.items(d) if type(kv[0]) is int]
+
+    return _make_memo_reader('Unpickler', probe, layout, pairs)
 
 
 def pickle_memo_readers():

@@ -8,7 +8,7 @@ import sys
 import time
 import unittest
 
-from helpers import PY2, PYV, Dump, TempDirTest, communicate, env, full_disk, run_script, wait_for
+from helpers import HERE, PY2, PYV, Dump, TempDirTest, communicate, env, full_disk, run_script, wait_for
 
 import refgraph_export
 
@@ -69,27 +69,20 @@ class AtomicWrite(TempDirTest):
         if not HAS_FORK or not os.path.exists('/dev/full'):
             self.skipTest('no fork or /dev/full')
         final = self.path('full.jsonl')
-        # the child's temporary file is redirected to /dev/full
+        # the child's temporary file is redirected to /dev/full (helpers.full_disk)
         code = """
-            import sys, os, errno
-            from refgraph_export import _core
+            import sys
+            sys.path.insert(0, sys.argv[2])  # the tests' directory
+            from helpers import full_disk
             import refgraph_export
             final = sys.argv[1]
-            real = _core.create_exclusive
-            def create_exclusive(prefix, mode=0o600, read=False):
-                fd, name = real(prefix, mode, read)
-                if not read:
-                    full = os.open('/dev/full', os.O_WRONLY)
-                    os.dup2(full, fd)
-                    os.close(full)
-                return fd, name
-            _core.create_exclusive = create_exclusive
-            try:
-                refgraph_export.dump(final, fork=True)
-            except refgraph_export.DumpError as e:
-                print('DumpError %d' % e.errno)
+            with full_disk():
+                try:
+                    refgraph_export.dump(final, fork=True)
+                except refgraph_export.DumpError as e:
+                    print('DumpError %d' % e.errno)
         """
-        rc, out, err = run_script(code, [final])
+        rc, out, err = run_script(code, [final, HERE])
         self.assertEqual(rc, 0, err)
         self.assertIn('DumpError %d' % errno.ENOSPC, out)
         self.assertFalse(os.path.exists(final))
