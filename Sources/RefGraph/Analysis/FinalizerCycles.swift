@@ -4,9 +4,18 @@ public enum CycleClass: String, Sendable, Comparable {
     case uncollectable
     /// Freed by the collector after running finalizers (PEP 442, Python 3.4+).
     case collectableFinalized = "collectable-finalized"
+    /// Reachable from a root, with finalizers: not garbage (yet).
+    case liveWithFinalizers = "live-with-finalizers"
     case plain
 
-    private var rank: Int { self == .uncollectable ? 0 : self == .collectableFinalized ? 1 : 2 }
+    private var rank: Int {
+        switch self {
+        case .uncollectable: return 0
+        case .collectableFinalized: return 1
+        case .liveWithFinalizers: return 2
+        case .plain: return 3
+        }
+    }
     public static func < (a: CycleClass, b: CycleClass) -> Bool { a.rank < b.rank }
 }
 
@@ -20,8 +29,14 @@ public struct CycleReport: Sendable {
     public var garbageMembers: Int
     /// Whether any root reaches the component (else it is garbage awaiting collection).
     public var reachable: Bool
-    /// One concrete cycle, as edge indices in order.
+    /// One concrete cycle, as edge indices in order, from a garbage or finalizer member.
     public var example: [Int]
+    /// For garbage: no other garbage cycle refers to this one (refcycle's
+    /// source component), so freeing it frees the garbage it refers to.
+    public var isKey = false
+    /// For a key cycle: the other garbage objects it keeps alive, and their bytes.
+    public var keepsAlive = 0
+    public var keepsAliveBytes: UInt64 = 0
     public var classification: CycleClass
     public var reason: String
 }
@@ -32,42 +47,92 @@ public struct FinalizerCycles: Sendable {
     /// Python version the classification assumed.
     public var python: String?
 
+    /// Garbage (members of gc.garbage, and objects no root reaches) and live
+    /// objects are split before the components are found: a garbage cycle is
+    /// never merged with the module graph through its class, and its size is
+    /// its own. O(nodes + edges), plus one search over the garbage per key
+    /// cycle (at most `keyCycleSearches`).
     public init(_ graph: HeapGraph, finalizersOnly: Bool = false) {
-        let scc = StronglyConnected(graph)
-        let roots = RootPaths(graph)
+        // Live: reached from a root without passing through gc.garbage's
+        // members. Everything else is garbage, with what only garbage holds.
+        let roots = RootPaths(graph, avoid: { graph.flags($0).contains(.garbage) })
+        var partition = [UInt8](repeating: 0, count: graph.nodeCount)
+        for n in graph.nodes where graph.flags(n).contains(.garbage) || !roots.isReached(n) { partition[Int(n)] = 1 }
+        let scc = StronglyConnected(graph, partition: partition)
         let version = graph.info.pythonVersion
         python = graph.info.python
+        // Garbage components some other garbage component refers to.
+        var referredTo = [Bool](repeating: false, count: scc.count)
+        for v in graph.nodes where partition[Int(v)] == 1 {
+            for e in graph.outEdges(v) where !graph.isWeak(edge: e) {
+                let w = graph.target(ofEdge: e)
+                if partition[Int(w)] == 1 && scc.component[Int(w)] != scc.component[Int(v)] { referredTo[Int(scc.component[Int(w)])] = true }
+            }
+        }
         var out: [CycleReport] = []
         for members in scc.cyclicComponents() {
             let fin = members.filter { graph.finalizer($0) != .none }
-            if finalizersOnly && fin.isEmpty { continue }
+            let isGarbage = partition[Int(members[0])] == 1
+            let garbage = members.reduce(0) { $0 + (graph.flags($1).contains(.garbage) ? 1 : 0) }
+            if finalizersOnly && fin.isEmpty && garbage == 0 { continue }
             var bytes: UInt64 = 0
             var typeCounts: [UInt32: Int] = [:]
-            var garbage = 0
-            var reachable = false
             for m in members {
                 bytes &+= graph.size(m)
                 typeCounts[graph.typeIDs[Int(m)], default: 0] += 1
-                if graph.flags(m).contains(.garbage) { garbage += 1 }
-                if roots.isReached(m) { reachable = true }
             }
-            let (cls, why) = Self.classify(graph, finalizers: fin, garbage: garbage, version: version)
-            let start = fin.first ?? members[0]
+            let (cls, why) = isGarbage ? Self.classify(graph, finalizers: fin, garbage: garbage, version: version)
+                                       : Self.classifyLive(finalizers: fin, version: version)
+            let start = members.first { graph.flags($0).contains(.garbage) } ?? fin.first ?? members[0]
             let types = typeCounts.sorted { ($0.value, graph.strings[$1.key]) > ($1.value, graph.strings[$0.key]) }
                 .map { (type: graph.strings[$0.key], count: $0.value) }
-            out.append(CycleReport(members: members, bytes: bytes, types: types, finalizerMembers: fin,
-                                   garbageMembers: garbage, reachable: reachable,
-                                   example: scc.cycle(through: start, in: graph), classification: cls, reason: why))
+            var report = CycleReport(members: members, bytes: bytes, types: types, finalizerMembers: fin,
+                                     garbageMembers: garbage, reachable: !isGarbage,
+                                     example: scc.cycle(through: start, in: graph), classification: cls, reason: why)
+            report.isKey = isGarbage && !referredTo[Int(scc.component[Int(members[0])])]
+            out.append(report)
         }
-        // Uncollectable first, then garbage awaiting collection, then live cycles; larger first.
+        // Garbage first (uncollectable, then key cycles, then the rest), then live; larger first.
         out.sort { a, b in
-            if a.classification == .uncollectable || b.classification == .uncollectable, a.classification != b.classification {
-                return a.classification == .uncollectable
-            }
             if a.reachable != b.reachable { return !a.reachable }
-            return (a.classification, b.bytes, b.members.count) < (b.classification, a.bytes, a.members.count)
+            if a.classification != b.classification { return a.classification < b.classification }
+            if a.isKey != b.isKey { return a.isKey }
+            return (b.bytes, b.members.count) < (a.bytes, a.members.count)
+        }
+        for i in out.indices where out[i].isKey && i < Self.keyCycleSearches {
+            (out[i].keepsAlive, out[i].keepsAliveBytes) = Self.heldBy(out[i].members, graph, partition)
         }
         cycles = out
+    }
+
+    /// Key cycles whose kept-alive garbage is counted (one search each).
+    static let keyCycleSearches = 64
+
+    /// The garbage objects reachable from `members` (not counting them), and their bytes.
+    static func heldBy(_ members: [HeapGraph.Node], _ graph: HeapGraph, _ partition: [UInt8]) -> (Int, UInt64) {
+        var seen = Set(members)
+        var stack = members
+        var count = 0
+        var bytes: UInt64 = 0
+        while let v = stack.popLast() {
+            for e in graph.outEdges(v) where !graph.isWeak(edge: e) {
+                let w = graph.target(ofEdge: e)
+                guard partition[Int(w)] == 1, seen.insert(w).inserted else { continue }
+                count += 1
+                bytes &+= graph.size(w)
+                stack.append(w)
+            }
+        }
+        return (count, bytes)
+    }
+
+    /// A cycle a root reaches is not garbage, whatever its finalizers.
+    static func classifyLive(finalizers: [HeapGraph.Node], version: (major: Int, minor: Int)?) -> (CycleClass, String) {
+        guard !finalizers.isEmpty else { return (.plain, "no finalizers") }
+        if let v = version, v.major < 3 || (v.major == 3 && v.minor < 4) {
+            return (.liveWithFinalizers, "reachable from a root, so not garbage; once unreachable, Python \(v.major).\(v.minor) would never collect it (__del__ in a cycle, before PEP 442)")
+        }
+        return (.liveWithFinalizers, "reachable from a root, so not garbage; once unreachable, the collector runs __del__ and frees it (PEP 442)")
     }
 
     static func classify(_ graph: HeapGraph, finalizers: [HeapGraph.Node], garbage: Int, version: (major: Int, minor: Int)?) -> (CycleClass, String) {

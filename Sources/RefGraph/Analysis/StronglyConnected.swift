@@ -10,7 +10,10 @@ public struct StronglyConnected: Sendable {
     /// Nodes with an edge to themselves.
     public let selfLoops: Set<Node>
 
-    public init(_ graph: HeapGraph) {
+    /// `partition`, when given, assigns each node a class; edges between
+    /// classes are not followed, so no component spans two classes (garbage
+    /// and live objects: `FinalizerCycles`).
+    public init(_ graph: HeapGraph, partition: [UInt8]? = nil) {
         let n = graph.nodeCount
         let unvisited = UInt32.max
         var index = [UInt32](repeating: unvisited, count: n)
@@ -37,6 +40,7 @@ public struct StronglyConnected: Sendable {
                                 callEdge[callEdge.count - 1] = e + 1
                                 if HeapGraph.isWeak(weak, e) { continue }
                                 let w = Int(tgt[e])
+                                if let partition, partition[w] != partition[vi] { continue }
                                 if w == vi { selfLoops.insert(v); continue }
                                 if index[w] == unvisited {
                                     index[w] = counter; low[w] = counter; counter += 1

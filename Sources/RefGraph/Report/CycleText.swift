@@ -7,11 +7,16 @@ extension FinalizerCycles {
         let py = python.map { "Python \(Escape.terminal($0))" } ?? "an unknown Python version (classified as 3.4+)"
         let counts = Dictionary(grouping: cycles, by: \.classification).mapValues(\.count)
         out += "\(Units.count(cycles.count)) reference cycle\(cycles.count == 1 ? "" : "s") (strongly connected components) in a dump of \(py): "
-        out += [CycleClass.uncollectable, .collectableFinalized, .plain].map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + "\n"
+        out += [CycleClass.uncollectable, .collectableFinalized, .liveWithFinalizers, .plain].map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + "\n"
         for (i, c) in cycles.prefix(limit).enumerated() {
             out += "\n#\(i + 1)  \(c.classification.rawValue.uppercased()): \(Units.count(c.members.count)) objects, \(Units.bytes(c.bytes))"
-            out += c.reachable ? ", live (reachable from a root)" : ", unreachable (garbage awaiting collection)"
+            out += c.reachable ? ", live (reachable from a root)" : c.garbageMembers > 0 ? ", garbage (in gc.garbage)" : ", unreachable (garbage awaiting collection)"
             out += "\n    why: \(c.reason)\n"
+            if c.isKey {
+                out += "    key cycle: no other garbage cycle refers to it"
+                if c.keepsAlive > 0 { out += "; it keeps \(Units.count(c.keepsAlive)) more garbage object\(c.keepsAlive == 1 ? "" : "s") (\(Units.bytes(c.keepsAliveBytes))) alive" }
+                out += "\n"
+            }
             out += "    types: " + c.types.prefix(6).map { "\(Escape.terminal($0.type)) ×\(Units.count($0.count))" }.joined(separator: ", ")
             if c.types.count > 6 { out += ", …" }
             out += "\n"
@@ -44,6 +49,9 @@ extension FinalizerCycles {
             j.field("bytes", c.bytes)
             j.field("reachable", c.reachable)
             j.field("garbage_members", c.garbageMembers)
+            j.field("key_cycle", c.isKey)
+            j.field("keeps_alive", c.keepsAlive)
+            j.field("keeps_alive_bytes", c.keepsAliveBytes)
             j.key("types")
             j.beginObject()
             for t in c.types { j.field(t.type, t.count) }
