@@ -12,7 +12,7 @@ struct CyclesCommand: ParsableCommand {
     @Flag(help: "Only cycles that contain objects with finalizers (__del__ or tp_del).")
     var finalizers = false
 
-    @Option(help: "Cycles to print.", transform: Numbers.count)
+    @Option(name: [.customLong("limit"), .customShort("n")], help: "Cycles to print.", transform: Numbers.count)
     var limit = 20
 
     @Flag(help: "Print one JSON document.")

@@ -24,7 +24,7 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("nodes"), help: "Node table for edge-list dumps; give it once for all dumps or once per dump, in the same order.")
     var nodes: [String] = []
 
-    @Option(help: "Clusters to print.", transform: Numbers.count)
+    @Option(name: [.customLong("limit"), .customShort("n")], help: "Clusters to print.", transform: Numbers.count)
     var limit = 10
 
     @Option(name: .customLong("c-roots"), help: "Objects with references from C: unreached (default) or all. See docs/ROOTS.md.")
@@ -55,6 +55,9 @@ struct DiffCommand: ParsableCommand {
         for (i, d) in dumps.enumerated() {
             let table = nodes.isEmpty ? nil : nodes[nodes.count == 1 ? 0 : i]
             do { graphs.append(try DumpLoader.load(d, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: table, cRoots: cRoots))) } catch { fail(error.description) }
+        }
+        if let i = SnapshotDiff.outOfOrder(graphs) {
+            StandardError.write("refgraph: warning: the snapshots are not in time order: \(Escape.terminal(dumps[i])) was taken before \(Escape.terminal(dumps[i - 1])) (diff expects the oldest first; growth and new objects come out reversed)\n")
         }
         let diff: SnapshotDiff
         do { diff = try SnapshotDiff(graphs, byTypeOnly: byType) } catch { fail(error.description) }

@@ -28,7 +28,7 @@ struct PathCommand: ParsableCommand {
     @Option(help: "Only paths of at most this many hops.", transform: Numbers.count)
     var maxDepth: Int?
 
-    @Option(help: "Groups to print.", transform: Numbers.count)
+    @Option(name: [.customLong("limit"), .customShort("n")], help: "Groups to print.", transform: Numbers.count)
     var limit = 10
 
     @Flag(help: "Print one JSON document.")

@@ -9,7 +9,7 @@ struct SummaryCommand: ParsableCommand {
 
     @OptionGroup var input: DumpOptions
 
-    @Option(name: [.customShort("n"), .long], help: "Rows in each top-types table.", transform: Numbers.count)
+    @Option(name: [.customLong("limit"), .customShort("n"), .customLong("top")], help: "Rows in each top-types table (--top is the same option).", transform: Numbers.count)
     var top = 10
 
     @Flag(help: "Print one JSON document.")

@@ -19,7 +19,7 @@ struct TopCommand: ParsableCommand {
     @Option(help: "none, type, module or owner.")
     var group: TopGrouping = .none
 
-    @Option(name: [.customShort("n"), .long], help: "Rows to print.", transform: Numbers.count)
+    @Option(name: [.customLong("limit"), .customShort("n"), .customLong("top")], help: "Rows to print (--top is the same option).", transform: Numbers.count)
     var top = 20
 
     @Flag(help: "Print one JSON document.")
@@ -46,7 +46,7 @@ struct DominatorsCommand: ParsableCommand {
     @Argument(help: "Selector for the objects.")
     var selector: String
 
-    @Option(help: "Objects to show.", transform: Numbers.count)
+    @Option(name: [.customLong("limit"), .customShort("n")], help: "Objects to show.", transform: Numbers.count)
     var limit = 5
 
     @Flag(help: "Print one JSON document.")
@@ -74,7 +74,7 @@ struct SuspectsCommand: ParsableCommand {
     @Option(help: "A container holding at least this many objects of one type is a suspect too (0 turns this off).", transform: Numbers.count)
     var accumulation = 10_000
 
-    @Option(help: "Suspects to print.", transform: Numbers.count)
+    @Option(name: [.customLong("limit"), .customShort("n")], help: "Suspects to print.", transform: Numbers.count)
     var limit = 10
 
     @Flag(help: "Print one JSON document.")

@@ -136,5 +136,35 @@ for args in "path $d int --limit=-1" "path $d int --paths=-1" "path $d int --max
   expect 64 'is not a (count|percentage|position)|invalid' -- $args
 done
 
+# Issue 20, presentation: one name for the row limit (--limit, -n; --top kept),
+# "did you mean" for a mistyped command, snapshots out of time order, hex ids
+# in --json as the text shows them.
+for cmd in "path $d int" "dominators $d int" "cycles $d" "summary $d" "top $d" "suspects $d" "diff $d $d"; do
+  # shellcheck disable=SC2086
+  expect 0 '.' -- $cmd -n 2
+  # shellcheck disable=SC2086
+  expect 0 '.' -- $cmd --limit 2
+done
+expect 64 "unknown command 'sumary'; did you mean 'summary'\?" -- sumary "$d"
+expect 64 "unknown command 'dominator'; did you mean 'dominators'\?" -- dominator "$d"
+python3 - "$d" "$work/older.jsonl" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split('\n')
+lines[0] = lines[0].replace('"version": 1', '"version": 1, "time": 1000.0', 1)
+open(sys.argv[2], 'w').write('\n'.join(lines))
+PY
+python3 - "$d" "$work/newer.jsonl" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split('\n')
+lines[0] = lines[0].replace('"version": 1', '"version": 1, "time": 2000.0', 1)
+open(sys.argv[2], 'w').write('\n'.join(lines))
+PY
+expect 0 'not in time order: .*older.jsonl was taken before .*newer.jsonl' -- diff "$work/newer.jsonl" "$work/older.jsonl" --by-type
+if "$REFGRAPH" diff "$work/older.jsonl" "$work/newer.jsonl" --by-type 2>&1 | grep -q 'time order'; then
+  failed=$((failed + 1)); echo "FAIL  diff warned about snapshots in time order"
+else passed=$((passed + 1)); fi
+expect 0 '"id": "0x[0-9a-f]+"' -- path "$d" dict --json
+expect 0 '"member_ids": \["0x[0-9a-f]+"' -- path "$d" dict --json
+
 echo "hostile inputs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

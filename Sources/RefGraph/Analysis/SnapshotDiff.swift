@@ -31,6 +31,16 @@ public struct LeakCluster: Sendable {
 /// clustered by how they are held. With three snapshots, memlab's rule:
 /// objects new in TARGET and still present in FINAL.
 public struct SnapshotDiff: Sendable {
+    /// The first snapshot whose header time is earlier than the one before
+    /// it (diff expects oldest first), or nil. Snapshots without a time are
+    /// not compared.
+    public static func outOfOrder(_ graphs: [HeapGraph]) -> Int? {
+        for i in graphs.indices.dropFirst() {
+            if let a = graphs[i - 1].info.time, let b = graphs[i].info.time, b < a { return i }
+        }
+        return nil
+    }
+
     public var byType: [GrowthRow]
     public var byModule: [GrowthRow]
     /// Objects new in the target (and, with three snapshots, still in the final).

@@ -72,10 +72,11 @@ extension RetentionPaths {
             j.field("bytes", g.bytes)
             j.field("signature", g.signature)
             j.field("members", g.members.map { graph.address($0) })
+            j.field("member_ids", g.members.map { Units.hex(graph.address($0)) })
             j.key("held_from_c")
             j.beginArray()
             for n in RetentionPaths.heldFromC(graph, g.paths[0]) {
-                j.beginObject(); j.field("address", graph.address(n)); j.field("refs_from_c", graph.unexplained[n] ?? 0); j.endObject()
+                j.beginObject(); j.field("address", graph.address(n)); j.field("id", Units.hex(graph.address(n))); j.field("refs_from_c", graph.unexplained[n] ?? 0); j.endObject()
             }
             j.endArray()
             j.key("paths")

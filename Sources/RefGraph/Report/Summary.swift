@@ -64,9 +64,10 @@ public struct Summary: Sendable {
         guard outside > max(64 << 20, rss / 2) else { return nil }
         return "Python objects explain only \(Units.percent(Double(bytes), of: Double(rss))) of RSS "
             + "(\(Units.bytes(bytes)) of \(Units.bytes(rss))): \(Units.bytes(outside)) is outside Python objects, "
-            + "in C extensions, native libraries or the allocator. Python-level analysis cannot find it; use "
-            + "valgrind --tool=memcheck with PYTHONMALLOC=malloc for native leaks, tracemalloc snapshots "
-            + "(compare_to) for allocations made through Python, or try another malloc (jemalloc, tcmalloc) for fragmentation."
+            + "in C extensions, native libraries or the allocator. Python-level analysis cannot find it. Next: "
+            + "memray (`memray run` or `memray attach PID`, then `memray flamegraph --leaks`) shows which native or Python "
+            + "call stacks allocated it; valgrind --tool=memcheck with PYTHONMALLOC=malloc finds native leaks; tracemalloc "
+            + "snapshots (compare_to) cover allocations made through Python; another malloc (jemalloc, tcmalloc) tells fragmentation."
     }
 
     /// The report as text for a terminal.
