@@ -156,10 +156,13 @@ class Row(object):
         if status is not None and p.returncode != status:
             raise Failure('refgraph %s exited %d: %s' % (' '.join(map(str, args)), p.returncode,
                                                         (p.stderr or p.stdout)[-400:]))
+        self.last_stderr = p.stderr
+        self.last_stdout = p.stdout
         return p.stdout + p.stderr
 
     def rgj(self, *args):
-        return json.loads(self.rg(*(args + ('--json',))))
+        self.rg(*(args + ('--json',)))
+        return json.loads(self.last_stdout)
 
     def targets(self, dump, selector):
         """Number of objects a selector matches (path --json 'targets')."""
@@ -204,6 +207,8 @@ def parse_dot(text):
         label = re.search(r'label=(<.*>|"(?:[^"\\]|\\.)*")', m.group(3) or '', re.S)
         edges.append((m.group(1), m.group(2), _unlabel(label.group(1)) if label else ''))
     for m in re.finditer(r'^\t(\w+)\s*\[(.*?)\];\s*$', text, re.M | re.S):
+        if m.group(1) in ('graph', 'node', 'edge'):
+            continue
         attrs = m.group(2)
         addr = re.search(r'\bid=obj([0-9a-f]+)', attrs)
         label = re.search(r'label=(<.*?>(?=,\s*\n|\s*$)|"(?:[^"\\]|\\.)*")', attrs, re.S)
@@ -220,7 +225,7 @@ def known_failures():
         for line in open(path):
             line = line.strip()
             if line and not line.startswith('#'):
-                rid, _, cause = line.partition(' ')
+                rid, _, cause = line.partition(' | ')
                 known[rid] = cause.strip()
     return known
 
