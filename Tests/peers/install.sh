@@ -22,7 +22,7 @@ install() {  # install NAME PYVERSIONS SPEC...
     else
       "$py" -m venv "$venv" >/dev/null 2>&1 || continue
     fi
-    if timeout 600 "$venv/bin/python" -m pip install -q --disable-pip-version-check "$@" >"$dest/$name.log" 2>&1; then
+    if timeout 600 "$venv/bin/python" -m pip install -q --disable-pip-version-check --retries 2 --timeout 30 "$@" >"$dest/$name.log" 2>&1; then
       echo "$v" > "$venv/ok"; echo "peers: $name installed on Python $v"; return 0
     fi
     echo "peers: $name did not install on Python $v (see .build/peers/$name.log)"
