@@ -175,8 +175,17 @@ for test, asserts, code, src, want, *peer_src in REL:
     row(P, PT + 'RelationTestCase.' + test, asserts,
         "render DUMP 'id == SRC' --mode refs --max-depth 1 (edge labels)")(relation_row(code, src, want, *peer_src))
 
-none(P, PT + 'RelationTestCase.test_code_relation', "code -> co_consts[1] and co_* attributes",
-     "the exporter draws a code object's constants as its tuple co_consts (edge co_consts, then [i]); code internals are not listed attribute by attribute")
+
+
+@row(P, PT + 'RelationTestCase.test_code_relation', "co -> 1000 is co_consts[1] (co_consts[0] on 3.14); co_consts, co_names, co_filename, co_name, co_linetable, co_exceptiontable, co_qualname are relations",
+     "render DUMP 'id == CO' --mode refs --max-depth 2 (edge labels; the 3.11+ bytecode is inline in the code object, so co_code has no edge)")
+def _(t):
+    code = "def f():\n    a = 1000\n    return a\nco = f.__code__\nk = co.co_consts.index(1000)\n"
+    attrs = ['co_consts', 'co_names', 'co_filename', 'co_name', 'co_linetable', 'co_exceptiontable', 'co_qualname']
+    relation_row(code, 'co', [('co.' + a, a, '.' + a) for a in attrs])(t)
+    dump, ids, out, peer = t.build(code + "ids.update(co=id(co), c=id(co.co_consts), k=id(co.co_consts[k]))\nout['k'] = k\n")
+    got = labels_from(t, dump, ids['c'], ids)
+    t.expect('[%d]' % out['k'] in got.get(ids['k'], set()), 'co_consts -> 1000: %r' % sorted(got.get(ids['k'], [])))
 none(P, PT + 'RelationTestCase.test_frame_relation', "frame f_back, f_builtins, f_code, f_globals, f_trace, f_locals['a']",
      "covered by refcycle's test_annotate_frame rows (every referent labelled) and objgraph's f_globals row")
 none(P, PT + 'RelationTestCase.test_nodegraph_relation / test_nodeset_relation', "heapy's own NodeGraph and nodeset types",

@@ -178,22 +178,29 @@ for n in ('test_basic_file_output', 'test_with_extra_node_attrs', 'test_filename
          "objgraph's private dot writer and IPython display; refgraph renders through Graphviz's libraries (render -o FILE, --format)")
 
 
+TESTOBJ = "class TestObject(object):\n  def __init__(self, name): self.name = name\n"
+
+
 @row(P, T + 'ShowGraphTest.test_simple_chain',
      "graph from A with edge A -> B has exactly the nodes A and B",
-     "render DUMP 'id == A' --mode refs (A reaches B)")
+     "render DUMP 'id == A' --mode refs --filter 'type == __main__.TestObject' (draws A and B only)")
 def _(t):
-    dump, ids, out, peer = t.build(
-        "class TestObject(object):\n  def __init__(self, name): self.name = name\n"
-        "A = TestObject('A'); B = TestObject('B'); A.ref = B\nids['A'] = id(A); ids['B'] = id(B)\n")
-    nodes, edges = t.render(dump, 'id == %d' % ids['A'], '--mode', 'refs', '--max-depth', '2',
-                            '--filter', 'type == __main__.TestObject or owner ~ "TestObject"')
-    addrs = set(n['addr'] for n in nodes.values())
-    t.expect(ids['B'] in addrs, 'B not drawn from A')
+    dump, ids, out, peer = t.build(TESTOBJ + "A = TestObject('A'); B = TestObject('B'); A.ref = B\nids['A'] = id(A); ids['B'] = id(B)\n")
+    nodes, edges = t.render(dump, 'id == %d' % ids['A'], '--mode', 'refs', '--filter', 'type == __main__.TestObject')
+    t.equal(sorted(n['addr'] for n in nodes.values()), sorted([ids['A'], ids['B']]), 'objects drawn')
 
 
-none(P, T + 'ShowGraphTest.test_cull_func',
-     "cull_func=B: B drawn but not expanded (C left out)",
-     "refgraph --filter leaves out objects that fail it (objgraph's filter=); drawing a node without expanding it has no option, --max-depth bounds expansion by distance")
+@row(P, T + 'ShowGraphTest.test_cull_func',
+     "A -> B -> C with cull_func=B: B drawn but not expanded, so nodes A and B only",
+     "render DUMP 'id == A' --mode refs --filter 'type == __main__.TestObject' --stop-at 'id == B'")
+def _(t):
+    dump, ids, out, peer = t.build(TESTOBJ + "A = TestObject('A'); B = TestObject('B'); C = TestObject('C'); A.ref = B; B.ref = C\n"
+                                   "ids.update(A=id(A), B=id(B), C=id(C))\n")
+    nodes, edges = t.render(dump, 'id == %d' % ids['A'], '--mode', 'refs', '--filter', 'type == __main__.TestObject',
+                            '--stop-at', 'id == %d' % ids['B'])
+    t.equal(sorted(n['addr'] for n in nodes.values()), sorted([ids['A'], ids['B']]), 'objects drawn')
+
+
 none(P, T + 'CountTest.test_no_new_reference_cycles',
      "count() adds no referrers to x", "about objgraph's own in-process references; the exporter's promise (no objects of its own in the dump, gc left as found) is tested in python/tests")
 none(P, T + 'TypestatsTest.test_no_new_reference_cycles',
