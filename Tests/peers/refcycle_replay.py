@@ -9,7 +9,7 @@ for the edge tests.
 """
 import sys, os, re
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peerlib import row, none, main, python_for, Skip
+from peerlib import row, none, main, python_for, Skip, WORK
 
 P = 'refcycle'
 R = 'test_refcycle.py '
@@ -305,8 +305,144 @@ for n, why in [('test_empty', 'an empty ObjectGraph: refgraph reads a whole heap
                ('test_export_image (3 tests)', 'image export: refgraph render -o ref.svg is tested by Tests/acceptance')]:
     none(P, O + n, n, why)
 
-none(P, D + '(15 tests)', 'DirectedGraph on integer vertices: SCCs, descendants, ancestors, to_dot',
-     'an abstract graph of integers, not a heap; the same algorithms on heaps are the test_object_graph rows (sccs, descendants, ancestors, long chain)')
+# ---- test_directed_graph: DirectedGraph on integer vertices, as refgraph edge lists
+
+TEST_GRAPH = {1: [4, 2, 3], 2: [1], 3: [5, 6, 7], 4: [], 5: [], 6: [7], 7: [], 8: [9], 9: [10], 10: [8], 11: [11]}
+
+
+def edge_list(pairs):
+    path = os.path.join(WORK, 'edges-%d.txt' % len(os.listdir(WORK)))
+    with open(path, 'w') as f:
+        for a, b in pairs:
+            f.write('%s %s\n' % (a, b))
+    return path
+
+
+def from_string(s):
+    """refcycle's graph_from_string: "1 2; 1->2" -> edge pairs"""
+    vs, es = s.split(';')
+    pairs = []
+    for seq in es.split():
+        nodes = seq.split('->')
+        pairs += list(zip(nodes[:-1], nodes[1:]))
+    return [(int(a), int(b)) for a, b in pairs]
+
+
+def cyclic_sccs(t, path):
+    d = t.rgj('cycles', path, '--limit', '100000')
+    return d['cycles']
+
+
+SCC_PAIRS = [
+    ("1; 1->1", "1"), ("1 2;", "1; 2"), ("1 2; 1->2", "1; 2"), ("1 2; 1->2 1->2", "1; 2"),
+    ("1 2 3; 1->2->3", "1; 2; 3"), ("1 2 3; 1->2->3->1", "1 2 3"), ("1 2 3; 1->2->1->3->1", "1 2 3"),
+    ("1 2 3; 1->2->1", "1 2; 3"), ("1 2 3 4; 1->2->4 1->3->4", "1; 2; 3; 4"), ("1 2 3 4; 1->2->4 1->3->4->2", "1; 2 4; 3"),
+    ("1 2 3 4 5 6 7 8; 1->2->3->4->1 5->6->7->8->5 2->5->8 4->2 ", "1 2 3 4; 5 6 7 8"),
+    ("1 2 3 4 5 6 7 8; 1->2 2->3 2->8 3->4 3->7 4->5 5->3 5->6 7->4 7->6 8->1 8->7", "1 2 8; 3 4 5 7; 6"),
+    ("1 2 3 4 5 6; 1->2 1->3 2->3 2->4 4->3 4->5 5->2 5->6 6->3 6->4", "1; 2 4 5 6; 3"),
+]
+
+
+@row(P, D + 'test_strongly_connected_components', "13 small graphs (Tarjan's and Gabow's examples among them): the expected SCCs",
+     "cycles EDGELIST --json: the cyclic SCCs (sizes; each example cycle inside one expected SCC)")
+def _(t):
+    bad = []
+    for gs, ss in SCC_PAIRS:
+        pairs = from_string(gs)
+        if not pairs:
+            continue   # no edges: nothing an edge list can say
+        selfloops = set(a for a, b in pairs if a == b)
+        want = [set(int(x) for x in scc.split()) for scc in ss.split(';')]
+        want = sorted(len(w) for w in want if len(w) > 1 or (w & selfloops))
+        cyc = cyclic_sccs(t, edge_list(pairs))
+        got = sorted(c['objects'] for c in cyc)
+        inside = all(any(set(n['address'] for n in c['example']) <= set(int(x) for x in scc.split())
+                         for scc in ss.split(';')) for c in cyc)
+        if got != want or not inside:
+            bad.append('%r: cyclic SCC sizes %r, want %r%s' % (gs, got, want, '' if inside else ' (an example crosses SCCs)'))
+    t.expect(not bad, '; '.join(bad))
+
+
+@row(P, D + 'test_strongly_connected_components_deep', "a 10001-vertex ring is one SCC (no recursion limit)",
+     "cycles EDGELIST: one SCC of 10001")
+def _(t):
+    n = 10000
+    cyc = cyclic_sccs(t, edge_list([(i, i + 1) for i in range(n)] + [(n, 0)]))
+    t.equal([c['objects'] for c in cyc], [n + 1], 'SCC sizes')
+
+
+GABOW = "1 2 3 4 5 6; 1->2 1->3 2->3 2->4 4->3 4->5 5->2 5->6 6->3 6->4"
+
+
+def reach(t, path, start, depth, mode):
+    nodes, edges = t.render(path, 'id == %d' % start, '--max-depth', str(depth), *(['--mode', 'refs'] if mode == 'refs' else []))
+    return sorted(n['addr'] for n in nodes.values() if n['addr'] is not None)
+
+
+@row(P, D + 'test_limited_descendants', "descendants('1', generations=0..3) of Gabow's graph: [1], [1 2 3], [1 2 3 4], [1 2 3 4 5]",
+     "render EDGELIST 'id == 1' --mode refs --max-depth N")
+def _(t):
+    path = edge_list(from_string(GABOW))
+    t.equal([reach(t, path, 1, g, 'refs') for g in range(4)], [[1], [1, 2, 3], [1, 2, 3, 4], [1, 2, 3, 4, 5]], 'descendants by depth')
+
+
+@row(P, D + 'test_more_limited_descendants', "1->2->3->4->8, 1->5->4, 1->6->7->4: generations 2 reach 4, generations 3 reach 8 (breadth first)",
+     "render EDGELIST 'id == 1' --mode refs --max-depth N")
+def _(t):
+    path = edge_list(from_string("1 2 3 4 5 6 7 8; 1->2->3->4->8 1->5->4 1->6->7->4"))
+    t.equal([reach(t, path, 1, g, 'refs') for g in range(5)],
+            [[1], [1, 2, 5, 6], [1, 2, 3, 4, 5, 6, 7], list(range(1, 9)), list(range(1, 9))], 'descendants by depth')
+
+
+@row(P, D + 'test_descendants_slow_case', "a 100-vertex ring with doubled edges: descendants(0) is every vertex, quickly",
+     "render EDGELIST 'id == 0' --mode refs --max-depth 100")
+def _(t):
+    path = edge_list(sum([[(n, (n + 1) % 100)] * 2 for n in range(100)], []))
+    t.equal(reach(t, path, 0, 100, 'refs'), list(range(100)), 'descendants of 0')
+
+
+@row(P, D + 'test_limited_ancestors', "ancestors('3', generations=0..3) of Gabow's graph: [3], [1 2 3 4 6], all 6, all 6",
+     "render EDGELIST 'id == 3' --max-depth N (backrefs)")
+def _(t):
+    path = edge_list(from_string(GABOW))
+    t.equal([reach(t, path, 3, g, 'backrefs') for g in range(4)],
+            [[3], [1, 2, 3, 4, 6], [1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6]], 'ancestors by depth')
+
+
+@row(P, D + 'test_ancestors_slow_case', "a 100-vertex ring with doubled edges: ancestors(0) is every vertex",
+     "render EDGELIST 'id == 0' --max-depth 100 (backrefs)")
+def _(t):
+    path = edge_list(sum([[(n, (n + 1) % 100)] * 2 for n in range(100)], []))
+    t.equal(reach(t, path, 0, 100, 'backrefs'), list(range(100)), 'ancestors of 0')
+
+
+def test_graph_path():
+    return edge_list([(a, b) for a, bs in sorted(TEST_GRAPH.items()) for b in bs])
+
+
+@row(P, D + 'test_length / test_iteration', "the test graph has the 11 vertices 1..11", "summary EDGELIST --json (objects); path 'id in [1..11]'")
+def _(t):
+    path = test_graph_path()
+    t.equal(t.rgj('summary', path)['objects'], 11, 'objects')
+
+
+@row(P, D + 'test_containment', "2 and 11 are in the graph, 0 and 12 are not", "path EDGELIST 'id == N' (targets)")
+def _(t):
+    path = test_graph_path()
+    t.equal([t.targets(path, 'id == %d' % n) for n in (2, 11, 0, 12)], [1, 1, 0, 0], 'targets of 2, 11, 0, 12')
+
+
+@row(P, D + 'test_children_and_parents', "children(1) == [2, 3, 4], children(7) == [], parents(7) == [3, 6], parents(1) == [2]",
+     "render EDGELIST 'id == N' --max-depth 1 (--mode refs for children)")
+def _(t):
+    path = test_graph_path()
+    t.equal([reach(t, path, 1, 1, 'refs'), reach(t, path, 7, 1, 'refs'), reach(t, path, 7, 1, 'backrefs'), reach(t, path, 1, 1, 'backrefs')],
+            [[1, 2, 3, 4], [7], [3, 6, 7], [1, 2]], 'children and parents (with the object itself)')
+
+
+for n in ('test_full_subgraph', 'test_full_subgraph_large_from_list', 'test_full_subgraph_from_iterator'):
+    none(P, D + n, 'the subgraph induced by a vertex subset', 'refgraph has no induced-subgraph view; render --filter draws the objects that pass a selector')
+none(P, D + 'test_to_dot', "DirectedGraph.to_dot text", "refcycle's dot writer; refgraph render --format dot (test_object_graph.py test_to_dot row)")
 
 
 # ---- test_annotations: edge labels and their completeness
