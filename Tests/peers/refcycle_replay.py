@@ -335,6 +335,22 @@ def from_string(s):
     return [(int(a), int(b)) for a, b in pairs]
 
 
+def peer_run(t, code):
+    """refcycle's own answer, in its venv: code sets `result`."""
+    import subprocess, json
+    from peerlib import peer_python
+    py, why = peer_python(P)
+    if py is None:
+        t.peer_skipped = why
+        return None
+    p = subprocess.run([py, '-c', 'import json\nresult = None\n' + code + '\nprint(json.dumps(result))'],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
+    if p.returncode != 0:
+        t.peer_skipped = 'refcycle failed: %s' % (p.stderr.strip().splitlines() or [''])[-1]
+        return None
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
 def cyclic_sccs(t, path):
     d = t.rgj('cycles', path, '--limit', '100000')
     return d['cycles']
@@ -353,7 +369,7 @@ SCC_PAIRS = [
 @row(P, D + 'test_strongly_connected_components', "13 small graphs (Tarjan's and Gabow's examples among them): the expected SCCs",
      "cycles EDGELIST --json: the cyclic SCCs (sizes; each example cycle inside one expected SCC)")
 def _(t):
-    bad = []
+    bad, ours = [], []
     for gs, ss in SCC_PAIRS:
         pairs = from_string(gs)
         if not pairs:
@@ -367,7 +383,15 @@ def _(t):
                          for scc in ss.split(';')) for c in cyc)
         if got != want or not inside:
             bad.append('%r: cyclic SCC sizes %r, want %r%s' % (gs, got, want, '' if inside else ' (an example crosses SCCs)'))
+        ours.append(got)
     t.expect(not bad, '; '.join(bad))
+    theirs = peer_run(t, "from refcycle.directed_graph import DirectedGraph\nresult = []\n"
+                      "for pairs in %r:\n"
+                      "    g = DirectedGraph.from_edge_pairs(sorted(set(sum(map(list, pairs), []))), [tuple(p) for p in pairs])\n"
+                      "    loops = set(a for a, b in pairs if a == b)\n"
+                      "    result.append(sorted(len(c) for c in g.strongly_connected_components() if len(c) > 1 or set(c) & loops))\n"
+                      % [from_string(gs) for gs, ss in SCC_PAIRS if from_string(gs)])
+    t.compare(theirs, ours, 'cyclic SCC sizes of each graph')
 
 
 @row(P, D + 'test_strongly_connected_components_deep', "a 10001-vertex ring is one SCC (no recursion limit)",
@@ -454,9 +478,9 @@ none(P, D + 'test_to_dot', "DirectedGraph.to_dot text", "refcycle's dot writer; 
 
 # ---- test_annotations: edge labels and their completeness
 
-def completeness(t, dump, ids, out, name, want):
+def completeness(t, dump, ids, out, name, want, peer=None):
     """every referent (gc.get_referents, recorded by the child) has a labelled edge;
-    want: {target name: label}."""
+    want: {target name: label}; peer: the referents refcycle annotates."""
     nodes, edges = t.render(dump, 'id == %d' % ids[name], '--mode', 'refs', '--max-depth', '1',
                             '--too-many', '10000', '--max-nodes', '10000')
     byaddr = dict((k, n['addr']) for k, n in nodes.items())
@@ -470,6 +494,11 @@ def completeness(t, dump, ids, out, name, want):
                  'edge to %s: want %r, got %r' % (target, label, got))
     missing = [r for r in out['referents'] if not any(labels.get(r, []))]
     t.expect(not missing, '%d of %d referents have no labelled edge' % (len(missing), len(out['referents'])))
+    if peer is not None:
+        ours = set(r for r in out['referents'] if any(labels.get(r, [])))
+        extra = set(peer) - ours
+        t.expect(not extra, 'refcycle annotates %d referents that refgraph leaves unlabelled' % len(extra))
+        t.notes.append('peer agrees')
 
 
 def annot(code, name, want, python=None):
@@ -480,8 +509,11 @@ def annot(code, name, want, python=None):
         dump, ids, out, peer = t.build(
             code + "\nids[%r] = id(%s)\nout['referents'] = [id(r) for r in gc.get_referents(%s)]\n" % (name, name, name)
             + ''.join("ids[%r] = id(%s)\n" % (k, v) for k, v in want[1].items()),
-            python=py)
-        completeness(t, dump, ids, out, name, want[0])
+            python=py, peer=None if python else P,
+            peer_import='from refcycle.annotations import annotated_references',
+            peer_code=("ann = annotated_references(%s)\n"   # it may create __dict__/__annotations__: only the referents seen at build time
+                       "peer_result = sorted(set(id(r) for r in gc.get_referents(%s) if id(r) in set(out['referents']) and ann[r]))") % (name, name))
+        completeness(t, dump, ids, out, name, want[0], peer)
     return fn
 
 
