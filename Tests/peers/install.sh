@@ -13,7 +13,8 @@ mkdir -p "$dest"
 
 install() {  # install NAME PYVERSIONS SPEC...
   local name="$1" versions="$2" v py venv; shift 2
-  [ -f "$dest/$name/ok" ] && return 0
+  # installed with the same pins: nothing to do
+  [ -f "$dest/$name/ok" ] && [ "$(sed -n 2p "$dest/$name/ok")" = "$*" ] && return 0
   for v in $versions; do
     py="$(python_for "$v")"; [ -n "$py" ] || continue
     venv="$dest/$name"; rm -rf "$venv"
@@ -23,7 +24,7 @@ install() {  # install NAME PYVERSIONS SPEC...
       "$py" -m venv "$venv" >/dev/null 2>&1 || continue
     fi
     if timeout 600 "$venv/bin/python" -m pip install -q --disable-pip-version-check --retries 2 --timeout 30 "$@" >"$dest/$name.log" 2>&1; then
-      echo "$v" > "$venv/ok"; echo "peers: $name installed on Python $v"; return 0
+      printf '%s\n%s\n' "$v" "$*" > "$venv/ok"; echo "peers: $name installed on Python $v"; return 0
     fi
     echo "peers: $name did not install on Python $v (see .build/peers/$name.log)"
   done

@@ -211,9 +211,10 @@ none(P, T + 'TypestatsTest.test_no_new_reference_cycles',
      "node label of x names mymodule.MyClass",
      "render DUMP 'id == x' --long-names (label)")
 def _(t):
-    dump, ids, out, peer = t.build(MYCLASS)
+    dump, ids, out, peer = t.build(MYCLASS, peer=P, peer_code="peer_result = 'mymodule.MyClass' in objgraph._obj_label(x, shortnames=False)")
     nodes, edges = t.render(dump, 'id == %d' % ids['x'], '--long-names', '--max-depth', '0')
     lab = [n['label'] for n in nodes.values() if n['addr'] == ids['x']]
+    t.compare(peer, bool(lab) and 'mymodule.MyClass' in lab[0], 'long type name in the label')
     t.expect(lab and 'mymodule.MyClass' in lab[0], 'label of x: %r' % lab)
 
 
@@ -271,8 +272,9 @@ def node_names(t, dump, addr):
      "a frame reads 'file:line' (tests.py:N)",
      "path DUMP 'id == FRAME': the frame reads 'function file:line'")
 def _(t):
-    dump, ids, out, peer = t.build(FRAME)
+    dump, ids, out, peer = t.build(FRAME, peer=P, peer_code="peer_result = objgraph._short_repr(keep[0]).rsplit(':', 1)[-1]")
     name = node_names(t, dump, ids['frame'])
+    t.compare(peer, name and name.rsplit(':', 1)[-1], 'the line of the frame')
     t.expect(name is not None and name.startswith('holder ') and name.endswith(':%d' % out['line']),
              "frame named %r; want 'holder FILE:%d'" % (name, out['line']))
 
@@ -281,8 +283,10 @@ def _(t):
      "a lambda reads 'lambda: tests.py:N'",
      "path DUMP 'id == F': the function reads '<lambda> file:line'")
 def _(t):
-    dump, ids, out, peer = t.build("f = lambda x: x  # noqa\nout['line'] = sys._getframe().f_lineno - 1\nids['f'] = id(f)\n")
+    dump, ids, out, peer = t.build("f = lambda x: x  # noqa\nout['line'] = sys._getframe().f_lineno - 1\nids['f'] = id(f)\n",
+                                   peer=P, peer_code="peer_result = objgraph._short_repr(f).rsplit(':', 1)[-1]")
     name = node_names(t, dump, ids['f'])
+    t.compare(peer, name and name.rsplit(':', 1)[-1], 'the line of the lambda')
     t.expect(name is not None and name.startswith('<lambda> ') and name.endswith(':%d' % out['line']),
              "lambda named %r; want '<lambda> FILE:%d'" % (name, out['line']))
 
@@ -308,8 +312,10 @@ def edge_into(t, dump, src, dst):
      "edge frame -> its globals is labelled f_globals",
      "render DUMP 'id == FRAME' --mode refs (edge label)")
 def _(t):
-    dump, ids, out, peer = t.build(FRAME + "ids['g'] = id(globals())\n")
+    dump, ids, out, peer = t.build(FRAME + "ids['g'] = id(globals())\n", peer=P,
+                                   peer_code="peer_result = 'f_globals' in objgraph._edge_label(keep[0], keep[0].f_globals)")
     labels = edge_into(t, dump, ids['frame'], ids['g'])
+    t.compare(peer, 'f_globals' in labels, 'f_globals label')
     t.expect('f_globals' in labels, 'frame -> globals labels: %r' % labels)
 
 
@@ -319,8 +325,10 @@ def _(t):
 def _(t):
     dump, ids, out, peer = t.build(
         "class MyClass(object):\n    def a_method(self): pass\nm = MyClass().a_method\n"
-        "ids['m'] = id(m); ids['f'] = id(m.__func__)\n")
+        "ids['m'] = id(m); ids['f'] = id(m.__func__)\n", peer=P,
+        peer_code="peer_result = '__func__' in objgraph._edge_label(m, m.__func__)")
     labels = edge_into(t, dump, ids['m'], ids['f'])
+    t.compare(peer, '__func__' in labels, '__func__ label')
     t.expect('__func__' in labels, 'method -> function labels: %r' % labels)
 
 

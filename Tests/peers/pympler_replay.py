@@ -258,19 +258,27 @@ for n in ('test_write_graph', 'test_print_graph', 'test_render'):
 # ---- test_tracker: summary and object trackers
 
 def dumps_row(steps, want):
-    """steps: code run before each dump; want: count_delta of UniqueIndicator per diff of consecutive dumps."""
+    """steps: code run before each dump; want: count_delta of UniqueIndicator per diff of consecutive dumps.
+    With Pympler installed, a SummaryTracker's summaries at the same points give Pympler's own deltas."""
     def fn(t):
-        code = "class UniqueIndicator(object): pass\nout['dumps'] = []\n"
+        code = ("class UniqueIndicator(object): pass\nout['dumps'] = []\nsums = []\n"
+                "def summarize():\n    if peer_ok:\n        sums.append(tracker.create_summary())\n"
+                "if peer_ok:\n    from pympler import summary\n    tracker = SummaryTracker()\n")
         for i, s in enumerate(steps[:-1]):
-            code += s + "\nout['dumps'].append(os.path.join(os.getcwd(), 'd%d-%%d.jsonl' %% os.getpid()))\nrefgraph_export.dump(out['dumps'][-1])\n" % i
-        code += steps[-1] + "\n"
-        dump, ids, out, peer = t.build(code)
+            code += s + "\nsummarize()\nout['dumps'].append(os.path.join(os.getcwd(), 'd%d-%%d.jsonl' %% os.getpid()))\nrefgraph_export.dump(out['dumps'][-1])\n" % i
+        code += steps[-1] + "\nsummarize()\n"
+        dump, ids, out, peer = t.build(code, peer=P, peer_import='from pympler.tracker import SummaryTracker', peer_code='''
+            def indicator(rows):
+                return sum(r[1] for r in rows if 'UniqueIndicator' in str(r[0])) or None
+            peer_result = [indicator(summary.get_diff(a, b)) for a, b in zip(sums, sums[1:])]
+        ''')
         files = out['dumps'] + [dump]
         got = []
         for a, b in zip(files, files[1:]):
             d = t.rgj('diff', a, b)
             got.append(dict((r['key'], r['count_delta']) for r in d['by_type']).get('__main__.UniqueIndicator'))
         t.equal(got, want, 'UniqueIndicator growth between dumps')
+        t.compare(peer, got, 'UniqueIndicator growth between summaries')
     return fn
 
 

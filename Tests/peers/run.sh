@@ -25,7 +25,7 @@ checker="$(command -v python3 || true)"
 
 for p in objgraph refcycle guppy3 pympler meliae; do
   if [ -f "$root/.build/peers/$p/ok" ]; then
-    echo "peer $p: installed (Python $(cat "$root/.build/peers/$p/ok"))"
+    echo "peer $p: installed ($(sed -n 2p "$root/.build/peers/$p/ok") on Python $(head -1 "$root/.build/peers/$p/ok"))"
   else
     echo "peer $p: SKIPPED comparisons (not installed; run Tests/peers/install.sh)"
   fi
