@@ -28,6 +28,21 @@ REFGRAPH = os.environ.get('REFGRAPH') or os.path.join(ROOT, '.build', 'release',
 PEERS = os.environ.get('PEERS_DIR') or os.path.join(ROOT, '.build', 'peers')
 WORK = tempfile.mkdtemp(prefix='refgraph-peers-')
 
+
+def _clean_work():
+    """Each row's dumps are removed once the row is done (PEERS_KEEP=1 keeps them)."""
+    if os.environ.get('PEERS_KEEP'):
+        return
+    for name in os.listdir(WORK):
+        try:
+            os.remove(os.path.join(WORK, name))
+        except OSError:
+            pass
+
+
+import atexit
+atexit.register(lambda: os.environ.get('PEERS_KEEP') or (_clean_work(), os.rmdir(WORK)))
+
 ROWS = []          # (peer, test, asserts, counterpart, fn)
 NO_COUNTERPART = []  # (peer, test, asserts, why)
 
@@ -269,6 +284,7 @@ def main():
         else:
             counts['skipped'] += 1
         results[rid] = status
+        _clean_work()
         print(('%s %s: %s' % (status, rid, why.replace('\n', ' '))).rstrip(': '))
         sys.stdout.flush()
     for peer, test, asserts, why in NO_COUNTERPART:

@@ -8,7 +8,8 @@
 # Environment: REFGRAPH (default .build/release/refgraph), PEERS_PYTHON (the
 # Python that builds the graphs when no peer venv is used, default 3.11),
 # PEERS_JOBS (peers run side by side, default: the number of cores),
-# PEERS_TABLE=FILE to append one JSON line per row (docs/PEERS.md's table).
+# PEERS_TABLE=FILE to append one JSON line per row (docs/PEERS.md's table),
+# PEERS_TMP (where dumps go; default /dev/shm when writable), PEERS_KEEP=1 keeps them.
 # Prints PASS/FAIL/XFAIL/XPASS/SKIP per row, NONE for tests without a
 # counterpart, then "N passed, N failed, N skipped"; exits 1 when a row failed
 # that Tests/peers/KNOWN_FAILURES does not list.
@@ -31,7 +32,10 @@ for p in objgraph refcycle guppy3 pympler meliae; do
   fi
 done
 
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+# Dumps go to memory when it can (the exporter fsyncs each dump; tmpfs makes that free).
+tmpbase="${PEERS_TMP:-}"
+if [ -z "$tmpbase" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then tmpbase=/dev/shm; fi
+work="$(mktemp -d -p "${tmpbase:-${TMPDIR:-/tmp}}")"; trap 'rm -rf "$work"' EXIT
 jobs_max="${PEERS_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 start=$SECONDS
 for p in objgraph meliae refcycle guppy3 pympler; do
