@@ -188,8 +188,35 @@ def _(t):
     dump, ids, out, peer = t.build(code + "ids.update(co=id(co), c=id(co.co_consts), k=id(co.co_consts[k]))\nout['k'] = k\n")
     got = labels_from(t, dump, ids['c'], ids)
     t.expect('[%d]' % out['k'] in got.get(ids['k'], set()), 'co_consts -> 1000: %r' % sorted(got.get(ids['k'], [])))
-none(P, PT + 'RelationTestCase.test_frame_relation', "frame f_back, f_builtins, f_code, f_globals, f_trace, f_locals['a']",
-     "covered by refcycle's test_annotate_frame rows (every referent labelled) and objgraph's f_globals row")
+FRAME = """
+import inspect
+def g():
+    global peer_result
+    f = inspect.currentframe()
+    f.f_trace = lambda: None
+    a = []
+    ids.update(f=id(f), back=id(f.f_back), builtins=id(f.f_builtins), code=id(f.f_code), glob=id(f.f_globals),
+               trace=id(f.f_trace), a=id(a))
+    out['dump'] = os.path.join(os.getcwd(), 'frame-%d.jsonl' % os.getpid())
+    refgraph_export.dump(out['dump'])   # while the frame runs
+    if peer_ok:
+        P = h._parent.Path
+        peer_result = [str(P.relation(f, x)) for x in (f.f_back, f.f_builtins, f.f_code, f.f_globals, f.f_trace, a)]
+g()
+"""
+
+
+@row(P, PT + 'RelationTestCase.test_frame_relation', "a running frame: f_back, f_builtins, f_code, f_globals, f_trace, f_locals['a']",
+     "render DUMP 'id == FRAME' --mode refs --max-depth 1, dumped while the frame runs (a local reads .a)")
+def _(t):
+    dump, ids, out, peer = t.build(FRAME, peer=P, peer_import=HPY, peer_code='pass')
+    got = labels_from(t, out['dump'], ids['f'], ids)
+    want = [('back', 'f_back'), ('builtins', 'f_builtins'), ('code', 'f_code'), ('glob', 'f_globals'), ('trace', 'f_trace'), ('a', '.a')]
+    bad = ['%s: want %r, got %r' % (k, l, sorted(got.get(ids[k], []))) for k, l in want if l not in got.get(ids[k], set())]
+    t.expect(not bad, '; '.join(bad))
+    if peer is not None:
+        t.equal(peer, ['%s.f_back', '%s.f_builtins', '%s.f_code', '%s.f_globals', '%s.f_trace', "%s.f_locals['a']"], "guppy's relations")
+        t.notes.append('peer agrees')
 none(P, PT + 'RelationTestCase.test_nodegraph_relation / test_nodeset_relation', "heapy's own NodeGraph and nodeset types",
      "heapy's C types")
 

@@ -227,10 +227,32 @@ for n in ('test_short_repr_mocked_instance_method', 'test_short_repr_mocked_inst
           'test_short_repr_mocked_instance_method_bound_with_mocked_name'):
     none(P, T + 'StringRepresentationTest.' + n, "_short_repr of mock objects does not crash",
          "the exporter reads names with no attribute lookup on the object, so mocks are plain instances (python/tests cover hostile objects)")
-none(P, T + 'StringRepresentationTest.test_short_repr_unbound_method', "2.7 unbound method label",
-     "skipped on Python 3 by objgraph itself; refgraph labels 2.7 instancemethods as method objects")
-none(P, T + 'StringRepresentationTest.test_edge_label_unbound_method', "2.7 unbound method -> __func__",
-     "skipped on Python 3 by objgraph itself")
+UNBOUND = "class MyClass(object):\n    def a_method(self):\n        pass\nm = MyClass.a_method\nids['m'] = id(m); ids['f'] = id(m.__func__)\n"
+
+
+@row(P, T + 'StringRepresentationTest.test_short_repr_unbound_method (Python 2.7)',
+     "an unbound method reads 'a_method' (objgraph runs it on Python 2 only)",
+     "render DUMP 'id == M' (Python 2.7 dump: the node reads instancemethod a_method)")
+def _(t):
+    py = python_for('2.7')
+    if not py:
+        raise Skip('no Python 2.7')
+    dump, ids, out, peer = t.build(UNBOUND, python=py)
+    nodes, edges = t.render(dump, 'id == %d' % ids['m'], '--max-depth', '0')
+    lab = [n['label'] for n in nodes.values() if n['addr'] == ids['m']]
+    t.expect(lab and 'a_method' in lab[0].split(), 'label %r' % lab)
+
+
+@row(P, T + 'StringRepresentationTest.test_edge_label_unbound_method (Python 2.7)',
+     "the edge unbound method -> function is labelled __func__ (Python 2 only)",
+     "render DUMP 'id == M' --mode refs (Python 2.7 dump: edge label)")
+def _(t):
+    py = python_for('2.7')
+    if not py:
+        raise Skip('no Python 2.7')
+    dump, ids, out, peer = t.build(UNBOUND, python=py)
+    labels = edge_into(t, dump, ids['m'], ids['f'])
+    t.expect('__func__' in labels, 'method -> function labels: %r' % labels)
 none(P, T + 'StringRepresentationTest.test_gradient_empty', "colour gradient helper", "objgraph's colour helper")
 for n in ('test_present_dot', 'test_present_png', 'test_present_png_failure', 'test_present_png_no_dot', 'test_present_xdot',
           'test_present_no_xdot', 'test_present_no_xdot_and_no_not'):
@@ -495,6 +517,8 @@ def _(t):
     t.equal((c['classification'], c['objects']), ('uncollectable', 3), 'cycle #1 (classification, objects)')
 
 
+none(P, 'docs/extra-info.txt at(id(a string))', "objgraph.at() of an untracked str returns None",
+     "by design the exporter dumps untracked objects (str, int) too, so 'id == ADDR' finds the string")
 none(P, 'docs/index.txt show_most_common_types', "type table (RANDOM_OUTPUT)",
      "refgraph summary prints the same table; the counts differ by objgraph's own objects, so no assertion is meaningful")
 none(P, 'docs/index.txt get_leaking_objects', "objects no other object refers to (RANDOM_OUTPUT)",
