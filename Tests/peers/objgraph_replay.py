@@ -315,12 +315,13 @@ def _(t):
 
 @row(P, T + 'StringRepresentationTest.test_short_repr_function',
      "a function reads 'function sample_func at ...'",
-     "path DUMP sample_func: the function is named sample_func")
+     "path DUMP sample_func: the function is named sample_func, and the bare word selects it")
 def _(t):
     dump, ids, out, peer = t.build("def sample_func():\n    pass\nids['f'] = id(sample_func)\n")
     name = node_names(t, dump, ids['f'])
     t.expect(name is not None and name.split('.')[-1] == 'sample_func', 'function named %r' % name)
-    t.equal(addrs_of(t, dump, 'sample_func'), [ids['f']], "targets of bare word 'sample_func'")
+    got = addrs_of(t, dump, 'sample_func')
+    t.expect(ids['f'] in got, "the function is not among the targets of bare word 'sample_func': %r" % got)
 
 
 def edge_into(t, dump, src, dst):
