@@ -5,7 +5,7 @@ BIN := .build/release/refgraph
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONPATH := $(CURDIR)/python
 
-.PHONY: all deps build debug demo examples test test-large test-swift test-python test-acceptance test-fuzz bench fuzz clean
+.PHONY: all deps build debug demo examples test test-large test-swift test-python test-acceptance test-peers test-fuzz bench fuzz clean
 
 all: build
 
@@ -38,7 +38,7 @@ demo: build
 examples: build
 	REFGRAPH=$(CURDIR)/$(BIN) bash Examples/refresh.sh
 
-test: deps test-swift test-python test-acceptance test-fuzz
+test: deps test-swift test-python test-acceptance test-peers test-fuzz
 
 # Every fuzz target under AddressSanitizer for 12 s (a minute in all), after
 # the release build so the index-cache target gets real images as seeds.
@@ -57,6 +57,13 @@ test-acceptance: build
 	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/hostile.sh
 	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/acceptance/run.sh
 	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/leaks/run.sh
+
+# The peers' own tests replayed on refgraph (docs/PEERS.md): the peers are
+# pip-installed into venvs under .build/peers (a peer that does not install
+# skips its comparisons visibly; refgraph's assertions still run).
+test-peers: build
+	bash Tests/peers/install.sh
+	REFGRAPH=$(CURDIR)/$(BIN) bash Tests/peers/run.sh
 
 # Inputs over 4 GiB, 10M referrers, a 50M chain: minutes and several GB.
 test-large: deps
