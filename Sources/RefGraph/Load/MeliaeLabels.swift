@@ -18,8 +18,10 @@ extension HeapGraph {
         // from where the str and int objects sit.
         func pairs(_ n: Int) -> Range<Int>? {
             let edges = Int(forwardOffsets[n])..<Int(forwardOffsets[n + 1])
-            guard typeIDs[n] == dict, let len = length(Node(n)), len > 0, edges.count == 2 * Int(len) else { return nil }
-            return edges
+            guard typeIDs[n] == dict, !edges.isEmpty else { return nil }
+            // Without "len" (meliae's own refs_as_dict pairs them anyway): an even count.
+            guard let len = length(Node(n)) else { return edges.count % 2 == 0 ? edges : nil }
+            return edges.count == 2 * Int(len) ? edges : nil
         }
         var evenKeys = 0, oddKeys = 0
         for n in 0..<nodeCount {
@@ -85,6 +87,14 @@ extension HeapGraph {
             }
         case "cell":
             if edges.count == 1 { edgeLabels[edges.lowerBound] = strings.intern("cell_contents") }
+        case "instance":
+            // Python 2's old-style instance: [its classobj, its __dict__]. Typed
+            // by its class, as meliae's loader names it.
+            let cls = target(edges.lowerBound)
+            guard strings[typeIDs[cls]] == "classobj", !flags[cls].contains(.textIsValue), textIDs[cls] != 0 else { return }
+            typeIDs[n] = textIDs[cls]
+            edgeLabels[edges.lowerBound] = strings.intern("__class__")
+            if edges.count > 1, typeIDs[target(edges.lowerBound + 1)] == dict { edgeLabels[edges.lowerBound + 1] = dictEdge }
         default:
             // An instance: [its __dict__, its class]; a class: [its dict, mro, bases, base].
             let first = target(edges.lowerBound)

@@ -192,6 +192,15 @@ public struct Describer {
         return s
     }
 
+    /// The name as reports show it: a lambda as `<lambda> file:line`, as
+    /// objgraph shows it (the dump's `module.<lambda> file:line` keeps the
+    /// module, which the `module` selector field still sees).
+    public func displayName(_ n: HeapGraph.Node) -> String? {
+        guard let name = graph.name(n) else { return nil }
+        if let r = name.range(of: ".<lambda> ") { return String(name[name.index(after: r.lowerBound)...]) }
+        return name
+    }
+
     /// Type plus name, owner or short value, and the address.
     public func title(_ n: HeapGraph.Node) -> String {
         var s = Escape.terminal(graph.typeName(n))
@@ -199,7 +208,7 @@ public struct Describer {
             s += " " + Escape.terminal(graph.name(n) ?? "")
             return s
         }
-        if let name = graph.name(n) {
+        if let name = displayName(n) {
             s += " " + Escape.terminal(name)
         } else if let o = owner(n) {
             s += " of " + Escape.terminal(o)

@@ -48,7 +48,7 @@ public struct HopText {
     public func jsonFields(_ j: inout JSONWriter, _ n: HeapGraph.Node) {
         j.field("address", graph.address(n)); j.field("id", Units.hex(graph.address(n)))
         j.field("type", graph.typeName(n))
-        if let name = graph.name(n) { j.field("name", name) }
+        if let name = describer.displayName(n) { j.field("name", name) }
         if let owner = describer.owner(n) { j.field("owner", owner) }
         if let v = graph.value(n) { j.field("value", v) }
         j.field("size", graph.size(n))
