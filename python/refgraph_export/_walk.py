@@ -358,7 +358,7 @@ def _fast_info(ti, values, alloc):
     """Line formats for the commonest types, one %-operation per line:
     exact str/bytes/bytearray (len), int, float, bool, None-like atoms,
     and exact list/tuple/deque/dict heads. None: the general path.
-    Atoms: (code, plain, marked with NUL, immortal); containers: (code,
+    Atoms: (code, plain, marked with NUL, immortal, raced); containers: (code,
     head format). The output is the general path's, byte for byte."""
     kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
     inst = getattr(plan, '_fast_labels', None)
@@ -382,7 +382,8 @@ def _fast_info(ti, values, alloc):
         body = ', "type": %s, "size": %%d%s, "refs": []}\n' % (tjson.replace('%', '%%'), tail)
         plain = '{"address": %d, "refcount": %d' + body
         immortal = '{"address": %d, "refcount": %d, "root": "immortal", "immortal": true' + body
-        return (code, plain, '\x00' + plain, immortal)
+        raced = '\x00' + plain[:-len(', "refs": []}\n')] + RACED + ', "refs": []}\n'  # refcount 0, marked
+        return (code, plain, '\x00' + plain, immortal, raced)
     if kind in (K_SEQ, K_DICT) and lenf is not None and valk == V_NONE:
         head = ('{"address": %%d, "refcount": %%d, "type": %s, "size": %%d, "len": %%d'
                 % tjson.replace('%', '%%'))
@@ -574,9 +575,11 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     pending_pop = pending.pop
     deferred = {}
     resolved = {}
+    namecache = {}  # identifier key the data rule redacts -> its name label (held, like labcache)
+    namecache_get = namecache.get
     sysmods = sys.modules
     int_label = _redact.dict_label
-    for x in (ired, ired_over, pending, pending_pop, deferred, resolved):
+    for x in (ired, ired_over, pending, pending_pop, deferred, resolved, namecache, namecache_get):
         keep.append(x)
         mark_seen(x)
     x = None
@@ -693,16 +696,24 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         wait (deferred) for such an edge to o; True: its line must be
         marked."""
         pairs = []
+        every = ired_over[0]
         for i in range(len(items)):
-            kk = items[i][0]
-            if _type(kk) is str and _redact.is_identifier(kk):
-                r = labs[2 * i]
-                p = _enc(_dict_label(kk))
-                if r != p:
-                    if nsd:
-                        labs[2 * i] = p
-                    else:
-                        pairs.append((r, p))
+            r = labs[2 * i]
+            if r in ired or every:
+                kk = items[i][0]
+                if _type(kk) is str and _redact.is_identifier(kk):
+                    p = namecache_get(kk)
+                    if p is None:
+                        p = _enc(_dict_label(kk))
+                        if len(namecache) < LABEL_CACHE_MAX:
+                            namecache[kk] = p
+                            if getrefcount(kk) < immortal_min:  # as key_label
+                                held[id(kk)] = held_get(id(kk), 0) + 1
+                    if r != p:
+                        if nsd:
+                            labs[2 * i] = p
+                        else:
+                            pairs.append((r, p))
         if pairs and can_defer:
             deferred[a] = (o, pairs)
             return True
@@ -914,22 +925,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                     risky = a in cand
                 else:
                     risky = False
-                if t is dict and pending:
-                    # a dict named as some object's __dict__ (globals ...)
-                    # before its own line: its keys are names (see NAMES)
-                    nsd = pending_pop(a, None) is not None
-                    if nsd:
-                        rc -= 1  # pending's own reference
-                else:
-                    nsd = False
-                if rc < 0:  # see RACED: never a negative refcount
-                    rc = 0
-                    raced = RACED
-                    risky = True  # marked: the fix leaves it as it is
-                else:
-                    raced = None
                 fast = ti[0]
-                if fast is not None and fast[0] < F_CONT and emit and raced is None:
+                if fast is not None and fast[0] < F_CONT and emit:
                     # atoms (no referents) with a per-type format
                     code = fast[0]
                     try:
@@ -960,9 +957,13 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                         elif rc > nfound or risky:
                             rb[rj] = v & 191
                             fmt = fast[2]
-                        else:
+                        elif rc >= 0:
                             rb[rj] = v | 64
                             fmt = fast[1]
+                        else:  # see RACED: never a negative refcount
+                            rc = 0
+                            rb[rj] = v & 191
+                            fmt = fast[4]
                         buf_append(fmt % (a, rc, sz) if x is None else fmt % (a, rc, sz, x))
                         n_obj += 1
                         if not n_obj & 4095:
@@ -981,6 +982,19 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                 except Exception:
                     sz = 0
                 n_bytes += sz
+                nsd = False
+                if kind == K_DICT and pending:
+                    # a dict named as some object's __dict__ (globals ...)
+                    # before its own line: its keys are names (see NAMES)
+                    nsd = pending_pop(a, None) is not None
+                    if nsd:
+                        rc -= 1  # pending's own reference
+                if rc < 0:  # see RACED: never a negative refcount
+                    rc = 0
+                    raced = RACED
+                    risky = True  # marked: the fix leaves it as it is
+                else:
+                    raced = None
                 if kind == K_ATOM:
                     # str, int, float, bytes, None ... no referents
                     if rc >= immortal_min:
@@ -1147,19 +1161,20 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                         ka(vv)
                         ka(kk)
                         la('"<key>"')
-                    if names and kids:
-                        if ired_over[0] or (ired and not ired.isdisjoint(labs)):
-                            # identifier keys the data rule redacted: names
-                            # if o is a __dict__ (globals ...), else data
-                            # until an owner shows up (the line is marked)
-                            if name_keys(a, o, items, labs, nsd, settled is not None):
-                                risky = True
-                        if o is sysmods:
-                            module_keys(items, labs)
-                    kk = vv = items = ka = la = None
                     if kids:
                         labs_json = '[' + ', '.join(labs) + ']'
-                    labs = None
+                        if names and '"[<redacted ' in labs_json:
+                            if ired_over[0] or (ired and not ired.isdisjoint(labs)):
+                                # identifier keys the data rule redacted:
+                                # names if o is a __dict__ (globals ...),
+                                # else data until an owner shows up (the
+                                # line is marked)
+                                if name_keys(a, o, items, labs, nsd, settled is not None):
+                                    risky = True
+                            if o is sysmods:
+                                module_keys(items, labs)
+                            labs_json = '[' + ', '.join(labs) + ']'
+                    kk = vv = items = ka = la = labs = None
                 else:
                     kids = get_referents(o)
                     labs = None
@@ -1360,7 +1375,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     # walk's frame holds it up to 3.10: it would flag every object)
     skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(tkeep), id(held),
             id(labcache), id(young), id(special), id(garbage_ids), id(ired), id(pending), id(deferred),
-            id(resolved))
+            id(resolved), id(namecache))
     pre_skip = skip + (id(objs), id(poslabels), id(seqlabels), id(cand))
     cand.update(exporter_held(_without(keep, pre_skip), regs, marked, pre_skip,
                               stop_at_all=True))
@@ -1432,6 +1447,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     pending.clear()
     deferred.clear()
     resolved.clear()
+    namecache.clear()
     return regs, over, xheld, relabel
 
 
