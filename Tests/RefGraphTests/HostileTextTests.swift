@@ -137,12 +137,14 @@ final class HostileTextTests: XCTestCase {
             "{\"address\": 1, \"refcount\": -1, \"type\": \"dict\", \"size\": 8, \"refs\": [2]}",
             "{\"address\": 2, \"refcount\": 3, \"type\": \"list\", \"size\": 9}",
             "{\"address\": 3, \"refcount\": -2, \"type\": \"list\", \"size\": 9}",
+            "{\"address\": 4, \"refcount\": 0, \"raced\": true, \"type\": \"list\", \"size\": 9}",
         ]))
         let g = load(path)
-        XCTAssertEqual(g.nodeCount, 3)
+        XCTAssertEqual(g.nodeCount, 4)
         XCTAssertNil(g.refcount(g.node(1)!))
+        XCTAssertNil(g.refcount(g.node(4)!), "the exporter's raced record: refcount unknown")
         XCTAssertEqual(g.refcount(g.node(2)!), 3)
-        XCTAssertEqual(g.info.warnings, ["\(path):2: 2 records have a negative refcount (the heap changed while it was dumped); their refcounts are treated as unknown"])
+        XCTAssertEqual(g.info.warnings, ["\(path):2: 3 records have a refcount read while another thread changed the heap (raced, or negative); their refcounts are treated as unknown"])
         XCTAssertNotNil(loadError(temporaryFile(nativeDump(["{\"address\": 1, \"refcount\": -1.5, \"type\": \"dict\"}"]))))
     }
 }

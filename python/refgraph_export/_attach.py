@@ -354,7 +354,7 @@ def _injected(cfg):
 def _injected_run(cfg):
     try:
         res = _core.dump(cfg['output'], fork=cfg['fork'], values=cfg['values'],
-                         mode=cfg.get('mode', _core.DEFAULT_MODE))
+                         mode=cfg.get('mode', _core.DEFAULT_MODE), salt=cfg.get('salt'))
         data = {'ok': True, 'path': res.path, 'objects': res.objects,
                 'references': res.references, 'bytes': res.bytes, 'seconds': res.seconds,
                 'pause': res.pause, 'file_bytes': res.file_bytes, 'pid': res.pid}
@@ -688,7 +688,10 @@ def attach(pid, output, timeout=120.0, fork=False, values=False, gdb=None, metho
     workdir = _private_dir()
     try:
         cfg = {'output': output, 'fork': bool(fork), 'values': bool(values), 'dir': workdir,
-               'package': _package_parent(), 'mode': mode}
+               'package': _package_parent(), 'mode': mode,
+               # the attaching side's salt for redacted keys (the target's
+               # own $REFGRAPH_REDACT_SALT when unset here)
+               'salt': os.environ.get('REFGRAPH_REDACT_SALT') or None}
         script = os.path.join(workdir, 'script.py')
         _write_private(script, _SCRIPT % json.dumps(cfg))
         target_uid = int(status.get('Uid', '0').split()[1])

@@ -21,7 +21,7 @@ try:  # the C module: ``signal`` (3.x) imports enum
 except ImportError:  # 2.7
     import signal as _signal
 
-from . import _walk, _safe, _plans_c
+from . import _walk, _safe, _plans_c, _redact
 from ._safe import PY2
 
 FORMAT_VERSION = 1
@@ -125,6 +125,8 @@ def _header(opts, gc_enabled, thresholds, counts, garbage_n):
             frames = _tracemalloc.get_traceback_limit()
     h['tracemalloc'] = _ODict([('tracing', bool(tr)), ('current', cur), ('peak', peak), ('frames', frames)])
     h['values'] = bool(opts.get('values'))
+    if not opts.get('values'):  # data dict keys redacted, hashed with (EXPORTER.md)
+        h['redact'] = 'hmac-sha256' if _redact.salt_bytes(opts.get('salt')) else 'sha256'
     try:
         argv0 = sys.argv[0] if sys.argv else ''
         h['argv0'] = os.path.basename(argv0) if _safe.is_str(argv0) else ''
@@ -304,7 +306,7 @@ def _is_flag(x):
     return x is None or x is True or x is False or type(x) is int
 
 
-def _check_args(path, values, fork, wait, alloc, frame_locals, compresslevel, mode, private):
+def _check_args(path, values, fork, wait, alloc, frame_locals, compresslevel, mode, salt, private):
     """Every argument checked (TypeError/ValueError) before anything is
     touched. Returns the path as a str (bytes and path-like objects are
     converted on 3.x)."""
@@ -333,11 +335,13 @@ def _check_args(path, values, fork, wait, alloc, frame_locals, compresslevel, mo
         raise TypeError('dump(): mode must be an int (e.g. 0o600), not %s' % (type(mode).__name__,))
     if not 0 <= mode <= 0o777:
         raise ValueError('dump(): mode must be 0 ... 0o777 (permission bits only), not %o' % mode)
+    if not (salt is None or type(salt) is str or type(salt) is bytes or (PY2 and type(salt) is _unicode)):
+        raise TypeError('dump(): salt must be a str or bytes, not %s' % (type(salt).__name__,))
     return path
 
 
 _OPTION_DEFAULTS = (('values', False), ('fork', False), ('wait', True), ('alloc', None),
-                    ('frame_locals', True), ('compresslevel', 1), ('mode', DEFAULT_MODE))
+                    ('frame_locals', True), ('compresslevel', 1), ('mode', DEFAULT_MODE), ('salt', None))
 
 
 def _check_options(options):
@@ -349,7 +353,7 @@ def _check_options(options):
             raise TypeError('unexpected dump option %r' % (k,))
     a.update(options)
     _check_args('x', a['values'], a['fork'], a['wait'], a['alloc'], a['frame_locals'],
-                a['compresslevel'], a['mode'], ())
+                a['compresslevel'], a['mode'], a['salt'], ())
 
 
 def check_target(path):
@@ -383,8 +387,17 @@ def check_target(path):
                     'replaces a regular file' % (path, what), path)
 
 
+def _env_salt():
+    """$REFGRAPH_REDACT_SALT, or None (also when empty or unreadable)."""
+    try:
+        v = os.environ.get(_redact.ENV_SALT)
+    except Exception:
+        return None
+    return v if (type(v) is str or (PY2 and type(v) is _unicode)) and v else None
+
+
 def dump(path, values=False, fork=False, wait=True, alloc=None, frame_locals=True,
-         compresslevel=1, mode=DEFAULT_MODE, **_private):
+         compresslevel=1, mode=DEFAULT_MODE, salt=None, **_private):
     """Write a refgraph dump of this process's heap to ``path``.
 
     values: write str/bytes contents (first 100 characters).
@@ -399,13 +412,18 @@ def dump(path, values=False, fork=False, wait=True, alloc=None, frame_locals=Tru
     compresslevel: gzip level for paths ending in .gz.
     mode: the dump file's permission bits, exactly (default 0o600: it holds
       memory contents, like a core dump).
+    salt: with values=False, the key of the HMAC-SHA256 that labels
+      redacted dict keys (default: $REFGRAPH_REDACT_SALT; none: plain
+      SHA-256, the same in every process). See EXPORTER.md, Dict keys.
     Paths ending in .gz are gzip-compressed. Raises TypeError/ValueError for
     bad arguments, DumpError on I/O errors and for a path that exists and is
     not a regular file (directory, FIFO, device, symbolic link)."""
-    path = _check_args(path, values, fork, wait, alloc, frame_locals, compresslevel, mode, _private)
+    path = _check_args(path, values, fork, wait, alloc, frame_locals, compresslevel, mode, salt, _private)
     check_target(path)
+    if salt is None:
+        salt = _env_salt()
     opts = dict(values=values, alloc=alloc, frame_locals=frame_locals, compresslevel=compresslevel,
-                mode=mode)
+                mode=mode, salt=salt)
     opts.update(_private)
     # readers of C types whose module (_pickle, _bz2) came after the
     # exporter: made once, here, before any walk (in the parent when forking)
@@ -453,13 +471,13 @@ def _dump(path, opts, frames_dict):
         excluded.extend(_file_parts(side))
         parts = None
         write((header.encode('utf-8') if not PY2 else header) + b'\n')
-        regs, over, xheld = _walk.walk(write, side_write, opts, roots, root_objs, excluded, stats)
+        regs, over, xheld, relabel = _walk.walk(write, side_write, opts, roots, root_objs, excluded, stats)
         del excluded[:]  # it holds itself and this frame: no cycle may outlive the dump
         side_write = None
         root_objs = roots = None
         side.flush()
         side.seek(0)
-        fix = _line_fixer(regs, over, xheld)
+        fix = _line_fixer(regs, over, xheld, relabel)
         n_marked = _fix_lines(side, write, fix)
         side.close()
         side = None
@@ -478,7 +496,7 @@ def _dump(path, opts, frames_dict):
             fh = None
             _refix_plain(tmp, gz, level, n_lines - n_marked, fix, mode)
             fh = _fdopen(os.open(tmp, _READ_FLAGS), 'rb')
-        regs = over = xheld = fix = None
+        regs = over = xheld = fix = relabel = None
         os.fsync(fh.fileno())
         file_bytes = os.fstat(fh.fileno()).st_size
         fh.close()
@@ -633,20 +651,37 @@ def _gunzip_lines(f):
         yield rest
 
 
-def _line_fixer(regs, over, xheld):
+def _line_fixer(regs, over, xheld, relabel=None):
+    """The fix of a marked line (bytes): the exporter's own references
+    (xheld) come off the refcount, never below 0 (_walk.RACED); a refcount
+    above the references found makes it an external root; relabel
+    ({address: [(redacted, name)]}, JSON labels as bytes) puts the names of
+    a dict's keys in, in label order, once an edge showed it is a __dict__
+    (see _walk, NAMES)."""
     regs_get = regs.get
     over_get = over.get
     xheld_get = xheld.get
+    relabel_get = relabel.get if relabel else None
     ext = b', "root": "external", "unexplained": '
+    raced = _walk.RACED.encode('ascii')
 
     def fix(line):
         i = line.find(b',', 12)
+        if relabel_get is not None:
+            pairs = relabel_get(int(line[12:i]))
+            if pairs:
+                for r, p in pairs:
+                    line = line.replace(r, p, 1)
         j = line.find(b',', i + 14)
         if xheld:
             a = int(line[12:i])
             x = xheld_get(a)
             if x and not line.startswith(b', "root": "immortal"', j):
                 rc = int(line[i + 14:j]) - x
+                if rc < 0:  # never negative (_walk.RACED)
+                    rc = 0
+                    if raced not in line:
+                        line = line[:-2] + raced + b'}\n'
                 line = line[:i + 14] + str(rc).encode('ascii') + line[j:]
                 j = line.find(b',', i + 14)
         if line.startswith(b', "root"', j):

@@ -13,7 +13,7 @@ import types
 
 _getrefcount = sys.getrefcount
 
-from . import _safe, _layouts
+from . import _safe, _layouts, _redact
 from ._safe import PY2, PYV, class_dict, dict_get, get_referents, member_descriptor, getset_descriptor
 
 FunctionType = types.FunctionType
@@ -536,6 +536,8 @@ def instance_plan_factory(t, peek, held):
             inline_bs = None
         if inline_bs is None:
             attr_labels = None
+        if attr_labels:  # an attribute set with setattr() under a non-identifier: data (_redact)
+            attr_labels = [_redact.attr_label(x[1:]) if x is not None else None for x in attr_labels]
     n_attrs = len(attr_labels) if attr_labels is not None else 0
     slot_getters = [(label, desc.__get__) for label, desc in slots]
     for i in range(len(descs)):

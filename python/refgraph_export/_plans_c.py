@@ -11,7 +11,7 @@ import io
 import itertools
 import sys
 
-from . import _safe, _layouts
+from . import _safe, _layouts, _redact
 from ._safe import PY2, PYV, dict_get, get_referents
 
 _dict_keys = dict.keys  # the builtin's
@@ -189,7 +189,7 @@ def _lru_entries(cache, R, res):
         k = R[i]
         if id(k) in keyids:
             res.append((k, '<cache key>', False))
-            res.append((R[i + 1], 'cache' + _safe.dict_label(k), False))
+            res.append((R[i + 1], 'cache' + _redact.dict_label(k), False))
             i += 2
         else:
             i += 1

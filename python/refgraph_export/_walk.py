@@ -32,7 +32,7 @@ except ImportError:
     _izip = zip
 _flatten = _chain.from_iterable
 
-from . import _safe, _plans, _plans_c, _layouts
+from . import _safe, _plans, _plans_c, _layouts, _redact
 from ._safe import PY2, PYV, dict_items, get_referents
 
 _dict_keys = dict.keys  # the builtin's, never an override
@@ -59,6 +59,12 @@ LABEL_CACHE_MAX = 20000  # encoded dict labels of str keys kept per dump
 ATOM_BATCH = 4096  # queued fresh str/int/float written per batch (see walk.drain)
 _I63 = (1 << 63) - 1  # int values are written when they fit in 64 bits
 _NOTYPE = object()  # the type of no object
+# A refcount is sys.getrefcount minus the references the exporter holds
+# itself. Another thread may drop references between the two readings (or,
+# before issue 18's fix, an object the exporter made during the walk took the
+# address of a dumped object that died): a difference below 0 is never
+# written. The line says 0 and carries this (FORMAT.md, "raced").
+RACED = ', "raced": true'
 
 V_NONE, V_INT, V_FLOAT, V_BOOL, V_TEXT, V_BYTES = 0, 1, 2, 3, 4, 5
 
@@ -352,7 +358,7 @@ def _fast_info(ti, values, alloc):
     """Line formats for the commonest types, one %-operation per line:
     exact str/bytes/bytearray (len), int, float, bool, None-like atoms,
     and exact list/tuple/deque/dict heads. None: the general path.
-    Atoms: (code, plain, marked with NUL, immortal); containers: (code,
+    Atoms: (code, plain, marked with NUL, immortal, raced); containers: (code,
     head format). The output is the general path's, byte for byte."""
     kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
     inst = getattr(plan, '_fast_labels', None)
@@ -376,7 +382,8 @@ def _fast_info(ti, values, alloc):
         body = ', "type": %s, "size": %%d%s, "refs": []}\n' % (tjson.replace('%', '%%'), tail)
         plain = '{"address": %d, "refcount": %d' + body
         immortal = '{"address": %d, "refcount": %d, "root": "immortal", "immortal": true' + body
-        return (code, plain, '\x00' + plain, immortal)
+        raced = '\x00' + plain[:-len(', "refs": []}\n')] + RACED + ', "refs": []}\n'  # refcount 0, marked
+        return (code, plain, '\x00' + plain, immortal, raced)
     if kind in (K_SEQ, K_DICT) and lenf is not None and valk == V_NONE:
         head = ('{"address": %%d, "refcount": %%d, "type": %s, "size": %%d, "len": %%d'
                 % tjson.replace('%', '%%'))
@@ -387,18 +394,30 @@ def _fast_info(ti, values, alloc):
     return None
 
 
-_TASK_TYPE = []  # [the C Task type or None], looked up once per walk
+# [the C Task type or None], looked up at the start of each walk, before
+# gc.get_objects() and before any line is written: this list is a module
+# global, dumped like any other, so it must not gain its reference to the
+# Task type after its own line went out (the type's refcount would then
+# count a reference no dumped edge explains).
+_TASK_TYPE = []
 
 
 def _asyncio_task_type():
     """The C Task type, if asyncio's accelerator module is loaded (plain module
-    attribute); sys.modules scanned once per walk (_safe.str_get: a str
-    subclass key in sys.modules must not have its __eq__ run)."""
+    attribute); sys.modules scanned once per walk, in walk() (_safe.str_get:
+    a str subclass key in sys.modules must not have its __eq__ run)."""
     if _TASK_TYPE:
         return _TASK_TYPE[0]
-    t = _find_asyncio_task_type()
+    return None
+
+
+def _set_asyncio_task_type():
+    del _TASK_TYPE[:]
+    try:
+        t = _find_asyncio_task_type()
+    except Exception:
+        t = None
     _TASK_TYPE.append(t)
-    return t
 
 
 def _find_asyncio_task_type():
@@ -424,10 +443,10 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
 
     roots: {id: kind} of named roots (root_objs holds one reference to each).
     exclude_objs: exporter objects that must not be written.
-    Returns (regs, over, xheld) for the fix of the marked lines; sets
+    Returns (regs, over, xheld, relabel) for the fix of the marked lines; sets
     stats objects (= lines written), references, bytes, copy_settled (False:
     an unmarked line may need the fix too) and calibration."""
-    del _TASK_TYPE[:]
+    _set_asyncio_task_type()
     values = bool(opts.get('values'))
     alloc = opts.get('alloc')
     if alloc is None:
@@ -450,6 +469,10 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     atomq = ([], [], [])
     tinfo = {}
     classic = {}
+    # the types tinfo (by id) and classic describe, held: a type that died
+    # during the walk (another thread made and dropped a class) must not
+    # leave its id, and so its info, to a new type at the same address
+    tkeep = []
     buf = []
     poslabels = ['"[%d]"' % i for i in range(4096)]
     garbage_ids = set(id(x) for x in gc.garbage)
@@ -457,7 +480,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     young_get = young.get
     special = dict(young)  # the objects whose line has "gen" or "garbage": never the fast format
     special.update(dict.fromkeys(garbage_ids))
-    keep = [regs, over, sat, stack, atomq, tinfo, classic, buf, poslabels, garbage_ids, held, young, special,
+    keep = [regs, over, sat, stack, atomq, tinfo, classic, tkeep, buf, poslabels, garbage_ids, held, young, special,
             young_get]
     keep.extend(atomq)
     keep.extend(exclude_objs)
@@ -532,6 +555,34 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     labcache_get = labcache.get
     keep.append(labcache)
     mark_seen(labcache)
+    # Dict keys with values=False (issue 18 item 20, see _redact): a data
+    # dict's keys by the data rule; the keys of a dict code names things in
+    # (an object's __dict__, globals: NAMES labels an edge to it) are names,
+    # identifiers kept whatever their length. The labels are made by the
+    # data rule; a dict with an identifier key the rule redacted (ired: its
+    # JSON labels, bounded; ired_over: more of them than that) gets the
+    # names when an edge labelled __dict__ ... reached it before its own
+    # line (pending: {id: the dict}, one reference each, subtracted from its
+    # refcount), else its line is marked and waits (deferred: {id: (the
+    # dict, [(redacted, name) JSON labels])}) for such an edge later in the
+    # walk (resolved: {id: pairs}), and the fix of marked lines puts the
+    # names in. The dicts are held, so their addresses are not reused.
+    names = not values
+    _redact.begin(values, opts.get('salt'))
+    ired = set()
+    ired_over = [False]
+    pending = {}
+    pending_pop = pending.pop
+    deferred = {}
+    resolved = {}
+    namecache = {}  # identifier key the data rule redacts -> its name label (held, like labcache)
+    namecache_get = namecache.get
+    sysmods = sys.modules
+    int_label = _redact.dict_label
+    for x in (ired, ired_over, pending, pending_pop, deferred, resolved, namecache, namecache_get):
+        keep.append(x)
+        mark_seen(x)
+    x = None
     atexit_mods = (3, 0) <= PYV < (3, 10)
     text_slices = _text_slices
     dumps = _dumps
@@ -552,6 +603,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
             ti = (_fast_info(ti, values, alloc),) + ti
         tinfo[_id(t)] = ti
         _count_cached(ti, held)
+        _hold(t, tkeep, held)
         return ti
 
 
@@ -579,7 +631,12 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         """JSON label of the value under the exact str key kk (cached)."""
         r = labcache_get(kk)
         if r is None:
-            r = _enc(_dict_label(kk))
+            r = _enc(int_label(kk))
+            if names and r[:12] == '"[<redacted ' and _redact.is_identifier(kk):
+                if len(ired) < LABEL_CACHE_MAX:
+                    ired.add(r)
+                else:
+                    ired_over[0] = True
             if len(labcache) < LABEL_CACHE_MAX:
                 labcache[kk] = r
                 if getrefcount(kk) < immortal_min:  # 3.12+: immortals do not count
@@ -631,6 +688,57 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         kids.extend(keys)
         ids.extend(map(_id, keys))
         return '[' + ', '.join(['"__class__"'] + labs + ['"<key>"'] * n) + ']'
+
+    def name_keys(a, o, items, labs, nsd, can_defer):
+        """The dict o (address a; labs its JSON labels, the value's label of
+        items[i] at 2*i) has identifier keys the data rule redacted. nsd: o
+        is a __dict__ (globals ...): they get their names now. Else they
+        wait (deferred) for such an edge to o; True: its line must be
+        marked."""
+        pairs = []
+        every = ired_over[0]
+        for i in range(len(items)):
+            r = labs[2 * i]
+            if r in ired or every:
+                kk = items[i][0]
+                if _type(kk) is str and _redact.is_identifier(kk):
+                    p = namecache_get(kk)
+                    if p is None:
+                        p = _enc(_dict_label(kk))
+                        if len(namecache) < LABEL_CACHE_MAX:
+                            namecache[kk] = p
+                            if getrefcount(kk) < immortal_min:  # as key_label
+                                held[id(kk)] = held_get(id(kk), 0) + 1
+                    if r != p:
+                        if nsd:
+                            labs[2 * i] = p
+                        else:
+                            pairs.append((r, p))
+        if pairs and can_defer:
+            deferred[a] = (o, pairs)
+            return True
+        return False
+
+    def module_keys(items, labs):
+        """sys.modules: its keys are module names, dotted ones too."""
+        for i in range(len(items)):
+            kk = items[i][0]
+            if _type(kk) is str and _redact.is_module_name(kk):
+                labs[2 * i] = _enc(_dict_label(kk))
+
+    def name_owner(kids, labs):
+        """kids[i] labelled __dict__, f_globals ... (NAMES): a dict whose keys
+        are names. Not written yet: pending; written and waiting: resolved."""
+        for i in range(len(labs)):
+            if labs[i] in NAMES:
+                d = kids[i]
+                if _type(d) is dict:
+                    da = _id(d)
+                    w = deferred.get(da)
+                    if w is None:
+                        pending[da] = d
+                    elif w[0] is d:
+                        resolved[da] = w[1]
 
     # Queued atoms (see drain) use the per-type line formats of _fast_info,
     # for the types that have one; a type without one is replaced by a
@@ -737,13 +845,21 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                     else:
                         f = 0
                 x = vals[i]
-                if code == 0 or (-_I63 <= x <= _I63 if code == 1 else x - x == 0.0):
-                    buf_append(main[f] % (a, rc, szs[i], x))
-                elif code == 1:
-                    buf_append(alt[f] % (a, rc, szs[i]))
+                if rc < 0:  # see RACED
+                    rc = 0
+                    b[j] &= 191
+                    f = 1 if f == 0 else f
+                    raced = True
                 else:
-                    buf_append(alt[f] % (a, rc, szs[i], '"%s"' % _float_repr(x)))
-            x = None
+                    raced = False
+                if code == 0 or (-_I63 <= x <= _I63 if code == 1 else x - x == 0.0):
+                    line = main[f] % (a, rc, szs[i], x)
+                elif code == 1:
+                    line = alt[f] % (a, rc, szs[i])
+                else:
+                    line = alt[f] % (a, rc, szs[i], '"%s"' % _float_repr(x))
+                buf_append(line if not raced else line[:-2] + RACED + '}\n')
+            x = line = None
         if good:
             buf_append((one * good) % tuple(_flatten(rows)))
         counters[0] += n
@@ -841,9 +957,13 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                         elif rc > nfound or risky:
                             rb[rj] = v & 191
                             fmt = fast[2]
-                        else:
+                        elif rc >= 0:
                             rb[rj] = v | 64
                             fmt = fast[1]
+                        else:  # see RACED: never a negative refcount
+                            rc = 0
+                            rb[rj] = v & 191
+                            fmt = fast[4]
                         buf_append(fmt % (a, rc, sz) if x is None else fmt % (a, rc, sz, x))
                         n_obj += 1
                         if not n_obj & 4095:
@@ -851,7 +971,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                         continue
                 fast, kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
                 if t is _InstanceType:  # 2.7 old-style instance: name it after its class
-                    tjson, fin = _classic_info(o, classic)
+                    tjson, fin = _classic_info(o, classic, tkeep, held)
                 try:
                     if sizef is None:
                         sz = getsizeof(o)
@@ -862,6 +982,19 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                 except Exception:
                     sz = 0
                 n_bytes += sz
+                nsd = False
+                if kind == K_DICT and pending:
+                    # a dict named as some object's __dict__ (globals ...)
+                    # before its own line: its keys are names (see NAMES)
+                    nsd = pending_pop(a, None) is not None
+                    if nsd:
+                        rc -= 1  # pending's own reference
+                if rc < 0:  # see RACED: never a negative refcount
+                    rc = 0
+                    raced = RACED
+                    risky = True  # marked: the fix leaves it as it is
+                else:
+                    raced = None
                 if kind == K_ATOM:
                     # str, int, float, bytes, None ... no referents
                     if rc >= immortal_min:
@@ -869,6 +1002,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                                 '"type": %s, "size": %d' % (a, rc, tjson, sz))
                     else:
                         line = '{"address": %d, "refcount": %d, "type": %s, "size": %d' % (a, rc, tjson, sz)
+                    if raced is not None:
+                        line += raced
                     try:
                         if lenf is not None:
                             line += ', "len": %d' % lenf(o)
@@ -914,7 +1049,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                 else:
                     inst = None
                 general = True
-                if rk is None and fast is not None and rc < immortal_min and not (special and a in special):
+                if rk is None and fast is not None and rc < immortal_min and raced is None and \
+                        not (special and a in special):
                     # exact list/tuple/deque/dict, not a root, not garbage
                     # or young: the whole line is one format (parts None)
                     try:
@@ -931,6 +1067,9 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                         continue
                     if rk is not None:
                         rc -= 1  # root_objs holds it
+                        if rc < 0:
+                            rc = 0
+                            raced = RACED
                     elif t is _ModuleType and atexit_mods and _safe.atexit_module_traverses_registry(o):
                         rk = 'atexit'  # 3.6-3.9: a copy of the atexit module (its registry is traversed)
                     if rk is not None:
@@ -944,6 +1083,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                     else:
                         parts = ['{"address": %d, "refcount": %d, "type": %s, "size": %d' % (a, rc, tjson, sz)]
                         settled = rc <= nfound
+                    if raced is not None:
+                        parts.append(raced)
                     try:
                         if named:
                             nm = _name_module(o, t, None)
@@ -1012,16 +1153,28 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                             r = labcache_get(kk)
                             la(r if r is not None else key_label(kk))
                         elif tk is int:
-                            la(_enc(_dict_label(kk)))
+                            la(_enc(int_label(kk)))
+                        elif names:
+                            la(_enc(_data_label(kk)))
                         else:
                             la(_enc(_key_label(kk, tk, tinfo_get)))
                         ka(vv)
                         ka(kk)
                         la('"<key>"')
-                    kk = vv = items = ka = la = None
                     if kids:
                         labs_json = '[' + ', '.join(labs) + ']'
-                    labs = None
+                        if names and '"[<redacted ' in labs_json:
+                            if ired_over[0] or (ired and not ired.isdisjoint(labs)):
+                                # identifier keys the data rule redacted:
+                                # names if o is a __dict__ (globals ...),
+                                # else data until an owner shows up (the
+                                # line is marked)
+                                if name_keys(a, o, items, labs, nsd, settled is not None):
+                                    risky = True
+                            if o is sysmods:
+                                module_keys(items, labs)
+                            labs_json = '[' + ', '.join(labs) + ']'
+                    kk = vv = items = ka = la = labs = None
                 else:
                     kids = get_referents(o)
                     labs = None
@@ -1039,6 +1192,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                             labs, weak = _general_labels(o, t, kids, plan, positional)
                         except Exception:
                             labs = None
+                        if names and labs is not None and not NAMES.isdisjoint(labs):
+                            name_owner(kids, labs)
                         if kids:
                             if labs is None:
                                 labs_json = '[' + ', '.join(['null'] * len(kids)) + ']'
@@ -1164,7 +1319,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
 
     # our closures and their cells exist before the snapshot: never write them
     for fn in (mark_seen, flush, process, drain, drain_batch, _alloc, key_label, str_key_labels, odict_labels, dsub_labels,
-               new_typeinfo):
+               new_typeinfo, name_keys, module_keys, name_owner):
         mark_seen(fn)
         keep.append(fn)
         cl = fn.__closure__
@@ -1218,8 +1373,9 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     # the bookkeeping (its references are subtracted as they are made, or
     # are to exporter objects) and, before the walk, the objs list (the
     # walk's frame holds it up to 3.10: it would flag every object)
-    skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(held), id(labcache),
-            id(young), id(special), id(garbage_ids))
+    skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(tkeep), id(held),
+            id(labcache), id(young), id(special), id(garbage_ids), id(ired), id(pending), id(deferred),
+            id(resolved), id(namecache))
     pre_skip = skip + (id(objs), id(poslabels), id(seqlabels), id(cand))
     cand.update(exporter_held(_without(keep, pre_skip), regs, marked, pre_skip,
                               stop_at_all=True))
@@ -1258,6 +1414,14 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     # the roots/opts containers) existed before the first line was written.
     marked.discard(id(root_objs))
     xheld = exporter_held(_without(keep, skip), regs, marked, skip)
+    # Only references to objects the exporter held before the walk (cand)
+    # existed when their lines were written. Anything else found now was
+    # made during the walk: an exporter object (a count in ``counters``, the
+    # tuple in ``stats``, a label string) that took the address of a dumped
+    # object which died meanwhile (another thread dropped it), whose line
+    # would lose references it never had (issue 18 item 14: refcount -1).
+    for a in [a for a in xheld if a not in cand]:
+        del xheld[a]
     stats['exporter_held'] = len(xheld)
     # lines written without the \x00 mark (settled: bit 6 set) went
     # straight to the dump; if the exporter holds one of them after all,
@@ -1275,7 +1439,16 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     # members): a cycle that would outlive the dump until the next
     # collection, and show in the next dump. Broken here.
     del keep[:]
-    return regs, over, xheld
+    # the names of the deferred dicts an edge named later: put in by the fix
+    # of marked lines, in label order (bytes, as the lines are)
+    relabel = {}
+    for a in resolved:
+        relabel[a] = [(r.encode('ascii'), p.encode('ascii')) for r, p in resolved[a]]
+    pending.clear()
+    deferred.clear()
+    resolved.clear()
+    namecache.clear()
+    return regs, over, xheld, relabel
 
 
 def _without(objs, skip_ids):
@@ -1308,6 +1481,18 @@ def young_generations():
         young.update(dict.fromkeys(map(id, objs), g))
         objs = None
     return young
+
+
+_IMMORTAL_MIN = IMMORTAL_MIN if IMMORTAL_MIN is not None else _NEVER
+
+
+def _hold(t, tkeep, held):
+    """Keep a reference to t (a type whose info is cached by its id) and
+    count it in held, so refcounts written from now on exclude it (3.12+
+    immortals do not count references)."""
+    tkeep.append(t)
+    if sys.getrefcount(t) < _IMMORTAL_MIN:
+        held[id(t)] = held.get(id(t), 0) + 1
 
 
 def _count_cached(ti, held):
@@ -1387,13 +1572,14 @@ _InstanceType = _safe.InstanceType
 _FrameType = types.FrameType
 
 
-def _classic_info(o, cache):
+def _classic_info(o, cache, tkeep, held):
     """(type json, finalizer) of a 2.7 old-style instance, from its class."""
     try:
         cls = get_referents(o)[0]
         r = cache.get(id(cls))
         if r is None:
             r = cache[id(cls)] = (_dumps(_safe.type_fullname(cls)), _safe.classic_finalizer(cls))
+            _hold(cls, tkeep, held)
         return r
     except Exception:
         return '"instance"', None
@@ -1456,7 +1642,7 @@ def _dict_tail_labels(kids, labs, items, twice):
             if kids[s0 + i] is not items[i][1] or labs[s0 + i] is not None:
                 return False
         for i in range(n):
-            labs[s0 + i] = _dict_label(items[i][0])
+            labs[s0 + i] = _rdict_label(items[i][0])
         if not twice:  # a 3.x OrderedDict visits its keys (first): matched freely
             for kk, vv in items:
                 kids.append(kk)
@@ -1488,9 +1674,9 @@ def _dict_tail_labels(kids, labs, items, twice):
         kk, vv = items[i]
         p = s0 + 2 * i
         if vfirst:
-            labs[p], labs[p + 1] = _dict_label(kk), '<key>'
+            labs[p], labs[p + 1] = _rdict_label(kk), '<key>'
         else:
-            labs[p], labs[p + 1] = '<key>', _dict_label(kk)
+            labs[p], labs[p + 1] = '<key>', _rdict_label(kk)
     if twice:  # 3.x OrderedDict: its linked list visits the keys too
         free = _free_slots(kids, labs)
         for kk, vv in items:
@@ -1625,7 +1811,7 @@ def _dict_base_labels(o, kids, labs, twice):
     free_get = free.get
     extra = []
     for kk, vv in items:
-        lab = _dict_label(kk)
+        lab = _rdict_label(kk)
         at = free_get(id(vv))
         if at:
             labs[at.pop()] = lab
@@ -1647,4 +1833,10 @@ def _dict_base_labels(o, kids, labs, twice):
     return labs
 
 
-_dict_label = _safe.dict_label
+_rdict_label = _redact.dict_label  # dict subclasses: data keys, in the dump's mode
+_dict_label = _safe.dict_label  # values=True, and the names of NAMES dicts
+_data_label = _redact.data_label
+# edges to dicts whose keys are names code gave (attributes, globals,
+# parameters): identifiers there are kept whatever their length (_redact)
+NAMES = frozenset(['__dict__', '__dict__ (thread)', '__globals__', 'f_globals', 'f_builtins', '__builtins__',
+                   'f_locals', '__kwdefaults__', '__annotations__'])

@@ -101,19 +101,28 @@ def env():
     e = dict(os.environ)
     e['PYTHONPATH'] = PYDIR + (os.pathsep + e['PYTHONPATH'] if e.get('PYTHONPATH') else '')
     e.pop('PYTHONTRACEMALLOC', None)
+    e.pop('REFGRAPH_REDACT_SALT', None)
     return e
 
 
-def run_script(code, args=(), timeout=120, cwd=None):
-    """Run ``code`` in a fresh interpreter (the one running the tests).
-    Returns (returncode, stdout, stderr); kills the child after ``timeout``."""
+def run_script(code, args=(), timeout=120, cwd=None, extra_env=None, python=None):
+    """Run ``code`` in a fresh interpreter (the one running the tests, or
+    ``python``), with ``extra_env`` added to the environment (a value None
+    removes the variable). Returns (returncode, stdout, stderr); kills the
+    child after ``timeout``."""
     d = tempfile.mkdtemp(prefix='refgraph-test-')
     try:
         script = os.path.join(d, 'script.py')
         with open(script, 'w') as f:
             f.write(textwrap.dedent(code))
-        p = subprocess.Popen([sys.executable, script] + list(args), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=env(), cwd=cwd or d)
+        e = env()
+        for k, v in (extra_env or {}).items():
+            if v is None:
+                e.pop(k, None)
+            else:
+                e[k] = v
+        p = subprocess.Popen([python or sys.executable, script] + list(args), stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=e, cwd=cwd or d)
         out, err = communicate(p, timeout)
         return p.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace')
     finally:

@@ -3,6 +3,7 @@ without a dict object (inline values), local variables of suspended
 generators and coroutines (3.11+ embedded frames)."""
 import collections
 import gc
+import re
 import types
 import unittest
 
@@ -242,8 +243,11 @@ class LabelsTest(TempDirTest):
                 lab = '[%r]' % (k,) if not PY2 else "['%s']" % k
             elif type(k) is int:
                 lab = '[%d]' % k
-            else:
-                lab = '[<%s>]' % type(k).__name__
+            else:  # values=False: a data key of another type is redacted
+                labs = [l for l, r in edges if r == id(v)]
+                self.assertEqual(len(labs), 1, edges)
+                self.assertTrue(re.match(r'\[<redacted %s [0-9a-f]{8}>\]\Z' % type(k).__name__, labs[0]), labs)
+                lab = labs[0]
             self.assertIn((lab, id(v)), edges)
             self.assertIn(('<key>', id(k)), edges)
 

@@ -47,8 +47,8 @@ class PassesTest(TempDirTest):
         seen = {}
         orig = _core._line_fixer
 
-        def spy(regs, over, xheld):
-            fix = orig(regs, over, xheld)
+        def spy(regs, over, xheld, *rest):
+            fix = orig(regs, over, xheld, *rest)
             seen['fix'], seen['xheld'] = fix, set(xheld)
             return fix
         refix = _core._refix_plain
@@ -111,8 +111,8 @@ class PassesTest(TempDirTest):
 
     def test_shared_dict_keys_refcount(self):
         # the label cache holds each str key it has seen: not in refcounts
-        key = ''.join(['not', '-interned', '-key'])
-        other = ''.join(['another', '-key'])
+        key = ''.join(['not', '_interned', '_key'])
+        other = ''.join(['another', '_key'])
         dicts = [{key: i} for i in range(50)] + [{other: 1}]
         kid, oid = id(key), id(other)
         del key, other
@@ -123,7 +123,7 @@ class PassesTest(TempDirTest):
         self.assertEqual(d[oid]['refcount'], 1)
         self.assertNotIn('root', d[kid])
         self.assertNotIn('root', d[oid])
-        self.assertEqual(d.edge(id(dicts[0]), "['not-interned-key']"), id(dicts[0][list(dicts[0])[0]]))
+        self.assertEqual(d.edge(id(dicts[0]), "['not_interned_key']"), id(dicts[0][list(dicts[0])[0]]))
 
     def test_instance_with_del_labelled(self):
         f = Finalized()

@@ -138,7 +138,7 @@ struct JSONLinesLoader {
             builder.info.warnings.append("\(path):\(firstDuplicateLine): \(builder.info.duplicates) duplicate records ignored; the first record of an address wins")
         }
         if negativeRefcounts > 0 {
-            builder.info.warnings.append("\(path):\(firstNegativeRefcountLine): \(negativeRefcounts) records have a negative refcount (the heap changed while it was dumped); their refcounts are treated as unknown")
+            builder.info.warnings.append("\(path):\(firstNegativeRefcountLine): \(negativeRefcounts) records have a refcount read while another thread changed the heap (raced, or negative); their refcounts are treated as unknown")
         }
         if invalidUTF8 > 0 {
             builder.info.warnings.append("\(path):\(firstInvalidUTF8Line): \(invalidUTF8) strings are not valid UTF-8; invalid bytes are shown as U+FFFD")
@@ -277,6 +277,7 @@ struct JSONLinesLoader {
         var name: JSONCursor.RawString?
         var module: JSONCursor.RawString?
         var labelled = false
+        var raced = false
         if c.take(UInt8(ascii: "}")) { throw ScanError("empty record", recordStart) }
         repeat {
             let key = try c.string()
@@ -325,6 +326,8 @@ struct JSONLinesLoader {
                 if try boolean(&c) { record.flags.insert(.immortal) }
             case .gen:
                 if try c.unsigned("gen") < 2 { record.flags.insert(.young) }
+            case .raced:
+                if try boolean(&c) { raced = true }
             case .alloc:
                 try readAlloc(&c)
             case .record:
@@ -356,6 +359,12 @@ struct JSONLinesLoader {
             if let module {
                 record.modulePrefix = try modulePrefix(name: name, module: module, base: c.base, textID: record.textID)
             }
+        }
+        if raced {
+            // The exporter's refcount 0 of a raced record says nothing: unknown.
+            record.refcount = nil
+            if negativeRefcounts == 0 { firstNegativeRefcountLine = lineNumber }
+            negativeRefcounts += 1
         }
         let (total, overflow) = totalSize.addingReportingOverflow(record.size)
         guard !overflow, total <= UInt64(Int64.max) else {
@@ -575,7 +584,7 @@ struct JSONLinesLoader {
 /// The keys of an object record, matched on raw bytes.
 private enum Key {
     case address, type, size, refs, labels, len, name, module, value, refcount, root, unexplained
-    case finalizer, finalized, garbage, immortal, alloc, record, gen, other
+    case finalizer, finalized, garbage, immortal, alloc, record, gen, raced, other
 
     /// The key of a raw JSON string; one written with escapes is decoded first.
     @inline(__always)
@@ -593,7 +602,7 @@ private enum Key {
         case 4:
             if eq("type") { self = .type } else if eq("size") { self = .size } else if eq("refs") { self = .refs }
             else if eq("name") { self = .name } else if eq("root") { self = .root } else { self = .other }
-        case 5: self = eq("value") ? .value : eq("alloc") ? .alloc : .other
+        case 5: self = eq("value") ? .value : eq("alloc") ? .alloc : eq("raced") ? .raced : .other
         case 6: self = eq("labels") ? .labels : eq("module") ? .module : eq("record") ? .record : .other
         case 7: self = eq("address") ? .address : eq("garbage") ? .garbage : .other
         case 8: self = eq("refcount") ? .refcount : eq("immortal") ? .immortal : .other
