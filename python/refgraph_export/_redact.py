@@ -70,6 +70,11 @@ _isascii = getattr(str, 'isascii', None)  # 3.7+
 _isalpha = str.isalpha
 _replace = str.replace
 _str_split = str.split
+if PY2:  # pragma: no cover - 2.7 only
+    # letters and '_': a 2.7 str made only of them is left empty by this
+    # C-level translate (2.7 has no str.isascii/isidentifier)
+    _LETTERS_US = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'
+    _str_translate = str.translate
 
 # the current dump's settings: [values, salt (bytes) or None, inner, outer]
 _MODE = [True, None, None, None]
@@ -188,6 +193,8 @@ def data_label(kk):
                 if _isascii(kk) and _isidentifier(kk):
                     if _isalpha(_replace(kk, '_', 'a')) or _KEEP.match(kk) is not None:
                         return _dict_label(kk)
+            elif PY2 and tk is str and kk and not _str_translate(kk, None, _LETTERS_US):
+                return _dict_label(kk)  # only letters and '_'
             elif _KEEP.match(kk) is not None:
                 return _dict_label(kk)
         return _redacted('str', b'str', _text_bytes(kk))
