@@ -7,7 +7,8 @@ when it is structure, not data:
   ``__dict__``, function globals, builtins, frame ``f_locals``, a
   function's ``__kwdefaults__``/``__annotations__``, a ``threading.local``'s
   dicts): every exact str that is a Python identifier, whatever its length;
-  the keys of ``sys.modules``: dotted module names;
+  the keys of ``sys.modules``: module names,
+  dotted parts of ASCII letters, digits, '_' and '-' or of identifiers;
 * the keys of any other dict (data): an exact str of at most 32 ASCII
   characters matching ``[A-Za-z_][A-Za-z0-9_]*`` with at most 4 digits;
   None, True, False; an exact int below 10**6 in absolute value.
@@ -59,7 +60,9 @@ KEEP_INT = 10 ** 6  # exact ints kept: |k| below this
 # would take other scripts' digits and letters on 3.x.
 _KEEP = re.compile(r'(?!(?:[^0-9]*[0-9]){5})[A-Za-z_][A-Za-z0-9_]{0,31}\Z')
 _ASCII_IDENT = re.compile(r'[A-Za-z_][A-Za-z0-9_]*\Z')
-_DOTTED = re.compile(r'[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z')
+# a module name: dotted parts of ASCII letters, digits, '_' and '-' (a module
+# loaded from a file keeps its file's name: _sysconfigdata_m_linux_x86_64-linux-gnu)
+_DOTTED = re.compile(r'[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\Z')
 _ALL = slice(None)
 
 _str_repr = str.__repr__
@@ -157,7 +160,8 @@ def is_identifier(s):
 
 
 def is_module_name(s):
-    """s (an exact str) is a dotted name of identifiers: 'xml.etree.ElementTree'."""
+    """s (an exact str) is a module name: 'xml.etree.ElementTree', dotted
+    parts of ASCII letters, digits, '_' and '-', or (3.x) of identifiers."""
     if PY2:
         return _DOTTED.match(s) is not None
     if _DOTTED.match(s) is not None:
