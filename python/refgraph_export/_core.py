@@ -459,10 +459,12 @@ def _dump(path, opts, frames_dict):
             frames_dict = sys._current_frames()
         roots, root_objs, excluded = _collect_roots(frames_dict, None)
         frames_dict = None
+        # lines that may need the final counts (marked, see _walk) wait here.
+        # Made (and unlinked) before the dump's temporary file: a kill -9
+        # once that file exists leaves nothing else behind
+        side = _side_file(os.path.dirname(os.path.abspath(path)))
         fd, tmp = create_exclusive(_tmp_prefix(path), mode)
         fh = _fdopen(fd, 'wb')
-        # lines that may need the final counts (marked, see _walk) wait here
-        side = _side_file(os.path.dirname(os.path.abspath(path)))
         write, finish, parts = _sink(fh, level if gz else None)
         side_write = side.write
         excluded.extend([roots, excluded, opts, stats, fh, side, side_write, parts, thresholds, counts])

@@ -7,7 +7,8 @@ when it is structure, not data:
   ``__dict__``, function globals, builtins, frame ``f_locals``, a
   function's ``__kwdefaults__``/``__annotations__``, a ``threading.local``'s
   dicts): every exact str that is a Python identifier, whatever its length;
-  the keys of ``sys.modules``: dotted module names;
+  the keys of ``sys.modules``: module names,
+  dotted parts of ASCII letters, digits, '_' and '-' or of identifiers;
 * the keys of any other dict (data): an exact str of at most 32 ASCII
   characters matching ``[A-Za-z_][A-Za-z0-9_]*`` with at most 4 digits;
   None, True, False; an exact int below 10**6 in absolute value.
@@ -59,14 +60,24 @@ KEEP_INT = 10 ** 6  # exact ints kept: |k| below this
 # would take other scripts' digits and letters on 3.x.
 _KEEP = re.compile(r'(?!(?:[^0-9]*[0-9]){5})[A-Za-z_][A-Za-z0-9_]{0,31}\Z')
 _ASCII_IDENT = re.compile(r'[A-Za-z_][A-Za-z0-9_]*\Z')
-_DOTTED = re.compile(r'[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z')
+# a module name: dotted parts of ASCII letters, digits, '_' and '-' (a module
+# loaded from a file keeps its file's name: _sysconfigdata_m_linux_x86_64-linux-gnu)
+_DOTTED = re.compile(r'[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\Z')
 _ALL = slice(None)
 
 _str_repr = str.__repr__
 _float_repr = float.__repr__
 _dict_label = _safe.dict_label
 _isidentifier = getattr(str, 'isidentifier', None)  # 3.x: a C method of exact str
+_isascii = getattr(str, 'isascii', None)  # 3.7+
+_isalpha = str.isalpha
+_replace = str.replace
 _str_split = str.split
+if PY2:  # pragma: no cover - 2.7 only
+    # letters and '_': a 2.7 str made only of them is left empty by this
+    # C-level translate (2.7 has no str.isascii/isidentifier)
+    _LETTERS_US = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_'
+    _str_translate = str.translate
 
 # the current dump's settings: [values, salt (bytes) or None, inner, outer]
 _MODE = [True, None, None, None]
@@ -149,7 +160,8 @@ def is_identifier(s):
 
 
 def is_module_name(s):
-    """s (an exact str) is a dotted name of identifiers: 'xml.etree.ElementTree'."""
+    """s (an exact str) is a module name: 'xml.etree.ElementTree', dotted
+    parts of ASCII letters, digits, '_' and '-', or (3.x) of identifiers."""
     if PY2:
         return _DOTTED.match(s) is not None
     if _DOTTED.match(s) is not None:
@@ -161,8 +173,17 @@ def is_module_name(s):
 
 
 def keep_text(s):
-    """The data rule for an exact str: short ASCII identifier, few digits."""
-    return len(s) <= KEEP_MAX_LEN and _KEEP.match(s) is not None
+    """The data rule for an exact str: short ASCII identifier, few digits.
+    3.7+: the str methods first (an ASCII identifier without digits, the
+    commonest key, in three C calls; a regex match costs five times more)."""
+    if len(s) > KEEP_MAX_LEN:
+        return False
+    if _isascii is not None:
+        if not (_isascii(s) and _isidentifier(s)):
+            return False
+        if _isalpha(_replace(s, '_', 'a')):
+            return True
+    return _KEEP.match(s) is not None
 
 
 def data_label(kk):
@@ -170,8 +191,16 @@ def data_label(kk):
     key's repr when the rule above keeps it, else [<redacted TYPE HASH>]."""
     tk = type(kk)
     if tk is str or (PY2 and tk is _unicode):
-        if len(kk) <= KEEP_MAX_LEN and _KEEP.match(kk) is not None:
-            return _dict_label(kk)
+        # keep_text, inline: one call per distinct key of the dump
+        if len(kk) <= KEEP_MAX_LEN:
+            if _isascii is not None:
+                if _isascii(kk) and _isidentifier(kk):
+                    if _isalpha(_replace(kk, '_', 'a')) or _KEEP.match(kk) is not None:
+                        return _dict_label(kk)
+            elif PY2 and tk is str and kk and not _str_translate(kk, None, _LETTERS_US):
+                return _dict_label(kk)  # only letters and '_'
+            elif _KEEP.match(kk) is not None:
+                return _dict_label(kk)
         return _redacted('str', b'str', _text_bytes(kk))
     if tk is int or (PY2 and tk is long):  # noqa: F821
         if -KEEP_INT < kk < KEEP_INT:

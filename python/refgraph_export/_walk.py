@@ -578,7 +578,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
     namecache = {}  # identifier key the data rule redacts -> its name label (held, like labcache)
     namecache_get = namecache.get
     sysmods = sys.modules
-    int_label = _redact.dict_label
+    int_label = _data_label if names else _dict_label  # also str keys, in key_label
     for x in (ired, ired_over, pending, pending_pop, deferred, resolved, namecache, namecache_get):
         keep.append(x)
         mark_seen(x)
@@ -696,24 +696,26 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
         wait (deferred) for such an edge to o; True: its line must be
         marked."""
         pairs = []
-        every = ired_over[0]
-        for i in range(len(items)):
+        if ired_over[0]:
+            at = range(len(items))
+        else:  # the items whose label is one of ired, found in C
+            at = list(_compress(range(len(items)), map(ired.__contains__, labs[::2])))
+        for i in at:
             r = labs[2 * i]
-            if r in ired or every:
-                kk = items[i][0]
-                if _type(kk) is str and _redact.is_identifier(kk):
-                    p = namecache_get(kk)
-                    if p is None:
-                        p = _enc(_dict_label(kk))
-                        if len(namecache) < LABEL_CACHE_MAX:
-                            namecache[kk] = p
-                            if getrefcount(kk) < immortal_min:  # as key_label
-                                held[id(kk)] = held_get(id(kk), 0) + 1
-                    if r != p:
-                        if nsd:
-                            labs[2 * i] = p
-                        else:
-                            pairs.append((r, p))
+            kk = items[i][0]
+            if _type(kk) is str and _redact.is_identifier(kk):
+                p = namecache_get(kk)
+                if p is None:
+                    p = _enc(_dict_label(kk))
+                    if len(namecache) < LABEL_CACHE_MAX:
+                        namecache[kk] = p
+                        if getrefcount(kk) < immortal_min:  # as key_label
+                            held[id(kk)] = held_get(id(kk), 0) + 1
+                if r != p:
+                    if nsd:
+                        labs[2 * i] = p
+                    else:
+                        pairs.append((r, p))
         if pairs and can_defer:
             deferred[a] = (o, pairs)
             return True
@@ -725,20 +727,6 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
             kk = items[i][0]
             if _type(kk) is str and _redact.is_module_name(kk):
                 labs[2 * i] = _enc(_dict_label(kk))
-
-    def name_owner(kids, labs):
-        """kids[i] labelled __dict__, f_globals ... (NAMES): a dict whose keys
-        are names. Not written yet: pending; written and waiting: resolved."""
-        for i in range(len(labs)):
-            if labs[i] in NAMES:
-                d = kids[i]
-                if _type(d) is dict:
-                    da = _id(d)
-                    w = deferred.get(da)
-                    if w is None:
-                        pending[da] = d
-                    elif w[0] is d:
-                        resolved[da] = w[1]
 
     # Queued atoms (see drain) use the per-type line formats of _fast_info,
     # for the types that have one; a type without one is replaced by a
@@ -982,21 +970,20 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                 except Exception:
                     sz = 0
                 n_bytes += sz
-                nsd = False
-                if kind == K_DICT and pending:
+                if kind == K_DICT:
                     # a dict named as some object's __dict__ (globals ...)
                     # before its own line: its keys are names (see NAMES)
-                    nsd = pending_pop(a, None) is not None
+                    nsd = pending and pending_pop(a, None) is not None
                     if nsd:
                         rc -= 1  # pending's own reference
-                if rc < 0:  # see RACED: never a negative refcount
-                    rc = 0
-                    raced = RACED
-                    risky = True  # marked: the fix leaves it as it is
-                else:
-                    raced = None
                 if kind == K_ATOM:
                     # str, int, float, bytes, None ... no referents
+                    if rc < 0:  # see RACED: never a negative refcount
+                        rc = 0
+                        raced = RACED
+                        risky = True  # marked: the fix leaves it as it is
+                    else:
+                        raced = None
                     if rc >= immortal_min:
                         line = ('{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
                                 '"type": %s, "size": %d' % (a, rc, tjson, sz))
@@ -1049,8 +1036,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                 else:
                     inst = None
                 general = True
-                if rk is None and fast is not None and rc < immortal_min and raced is None and \
-                        not (special and a in special):
+                if rk is None and fast is not None and 0 <= rc < immortal_min and not (special and a in special):
                     # exact list/tuple/deque/dict, not a root, not garbage
                     # or young: the whole line is one format (parts None)
                     try:
@@ -1067,11 +1053,14 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                         continue
                     if rk is not None:
                         rc -= 1  # root_objs holds it
-                        if rc < 0:
-                            rc = 0
-                            raced = RACED
                     elif t is _ModuleType and atexit_mods and _safe.atexit_module_traverses_registry(o):
                         rk = 'atexit'  # 3.6-3.9: a copy of the atexit module (its registry is traversed)
+                    if rc < 0:  # see RACED: never a negative refcount
+                        rc = 0
+                        raced = RACED
+                        risky = True  # marked: the fix leaves it as it is
+                    else:
+                        raced = None
                     if rk is not None:
                         parts = ['{"address": %d, "refcount": %d, "root": "%s", "type": %s, "size": %d'
                                  % (a, rc, rk, tjson, sz)]
@@ -1193,7 +1182,17 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                         except Exception:
                             labs = None
                         if names and labs is not None and not NAMES.isdisjoint(labs):
-                            name_owner(kids, labs)
+                            # edges to dicts whose keys are names (name_owner, inline)
+                            for i in range(len(labs)):
+                                if labs[i] in NAMES and _type(kids[i]) is dict:
+                                    c = kids[i]
+                                    ca = _id(c)
+                                    w = deferred.get(ca)
+                                    if w is None:
+                                        pending[ca] = c
+                                    elif w[0] is c:
+                                        resolved[ca] = w[1]
+                            c = w = None
                         if kids:
                             if labs is None:
                                 labs_json = '[' + ', '.join(['null'] * len(kids)) + ']'
@@ -1319,7 +1318,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
 
     # our closures and their cells exist before the snapshot: never write them
     for fn in (mark_seen, flush, process, drain, drain_batch, _alloc, key_label, str_key_labels, odict_labels, dsub_labels,
-               new_typeinfo, name_keys, module_keys, name_owner):
+               new_typeinfo, name_keys, module_keys):
         mark_seen(fn)
         keep.append(fn)
         cl = fn.__closure__

@@ -105,10 +105,10 @@ def env():
     return e
 
 
-def run_script(code, args=(), timeout=120, cwd=None, extra_env=None, python=None):
-    """Run ``code`` in a fresh interpreter (the one running the tests, or
-    ``python``), with ``extra_env`` added to the environment (a value None
-    removes the variable). Returns (returncode, stdout, stderr); kills the
+def run_script(code, args=(), timeout=120, cwd=None, extra_env=None):
+    """Run ``code`` in a fresh interpreter (the one running the tests),
+    with ``extra_env`` added to the environment (a value None removes the
+    variable). Returns (returncode, stdout, stderr); kills the
     child after ``timeout``."""
     d = tempfile.mkdtemp(prefix='refgraph-test-')
     try:
@@ -121,7 +121,7 @@ def run_script(code, args=(), timeout=120, cwd=None, extra_env=None, python=None
                 e.pop(k, None)
             else:
                 e[k] = v
-        p = subprocess.Popen([python or sys.executable, script] + list(args), stdout=subprocess.PIPE,
+        p = subprocess.Popen([sys.executable, script] + list(args), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env=e, cwd=cwd or d)
         out, err = communicate(p, timeout)
         return p.returncode, out.decode('utf-8', 'replace'), err.decode('utf-8', 'replace')
