@@ -170,6 +170,8 @@ def plan_lru_cache(o, t, R):
             wrapped = None
         elif tr is object:
             res.append((r, 'kwd_mark', False))
+        elif PYV < (3, 7) and (r is None or tr is int):  # 3.6 visits its maxsize
+            res.append((r, 'maxsize', False))
         elif tr is type or _safe.safe_issubclass(tr, type):
             res.append((r, 'lru_list_elem_type' if _type_name(r) == '_lru_list_elem' else 'cache_info_type',
                         False))

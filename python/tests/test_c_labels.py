@@ -110,6 +110,7 @@ class CLabels(TempDirTest):
         # 3.6 keys every call by a tuple: a data key, redacted (values=False)
         key = "['key']" if PYV >= (3, 7) else '[<redacted tuple aad42e26>]'
         self.assertEqual(d.edge(cache, key), id(r))
+        self.assertNotIn(None, self.labels(d, cached))
 
     @unittest.skipIf(PY2, 'no functools.lru_cache on 2.7')
     def test_lru_cache_bounded(self):
@@ -123,6 +124,9 @@ class CLabels(TempDirTest):
         if PYV >= (3, 7):  # 3.6: the links are gc objects of their own
             self.assertEqual(d.edge(w, "cache['key']"), id(r))
             self.assertIn('<cache key>', self.labels(d, cached))
+        else:
+            self.assertEqual(d.edge(w, 'maxsize'), id(8))
+        self.assertNotIn(None, self.labels(d, cached))
         links = [o for o in d.objects.values() if o['type'] == 'functools._lru_list_elem']
         self.assertTrue(links)
         for o in links:

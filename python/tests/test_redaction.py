@@ -129,6 +129,10 @@ class Redaction(TempDirTest):
         self.assertIn(('.<redacted str %s>' if PYV >= (3, 11) else '[<redacted str %s>]') % TOKEN_HASH, attrs)
         if PYV >= (3, 7):  # 3.6: the cache's links are gc objects, no cache[...] edges
             self.assertIn('cache' + tok, self.labels(d, ids['cached']))
+        elif not PY2:  # 3.6 keys by the call's args tuple, held by a gc-visible link
+            cache = d.edge(ids['cached'], 'cache')
+            self.assertEqual(self.labels(d, cache), [_redacted('tuple', TUPLE_HASH)])
+        self.assertNotIn(None, self.labels(d, ids['cached']))
         self.assertEqual(d.header['redact'], 'sha256')
 
     def test_data_rule(self):
