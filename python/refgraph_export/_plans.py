@@ -403,6 +403,12 @@ def _add_frame_locals(o, code, R, res):
             res.append((x, lab, True))
 
 
+# -- tracebacks
+TracebackType = types.TracebackType
+plan_traceback = _mk_getter_plan(_descr_getters(TracebackType, [('tb_next', 'tb_next'), ('tb_frame', 'tb_frame')]),
+                                 False)
+
+
 # -- weak references
 try:
     import weakref as _weakref

@@ -213,6 +213,66 @@ def plan_partial(o, t, R):
     return res
 
 
+# ---------------------------------------------------------------- exceptions
+# the object fields of BaseException and the builtin exceptions that add some
+# (StopIteration.value, OSError.errno, SyntaxError.text, ...), read through
+# their C descriptors; computed ones (characters_written, start, end) left out
+_EXC_FIELDS = ('args', '__traceback__', '__context__', '__cause__', 'message', 'code', 'value', 'msg', 'name',
+               'name_from', 'path', 'obj', 'errno', 'strerror', 'filename', 'filename2', 'lineno', 'offset',
+               'text', 'end_lineno', 'end_offset', 'print_file_and_line', 'encoding', 'object', 'reason',
+               'exceptions')
+
+
+def _exception_getters():
+    """[(C exception type, its getters)] for the builtin exception types,
+    built at import (the bound getters hold their descriptors from then on)."""
+    try:
+        import builtins as _b
+    except ImportError:  # 2.7
+        import __builtin__ as _b
+    out = []
+    for name in sorted(_b.__dict__):
+        tp = _b.__dict__[name]
+        if type(tp) is type and issubclass(tp, BaseException) and not _safe.is_heap_type(tp):
+            getters, seen = [], set()
+            for c in tp.__mro__:
+                if c is object:
+                    break
+                for label, g in _getters(c, _EXC_FIELDS):
+                    if label not in seen:
+                        seen.add(label)
+                        getters.append((label, g))
+            out.append((tp, getters, _layouts.c_dict_reader(tp)))
+    return out
+
+
+_EXC_GETTERS = _exception_getters()
+
+
+def _exception_plan(getters, read, with_dict):
+    def plan(o, t, R):
+        res = _get_all(o, getters, [])
+        if with_dict:
+            _c_dict(o, R, res, read)
+        return res
+    return plan
+
+
+_EXC_PLANS = [(tp, _exception_plan(g, r, True), _exception_plan(g, r, False))
+              for tp, g, r in _EXC_GETTERS]
+
+
+def exception_plan(t):
+    """(plan, exact) for an exception type: its nearest builtin base's
+    fields (args, __traceback__, __context__, __cause__, ...) and, for the
+    builtin type itself, its __dict__ (a class's own plan labels that)."""
+    for c in _safe.mro(t):
+        for tp, exact_plan, sub_plan in _EXC_PLANS:
+            if c is tp:
+                return (exact_plan, True) if t is tp else (sub_plan, False)
+    return None, False
+
+
 # ---------------------------------------------------------------- iterators
 def positional_plan(fields):
     """Labels in tp_traverse order (stable from 2.7 to 3.13; 3.12+ heap
@@ -516,6 +576,8 @@ def plan_for(t):
         return plan_stringio_chunks, False
     if _safe.safe_issubclass(t, functools.partial):
         return plan_partial, t is functools.partial
+    if _safe.safe_issubclass(t, BaseException):
+        return exception_plan(t)
     return None, False
 
 

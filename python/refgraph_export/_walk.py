@@ -308,6 +308,8 @@ def _exact_plan(t, opts):
         return P.plan_code
     if t is types.FrameType:
         return P.frame_plan_factory(opts.get('frame_locals', True))
+    if t is P.TracebackType:
+        return P.plan_traceback
     if P.DefaultDictType is not None and t is P.DefaultDictType:
         return P.plan_defaultdict
     if t is types.GeneratorType:

@@ -2,6 +2,7 @@
 classes, and the referents of common standard-library C types."""
 import functools
 import itertools
+import sys
 import threading
 import types
 import unittest
@@ -94,6 +95,58 @@ class CLabels(TempDirTest):
         d = self.dump()
         self.assertEqual(d.edge(id(mw), '__self__'), id(obj))
         self.assertNotIn(None, self.labels(d, mw))
+
+    def _raise_chain(self):
+        class AppError(ValueError):
+            pass
+
+        def inner():
+            raise AppError('inner', ['payload'])
+        try:
+            try:
+                inner()
+            except AppError:
+                raise KeyError('outer')
+        except KeyError:
+            return sys.exc_info()
+
+    def test_traceback(self):
+        """guppy3's test_traceback_relation, pympler's test_exception: a
+        traceback's tb_next and tb_frame are named."""
+        etype, err, tb = self._raise_chain()
+        d = self.dump()
+        self.assertEqual(d.edge(id(tb), 'tb_frame'), id(tb.tb_frame))
+        self.assertNotIn(None, self.labels(d, tb))
+        inner_tb = err.__context__.__traceback__ if not PY2 else None
+        if inner_tb is not None:
+            self.assertEqual(d.edge(id(inner_tb), 'tb_next'), id(inner_tb.tb_next))
+            self.assertEqual(d.edge(id(inner_tb), 'tb_frame'), id(inner_tb.tb_frame))
+            self.assertEqual(sorted(self.labels(d, inner_tb)), ['tb_frame', 'tb_next'])
+
+    def test_exception_fields(self):
+        """An exception's args, __traceback__ and __context__ (a builtin
+        type's and a class's instances), a class instance's __dict__, and
+        fields of builtin subclasses (OSError.filename, StopIteration.value)."""
+        etype, err, tb = self._raise_chain()
+        err.note = ['attribute']
+        oserr = OSError(2, 'No such file', '/some/file')
+        stop = StopIteration(['value'])
+        d = self.dump()
+        a = id(err)
+        self.assertEqual(d.edge(a, 'args'), id(err.args))
+        self.assertEqual(d.edge(a, '__dict__'), id(err.__dict__))
+        self.assertNotIn(None, self.labels(d, err))
+        if not PY2:
+            ctx = err.__context__
+            self.assertEqual(d.edge(a, '__traceback__'), id(err.__traceback__))
+            self.assertEqual(d.edge(a, '__context__'), id(ctx))
+            self.assertEqual(d.edge(id(ctx), 'args'), id(ctx.args))
+            self.assertEqual(d.edge(id(ctx), '__traceback__'), id(ctx.__traceback__))
+            self.assertEqual(d.edge(id(ctx), '__class__'), id(type(ctx)))
+            self.assertNotIn(None, self.labels(d, ctx))
+            self.assertEqual(d.edge(id(stop), 'value'), id(stop.value))
+        self.assertEqual(d.edge(id(oserr), 'filename'), id(oserr.filename))
+        self.assertEqual(d.edge(id(oserr), 'strerror'), id(oserr.strerror))
 
     @unittest.skipIf(PY2, 'no functools.lru_cache on 2.7')
     def test_lru_cache_unbounded(self):
