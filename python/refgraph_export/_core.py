@@ -138,10 +138,12 @@ def _header(opts, gc_enabled, thresholds, counts, garbage_n):
 
 
 def _collect_roots(frames_dict, my_frame):
-    """Named roots, in FORMAT.md priority order (first kind wins)."""
+    """Named roots, in FORMAT.md priority order (first kind wins), and the
+    names of roots that have no name of their own ({id: name})."""
     roots = {}
     root_objs = []
     excluded = []
+    names = {}
 
     def add(x, kind):
         if x is None:
@@ -192,6 +194,7 @@ def _collect_roots(frames_dict, my_frame):
             eh = str_get(ad, '_exithandlers')
             if type(eh) is list:
                 add(eh, 'atexit')
+                names[id(eh)] = 'atexit._exithandlers'  # 2.7: what its users look for
             getter = str_get(ad, '_get_registered_callbacks')  # not in CPython <= 3.13
             if getter is not None and type(getter) is _walk._BuiltinType:
                 for cb in getter():
@@ -200,7 +203,7 @@ def _collect_roots(frames_dict, my_frame):
             pass
     for h in signal_handlers():
         add(h, 'signal')
-    return roots, root_objs, excluded
+    return roots, root_objs, excluded, names
 
 
 def signal_handlers():
@@ -457,7 +460,7 @@ def _dump(path, opts, frames_dict):
         header = _header(opts, gc_enabled, thresholds, counts, len(gc.garbage))
         if frames_dict is None:
             frames_dict = sys._current_frames()
-        roots, root_objs, excluded = _collect_roots(frames_dict, None)
+        roots, root_objs, excluded, root_names = _collect_roots(frames_dict, None)
         frames_dict = None
         # lines that may need the final counts (marked, see _walk) wait here.
         # Made (and unlinked) before the dump's temporary file: a kill -9
@@ -467,16 +470,17 @@ def _dump(path, opts, frames_dict):
         fh = _fdopen(fd, 'wb')
         write, finish, parts = _sink(fh, level if gz else None)
         side_write = side.write
-        excluded.extend([roots, excluded, opts, stats, fh, side, side_write, parts, thresholds, counts])
+        excluded.extend([roots, root_names, excluded, opts, stats, fh, side, side_write, parts, thresholds, counts])
         excluded.extend(parts)
         excluded.extend(_file_parts(fh))
         excluded.extend(_file_parts(side))
         parts = None
         write((header.encode('utf-8') if not PY2 else header) + b'\n')
-        regs, over, xheld, relabel = _walk.walk(write, side_write, opts, roots, root_objs, excluded, stats)
+        regs, over, xheld, relabel = _walk.walk(write, side_write, opts, roots, root_objs, excluded, stats,
+                                               root_names)
         del excluded[:]  # it holds itself and this frame: no cycle may outlive the dump
         side_write = None
-        root_objs = roots = None
+        root_objs = roots = root_names = None
         side.flush()
         side.seek(0)
         fix = _line_fixer(regs, over, xheld, relabel)

@@ -438,12 +438,14 @@ def _find_asyncio_task_type():
     return t if type(t) is type else None
 
 
-def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
+def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_names=None):
     """Walk the heap; write the object lines that are final through
     ``write``, the marked ones (they may need the final counts, see
     _core._line_fixer) through ``write_marked``.
 
     roots: {id: kind} of named roots (root_objs holds one reference to each).
+    root_names: {id: name} for roots without a name of their own (2.7's
+    atexit._exithandlers list).
     exclude_objs: exporter objects that must not be written.
     Returns (regs, over, xheld, relabel) for the fix of the marked lines; sets
     stats objects (= lines written), references, bytes, copy_settled (False:
@@ -1084,6 +1086,8 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats):
                                 if nm[1]:
                                     parts.append(', "module": %s' % dumps(nm[1]))
                                 nm = None
+                        elif rk is not None and root_names and a in root_names:
+                            parts.append(', "name": %s' % dumps(root_names[a]))
                         if lenf is not None:
                             parts.append(', "len": %d' % lenf(o))
                         if valk:

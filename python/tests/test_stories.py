@@ -50,6 +50,7 @@ class LoggingReloadStory(TempDirTest):
             # sys.modules -> atexit module -> __dict__ -> _exithandlers -> tuple -> shutdown
             eh = d.roots('atexit')
             self.assertEqual(len(eh), 1)
+            self.assertEqual(eh[0].get('name'), 'atexit._exithandlers')  # what a 2.7 user looks for
             tuples = [r for r in eh[0]['refs'] if d[r]['type'] == 'tuple']
             self.assertTrue(any(d.edge(t, '[0]') == info['shutdown'] for t in tuples))
             atexit_mod = d.edge(sm['address'], "['atexit']")
