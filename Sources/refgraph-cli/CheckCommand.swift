@@ -4,7 +4,7 @@ import RefGraph
 import Glibc
 #endif
 
-struct CheckCommand: ParsableCommand {
+struct CheckCommand: ParsableCommand, StyledCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Batch-check dumps for CI or a fleet: exit 0 all pass, 1 a rule failed, 2 an input could not be read.",
@@ -13,6 +13,8 @@ struct CheckCommand: ParsableCommand {
         Example: refgraph check dumps/ --fail-on uncollectable --fail-on 'count:type == "logging.Logger">100' --format junit
         """
     )
+
+    @OptionGroup var colorOptions: OutputOptions
 
     @Argument(help: "Dump files, directories (searched for .jsonl/.json/.tsv/.csv, optionally .gz) or glob patterns.")
     var paths: [String]

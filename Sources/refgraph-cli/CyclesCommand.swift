@@ -1,11 +1,13 @@
 import ArgumentParser
 import RefGraph
 
-struct CyclesCommand: ParsableCommand {
+struct CyclesCommand: ParsableCommand, StyledCommand {
     static let configuration = CommandConfiguration(
         commandName: "cycles",
         abstract: "Reference cycles, classified as uncollectable, collectable-finalized or plain for the dump's Python."
     )
+
+    @OptionGroup var colorOptions: OutputOptions
 
     @OptionGroup var input: DumpOptions
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import RefGraph
 
-struct DiffCommand: ParsableCommand {
+struct DiffCommand: ParsableCommand, StyledCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Find the leak from snapshots: growth by type and module, and new objects that stay alive, clustered by how they are held.",
@@ -11,6 +11,8 @@ struct DiffCommand: ParsableCommand {
         Draw a cluster: refgraph diff a.jsonl b.jsonl c.jsonl --cluster 1 -o ref.svg. See docs/DIFF.md.
         """
     )
+
+    @OptionGroup var colorOptions: OutputOptions
 
     @Argument(help: "Two or three dumps of one process, oldest first.")
     var dumps: [String]
@@ -57,7 +59,7 @@ struct DiffCommand: ParsableCommand {
             do { graphs.append(try DumpLoader.load(d, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: table, cRoots: cRoots))) } catch { fail(error.description) }
         }
         if let i = SnapshotDiff.outOfOrder(graphs) {
-            StandardError.write("refgraph: warning: the snapshots are not in time order: \(Escape.terminal(dumps[i])) was taken before \(Escape.terminal(dumps[i - 1])) (diff expects the oldest first; growth and new objects come out reversed)\n")
+            StandardError.write("refgraph: " + TextStyle.errors.warning("warning:") + " the snapshots are not in time order: \(Escape.terminal(dumps[i])) was taken before \(Escape.terminal(dumps[i - 1])) (diff expects the oldest first; growth and new objects come out reversed)\n")
         }
         let diff: SnapshotDiff
         do { diff = try SnapshotDiff(graphs, byTypeOnly: byType) } catch { fail(error.description) }

@@ -38,7 +38,7 @@ struct DumpOptions: ParsableArguments {
 
 /// Prints an input error and exits with status 2, as every command does for bad input.
 func fail(_ message: String) -> Never {
-    StandardError.write("refgraph: " + Escape.terminal(message) + "\n")
+    StandardError.write(TextStyle.errors.error("refgraph:") + " " + Escape.terminal(message) + "\n")
     exit(2)
 }
 
@@ -57,7 +57,8 @@ func select(_ text: String, in graph: HeapGraph, quiet: Bool = false) -> (Select
     let s = compile(text, for: graph)
     let targets = s.select(in: graph)
     if !quiet && (targets.isEmpty || !s.words.isEmpty) {
-        StandardError.write("refgraph: " + SelectionText.header(s, matched: targets.count) + "\n")
+        let header = SelectionText.header(s, matched: targets.count)
+        StandardError.write("refgraph: " + (targets.isEmpty ? TextStyle.errors.warning(header) : header) + "\n")
     }
     return (s, targets)
 }

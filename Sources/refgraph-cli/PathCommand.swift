@@ -1,7 +1,7 @@
 import ArgumentParser
 import RefGraph
 
-struct PathCommand: ParsableCommand {
+struct PathCommand: ParsableCommand, StyledCommand {
     static let configuration = CommandConfiguration(
         commandName: "path",
         abstract: "Why is it alive: the shortest retention path from a GC root to each selected object.",
@@ -10,6 +10,8 @@ struct PathCommand: ParsableCommand {
         Example: refgraph path dump.jsonl 'owner == "module logging"' --all
         """
     )
+
+    @OptionGroup var colorOptions: OutputOptions
 
     @OptionGroup var input: DumpOptions
 

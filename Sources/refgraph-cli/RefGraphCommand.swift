@@ -27,6 +27,15 @@ struct RefGraphCommand: ParsableCommand {
                 Foundation.exit(64)
             }
         }
-        Self.main(args)
+        do {
+            var command = try parseAsRoot(args)
+            if let styled = command as? StyledCommand {
+                try styled.styled { try command.run() }
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
     }
 }

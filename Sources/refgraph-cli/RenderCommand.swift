@@ -5,12 +5,14 @@ import RefGraph
 extension RenderMode: ExpressibleByArgument {}
 extension Graphviz.Engine: ExpressibleByArgument {}
 
-struct RenderCommand: ParsableCommand {
+struct RenderCommand: ParsableCommand, StyledCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Draw a filtered reference graph (ref.svg) with Graphviz's libraries, in-process.",
         discussion: "Example: refgraph render dump.jsonl 'owner == \"module logging\"' --mode roots -o ref.svg"
     )
+
+    @OptionGroup var colorOptions: OutputOptions
 
     @OptionGroup var input: DumpOptions
 

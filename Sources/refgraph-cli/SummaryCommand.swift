@@ -1,11 +1,13 @@
 import ArgumentParser
 import RefGraph
 
-struct SummaryCommand: ParsableCommand {
+struct SummaryCommand: ParsableCommand, StyledCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
         abstract: "Objects, references, roots, top types, and how much of RSS the objects explain."
     )
+
+    @OptionGroup var colorOptions: OutputOptions
 
     @OptionGroup var input: DumpOptions
 

@@ -4,12 +4,14 @@ import RefGraph
 extension TopMeasure: ExpressibleByArgument {}
 extension TopGrouping: ExpressibleByArgument {}
 
-struct TopCommand: ParsableCommand {
+struct TopCommand: ParsableCommand, StyledCommand {
     static let configuration = CommandConfiguration(
         commandName: "top",
         abstract: "What holds the memory: top objects or groups by retained size, shallow size or count.",
         discussion: "--group module shows which module's data keeps the most memory."
     )
+
+    @OptionGroup var colorOptions: OutputOptions
 
     @OptionGroup var input: DumpOptions
 
@@ -35,11 +37,13 @@ struct TopCommand: ParsableCommand {
     }
 }
 
-struct DominatorsCommand: ParsableCommand {
+struct DominatorsCommand: ParsableCommand, StyledCommand {
     static let configuration = CommandConfiguration(
         commandName: "dominators",
         abstract: "The chain of immediate dominators of each selected object: the objects whose removal would free it."
     )
+
+    @OptionGroup var colorOptions: OutputOptions
 
     @OptionGroup var input: DumpOptions
 
@@ -60,11 +64,13 @@ struct DominatorsCommand: ParsableCommand {
     }
 }
 
-struct SuspectsCommand: ParsableCommand {
+struct SuspectsCommand: ParsableCommand, StyledCommand {
     static let configuration = CommandConfiguration(
         commandName: "suspects",
         abstract: "Automatic leak report: what retains the most, where it accumulates, and how it is held."
     )
+
+    @OptionGroup var colorOptions: OutputOptions
 
     @OptionGroup var input: DumpOptions
 

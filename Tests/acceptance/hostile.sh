@@ -166,5 +166,23 @@ else passed=$((passed + 1)); fi
 expect 0 '"id": "0x[0-9a-f]+"' -- path "$d" dict --json
 expect 0 '"member_ids": \["0x[0-9a-f]+"' -- path "$d" dict --json
 
+
+# Colour (issue 20): --color always|never, and auto, which colours a terminal
+# unless NO_COLOR is set (a pseudo-terminal from script(1) where it exists).
+esc=$'\e'
+expect 0 "${esc}\\[1;35m\\[sys.modules root\\]" -- path "$d" 'type == app.A' --color always
+expect 0 "${esc}\\[33m0 objects match" -- path "$d" 'type == nothing' --color always
+out="$("$REFGRAPH" path "$d" 'type == app.A' --color never 2>&1; "$REFGRAPH" path "$d" 'type == app.A' 2>&1)"
+if grep -q "$esc" <<<"$out"; then failed=$((failed + 1)); echo "FAIL  escapes without a terminal or with --color never"; else passed=$((passed + 1)); fi
+expect 64 "invalid|Invalid" -- path "$d" 'type == app.A' --color sometimes
+if command -v script >/dev/null 2>&1; then
+  tty_out="$(TERM=xterm script -qec "$(printf '%q ' "$REFGRAPH" path "$d" 'type == app.A')" /dev/null 2>&1)"
+  if grep -q "$esc\[1;35m" <<<"$tty_out"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL  no colour on a terminal: $(head -c 300 <<<"$tty_out")"; fi
+  tty_out="$(NO_COLOR=1 TERM=xterm script -qec "$(printf '%q ' "$REFGRAPH" path "$d" 'type == app.A')" /dev/null 2>&1)"
+  if grep -q "$esc\[" <<<"$tty_out"; then failed=$((failed + 1)); echo "FAIL  colour on a terminal with NO_COLOR=1"; else passed=$((passed + 1)); fi
+else
+  echo "SKIPPED  colour on a terminal: no script(1)"
+fi
+
 echo "hostile inputs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,7 +9,7 @@ public enum CheckOutput {
                 continue
             }
             let failed = r.results.filter { !$0.passed }
-            out += (failed.isEmpty ? "PASS  " : "FAIL  ") + "\(file) (\(Units.count(r.objects)) objects\(r.truncated ? ", TRUNCATED" : ""))"
+            out += (failed.isEmpty ? "PASS" : TextStyle.current.error("FAIL")) + "  " + "\(file) (\(Units.count(r.objects)) objects\(r.truncated ? ", TRUNCATED" : ""))"
             out += failed.isEmpty ? ": " + r.results.map { $0.rule.description }.joined(separator: ", ") + "\n" : "\n"
             for f in failed { out += "      \(Escape.terminal(f.rule.description)): \(Escape.terminal(f.message))\n" }
         }

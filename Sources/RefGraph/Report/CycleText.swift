@@ -9,7 +9,9 @@ extension FinalizerCycles {
         out += "\(Units.count(cycles.count)) reference cycle\(cycles.count == 1 ? "" : "s") (strongly connected components) in a dump of \(py): "
         out += [CycleClass.uncollectable, .collectableFinalized, .liveWithFinalizers, .plain].map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ") + "\n"
         for (i, c) in cycles.prefix(limit).enumerated() {
-            out += "\n#\(i + 1)  \(c.classification.rawValue.uppercased()): \(Units.count(c.members.count)) objects, \(Units.bytes(c.bytes))"
+            let kind = c.classification.rawValue.uppercased()
+            out += "\n" + TextStyle.current.heading("#\(i + 1)") + "  " + (c.classification == .uncollectable ? TextStyle.current.error(kind) : kind)
+                + ": \(Units.count(c.members.count)) objects, \(TextStyle.current.size(Units.bytes(c.bytes)))"
             out += c.reachable ? ", live (reachable from a root)" : c.garbageMembers > 0 ? ", garbage (in gc.garbage)" : ", unreachable (garbage awaiting collection)"
             out += "\n    why: \(c.reason)\n"
             if c.isKey {

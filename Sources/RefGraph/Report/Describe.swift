@@ -172,9 +172,10 @@ public struct Describer {
 
     /// One line: type, name or owner, short value, size and refcount.
     /// Untrusted text is escaped for the terminal.
-    public func line(_ n: HeapGraph.Node, refcounts: Bool = true) -> String {
-        var s = title(n)
-        var facts: [String] = [Units.bytes(graph.size(n))]
+    /// `target`: a selected object, its title styled so (`TextStyle`).
+    public func line(_ n: HeapGraph.Node, refcounts: Bool = true, target: Bool = false) -> String {
+        var s = target ? TextStyle.current.target(title(n)) : title(n)
+        var facts: [String] = [TextStyle.current.size(Units.bytes(graph.size(n)))]
         if let l = graph.length(n), graph.typeName(n) != "str" || graph.value(n) == nil { facts.append("len \(Units.count(l))") }
         if refcounts, let r = graph.refcount(n), !graph.flags(n).contains(.immortal) { facts.append("refcount \(r)") }
         let root = graph.rootKind(n)

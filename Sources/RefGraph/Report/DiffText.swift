@@ -24,7 +24,7 @@ extension SnapshotDiff {
         var h = HopText(last)
         h.maxShown = 16
         for (i, c) in clusters.prefix(limit).enumerated() {
-            out += "\n#\(i + 1)  \(Units.count(c.objects)) new objects in \(Units.count(c.roots.count)) leak\(c.roots.count == 1 ? "" : "s") held alike, \(Units.bytes(c.shallowBytes)) shallow; freeing them frees \(Units.bytes(c.retainedBytes))\n"
+            out += "\n" + TextStyle.current.heading("#\(i + 1)") + "  \(Units.count(c.objects)) new objects in \(Units.count(c.roots.count)) leak\(c.roots.count == 1 ? "" : "s") held alike, \(TextStyle.current.size(Units.bytes(c.shallowBytes))) shallow; freeing them frees \(TextStyle.current.size(Units.bytes(c.retainedBytes)))\n"
             let kinds = c.byType
             out += "    " + kinds.prefix(6).map { "\(Units.count($0.count)) \(Escape.terminal($0.type))" }.joined(separator: ", ")
                 + (kinds.count > 6 ? ", … \(kinds.count - 6) more types" : "") + "\n"

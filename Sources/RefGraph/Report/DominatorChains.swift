@@ -12,8 +12,16 @@ public struct DominatorChains {
         self.limit = limit
     }
 
+    /// Targets grouped by the shape of their chain (`DominatorGroups`).
+    public func groups(_ d: Describer) -> DominatorGroups {
+        DominatorGroups(graph, tree: tree, targets: targets) { n in
+            graph.typeName(n) + " " + (d.displayName(n) ?? d.owner(n).map { "of " + $0 } ?? "")
+        }
+    }
+
     public func render(json: Bool) -> String {
         let d = Describer(graph)
+        let grouped = groups(d)
         if json {
             let h = HopText(graph, describer: d)
             var j = JSONWriter()
@@ -35,22 +43,55 @@ public struct DominatorChains {
                 j.endObject()
             }
             j.endArray()
+            j.key("groups")
+            j.beginArray()
+            for g in grouped.groups.prefix(limit) {
+                j.beginObject()
+                j.field("count", g.members.count)
+                j.field("bytes", g.bytes)
+                j.field("retained_together", g.retainedTogether)
+                j.field("reachable", !g.unreachable)
+                j.field("representative", Units.hex(graph.address(g.representative)))
+                j.field("member_ids", g.members.map { Units.hex(graph.address($0)) })
+                j.endObject()
+            }
+            j.endArray()
             j.endObject()
             return j.text
         }
-        var out = "\(Units.count(targets.count)) object\(targets.count == 1 ? "" : "s") selected\n"
-        for t in targets.prefix(limit) {
-            out += "\n" + d.title(t) + "  retains \(Units.bytes(tree.retained[Int(t)]))\n"
-            guard tree.isReachable(t) else { out += "    unreachable: no root reaches it\n"; continue }
+        let style = TextStyle.current
+        let n = targets.count, gs = grouped.groups.count
+        var out = "\(Units.count(n)) object\(n == 1 ? "" : "s") selected"
+        out += gs < n ? " in \(Units.count(gs)) group\(gs == 1 ? "" : "s") by dominator chain\n" : "\n"
+        for (i, g) in grouped.groups.prefix(limit).enumerated() {
+            let t = g.representative
+            out += "\n" + style.heading("#\(i + 1)") + "  "
+            if g.members.count == 1 {
+                out += style.target(d.title(t)) + "  retains \(style.size(Units.bytes(tree.retained[Int(t)])))\n"
+            } else {
+                out += "\(Units.count(g.members.count)) objects, \(style.size(Units.bytes(g.bytes))) shallow"
+                if !g.unreachable { out += ", retaining \(style.size(Units.bytes(g.retainedTogether))) together" }
+                out += " (shown for \(Units.hex(graph.address(t))); the others differ only in addresses)\n"
+            }
+            guard !g.unreachable else { out += "    unreachable: no root reaches it\n"; continue }
             let chain = tree.dominators(of: t)
             out += "    (super-root: all GC roots)\n"
-            for x in chain { out += "    └ " + d.title(x) + "  retains \(Units.bytes(tree.retained[Int(x)]))\n" }
-            out += "    └ " + d.title(t) + "\n"
+            for (k, x) in chain.enumerated() {
+                if chain.count > Self.maxShown && k == Self.maxShown / 2 {
+                    out += "    … \(Units.count(chain.count - Self.maxShown)) more dominators (--json shows all) …\n"
+                }
+                if chain.count > Self.maxShown && k >= Self.maxShown / 2 && k < chain.count - Self.maxShown / 2 { continue }
+                out += "    └ " + d.title(x) + "  retains \(style.size(Units.bytes(tree.retained[Int(x)])))\n"
+            }
+            out += "    └ " + style.target(d.title(t)) + (g.members.count > 1 ? "  retains \(style.size(Units.bytes(tree.retained[Int(t)])))" : "") + "\n"
             if chain.isEmpty { out += independentHolders(t, describer: d) }
         }
-        if targets.count > limit { out += "\n… \(targets.count - limit) more (--limit)\n" }
+        if gs > limit { out += "\n… \(gs - limit) more group\(gs - limit == 1 ? "" : "s") (--limit)\n" }
         return out
     }
+
+    /// Chains longer than this show their ends.
+    static let maxShown = 60
 
     /// For an object no single object dominates: the roots that hold it,
     /// each by its shortest path avoiding the holders named before it.

@@ -10,8 +10,10 @@ public struct HopText {
         self.describer = describer ?? Describer(graph)
     }
 
-    /// One line per hop: the edge label (or the root kind) and the object.
-    public func lines(_ hops: [Hop], indent: String = "    ") -> [String] {
+    /// One line per hop: the edge label (or the root kind) and the object;
+    /// `lastIsTarget`: the last object is a selected one (styled so).
+    public func lines(_ hops: [Hop], indent: String = "    ", lastIsTarget: Bool = false) -> [String] {
+        let style = TextStyle.current
         let labels = hops.map { h -> String in
             if let e = h.edge { return Escape.terminal(Escape.cut(graph.label(ofEdge: e).isEmpty ? "?" : graph.label(ofEdge: e), 30)) }
             let k = graph.rootKind(h.node)
@@ -24,7 +26,9 @@ public struct HopText {
                 out.append(indent + Units.pad("", width) + "   … \(Units.count(hops.count - maxShown)) more hops (--json shows all) …")
             }
             if hops.count > maxShown && i >= maxShown / 2 && i < hops.count - maxShown / 2 { continue }
-            out.append(indent + Units.pad(labels[i], width) + " → " + describer.line(h.node))
+            var label = Units.pad(labels[i], width)
+            if h.edge == nil && graph.rootKind(h.node) != .none { label = style.root(label) }
+            out.append(indent + label + " → " + describer.line(h.node, target: lastIsTarget && i == hops.count - 1))
         }
         return out
     }

@@ -3,25 +3,26 @@ extension RetentionPaths {
     /// `header` is the selection line (`SelectionText.header`); by default `N objects match 'SELECTOR'`.
     public func text(_ graph: HeapGraph, selector: String, header: String? = nil, limit: Int = 10, describer: Describer? = nil) -> String {
         let h = HopText(graph, describer: describer)
+        let style = TextStyle.current
         var out = ""
-        if graph.info.truncated { out += "WARNING: the dump is truncated; paths cover only the part that was read.\n\n" }
+        if graph.info.truncated { out += style.warning("WARNING: the dump is truncated; paths cover only the part that was read.") + "\n\n" }
         let reached = groups.reduce(0) { $0 + $1.members.count }
         out += header ?? "\(Units.count(targets)) object\(targets == 1 ? "" : "s") match '\(Escape.terminal(selector))'"
-        if targets == 0 { return out + (out.hasSuffix("?") ? "\n" : ".\n") }
+        if targets == 0 { return style.warning(out + (out.hasSuffix("?") ? "" : ".")) + "\n" }
         out += ": \(Units.count(reached)) reachable from roots in \(Units.count(groups.count)) group\(groups.count == 1 ? "" : "s") by retention path"
         if !unreachable.isEmpty { out += ", \(Units.count(unreachable.count)) unreachable" }
         if !blocked.isEmpty { out += ", \(Units.count(blocked.count)) blocked by --max-depth or --avoid" }
         out += "\n"
         for (i, g) in groups.prefix(limit).enumerated() {
             let hops = g.paths[0].count - 1
-            out += "\n#\(i + 1)  \(Units.count(g.members.count)) object\(g.members.count == 1 ? "" : "s"), \(Units.bytes(g.bytes)) shallow, \(hops) hop\(hops == 1 ? "" : "s") from a root"
+            out += "\n" + style.heading("#\(i + 1)") + "  \(Units.count(g.members.count)) object\(g.members.count == 1 ? "" : "s"), \(style.size(Units.bytes(g.bytes))) shallow, \(hops) hop\(hops == 1 ? "" : "s") from a root"
             if g.members.count > 1 { out += " (shown for \(Units.hex(graph.address(g.members[0]))); the others differ only in addresses" + ")" }
             out += "\n"
             let hidden = alternatives > 1 ? RetentionPaths.heldFromC(graph, g.paths[0]) : []
             let holders = g.paths.count + (hidden.isEmpty ? 0 : 1)
             for (k, p) in g.paths.enumerated() {
                 if holders > 1 { out += "  holder \(k + 1) of \(holders):\n" }
-                out += h.lines(p).joined(separator: "\n") + "\n"
+                out += h.lines(p, lastIsTarget: true).joined(separator: "\n") + "\n"
             }
             if !hidden.isEmpty {
                 out += "  holder \(holders) of \(holders): C code (a C extension, the interpreter, or a C field no traversal reports):\n"
@@ -52,7 +53,7 @@ extension RetentionPaths {
         if !blocked.isEmpty {
             out += "\n\(Units.count(blocked.count)) object\(blocked.count == 1 ? " is" : "s are") reachable only by paths longer than --max-depth or through --avoid'ed objects.\n"
         }
-        if !graph.info.warnings.isEmpty { out += "\n" + graph.info.warnings.map { "warning: " + Escape.terminal($0) }.joined(separator: "\n") + "\n" }
+        if !graph.info.warnings.isEmpty { out += "\n" + graph.info.warnings.map { style.warning("warning: " + Escape.terminal($0)) }.joined(separator: "\n") + "\n" }
         return out
     }
 

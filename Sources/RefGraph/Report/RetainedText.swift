@@ -52,7 +52,7 @@ extension LeakSuspects {
                 : "\nThis dump has no GC-generation data (Python before 3.8, or another exporter), so the order is by size alone: one dump cannot tell a leak from a table built at start-up. Compare two dumps: refgraph diff OLD NEW.\n"
         }
         for (i, s) in suspects.enumerated() {
-            out += "\n#\(i + 1)  \(s.explanation)\n"
+            out += "\n" + TextStyle.current.heading("#\(i + 1)") + "  \(s.explanation)\n"
             if s.kind == .group { out += "    (a group of \(Units.count(s.members)) same-typed siblings in the dominator tree; shown for one of them)\n" }
             if s.young > 0 { out += "    growing: \(Units.count(s.young)) of the objects it retains were allocated recently (young GC generations)\n" }
             if !s.path.isEmpty {

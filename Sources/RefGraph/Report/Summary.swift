@@ -104,7 +104,7 @@ public struct Summary: Sendable {
             out += "  finalizers  \(Units.count(finalizers)) objects with __del__ or tp_del; \(Units.count(garbage)) in gc.garbage\n"
         }
         out += "\n" + table("Top types by count", byCount) + "\n" + table("Top types by size", bySize)
-        for w in info.warnings { out += "\nwarning: \(Escape.terminal(w))" }
+        for w in info.warnings { out += "\n" + TextStyle.current.warning("warning: \(Escape.terminal(w))") }
         if !info.warnings.isEmpty { out += "\n" }
         if let note = outsideNote { out += "\nNOTE: \(note)\n" }
         return out
