@@ -438,6 +438,9 @@ def _find_asyncio_task_type():
     return t if type(t) is type else None
 
 
+ALLOC_CACHE_MAX = 200000  # distinct allocation tracebacks whose field is kept
+
+
 def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_names=None):
     """Walk the heap; write the object lines that are final through
     ``write``, the marked ones (they may need the final counts, see
@@ -1316,11 +1319,25 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
         counters[1] += n_ref
         counters[2] += n_bytes
 
+    # one encoded "alloc" field per distinct traceback: objects allocated at
+    # one place share it (formatting 25 frames per object cost more than the
+    # lookup). Keys are tuples of (str, int) tuples: hashing runs no user code.
+    alloc_cache = {}
+    keep.append(alloc_cache)
+    mark_seen(alloc_cache)
+
     def _alloc(o):
         tb = _get_tb(o)
-        if tb:
-            return ', "alloc": ' + dumps(['%s:%d' % (fr[0], fr[1]) for fr in tb if _type(fr) is tuple])
-        return ''
+        if not tb:
+            return ''
+        if _type(tb) is tuple:
+            s = alloc_cache.get(tb)
+            if s is not None:
+                return s
+        s = ', "alloc": ' + dumps(['%s:%d' % (fr[0], fr[1]) for fr in tb if _type(fr) is tuple])
+        if _type(tb) is tuple and len(alloc_cache) < ALLOC_CACHE_MAX:
+            alloc_cache[tb] = s
+        return s
 
     # our closures and their cells exist before the snapshot: never write them
     for fn in (mark_seen, flush, process, drain, drain_batch, _alloc, key_label, str_key_labels, odict_labels, dsub_labels,
