@@ -2,6 +2,7 @@
 python -m refgraph_export run ... -m module args...
 python -m refgraph_export attach PID -o DUMP [--timeout S] [--fork]
 python -m refgraph_export watch PID --rss-above 2GiB -o DUMP [--interval S] [--fork]
+python -m refgraph_export cleanup [DIR] [--dry-run] [--min-age SECONDS]
 
 Runs the program as __main__ (runpy, sys.argv adjusted) with a signal handler
 installed that writes a timestamped dump per signal."""
@@ -12,7 +13,7 @@ import os
 import runpy
 import sys
 
-from . import _core, _attach
+from . import _core, _attach, _leftovers
 
 _core._register_module(globals())
 
@@ -38,6 +39,11 @@ def _parser():
     d.add_argument('--fork', action='store_true')
     d.add_argument('--mode', type=_core.parse_mode, default=_core.DEFAULT_MODE, metavar='OCTAL',
                    help='permission bits of the dump file (default 600)')
+    c = sub.add_parser('cleanup', help='remove temporary files that killed dumps left in DIR')
+    c.add_argument('dir', nargs='?', default='.', help='directory (default .)')
+    c.add_argument('--dry-run', action='store_true', help='list them, remove nothing')
+    c.add_argument('--min-age', type=float, default=_leftovers.MIN_AGE, metavar='SECONDS',
+                   help='leave files written to in the last SECONDS (default %d)' % _leftovers.MIN_AGE)
     _attach.add_parsers(sub)
     return p
 
@@ -47,6 +53,19 @@ def main(argv=None):
     if args.command == 'dump':
         res = _core.dump(args.path, values=args.values, fork=args.fork, mode=args.mode)
         print('%s: %d objects, %d references, %.2fs' % (res.path, res.objects, res.references, res.seconds))
+        return 0
+    if args.command == 'cleanup':
+        if not os.path.isdir(args.dir):
+            print('refgraph_export cleanup: %s is not a directory' % args.dir, file=sys.stderr)
+            return 2
+        if args.dry_run:
+            found = _leftovers.stale(args.dir, args.min_age)
+        else:
+            found = _leftovers.remove(args.dir, args.min_age)
+        for f in found:
+            print(('would remove ' if args.dry_run else 'removed ') + f)
+        print('%d leftover temporary file%s %s' % (len(found), '' if len(found) == 1 else 's',
+                                                   'found' if args.dry_run else 'removed'))
         return 0
     if args.command == 'attach':
         return _attach.main_attach(args)

@@ -21,7 +21,7 @@ try:  # the C module: ``signal`` (3.x) imports enum
 except ImportError:  # 2.7
     import signal as _signal
 
-from . import _walk, _safe, _plans_c, _redact, _tracing
+from . import _walk, _safe, _plans_c, _redact, _tracing, _leftovers
 from ._safe import PY2
 
 FORMAT_VERSION = 1
@@ -467,6 +467,7 @@ def _dump(path, opts, frames_dict):
         # once that file exists leaves nothing else behind
         side = _side_file(os.path.dirname(os.path.abspath(path)))
         fd, tmp = create_exclusive(_tmp_prefix(path), mode)
+        _leftovers.track(tmp)  # removed at exit if this process ends mid-dump
         fh = _fdopen(fd, 'wb')
         write, finish, parts = _sink(fh, level if gz else None)
         side_write = side.write
@@ -520,6 +521,12 @@ def _dump(path, opts, frames_dict):
         fh.close()
         fh = None
         os.rename(tmp, path)
+        _leftovers.untrack(tmp)
+        tmp = None
+        try:  # what dumps killed earlier left in this directory (_leftovers)
+            _leftovers.remove(os.path.dirname(os.path.abspath(path)))
+        except Exception:
+            pass
         return DumpResult(path, n_lines, stats['references'], stats['bytes'], seconds, seconds,
                           file_bytes, os.getpid())
     except EnvironmentError as e:
@@ -577,6 +584,7 @@ def _cleanup(side, fh, tmp):
             os.unlink(tmp)
         except Exception:
             pass
+        _leftovers.untrack(tmp)
 
 
 def _sink(fh, level):
