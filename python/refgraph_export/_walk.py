@@ -85,6 +85,27 @@ except ImportError:  # 2.7
     _get_tb = None
     _is_tracing = None
 
+
+def _managed_tb_reader():
+    """3.11 only: tracemalloc.get_object_traceback misses instances with a
+    managed dict (their block starts 16 bytes before the GC header: the dict
+    and values pointers). The C function it calls finds them when given the
+    block's start: _PyTraceMalloc_GetTraceback(0, id(o) - 32), a lookup in
+    tracemalloc's table that never dereferences the address."""
+    if _get_tb is None or PYV[:2] != (3, 11):
+        return None
+    try:
+        import ctypes
+        f = ctypes.pythonapi['_PyTraceMalloc_GetTraceback']
+        f.restype = ctypes.py_object
+        f.argtypes = [ctypes.c_uint, ctypes.c_size_t]
+        return f
+    except Exception:
+        return None
+
+
+_managed_tb = _managed_tb_reader()
+
 try:
     import collections as _collections
     _deque = _collections.deque
@@ -1328,6 +1349,10 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
 
     def _alloc(o):
         tb = _get_tb(o)
+        if not tb and _managed_tb is not None:
+            t = _type(o)
+            if _safe.type_flags(t) & _safe.Py_TPFLAGS_MANAGED_DICT:
+                tb = _managed_tb(0, _id(o) - 32)
         if not tb:
             return ''
         if _type(tb) is tuple:

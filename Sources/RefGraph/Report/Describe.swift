@@ -193,6 +193,28 @@ public struct Describer {
         return s
     }
 
+    /// Where `n` was allocated, as reports print it: the innermost frame of
+    /// its tracemalloc traceback outside the standard library (the frame
+    /// that names the user's code), `file:line` with a long path cut from the
+    /// left; nil when the dump has no site for it. Cost: one split of the
+    /// node's interned traceback.
+    public func allocationSite(_ n: HeapGraph.Node) -> String? {
+        let frames = graph.allocationSite(n)
+        guard let first = frames.first else { return nil }
+        let site = frames.first { !Self.isLibraryFrame($0) } ?? first
+        return Escape.terminal(site.count > 70 ? "…" + String(site.suffix(69)) : site)
+    }
+
+    /// A frame of the standard library, a frozen module or the exporter:
+    /// `…/lib/python3.11/json/decoder.py:353`, `<frozen importlib._bootstrap>:241`.
+    static func isLibraryFrame(_ frame: String) -> Bool {
+        if frame.hasPrefix("<") { return true }
+        if frame.contains("/refgraph_export/") { return true }
+        guard let r = frame.range(of: "/lib/python") else { return false }
+        let rest = frame[r.upperBound...]
+        return !rest.contains("/site-packages/") && !rest.contains("/dist-packages/")
+    }
+
     /// The name as reports show it: a lambda as `<lambda> file:line`, as
     /// objgraph shows it (the dump's `module.<lambda> file:line` keeps the
     /// module, which the `module` selector field still sees).

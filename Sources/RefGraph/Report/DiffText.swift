@@ -28,7 +28,8 @@ extension SnapshotDiff {
             let kinds = c.byType
             out += "    " + kinds.prefix(6).map { "\(Units.count($0.count)) \(Escape.terminal($0.type))" }.joined(separator: ", ")
                 + (kinds.count > 6 ? ", … \(kinds.count - 6) more types" : "") + "\n"
-            out += h.lines(c.path).joined(separator: "\n") + "\n"
+            out += h.lines(c.path, lastIsTarget: true).joined(separator: "\n") + "\n"
+            if let n = c.path.last?.node, let site = h.describer.allocationSite(n) { out += "    allocated at \(site)\n" }
         }
         if clusters.count > limit { out += "\n… \(clusters.count - limit) more clusters (--limit)\n" }
         return out

@@ -84,6 +84,7 @@ public struct DominatorChains {
                 out += "    └ " + d.title(x) + "  retains \(style.size(Units.bytes(tree.retained[Int(x)])))\n"
             }
             out += "    └ " + style.target(d.title(t)) + (g.members.count > 1 ? "  retains \(style.size(Units.bytes(tree.retained[Int(t)])))" : "") + "\n"
+            if let site = d.allocationSite(t) { out += "    allocated at \(site)\n" }
             if chain.isEmpty { out += independentHolders(t, describer: d) }
         }
         if gs > limit { out += "\n… \(gs - limit) more group\(gs - limit == 1 ? "" : "s") (--limit)\n" }

@@ -24,6 +24,7 @@ extension RetentionPaths {
                 if holders > 1 { out += "  holder \(k + 1) of \(holders):\n" }
                 out += h.lines(p, lastIsTarget: true).joined(separator: "\n") + "\n"
             }
+            if let site = h.describer.allocationSite(g.members[0]) { out += "    allocated at \(site)\n" }
             if !hidden.isEmpty {
                 out += "  holder \(holders) of \(holders): C code (a C extension, the interpreter, or a C field no traversal reports):\n"
                 for n in hidden {

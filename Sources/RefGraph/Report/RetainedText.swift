@@ -54,6 +54,7 @@ extension LeakSuspects {
         for (i, s) in suspects.enumerated() {
             out += "\n" + TextStyle.current.heading("#\(i + 1)") + "  \(s.explanation)\n"
             if s.kind == .group { out += "    (a group of \(Units.count(s.members)) same-typed siblings in the dominator tree; shown for one of them)\n" }
+            if let site = h.describer.allocationSite(s.node) { out += "    allocated at \(site)\n" }
             if s.young > 0 { out += "    growing: \(Units.count(s.young)) of the objects it retains were allocated recently (young GC generations)\n" }
             if !s.path.isEmpty {
                 out += "  held by:\n" + h.lines(s.path).joined(separator: "\n") + "\n"
