@@ -109,6 +109,18 @@ final class RenderTests: XCTestCase {
         }
     }
 
+    /// A render on a terminal (colour on for the report text) still writes
+    /// no escape into the picture: an ESC is not even legal XML.
+    func testNoTerminalColourInPictures() throws {
+        let sub = try Subgraph(graph, targets: [graph.node(103)!], options: RenderOptions())
+        let svg = try TextStyle.$current.withValue(.ansi) {
+            try Graphviz.render(RenderStyle(graph, describer: Describer(graph), options: RenderOptions()).build(sub), format: "svg")
+        }
+        XCTAssertFalse(svg.contains(0x1B))
+        XCTAssertFalse(String(decoding: svg, as: UTF8.self).contains("[36m"), "no escaped colour codes in tooltips either")
+        XCTAssertNoThrow(try XMLDocument(data: Data(svg)))
+    }
+
     func testEveryFormatIsWellFormed() throws {
         let sub = try Subgraph(graph, targets: [graph.node(103)!], options: RenderOptions())
         let r = RenderStyle(graph, describer: Describer(graph), options: RenderOptions()).build(sub)

@@ -25,7 +25,9 @@ public struct RenderStyle {
         for n in sub.nodes {
             var attrs: [String: String] = [:]
             let role = roleLabel(n, sub)
-            attrs["tooltip"] = Escape.graphvizString(describer.line(n) + "\nid " + Units.hex(graph.address(n)))
+            // never terminal colour in a picture, whatever stdout is
+            let line = TextStyle.$current.withValue(.plain) { describer.line(n) }
+            attrs["tooltip"] = Escape.graphvizString(line + "\nid " + Units.hex(graph.address(n)))
             attrs["id"] = "obj" + String(graph.address(n), radix: 16)
             // Depth shading, as objgraph does: targets warm, far nodes pale.
             let d = Double(sub.depth[n] ?? 0) / Double(maxDepth)
