@@ -351,8 +351,40 @@ def _injected(cfg):
     t.start()
 
 
+def _tracer_pid():
+    """Linux: the pid tracing this process (gdb while it injects), 0 when
+    none; None where /proc/self/status says nothing."""
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('TracerPid:'):
+                    return int(line.split()[1])
+    except (IOError, OSError, ValueError):
+        pass
+    return None
+
+
+def _wait_untraced(limit=30.0):
+    """Before a fork: wait until gdb has detached. A fork while the process
+    is traced hands the child to gdb (PTRACE_O_TRACEFORK), which then decides
+    its fate as it quits; a suspected cause of 'dump child died without a
+    result' with attach --fork (issue 19 item 4). Returns whether the
+    process is untraced; after ``limit`` seconds the dump goes on anyway (a
+    process under strace for ever)."""
+    deadline = time.time() + limit
+    while True:
+        pid = _tracer_pid()
+        if not pid:
+            return True
+        if time.time() >= deadline:
+            return False
+        time.sleep(0.01)
+
+
 def _injected_run(cfg):
     try:
+        if cfg['fork']:
+            _wait_untraced()
         res = _core.dump(cfg['output'], fork=cfg['fork'], values=cfg['values'],
                          mode=cfg.get('mode', _core.DEFAULT_MODE), salt=cfg.get('salt'))
         data = {'ok': True, 'path': res.path, 'objects': res.objects,

@@ -171,6 +171,25 @@ class TestAttachGdb(AttachBase):
         self.assertEqual(c.ping('p'), 'pong p 1000')
         self.assertNoLeftovers()
 
+    @unittest.skipUnless(sys.version_info[:2] in ((3, 8), (3, 11), (3, 13)),
+                         'attach --fork 20 times: run on 3.8, 3.11 and 3.13 (issue 19)')
+    def test_attach_fork_twenty_in_a_row(self):
+        """attach --fork into an idle target (gdb's direct call, during
+        which the injected thread may fork) 20 times: every dump loads."""
+        c = self.child(busy=False)
+        for i in range(20):
+            out = self.path('f%d.jsonl' % i)
+            res = _attach.attach(c.pid, out, timeout=DUMP_WAIT, fork=True)
+            self.assertNotEqual(res['pid'], c.pid, i)
+            self.check_leak(out)
+            os.remove(out)
+        self.assertEqual(c.ping('z'), 'pong z 1000')
+        self.assertNoLeftovers()
+
+    def test_not_traced_here(self):
+        self.assertIn(_attach._tracer_pid(), (0, None))
+        self.assertTrue(_attach._wait_untraced(0.0))
+
     def test_attach_twice(self):
         c = self.child(busy=False)
         for i in range(2):
