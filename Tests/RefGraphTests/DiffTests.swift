@@ -3,13 +3,23 @@ import XCTest
 
 final class DiffTests: XCTestCase {
     /// A snapshot: a root dict holding a list `items` and a dict `cache`.
-    func snapshot(items: [UInt64], cache: [UInt64] = [], extra: [String] = [], pid: Int = 7, itemType: String = "str") -> HeapGraph {
-        var lines = [
+    func snapshot(items: [UInt64], cache: [UInt64] = [], extra: [String] = [], pid: Int = 7, itemType: String = "str", sites: Bool = false) -> HeapGraph {
+        // sites: tracemalloc was on; even items were made at feed.py:10, odd
+        // ones at cache.py:42 (through the json module, or directly)
+        var lines = !sites ? [] : [
+            "{\"record\": \"site\", \"site\": 1, \"frames\": [\"/srv/app/feed.py:10\"]}",
+            "{\"record\": \"site\", \"site\": 2, \"frames\": [\"/usr/lib/python3.12/json/decoder.py:353\", \"/srv/app/cache.py:42\"]}",
+            "{\"record\": \"site\", \"site\": 3, \"frames\": [\"/srv/app/cache.py:42\"]}",
+        ]
+        lines += [
             "{\"address\": 1, \"type\": \"dict\", \"size\": 100, \"refs\": [2, 3], \"labels\": [\"['items']\", \"['cache']\"], \"root\": \"sys.modules\"}",
             "{\"address\": 2, \"type\": \"list\", \"size\": 100, \"refs\": [\(items.map(String.init).joined(separator: ", "))], \"labels\": [\(items.indices.map { "\"[\($0)]\"" }.joined(separator: ", "))]}",
             "{\"address\": 3, \"type\": \"dict\", \"size\": 100, \"refs\": [\(cache.map(String.init).joined(separator: ", "))], \"labels\": [\(cache.map { "\"['k\($0)']\"" }.joined(separator: ", "))]}",
         ]
-        for a in items { lines.append("{\"address\": \(a), \"type\": \"\(itemType)\", \"size\": 1000, \"refs\": []}") }
+        for a in items {
+            let site = !sites ? "" : ", \"site\": \(a % 2 == 0 ? 1 : a % 4 == 1 ? 2 : 3)"
+            lines.append("{\"address\": \(a), \"type\": \"\(itemType)\", \"size\": 1000\(site), \"refs\": []}")
+        }
         for a in cache { lines.append("{\"address\": \(a), \"type\": \"bytes\", \"size\": 500, \"refs\": []}") }
         lines += extra
         let text = nativeDump(lines).replacingOccurrences(of: "\"pid\": 1", with: "\"pid\": \(pid)")
@@ -32,6 +42,27 @@ final class DiffTests: XCTestCase {
         XCTAssertEqual(str.countDelta, 5)
         XCTAssertEqual(str.bytesDelta, 5000)
         XCTAssertTrue(d.text([a, b, c]).contains("#1  3 new objects in 3 leaks held alike, 3.0 kB shallow"))
+    }
+
+    /// Issue 19: a cluster's new objects grouped by where they were
+    /// allocated, tracebacks that differ only in library frames together.
+    func testClusterGroupsNewObjectsByAllocationSite() throws {
+        let a = snapshot(items: [10, 11], sites: true)
+        let b = snapshot(items: [10, 11, 12, 13, 14, 15, 16, 17, 18], sites: true)
+        let d = try SnapshotDiff([a, b])
+        XCTAssertEqual(d.clusters.count, 1)
+        let bySite = SnapshotDiff.bySite(d.clusters[0], Describer(b))
+        XCTAssertEqual(bySite.map(\.site), ["/srv/app/feed.py:10", "/srv/app/cache.py:42"])
+        XCTAssertEqual(bySite.map(\.count.objects), [4, 3], "12 14 16 18 at feed.py; 13 15 17 at cache.py, through json or not")
+        XCTAssertEqual(bySite.map(\.count.bytes), [4000, 3000])
+        let text = d.text([a, b])
+        XCTAssertTrue(text.contains("    new objects by allocation site:\n"), text)
+        XCTAssertTrue(text.contains("4    4.0 kB  /srv/app/feed.py:10\n"), text)
+        XCTAssertTrue(text.contains("3    3.0 kB  /srv/app/cache.py:42\n"), text)
+        let json = d.json([a, b])
+        XCTAssertTrue(json.contains("\"by_site\""), json)
+        XCTAssertFalse(try SnapshotDiff([snapshot(items: [10]), snapshot(items: [10, 11])]).text([a, b]).contains("allocation site"),
+                       "no sites in the dumps: no table")
     }
 
     func testTransientObjectsAreFilteredByTheThirdSnapshot() throws {

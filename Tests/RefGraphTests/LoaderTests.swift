@@ -36,7 +36,7 @@ final class NativeLoaderTests: XCTestCase {
         let logger = g.node(305)!
         XCTAssertEqual(g.finalizer(logger), .del)
         XCTAssertTrue(g.flags(logger).contains(.garbage))
-        XCTAssertEqual(g.allocationSite(logger), ["app.py:12", "main.py:3"])
+        XCTAssertEqual(g.allocationFrames(logger), ["app.py:12", "main.py:3"])
         XCTAssertTrue(g.isWeak(edge: g.edge(from: g.node(304)!, to: logger)!))
 
         let s = g.node(201)!

@@ -59,7 +59,8 @@ func nativeDump(_ objects: [String], python: String = "3.11.7", rss: UInt64? = n
             refs += list.split(separator: ",").count
         }
     }
-    return ([header] + objects + ["{\"record\": \"trailer\", \"objects\": \(objects.count), \"references\": \(refs)}"]).joined(separator: "\n") + "\n"
+    let count = objects.filter { !$0.hasPrefix("{\"record\"") }.count
+    return ([header] + objects + ["{\"record\": \"trailer\", \"objects\": \(count), \"references\": \(refs)}"]).joined(separator: "\n") + "\n"
 }
 
 extension HeapGraph {

@@ -42,7 +42,7 @@ public func fuzzIndexCache(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let index = DominatorIndex(g, tree: DominatorTree(g))
         _ = LeakSuspects(g, index: index, describer: Describer(g), accumulation: 4)
         let d = Describer(g, bulk: true)
-        for v in g.nodes.prefix(64) { _ = d.line(v); _ = d.module(v); _ = g.allocationSite(v) }
+        for v in g.nodes.prefix(64) { _ = d.line(v); _ = d.module(v); _ = g.allocationFrames(v) }
     }
     return 0
 }

@@ -1,7 +1,7 @@
-"""python -m refgraph_export run [--signal USR2] [--dir D] [--fork] [--values] [--gzip] [--mode 600] script.py args...
+"""python -m refgraph_export run [--signal USR2] [--dir D] [--fork|--in-process] [--values] [--gzip] [--mode 600] script.py args...
 python -m refgraph_export run ... -m module args...
 python -m refgraph_export attach PID -o DUMP [--timeout S] [--fork]
-python -m refgraph_export watch PID --rss-above 2GiB -o DUMP [--interval S] [--fork]
+python -m refgraph_export watch PID --rss-above 2GiB -o DUMP [--interval S] [--fork|--in-process]
 python -m refgraph_export cleanup [DIR] [--dry-run] [--min-age SECONDS]
 
 Runs the program as __main__ (runpy, sys.argv adjusted) with a signal handler
@@ -25,7 +25,10 @@ def _parser():
     r = sub.add_parser('run', help='run a program with the dump signal handler installed')
     r.add_argument('--signal', default='USR2', help='signal name or number (default USR2)')
     r.add_argument('--dir', default='.', help='directory for the dumps (default .)')
-    r.add_argument('--fork', action='store_true', help='dump from a forked child (pause = the fork)')
+    r.add_argument('--fork', action='store_const', const=True, default=None,
+                   help='dump from a forked child, the pause being the fork (the default where os.fork exists)')
+    r.add_argument('--in-process', dest='fork', action='store_const', const=False,
+                   help='dump in the process: it stops for the whole dump')
     r.add_argument('--values', action='store_true', help='write str/bytes contents (first 100 chars)')
     r.add_argument('--gzip', action='store_true', help='write .jsonl.gz files')
     r.add_argument('--quiet', action='store_true', help='do not report dumps on stderr')
@@ -81,7 +84,10 @@ def main(argv=None):
                          values=args.values, verbose=not args.quiet, mode=args.mode)
     if args.module:
         sys.argv = [args.module] + args.argv
-        runpy.run_module(args.module, run_name='__main__', alter_sys=True)
+        try:
+            runpy.run_module(args.module, run_name='__main__', alter_sys=True)
+        finally:
+            inst.wait()
         return 0
     if not args.argv:
         print('run: a script to run is required', file=sys.stderr)
@@ -92,7 +98,7 @@ def main(argv=None):
     try:
         runpy.run_path(script, run_name='__main__')
     finally:
-        pass
+        inst.wait()  # dumps still being written by forked children
     return 0
 
 

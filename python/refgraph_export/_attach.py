@@ -779,10 +779,12 @@ def main_attach(args):
     return 0
 
 
-def watch(pid, threshold, output, interval=1.0, timeout=120.0, fork=False, values=False,
+def watch(pid, threshold, output, interval=1.0, timeout=120.0, fork=True, values=False,
           log=None, max_seconds=None, mode=None):
     """Poll VmRSS of ``pid`` every ``interval`` s; attach once when it exceeds
-    ``threshold`` bytes. Returns the attach result."""
+    ``threshold`` bytes. Returns the attach result. Dumps through fork by
+    default (a watched process is a service; attach is Linux-only, where
+    the target has fork)."""
     t0 = time.time()
     check_owner(pid)
     check_version(pid, target_python(pid))
@@ -835,8 +837,12 @@ def add_parsers(sub):
                        help='dump file (.jsonl or .jsonl.gz), written by the target process')
         p.add_argument('--timeout', type=float, default=120.0,
                        help='seconds to wait for the dump (default 120)')
-        p.add_argument('--fork', action='store_true',
-                       help='dump from a forked child: the target pauses only for fork()')
+        p.add_argument('--fork', action='store_const', const=True, default=p is w,
+                       help='dump from a forked child: the target pauses only for fork()'
+                            + (' (the default)' if p is w else ''))
+        if p is w:
+            p.add_argument('--in-process', dest='fork', action='store_const', const=False,
+                           help='dump in a thread of the target, which holds the GIL for the whole dump')
         p.add_argument('--values', action='store_true', help='write str/bytes contents')
         p.add_argument('--mode', type=_core.parse_mode, default=None, metavar='OCTAL',
                        help='permission bits of the dump file (default 600)')

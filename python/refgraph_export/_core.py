@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import platform
+import select
 import stat
 import sys
 import threading
@@ -250,7 +251,7 @@ _CREATE_FLAGS = (os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | getattr(os, 'O_CLOEXEC',
 _READ_FLAGS = os.O_RDONLY | _O_NOFOLLOW | getattr(os, 'O_CLOEXEC', 0) | getattr(os, 'O_BINARY', 0)
 DEFAULT_MODE = 0o600
 _unicode = type(u'')
-_PRIVATE_OPTIONS = ('_in_child', '_refix')
+_PRIVATE_OPTIONS = ('_in_child', '_refix', '_done', '_stall')
 
 
 def _random_suffix():
@@ -469,7 +470,7 @@ def _dump(path, opts, frames_dict):
         fd, tmp = create_exclusive(_tmp_prefix(path), mode)
         _leftovers.track(tmp)  # removed at exit if this process ends mid-dump
         fh = _fdopen(fd, 'wb')
-        write, finish, parts = _sink(fh, level if gz else None)
+        write, finish, parts = _sink(fh, level if gz else None, opts.get('_beat'))
         side_write = side.write
         excluded.extend([roots, root_names, excluded, opts, stats, fh, side, side_write, parts, thresholds, counts])
         excluded.extend(parts)
@@ -479,13 +480,14 @@ def _dump(path, opts, frames_dict):
         write((header.encode('utf-8') if not PY2 else header) + b'\n')
         # tracemalloc keeps its traces but stops tracing the walk's own
         # allocations (_tracing: they made a dump 50-400x slower)
+        opts['_tracing'] = _tracemalloc is not None and _tracemalloc.is_tracing()
         paused = _tracing.pause()
         stats['tracing_paused'] = paused is not None
         if paused is not None:
-            resume = paused[0]
-            excluded.append(paused[1])
-            excluded.extend(paused[1])
-            paused = None
+            resume, held, opts['_read_tb'] = paused
+            excluded.append(held)
+            excluded.extend(held)
+            paused = held = None
         regs, over, xheld, relabel = _walk.walk(write, side_write, opts, roots, root_objs, excluded, stats,
                                                root_names)
         del excluded[:]  # it holds itself and this frame: no cycle may outlive the dump
@@ -502,7 +504,9 @@ def _dump(path, opts, frames_dict):
         trailer = _ODict([
             ('record', 'trailer'), ('objects', n_lines), ('references', stats['references']),
             ('seconds', round(seconds, 6)), ('bytes', stats['bytes'])])
-        if _tracemalloc is not None and _tracemalloc.is_tracing():
+        if stats['sites']:
+            trailer['sites'] = stats['sites']
+        if opts.get('_tracing'):
             trailer['tracemalloc_paused'] = stats['tracing_paused']
         trailer = _json(trailer)
         write((trailer + '\n').encode('ascii') if not PY2 else trailer + '\n')
@@ -513,7 +517,7 @@ def _dump(path, opts, frames_dict):
             # (not seen in practice, see _walk): its refcount needs fixing too
             fh.close()
             fh = None
-            _refix_plain(tmp, gz, level, n_lines - n_marked, fix, mode)
+            _refix_plain(tmp, gz, level, n_lines - n_marked + stats['sites'], fix, mode)
             fh = _fdopen(os.open(tmp, _READ_FLAGS), 'rb')
         regs = over = xheld = fix = relabel = None
         os.fsync(fh.fileno())
@@ -587,11 +591,20 @@ def _cleanup(side, fh, tmp):
         _leftovers.untrack(tmp)
 
 
-def _sink(fh, level):
+def _sink(fh, level, beat=None):
     """(write, finish, parts) for the dump file: plain, or gzip at ``level``
     (zlib writes the gzip header and trailer: wbits 31, no name, mtime 0).
-    parts: the objects made here, to keep out of the dump."""
+    parts: the objects made here, to keep out of the dump. beat (a fork
+    child's pipe): every write also sends the parent one byte, the sign of
+    progress its watchdog waits for."""
     fh_write = fh.write
+    if beat is not None:
+        def fh_write(data, _write=fh.write, _beat=beat, _os_write=os.write):
+            _write(data)
+            try:
+                _os_write(_beat, b'.')
+            except OSError:
+                pass  # the parent is gone or not reading: the dump goes on
     if level is None:
         def finish():
             pass
@@ -630,7 +643,8 @@ def _fix_lines(lines, write, fix):
 
 def _refix_plain(tmp, gz, level, n_plain, fix, mode):
     """Rewrite ``tmp`` with ``fix`` applied to its plain lines (the n_plain
-    lines after the header; the marked lines after them are fixed already).
+    lines after the header, site records among them; the marked lines after
+    them are fixed already).
     The new file is made by create_exclusive and renamed over ``tmp``."""
     raw = _fdopen(os.open(tmp, _READ_FLAGS), 'rb')
     dst = new = None
@@ -640,7 +654,8 @@ def _refix_plain(tmp, gz, level, n_plain, fix, mode):
         src = _gunzip_lines(raw) if gz else raw
         write, finish, _ = _sink(dst, level if gz else None)
         write(next(src))  # the header
-        _fix_lines(itertools.islice(src, n_plain), write, fix)
+        _fix_lines(itertools.islice(src, n_plain), write,
+                   lambda line: line if line.startswith(b'{"record"') else fix(line))
         _fix_lines(src, write, _same)  # marked lines (fixed), trailer
         finish()
         dst.close()
@@ -743,6 +758,9 @@ def _fork_dump(path, opts, wait):
             try:
                 os.close(r)
                 opts['_in_child'] = True
+                opts['_beat'] = w
+                if opts.get('_stall'):  # tests: a child stuck before its first write
+                    time.sleep(3600)
                 res = _dump(path, opts, frames_dict)
                 msg = 'ok %d %d %d %r %d\n' % (res.objects, res.references, res.bytes, res.seconds,
                                                 res.file_bytes)
@@ -763,18 +781,45 @@ def _fork_dump(path, opts, wait):
     finally:
         _busy.release()
     if not wait:
-        t = threading.Thread(target=_reap, args=(pid, r), name='refgraph-reaper')
+        t = threading.Thread(target=_reap, args=(pid, r, path, pause, opts.get('_done')), name='refgraph-reaper')
         t.daemon = True
         t.start()
         return DumpResult(path, None, None, None, None, pause, None, pid)
-    msg = _read_all(r)
+    msg = _read_all(r, pid)
     _waitpid(pid)
     return _parse_child(msg, path, pause, pid)
 
 
-def _read_all(r):
+# A fork child that sends nothing for this long is stuck: killed, and the
+# dump fails with DumpError. The child sends a byte per write of the dump
+# (every 4096 lines), so only a deadlock (a lock another thread of the
+# parent held at the fork: EXPORTER.md, Fork mode) or a write or fsync
+# stalled that long trips it.
+CHILD_STALL_SECONDS = 300.0
+
+
+def _read_all(r, pid=None):
+    """The child's messages, its progress bytes dropped. With ``pid``: a
+    child silent for CHILD_STALL_SECONDS is killed (SIGKILL) and the text
+    says so."""
     chunks = []
     while True:
+        if pid is not None:
+            try:
+                ready = select.select([r], [], [], CHILD_STALL_SECONDS)[0]
+            except (OSError, select.error) as e:
+                if (e.args and e.args[0]) == errno.EINTR:
+                    continue
+                ready = [r]
+            if not ready:
+                try:
+                    os.kill(pid, 9)
+                except OSError:
+                    pass
+                chunks.append(b'err %d the dump child made no progress for %gs and was killed '
+                              b'(a lock held at the fork? EXPORTER.md, Fork mode)\n'
+                              % (errno.ETIMEDOUT, CHILD_STALL_SECONDS))
+                break
         try:
             c = os.read(r, 65536)
         except OSError as e:
@@ -785,7 +830,7 @@ def _read_all(r):
             break
         chunks.append(c)
     os.close(r)
-    return b''.join(chunks).decode('utf-8', 'replace')
+    return b''.join(chunks).lstrip(b'.').decode('utf-8', 'replace')
 
 
 def _waitpid(pid):
@@ -798,9 +843,17 @@ def _waitpid(pid):
             return None
 
 
-def _reap(pid, r):
-    _read_all(r)
+def _reap(pid, r, path=None, pause=None, done=None):
+    """wait=False: collect the child; done(result, error) when given."""
+    msg = _read_all(r, pid)
     _waitpid(pid)
+    if done is not None:
+        try:
+            res = _parse_child(msg, path, pause, pid)
+        except Exception as e:
+            done(None, e)
+        else:
+            done(res, None)
 
 
 def _parse_child(msg, path, pause, pid):
@@ -836,15 +889,30 @@ def timestamped_path(directory, suffix='.jsonl', prefix='refgraph'):
 class Installed(object):
     """Returned by install(): call uninstall() (or use as a context manager)
     to restore the previous handler. ``paths`` lists the dumps written and
-    ``errors`` the exceptions caught in the handler."""
+    ``errors`` the exceptions caught (in fork mode both are filled by a
+    reaper thread once the child is done). ``fork``: whether dumps fork;
+    ``fork_reason``: why not, when fork_default() said no."""
 
     def __init__(self, signum, previous, directory):
+        self.fork = False
+        self.fork_reason = None
         self.signum = signum
         self.previous = previous
         self.directory = directory
         self.paths = []
         self.errors = []
+        self.pending = []  # fork mode: dumps whose child has not finished
         self.active = True
+
+    def wait(self, timeout=None):
+        """Wait until the forked children of the dumps started so far are
+        done (paths and errors filled in). Returns whether none is left."""
+        deadline = None if timeout is None else time.time() + timeout
+        while self.pending:
+            if deadline is not None and time.time() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
     def uninstall(self):
         import signal
@@ -859,38 +927,84 @@ class Installed(object):
         self.uninstall()
 
 
+def fork_default():
+    """(fork, reason): whether install(), run, snapshot_series and watch dump
+    through a forked child when not told (fork=None), and if not, why. A
+    service should not stop for a whole dump (1 s at 180k objects, 5 s at
+    1.2M): the fork stops it for milliseconds (EXPORTER.md, Fork mode)."""
+    if not hasattr(os, 'fork'):
+        return False, 'os.fork is not available on this platform (%s): dumps run in the process' % sys.platform
+    return True, None
+
+
+def _resolve_fork(options):
+    """options['fork'] None or absent: fork_default(). Returns the reason
+    for in-process dumps (None when forking or when the caller chose)."""
+    if options.get('fork') is not None:
+        return None
+    options['fork'], reason = fork_default()
+    return reason
+
+
 def install(signal=None, directory='.', gzip=False, verbose=True, **options):
     """Install a signal handler (default SIGUSR2) that writes a timestamped
-    dump into ``directory`` on every signal. Options are those of dump().
-    Returns an Installed object; call .uninstall() to restore the previous
-    handler. Must be called from the main thread (a Python rule)."""
+    dump into ``directory`` on every signal. Options are those of dump();
+    fork defaults to fork_default() (a forked child writes the dump and the
+    handler returns at once: the service stops only for the fork). Returns
+    an Installed object; call .uninstall() to restore the previous handler.
+    Must be called from the main thread (a Python rule)."""
     import signal as _signal
     signum = _signal.SIGUSR2 if signal is None else signal
     if _safe.is_str(signum):
         name = signum.upper()
         signum = getattr(_signal, name if name.startswith('SIG') else 'SIG' + name)
     _check_options(options)
+    options = dict(options)
+    reason = _resolve_fork(options)
     directory = os.path.abspath(directory)
     if not os.path.isdir(directory):
         os.makedirs(directory, 0o700)
     suffix = '.jsonl.gz' if gzip else '.jsonl'
     inst = Installed(signum, None, directory)
+    inst.fork = options['fork']
+    inst.fork_reason = reason
+    if verbose and reason:
+        sys.stderr.write('refgraph_export: %s\n' % reason)
+
+    def report(res, e, path=None):
+        # in fork mode, called by the reaper thread once the child is done
+        if e is None:
+            inst.paths.append(res.path)
+        else:
+            inst.errors.append(e)
+        for p in (path, res and res.path, getattr(e, 'filename', None)):
+            if p in inst.pending:
+                inst.pending.remove(p)  # list ops: atomic, no lock a signal could meet held
+                break
+        if verbose:
+            try:
+                if e is None:
+                    sys.stderr.write('refgraph_export: wrote %s (%d objects, %.2fs, pause %.3fs)\n'
+                                     % (res.path, res.objects or 0, res.seconds or 0, res.pause or 0))
+                else:
+                    sys.stderr.write('refgraph_export: dump failed: %s\n' % (e,))
+            except Exception:
+                pass
+
+    if options['fork'] and 'wait' not in options:
+        options['wait'] = False  # the handler returns after the fork
+        options['_done'] = report
 
     def handler(signo, frame):
         path = timestamped_path(directory, suffix)
+        inst.pending.append(path)
         try:
             res = dump(path, **options)
-            inst.paths.append(path)
-            if verbose:
-                sys.stderr.write('refgraph_export: wrote %s (%d objects, %.2fs, pause %.3fs)\n'
-                                 % (path, res.objects or 0, res.seconds or 0, res.pause or 0))
         except Exception as e:  # never kill the service
-            inst.errors.append(e)
-            if verbose:
-                try:
-                    sys.stderr.write('refgraph_export: dump failed: %s\n' % (e,))
-                except Exception:
-                    pass
+            report(None, e, path)
+            return
+        if res.objects is not None:  # in-process, or fork with wait=True
+            report(res, None)
 
     inst.previous = _signal.signal(signum, handler)
     inst.handler = handler
@@ -905,6 +1019,9 @@ class SnapshotSeries(threading.Thread):
 
     def __init__(self, directory, every, count, gzip=False, **options):
         _check_options(options)
+        options = dict(options)
+        self.fork_reason = _resolve_fork(options)
+        self.fork = options['fork']
         threading.Thread.__init__(self, name='refgraph-snapshots')
         self.daemon = True
         self.directory = os.path.abspath(directory)
@@ -941,8 +1058,10 @@ class SnapshotSeries(threading.Thread):
 
 def snapshot_series(directory, every=60.0, count=10, gzip=False, **options):
     """Start a daemon thread that writes ``count`` dumps to ``directory``,
-    ``every`` seconds apart (the first at once). Returns the started thread
-    (a SnapshotSeries: .paths, .errors, .stop(), .join())."""
+    ``every`` seconds apart (the first at once); fork defaults to
+    fork_default(), the thread waiting for each child. Returns the started
+    thread (a SnapshotSeries: .paths, .errors, .stop(), .join(), .fork,
+    .fork_reason)."""
     t = SnapshotSeries(directory, every, count, gzip=gzip, **options)
     t.start()
     return t

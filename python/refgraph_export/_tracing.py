@@ -13,7 +13,8 @@ the allocator it replaced. ``pause()`` puts those allocators back for the
 two domains (public C API, through ctypes), and its ``resume`` reinstalls
 the hooks. Both domains are only used with the GIL held, so no other thread
 can be inside them while they change. The raw domain (used without the GIL)
-is left hooked: the exporter's large buffers stay traced, which is cheap.
+is left hooked: the exporter's large buffers stay traced (one frame each
+when the flag below is cleared).
 
 The swap is checked before it is trusted: a fresh allocation must go
 untraced while paused and traced again after resume; otherwise (another
@@ -24,7 +25,31 @@ While paused, blocks the exporter allocates carry no trace (they are its
 own), and blocks freed meanwhile keep theirs until their address is reused:
 tracemalloc's traced-memory figure may stay higher by what other threads
 freed during the dump (the dump's header records it before the pause).
+
+Swapping the allocators is not enough on 3.8+: while tracemalloc's
+``tracing`` flag is set, every new object (_Py_NewReference) looks up its
+block's trace and, when there is one (an object from a free list, a block
+traced before the pause and freed during it), captures a new traceback for
+it, up to the traceback limit, each frame's line number costing a scan of
+its code's line table. The walk's churn hit those traces all the time, so a
+paused dump still cost 2-9x. Where the flag's address is known (the exported
+_Py_tracemalloc_config on 3.8-3.11; a known offset in _PyRuntime on 3.12 and
+3.13), the pause also clears ``tracing`` and sets ``max_nframe`` to 1;
+``read`` sets the flag for the one lookup of an object's traceback (which
+needs it), so only the lookups' own tuples may capture a traceback, of one
+frame. The address is trusted only when the struct there holds what
+tracemalloc reports (initialized, tracing, the traceback limit) and
+clearing the flag makes is_tracing() say False; otherwise only the
+allocators are swapped, as above. On 3.13+ tracemalloc hears of new
+objects through the reference tracer instead, which does not look at the
+flag: the pause sets it aside too (PyRefTracer_SetTracer(NULL), public C
+API; a tracer another tool installed is set aside the same way). resume()
+puts the tracer and both fields back first.
+A thread that starts or stops tracemalloc during an in-process dump is not
+supported (is_tracing() reads False meanwhile).
 """
+import sys
+
 try:
     import _tracemalloc
 except ImportError:  # 2.7
@@ -49,6 +74,45 @@ try:
 except Exception:  # no ctypes, or no such API (2.7)
     _get = None
 
+# where tracemalloc's config struct {initialized, tracing, max_nframe} sits,
+# per (major, minor) of a default build (the offset into _PyRuntime read
+# with gdb from each release's symbols)
+_RUNTIME_OFFSETS = {(3, 12): 2768, (3, 13): 10080}
+
+
+def _config():
+    """The three ints of tracemalloc's config, or None where unknown."""
+    if _get is None:
+        return None
+    try:
+        flags = getattr(sys, 'abiflags', '')
+        if hasattr(sys, 'gettotalrefcount') or 'd' in flags or 't' in flags:
+            return None  # debug and free-threaded builds lay it out differently
+        v = sys.version_info[:2]
+        if (3, 8) <= v <= (3, 11):
+            return (ctypes.c_int * 3).in_dll(ctypes.pythonapi, '_Py_tracemalloc_config')
+        if v in _RUNTIME_OFFSETS:
+            base = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, '_PyRuntime'))
+            return (ctypes.c_int * 3).from_address(base + _RUNTIME_OFFSETS[v])
+    except Exception:
+        pass
+    return None
+
+
+_cfg = _config()
+
+# 3.13+: tracemalloc sees new objects through the reference tracer
+# (PyRefTracer_SetTracer), which does not look at the tracing flag
+try:
+    _get_tracer = ctypes.pythonapi['PyRefTracer_GetTracer']
+    _set_tracer = ctypes.pythonapi['PyRefTracer_SetTracer']
+    _get_tracer.restype = ctypes.c_void_p
+    _get_tracer.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
+    _set_tracer.restype = ctypes.c_int
+    _set_tracer.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+except Exception:
+    _get_tracer = None
+
 
 def _traced(n=345):
     """Whether tracemalloc traces a fresh heap block: bytes of a length no
@@ -60,9 +124,11 @@ def _traced(n=345):
 
 def pause():
     """Stop tracing new allocations, keeping the traces. Returns (resume,
-    held): call resume() to trace again; held lists the exporter objects the
-    pause keeps (leave them out of the dump). None when nothing was paused:
-    not tracing, no ctypes, or the swap did not behave as checked."""
+    held, read): call resume() to trace again; held lists the exporter
+    objects the pause keeps (leave them out of the dump); read(fn, *args)
+    calls a traceback lookup (fn: _get_object_traceback ...) so that it sees
+    the traces. None when nothing was paused: not tracing, no ctypes, or the
+    swap did not behave as checked."""
     if _tracemalloc is None or _get is None or not _tracemalloc.is_tracing():
         return None
     hooks, originals = [], []
@@ -83,7 +149,16 @@ def pause():
     except Exception:
         return None
 
+    flag = []  # [cfg, limit] once the flag is cleared
+    tracer = []  # [function, data] once the reference tracer is off
+
     def resume():
+        if tracer:
+            _set_tracer(tracer[0], tracer[1])
+        if flag:
+            cfg = flag[0]
+            cfg[2] = flag[1]
+            cfg[1] = 1
         for domain, h in hooks:
             _put(domain, _ref(h))
 
@@ -96,6 +171,56 @@ def pause():
     if not ok:
         resume()
         return None
-    held = [hooks, originals, resume] + hooks + originals + [h for _, h in hooks] + [o for _, o in originals]
-    held.extend(resume.__closure__ or ())
-    return resume, held
+    read = _clear_flag(flag)
+    if read is None:
+        read = call
+    elif _get_tracer is not None:
+        data = ctypes.c_void_p()
+        fn = _get_tracer(_ref(data))
+        if fn and _set_tracer(None, None) == 0:
+            tracer.extend((fn, data.value))
+        data = fn = None
+    held = [hooks, originals, resume, flag, tracer, read] + hooks + originals + [h for _, h in hooks] + [o for _, o in originals]
+    held.extend(flag)
+    held.extend(tracer)
+    for fn in (resume, read):
+        held.extend(fn.__closure__ or ())
+    return resume, held, read
+
+
+def call(fn, *args):
+    """A traceback lookup when tracing is not paused."""
+    return fn(*args)
+
+
+def _clear_flag(flag):
+    """Clear tracemalloc's tracing flag and set its frame limit to 1 (see
+    the module's doc); fill ``flag`` with what resume() puts back. Returns
+    read(fn, *args), which calls a traceback lookup with the flag set, or
+    None when the flag's address is not trusted."""
+    cfg = _cfg
+    if cfg is None:
+        return None
+    try:
+        limit = _tracemalloc.get_traceback_limit()
+        if cfg[0] != 1 or cfg[1] != 1 or cfg[2] != limit:
+            return None
+        flag.extend((cfg, limit))
+        cfg[2] = 1
+        cfg[1] = 0
+        if _tracemalloc.is_tracing():
+            raise ValueError('not the flag')
+    except Exception:
+        if flag:
+            cfg[1] = 1
+            cfg[2] = flag[1]
+            del flag[:]
+        return None
+
+    def read(fn, *args):
+        cfg[1] = 1
+        try:
+            return fn(*args)
+        finally:
+            cfg[1] = 0
+    return read

@@ -32,7 +32,7 @@ except ImportError:
     _izip = zip
 _flatten = _chain.from_iterable
 
-from . import _safe, _plans, _plans_c, _layouts, _redact
+from . import _safe, _plans, _plans_c, _layouts, _redact, _tracing
 from ._safe import PY2, PYV, dict_items, get_referents
 
 _dict_keys = dict.keys  # the builtin's, never an override
@@ -476,10 +476,15 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
     an unmarked line may need the fix too) and calibration."""
     _set_asyncio_task_type()
     values = bool(opts.get('values'))
+    # tracing as the dump began: a paused tracemalloc (_tracing) reads as off
+    tracing = opts.get('_tracing')
+    if tracing is None:
+        tracing = bool(_is_tracing and _is_tracing())
     alloc = opts.get('alloc')
     if alloc is None:
-        alloc = bool(_is_tracing and _is_tracing())
-    alloc = bool(alloc and _get_tb is not None and _is_tracing and _is_tracing())
+        alloc = tracing
+    alloc = bool(alloc and _get_tb is not None and tracing)
+    read_tb = opts.get('_read_tb') or _tracing.call
     held = {}
     peek = _safe.managed_dict_peek_ok()
 
@@ -1340,27 +1345,36 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
         counters[1] += n_ref
         counters[2] += n_bytes
 
-    # one encoded "alloc" field per distinct traceback: objects allocated at
-    # one place share it (formatting 25 frames per object cost more than the
-    # lookup). Keys are tuples of (str, int) tuples: hashing runs no user code.
+    # allocation sites: each distinct traceback is written once, as a site
+    # record ahead of the first object line that names it by number (the
+    # lines before it in buf go out first). Keys are tuples of (str, int)
+    # tuples: hashing runs no user code. Past ALLOC_CACHE_MAX distinct
+    # tracebacks, each object gets a site record of its own.
     alloc_cache = {}
     keep.append(alloc_cache)
     mark_seen(alloc_cache)
+    n_sites = [0]
+    keep.append(n_sites)
+    mark_seen(n_sites)
 
     def _alloc(o):
-        tb = _get_tb(o)
+        tb = read_tb(_get_tb, o)
         if not tb and _managed_tb is not None:
             t = _type(o)
             if _safe.type_flags(t) & _safe.Py_TPFLAGS_MANAGED_DICT:
-                tb = _managed_tb(0, _id(o) - 32)
+                tb = read_tb(_managed_tb, 0, _id(o) - 32)
         if not tb:
             return ''
-        if _type(tb) is tuple:
+        cached = _type(tb) is tuple
+        if cached:
             s = alloc_cache.get(tb)
             if s is not None:
                 return s
-        s = ', "alloc": ' + dumps(['%s:%d' % (fr[0], fr[1]) for fr in tb if _type(fr) is tuple])
-        if _type(tb) is tuple and len(alloc_cache) < ALLOC_CACHE_MAX:
+        n = n_sites[0] = n_sites[0] + 1
+        buf_append('{"record": "site", "site": %d, "frames": %s}\n'
+                   % (n, dumps(['%s:%d' % (fr[0], fr[1]) for fr in tb if _type(fr) is tuple])))
+        s = ', "site": %d' % n
+        if cached and len(alloc_cache) < ALLOC_CACHE_MAX:
             alloc_cache[tb] = s
         return s
 
@@ -1449,6 +1463,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
         drain(atomq[i], i)
     flush()
     stats['objects'], stats['references'], stats['bytes'] = counters
+    stats['sites'] = n_sites[0]
     objs = None
     # references the exporter's own caches and frames hold on dumped objects
     # (type-info tuples, plan closures and their descriptor getters, cached

@@ -40,11 +40,20 @@ class Dump(object):
         assert self.trailer.get('record') == 'trailer', lines[-1][:200]
         self.objects = {}
         self.order = []
+        self.sites = {}  # site number -> frames; an object's site shows as its 'alloc'
         nrefs = 0
         for line in lines[1:-1]:
             assert line, 'blank line in dump'
             o = json.loads(line)
+            if o.get('record') == 'site':
+                assert o['site'] not in self.sites, 'site %d written twice' % o['site']
+                assert o['frames'], line[:300]
+                self.sites[o['site']] = o['frames']
+                continue
             assert 'record' not in o
+            if 'site' in o:
+                assert o['site'] in self.sites, 'site %d used before its record' % o['site']
+                o['alloc'] = self.sites[o['site']]
             a = o['address']
             assert a not in self.objects, 'duplicate address %d' % a
             self.objects[a] = o
@@ -190,7 +199,8 @@ class TempDirTest(unittest.TestCase):
 
     def check_dump(self, path):
         d = Dump(path)
-        self.assertEqual(d.trailer['objects'], len(d.lines) - 2)
+        self.assertEqual(d.trailer['objects'], len(d.lines) - 2 - len(d.sites))
+        self.assertEqual(d.trailer.get('sites', 0), len(d.sites))
         self.assertEqual(d.trailer['references'], d.nrefs)
         self.assertEqual(d.header['format'], 'refgraph')
         self.assertEqual(d.header['version'], 1)

@@ -11,6 +11,7 @@ import unittest
 from helpers import HERE, PY2, PYV, Dump, TempDirTest, communicate, env, full_disk, run_script, wait_for
 
 import refgraph_export
+from refgraph_export import _core
 
 HAS_FORK = hasattr(os, 'fork')
 
@@ -117,6 +118,30 @@ class ForkMode(TempDirTest):
         self.assertEqual(d[frames[0]]['root'], 'frame')
 
     @unittest.skipUnless(HAS_FORK, 'POSIX only')
+    def test_stuck_fork_child_is_killed(self):
+        # a child that sends nothing (deadlocked on a lock another thread
+        # held at the fork) is killed after CHILD_STALL_SECONDS: never a hang
+        p = self.path('stuck.jsonl')
+        old = _core.CHILD_STALL_SECONDS
+        _core.CHILD_STALL_SECONDS = 1.0
+        try:
+            t = time.time()
+            with self.assertRaises(refgraph_export.DumpError) as cm:
+                refgraph_export.dump(p, fork=True, _stall=True)
+            self.assertLess(time.time() - t, 60)
+        finally:
+            _core.CHILD_STALL_SECONDS = old
+        self.assertIn('made no progress', str(cm.exception))
+        self.assertFalse(os.path.exists(p))
+        # a healthy child sends progress while it writes: not killed
+        _core.CHILD_STALL_SECONDS = 5.0
+        try:
+            res = refgraph_export.dump(p, fork=True)
+        finally:
+            _core.CHILD_STALL_SECONDS = old
+        self.assertGreater(res.objects, 1000)
+        self.check_dump(p)
+
     def test_fork_no_wait(self):
         p = self.path('nowait.jsonl')
         res = refgraph_export.dump(p, fork=True, wait=False)
@@ -128,10 +153,17 @@ class ForkMode(TempDirTest):
 
 class Signals(TempDirTest):
     def test_dump_from_signal_handler(self):
+        self.check_signal_handler('')
+
+    def test_dump_from_signal_handler_in_process(self):
+        self.check_signal_handler('fork=False')
+
+    def check_signal_handler(self, how):
         code = '''
             import os, sys, signal, json, threading, time
             import refgraph_export
-            inst = refgraph_export.install(directory=sys.argv[1], verbose=False)
+            inst = refgraph_export.install(directory=sys.argv[1], verbose=False, HOW)
+            forks = inst.fork
             stop = threading.Event()
             def spin():  # another thread running during the dump
                 x = []
@@ -148,25 +180,31 @@ class Signals(TempDirTest):
                 time.sleep(0.2)
                 return id(marker)
             marker_id = work()
+            done = inst.wait(120)
             stop.set(); t.join()
             prev = signal.getsignal(signal.SIGUSR2)
             inst.uninstall()
             print(json.dumps({'paths': inst.paths, 'errors': [str(e) for e in inst.errors],
                               'marker': marker_id, 'restored': signal.getsignal(signal.SIGUSR2) == signal.SIG_DFL,
-                              'was_handler': prev is inst.handler}))
-        '''
+                              'was_handler': prev is inst.handler, 'fork': forks, 'done': done,
+                              'reason': inst.fork_reason}))
+        '''.replace('HOW', how)
         rc, out, err = run_script(code, [self.dir])
         self.assertEqual(rc, 0, err)
         info = json.loads(out.strip().splitlines()[-1])
         self.assertEqual(info['errors'], [])
+        self.assertTrue(info['done'])
+        # fork by default where os.fork exists (issue 19), in-process when told
+        self.assertEqual(info['fork'], how == '' and hasattr(os, 'fork'))
+        self.assertIsNone(info['reason'])
         self.assertEqual(len(info['paths']), 2)
         self.assertTrue(info['restored'])
         self.assertTrue(info['was_handler'])
         names = [os.path.basename(p) for p in info['paths']]
-        self.assertEqual(names, sorted(names))
+        self.assertEqual(len(set(names)), 2)
         for n in names:
             self.assertTrue(n.startswith('refgraph-') and n.endswith('.jsonl'), n)
-        d = self.check_dump(info['paths'][0])
+        d = self.check_dump(sorted(info['paths'])[0])
         self.assertIn(info['marker'], d)
         # the interrupted main frame holds the marker
         frames = [a for a, lab in d.referrers(info['marker']) if d[a]['type'] == 'frame']

@@ -12,9 +12,9 @@ SCRIPT = '''
     import refgraph_export
     from refgraph_export import _tracing
 
-    def fresh_block_traced(n):
+    def fresh_block_traced(n, read=lambda fn, *a: fn(*a)):
         b = b'q' * n  # made at run time: a new pymalloc block
-        return tracemalloc.get_object_traceback(b) is not None
+        return read(tracemalloc.get_object_traceback, b) is not None
 
     class Thing(object):
         pass
@@ -24,13 +24,17 @@ SCRIPT = '''
     things = make()
     before = [str(tracemalloc.get_object_traceback(t)) for t in things]
     unit = {'traced_before': fresh_block_traced(345)}
+    old = b'o' * len(sys.argv[1] * 3)  # made at run time
     paused = _tracing.pause()
     unit['paused'] = paused is not None
     if paused is not None:
-        unit['traced_while_paused'] = fresh_block_traced(346)
+        read = paused[2]
+        unit['traced_while_paused'] = fresh_block_traced(346, read)
+        unit['old_trace_while_paused'] = read(tracemalloc.get_object_traceback, old) is not None
+        unit['flag_while_paused'] = tracemalloc.is_tracing()
         paused[0]()
     unit['traced_after_resume'] = fresh_block_traced(347)
-    refgraph_export.dump(sys.argv[1])
+    refgraph_export.dump(sys.argv[1], _refix=sys.argv[3] == 'refix')
     after = [str(tracemalloc.get_object_traceback(t)) for t in things]
     print(json.dumps(dict(unit, tracing=tracemalloc.is_tracing(), traced_after_dump=fresh_block_traced(348),
                           same_traces=before == after, thing=id(things[0]))))
@@ -40,17 +44,22 @@ SCRIPT = '''
 @unittest.skipIf(PY2, 'no tracemalloc on 2.7')
 class TracingPaused(TempDirTest):
 
-    def run_dump(self, depth):
-        path = self.path('t%d.jsonl' % depth)
-        rc, out, err = run_script(SCRIPT, [path, str(depth)], timeout=900)
+    def run_dump(self, depth, how='plain', suffix='.jsonl'):
+        path = self.path('t%d%s' % (depth, suffix))
+        rc, out, err = run_script(SCRIPT, [path, str(depth), how], timeout=900)
         self.assertEqual(rc, 0, err[-3000:])
         return json.loads(out.strip().splitlines()[-1]), self.check_dump(path)
 
-    def check(self, depth):
-        r, d = self.run_dump(depth)
+    def check(self, depth, how='plain', suffix='.jsonl'):
+        r, d = self.run_dump(depth, how, suffix)
         self.assertTrue(r['traced_before'], r)
         self.assertTrue(r['paused'], r)
         self.assertFalse(r['traced_while_paused'], r)
+        self.assertTrue(r['old_trace_while_paused'], r)
+        # 3.8+: the tracing flag is cleared too (new objects no longer look
+        # up their block's trace; _tracing's doc)
+        if PYV >= (3, 8):
+            self.assertFalse(r['flag_while_paused'], r)
         self.assertTrue(r['traced_after_resume'], r)
         # the dump paused tracing, then put it back as it was
         self.assertIs(d.trailer.get('tracemalloc_paused'), True, d.trailer)
@@ -66,7 +75,20 @@ class TracingPaused(TempDirTest):
         self.assertEqual(len(d[[a for a in d.objects if d[a]['type'] == '__main__.Thing'][0]]['alloc']), 1)
 
     def test_depth_25(self):
-        self.check(25)
+        d = self.check(25)
+        # each traceback is written once, as a site record the objects name
+        things = [a for a in d.objects if d[a]['type'] == '__main__.Thing']
+        self.assertEqual(len(things), 200)
+        self.assertEqual(len(set(d[a]['site'] for a in things)), 1)
+        self.assertLess(len(d.sites), d.trailer['objects'] // 5)
+        self.assertEqual(sum(1 for line in d.lines if line.startswith('{"record": "site"')), len(d.sites))
+
+    def test_sites_survive_the_refix_pass(self):
+        # the rare second pass over the plain lines must pass site records
+        # through (gzip and plain)
+        for suffix in ('.jsonl', '.jsonl.gz'):
+            d = self.check(3, 'refix', suffix)
+            self.assertTrue(d.sites)
 
 
 if __name__ == '__main__':

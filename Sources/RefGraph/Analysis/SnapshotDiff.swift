@@ -25,6 +25,15 @@ public struct LeakCluster: Sendable {
     public var byType: [(type: String, count: Int)] {
         typeCounts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { (type: $0.key, count: $0.value) }
     }
+    /// Its objects by allocation site (HeapGraph.allocationSite; 0: no
+    /// site), as tracemalloc users group them. Empty when the dump has none.
+    public var siteCounts: [UInt32: SiteCount] = [:]
+}
+
+/// New objects allocated at one site: how many, and their shallow bytes.
+public struct SiteCount: Sendable, Equatable {
+    public var objects = 0
+    public var bytes: UInt64 = 0
 }
 
 /// What `refgraph diff` finds: growth tables, and new objects that stay alive,
@@ -196,6 +205,13 @@ public struct SnapshotDiff: Sendable {
             c.roots.append(hops[hops.count - 1].node)
             c.objects += ms.count
             for m in ms { c.typeCounts[g.typeName(m), default: 0] += 1 }
+            if !g.allocIDs.isEmpty {
+                for m in ms {
+                    let site = g.allocationSite(m)
+                    c.siteCounts[site, default: SiteCount()].objects += 1
+                    c.siteCounts[site, default: SiteCount()].bytes &+= g.size(m)
+                }
+            }
             c.shallowBytes &+= bytes
             c.retainedBytes &+= freed
             clusters[sig] = c

@@ -13,6 +13,8 @@ struct JSONLinesLoader {
     let options: LoadOptions
     private var builder: GraphBuilder
     private var record = NodeRecord()
+    /// Site records read so far: site number → interned frames.
+    private var sites: [UInt64: UInt32] = [:]
     private var scratch: [UInt8] = []
     /// A key written with escapes (`"r\u0065fs"`), decoded.
     private var keyScratch: [UInt8] = []
@@ -329,7 +331,12 @@ struct JSONLinesLoader {
             case .raced:
                 if try boolean(&c) { raced = true }
             case .alloc:
-                try readAlloc(&c)
+                record.allocID = try readFrames(&c, "alloc")
+            case .site:
+                let at = c.pos
+                let n = try c.unsigned("site")
+                guard let id = sites[n] else { throw ScanError("allocation site \(n) has no site record before this line", at) }
+                record.allocID = id
             case .record:
                 let raw = try c.string()
                 let kind = try decodeString(raw)
@@ -337,6 +344,7 @@ struct JSONLinesLoader {
                 switch kind {
                 case "header": try readHeader(&c)
                 case "trailer": try readTrailer(&c)
+                case "site": try readSite(&c)
                 default: throw ScanError("unknown record kind \"\(kind)\"", raw.start)
                 }
                 return
@@ -420,9 +428,11 @@ struct JSONLinesLoader {
         try c.expect(UInt8(ascii: "]"), "',' or ']' in labels")
     }
 
-    private mutating func readAlloc(_ c: inout JSONCursor) throws(ScanError) {
-        try c.expect(UInt8(ascii: "["), "'[' to start alloc")
-        if c.take(UInt8(ascii: "]")) { return }
+    /// `["file:line", ...]` (an object's `alloc`, a site's `frames`): the
+    /// frames joined by newlines, interned; 0 for none.
+    private mutating func readFrames(_ c: inout JSONCursor, _ what: StaticString) throws(ScanError) -> UInt32 {
+        try c.expect(UInt8(ascii: "["), "'[' to start \(what)")
+        if c.take(UInt8(ascii: "]")) { return 0 }
         var joined: [UInt8] = []
         repeat {
             let raw = try c.string()
@@ -430,8 +440,28 @@ struct JSONLinesLoader {
             try JSONCursor.decode(raw, base: c.base, into: &scratch)
             joined.append(contentsOf: scratch)
         } while c.take(UInt8(ascii: ","))
-        try c.expect(UInt8(ascii: "]"), "',' or ']' in alloc")
-        record.allocID = joined.withUnsafeBufferPointer { builder.strings.intern(bytes: $0) }
+        try c.expect(UInt8(ascii: "]"), "',' or ']' in \(what)")
+        return joined.withUnsafeBufferPointer { builder.strings.intern(bytes: $0) }
+    }
+
+    /// `{"record": "site", "site": N, "frames": [...]}`: an allocation
+    /// traceback written once, before the first object that names it with
+    /// `"site": N`.
+    private mutating func readSite(_ c: inout JSONCursor) throws(ScanError) {
+        let start = c.pos
+        guard isNative else { throw ScanError("a site record in a dump without a header", start) }
+        var n: UInt64?
+        var frames: UInt32?
+        try readObject(&c) { (this: inout JSONLinesLoader, key: String, c: inout JSONCursor) throws(ScanError) in
+            switch key {
+            case "site": n = try c.unsigned("site")
+            case "frames": frames = try this.readFrames(&c, "frames")
+            default: try c.skipValue()
+            }
+        }
+        guard let n, let frames else { throw ScanError("a site record needs \"site\" and \"frames\"", start) }
+        guard sites[n] == nil else { throw ScanError("allocation site \(n) is defined twice", start) }
+        sites[n] = frames
     }
 
     /// `value`: a string, a number, a boolean or null; kept as text.
@@ -584,7 +614,7 @@ struct JSONLinesLoader {
 /// The keys of an object record, matched on raw bytes.
 private enum Key {
     case address, type, size, refs, labels, len, name, module, value, refcount, root, unexplained
-    case finalizer, finalized, garbage, immortal, alloc, record, gen, raced, other
+    case finalizer, finalized, garbage, immortal, alloc, site, record, gen, raced, other
 
     /// The key of a raw JSON string; one written with escapes is decoded first.
     @inline(__always)
@@ -601,7 +631,8 @@ private enum Key {
         case 3: self = eq("len") ? .len : eq("gen") ? .gen : .other
         case 4:
             if eq("type") { self = .type } else if eq("size") { self = .size } else if eq("refs") { self = .refs }
-            else if eq("name") { self = .name } else if eq("root") { self = .root } else { self = .other }
+            else if eq("name") { self = .name } else if eq("root") { self = .root } else if eq("site") { self = .site }
+            else { self = .other }
         case 5: self = eq("value") ? .value : eq("alloc") ? .alloc : eq("raced") ? .raced : .other
         case 6: self = eq("labels") ? .labels : eq("module") ? .module : eq("record") ? .record : .other
         case 7: self = eq("address") ? .address : eq("garbage") ? .garbage : .other

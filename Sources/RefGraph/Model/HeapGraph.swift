@@ -111,10 +111,17 @@ public struct HeapGraph: Sendable {
         return String(name.utf8.prefix(p))  // nil inside a character (a damaged cache)
     }
 
-    /// Allocation traceback, most recent call first.
-    public func allocationSite(_ n: Node) -> [String] {
-        guard !allocIDs.isEmpty, allocIDs[Int(n)] != 0 else { return [] }
-        return strings[allocIDs[Int(n)]].split(separator: "\n").map(String.init)
+    /// Allocation traceback, most recent call first; empty without one.
+    public func allocationFrames(_ n: Node) -> [String] { allocationFrames(site: allocationSite(n)) }
+
+    /// The node's allocation site: one number per distinct traceback, 0 for
+    /// none. Cheap (a column read): the key to group objects by where they
+    /// were allocated.
+    @inlinable public func allocationSite(_ n: Node) -> UInt32 { allocIDs.isEmpty ? 0 : allocIDs[Int(n)] }
+
+    /// The traceback of an allocation site, most recent call first.
+    public func allocationFrames(site: UInt32) -> [String] {
+        site == 0 ? [] : strings[site].split(separator: "\n").map(String.init)
     }
 
     // MARK: Edges

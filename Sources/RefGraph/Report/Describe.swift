@@ -198,8 +198,11 @@ public struct Describer {
     /// that names the user's code), `file:line` with a long path cut from the
     /// left; nil when the dump has no site for it. Cost: one split of the
     /// node's interned traceback.
-    public func allocationSite(_ n: HeapGraph.Node) -> String? {
-        let frames = graph.allocationSite(n)
+    public func allocationSite(_ n: HeapGraph.Node) -> String? { allocationSite(site: graph.allocationSite(n)) }
+
+    /// `allocationSite(_:)` of a site number (HeapGraph.allocationSite).
+    public func allocationSite(site: UInt32) -> String? {
+        let frames = graph.allocationFrames(site: site)
         guard let first = frames.first else { return nil }
         let site = frames.first { !Self.isLibraryFrame($0) } ?? first
         return Escape.terminal(site.count > 70 ? "…" + String(site.suffix(69)) : site)

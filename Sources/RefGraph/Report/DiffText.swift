@@ -30,9 +30,32 @@ extension SnapshotDiff {
                 + (kinds.count > 6 ? ", … \(kinds.count - 6) more types" : "") + "\n"
             out += h.lines(c.path, lastIsTarget: true).joined(separator: "\n") + "\n"
             if let n = c.path.last?.node, let site = h.describer.allocationSite(n) { out += "    allocated at \(site)\n" }
+            let sites = Self.bySite(c, h.describer)
+            if sites.contains(where: { $0.site != nil }) {
+                out += "    new objects by allocation site:\n"
+                for s in sites.prefix(5) {
+                    out += "    " + Units.rpad(Units.count(s.count.objects), 9) + Units.rpad(Units.bytes(s.count.bytes), 10)
+                        + "  " + (s.site ?? "(no site)") + "\n"
+                }
+                if sites.count > 5 { out += "      … \(sites.count - 5) more sites\n" }
+            }
         }
         if clusters.count > limit { out += "\n… \(clusters.count - limit) more clusters (--limit)\n" }
         return out
+    }
+
+    /// A cluster's new objects by allocation site as reports print it
+    /// (tracebacks that differ only in library frames fall together), most
+    /// bytes first; `site` nil: objects without one.
+    static func bySite(_ c: LeakCluster, _ d: Describer) -> [(site: String?, count: SiteCount)] {
+        var merged: [String?: SiteCount] = [:]
+        for (id, n) in c.siteCounts {
+            let key = d.allocationSite(site: id)
+            merged[key, default: SiteCount()].objects += n.objects
+            merged[key, default: SiteCount()].bytes &+= n.bytes
+        }
+        return merged.map { (site: $0.key, count: $0.value) }
+            .sorted { ($0.count.bytes, $0.count.objects, $1.site ?? "") > ($1.count.bytes, $1.count.objects, $0.site ?? "") }
     }
 
     private func table(_ title: String, _ rows: [GrowthRow], rows limit: Int) -> String {
@@ -97,6 +120,16 @@ extension SnapshotDiff {
             j.key("by_type")
             j.beginArray()
             for t in c.byType { j.beginObject(); j.field("type", t.type); j.field("count", t.count); j.endObject() }
+            j.endArray()
+            j.key("by_site")
+            j.beginArray()
+            for s in Self.bySite(c, h.describer) {
+                j.beginObject()
+                if let site = s.site { j.field("site", site) } else { j.key("site"); j.null() }
+                j.field("objects", s.count.objects)
+                j.field("bytes", s.count.bytes)
+                j.endObject()
+            }
             j.endArray()
             j.field("signature", c.signature)
             j.key("path"); h.json(&j, c.path)

@@ -63,7 +63,7 @@ public struct HopText {
         if let u = graph.unexplained[n] { j.field(graph.isHeldFromC(n) ? "refs_from_c" : "unexplained", u) }
         if graph.finalizer(n) != .none { j.field("finalizer", graph.finalizer(n).name) }
         if graph.flags(n).contains(.garbage) { j.field("garbage", true) }
-        let alloc = graph.allocationSite(n)
+        let alloc = graph.allocationFrames(n)
         if !alloc.isEmpty {
             j.field("alloc", alloc)
         }
