@@ -44,6 +44,18 @@ final class NativeLoaderTests: XCTestCase {
         XCTAssertNil(g.name(s))
     }
 
+    /// Site records (issue 19): objects naming one share its traceback; an
+    /// inline `alloc` (older exporters) still loads beside them.
+    func testSiteRecordsAndInlineAllocLoadAlike() {
+        let g = load(fixture("native/sites-small.jsonl"))
+        XCTAssertEqual(g.nodeCount, 5)
+        XCTAssertEqual(g.allocationFrames(g.node(4)!), ["/usr/lib/python3.12/json/decoder.py:353", "/srv/app/feed.py:9", "/srv/app/feed.py:12"])
+        XCTAssertEqual(g.allocationSite(g.node(4)!), g.allocationSite(g.node(2)!), "one site, one number")
+        XCTAssertEqual(g.allocationFrames(g.node(3)!), ["/srv/app/feed.py:12"])
+        XCTAssertEqual(g.allocationFrames(g.node(5)!), ["/srv/app/old.py:3"])
+        XCTAssertEqual(g.allocationFrames(g.node(1)!), [])
+    }
+
     func testReverseCSRMatchesForward() {
         let g = load(fixture("meliae/py38-small.json"))
         var forward: [UInt64: Int] = [:]

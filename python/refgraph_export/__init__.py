@@ -3,13 +3,13 @@
     import refgraph_export
     refgraph_export.dump('heap.jsonl')                 # in-process
     refgraph_export.dump('heap.jsonl.gz', fork=True)   # pause = one fork
-    refgraph_export.install()                          # kill -USR2 PID -> dump
+    refgraph_export.install()                          # kill -USR2 PID -> dump (through fork)
     refgraph_export.snapshot_series('dumps', every=60, count=10)
 
 See docs/EXPORTER.md and docs/FORMAT.md. Standard library only.
 """
 from ._core import (DumpError, DumpResult, Installed, SnapshotSeries, dump, install,
-                    snapshot_series, timestamped_path, FORMAT_VERSION, _register_module)
+                    snapshot_series, timestamped_path, fork_default, FORMAT_VERSION, _register_module)
 from . import _plans as _p
 
 _register_module(globals())
@@ -18,4 +18,4 @@ del _p
 
 __version__ = '0.1.0'
 __all__ = ['dump', 'install', 'snapshot_series', 'DumpError', 'DumpResult', 'Installed',
-           'SnapshotSeries', 'timestamped_path', 'FORMAT_VERSION']
+           'SnapshotSeries', 'timestamped_path', 'fork_default', 'FORMAT_VERSION']

@@ -996,6 +996,10 @@ def install(signal=None, directory='.', gzip=False, verbose=True, **options):
         options['_done'] = report
 
     def handler(signo, frame):
+        if inst.pending:  # one child at a time: a signal storm must not fork the service N times
+            report(None, RuntimeError('refgraph_export: the previous dump (%s) is still being written; '
+                                      'signal ignored' % inst.pending[0]))
+            return
         path = timestamped_path(directory, suffix)
         inst.pending.append(path)
         try:

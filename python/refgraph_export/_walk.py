@@ -387,7 +387,7 @@ def _fast_info(ti, values, alloc):
     inst = getattr(plan, '_fast_labels', None)
     if kind == K_GEN and inst is not None:
         return (F_INST, inst)  # labels only: the line's head is the general path's
-    if alloc or sizef is not None or named or fin is not None:
+    if sizef is not None or named or fin is not None or (alloc and kind != K_ATOM):
         return None
     if kind == K_ATOM:
         if valk == V_INT:
@@ -402,7 +402,8 @@ def _fast_info(ti, values, alloc):
             code, tail = F_PLAIN, ''
         else:
             return None
-        body = ', "type": %s, "size": %%d%s, "refs": []}\n' % (tjson.replace('%', '%%'), tail)
+        # alloc: the site field (_alloc's text) is the last %s, after the value
+        body = ', "type": %s, "size": %%d%s%s, "refs": []}\n' % (tjson.replace('%', '%%'), tail, '%s' if alloc else '')
         plain = '{"address": %d, "refcount": %d' + body
         immortal = '{"address": %d, "refcount": %d, "root": "immortal", "immortal": true' + body
         raced = '\x00' + plain[:-len(', "refs": []}\n')] + RACED + ', "refs": []}\n'  # refcount 0, marked
@@ -770,11 +771,12 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
         fast = (tinfo.get(id(rt)) or new_typeinfo(rt))[0]
         if fast is not None and fast[0] in (F_LEN, F_INT, F_FLOAT):
             q_types.append(rt)
+            # the first %s is the value; with alloc a second one is the site
             if fast[0] == F_INT:  # the value as %d (exact ints in 64 bits), or none
-                main = tuple(f.replace('%s', ', "value": %d') for f in fast[1:])
-                alt = tuple(f.replace('%s', '') for f in fast[1:])
+                main = tuple(f.replace('%s', ', "value": %d', 1) for f in fast[1:])
+                alt = tuple(f.replace('%s', '', 1) for f in fast[1:])
             elif fast[0] == F_FLOAT:  # repr by %r (finite), or quoted nan/inf
-                main = tuple(f.replace('%s', '%r') for f in fast[1:])
+                main = tuple(f.replace('%s', '%r', 1) for f in fast[1:])
                 alt = fast[1:]
             else:
                 main = alt = fast[1:]
@@ -833,11 +835,17 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
         if any(map(held_has, ids)):
             ok = list(map(operator.and_, ok, map(operator.not_, map(held_has, ids))))
         one, main, alt = q_fmts[code]
+        if alloc:  # the site field last (its records go into buf first)
+            sites = list(map(_alloc, q))
+            cols = (ids, szs, vals, sites)
+        else:
+            sites = None
+            cols = (ids, szs, vals)
         if all(ok):
-            rows = _izip(ids, szs, vals)
+            rows = _izip(*cols)
             good = n
         else:
-            rows = list(_compress(_izip(ids, szs, vals), ok))
+            rows = list(_compress(_izip(*cols), ok))
             good = _len(rows)
             for i in _compress(range(n), map(operator.not_, ok)):
                 a = ids[i]
@@ -874,18 +882,22 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
                 else:
                     raced = False
                 if code == 0 or (-_I63 <= x <= _I63 if code == 1 else x - x == 0.0):
-                    line = main[f] % (a, rc, szs[i], x)
+                    args = (a, rc, szs[i], x)
+                    line = main[f]
                 elif code == 1:
-                    line = alt[f] % (a, rc, szs[i])
+                    args = (a, rc, szs[i])
+                    line = alt[f]
                 else:
-                    line = alt[f] % (a, rc, szs[i], '"%s"' % _float_repr(x))
+                    args = (a, rc, szs[i], '"%s"' % _float_repr(x))
+                    line = alt[f]
+                line = line % (args if sites is None else args + (sites[i],))
                 buf_append(line if not raced else line[:-2] + RACED + '}\n')
             x = line = None
         if good:
             buf_append((one * good) % tuple(_flatten(rows)))
         counters[0] += n
         counters[2] += sum(szs)
-        rows = vals = None
+        rows = vals = sites = cols = None
         del q[:]
         flush()  # buf counts entries, and a batch is one: its memory is bounded here
 
@@ -965,6 +977,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
                             x = 'true' if o is True else 'false'
                         else:
                             x = None
+                        site = _alloc(o) if alloc else None
                     except Exception:
                         fast = None  # the general path below, with its fallbacks
                     if fast is not None:
@@ -985,7 +998,10 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
                             rc = 0
                             rb[rj] = v & 191
                             fmt = fast[4]
-                        buf_append(fmt % (a, rc, sz) if x is None else fmt % (a, rc, sz, x))
+                        if site is None:
+                            buf_append(fmt % (a, rc, sz) if x is None else fmt % (a, rc, sz, x))
+                        else:
+                            buf_append(fmt % (a, rc, sz, site) if x is None else fmt % (a, rc, sz, x, site))
                         n_obj += 1
                         if not n_obj & 4095:
                             flush()
@@ -1376,6 +1392,14 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
         s = ', "site": %d' % n
         if cached and len(alloc_cache) < ALLOC_CACHE_MAX:
             alloc_cache[tb] = s
+            # the key keeps a reference on each frame's file name (a dumped
+            # str) and line number: counted in held as the type-info cache's
+            # are, so lines written from now on exclude them (left out of
+            # exporter_held's walk below: skip)
+            for fr in tb:
+                if _type(fr) is tuple:
+                    for y in fr:
+                        held[_id(y)] = held_get(_id(y), 0) + 1
         return s
 
     # our closures and their cells exist before the snapshot: never write them
@@ -1436,7 +1460,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
     # walk's frame holds it up to 3.10: it would flag every object)
     skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(tkeep), id(held),
             id(labcache), id(young), id(special), id(garbage_ids), id(ired), id(pending), id(deferred),
-            id(resolved), id(namecache))
+            id(resolved), id(namecache), id(alloc_cache))
     pre_skip = skip + (id(objs), id(poslabels), id(seqlabels), id(cand))
     cand.update(exporter_held(_without(keep, pre_skip), regs, marked, pre_skip,
                               stop_at_all=True))

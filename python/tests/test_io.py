@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -176,6 +177,7 @@ class Signals(TempDirTest):
                 marker = ['signal-marker']
                 os.kill(os.getpid(), signal.SIGUSR2)
                 time.sleep(0.2)
+                inst.wait(120)  # fork mode: one child at a time
                 os.kill(os.getpid(), signal.SIGUSR2)
                 time.sleep(0.2)
                 return id(marker)
@@ -212,6 +214,25 @@ class Signals(TempDirTest):
         self.assertEqual(d[frames[0]]['root'], 'frame')
         self.assertIn(('.marker', info['marker']), d.edges(frames[0]))
 
+    @unittest.skipUnless(hasattr(os, 'fork'), 'fork mode')
+    def test_signal_storm_forks_once(self):
+        code = '''
+            import os, sys, signal, json
+            import refgraph_export
+            inst = refgraph_export.install(directory=sys.argv[1], verbose=False)
+            for _ in range(5):
+                os.kill(os.getpid(), signal.SIGUSR2)
+            inst.wait(120)
+            print(json.dumps({'paths': inst.paths, 'errors': [str(e) for e in inst.errors]}))
+        '''
+        rc, out, err = run_script(code, [self.dir])
+        self.assertEqual(rc, 0, err)
+        info = json.loads(out.strip().splitlines()[-1])
+        self.assertEqual(len(info['paths']), 1, info)
+        self.assertEqual(len(info['errors']), 4, info)
+        self.assertIn('still being written', info['errors'][0])
+        self.check_dump(info['paths'][0])
+
     def test_cli_run(self):
         script = self.path('prog.py')
         with open(script, 'w') as f:
@@ -236,6 +257,36 @@ class Signals(TempDirTest):
         d = self.check_dump(os.path.join(outdir, files[0]))
         self.assertIn(info['marker'], d)
         self.assertIn(b'wrote', err)
+
+
+class ForkDefaults(unittest.TestCase):
+    """Issue 19: services dump through fork unless told otherwise."""
+
+    def test_fork_default(self):
+        fork, reason = refgraph_export.fork_default()
+        self.assertEqual(fork, hasattr(os, 'fork'))
+        self.assertEqual(reason is None, fork)
+
+    def test_cli_switches(self):
+        from refgraph_export import __main__ as cli
+        p = cli._parser()
+        self.assertIsNone(p.parse_args(['run', 'x.py']).fork)  # fork_default() decides
+        self.assertIs(p.parse_args(['run', '--fork', 'x.py']).fork, True)
+        self.assertIs(p.parse_args(['run', '--in-process', 'x.py']).fork, False)
+        self.assertIs(p.parse_args(['watch', '1', '--rss-above', '1GiB', '-o', 'd.jsonl']).fork, True)
+        self.assertIs(p.parse_args(['watch', '1', '--rss-above', '1GiB', '-o', 'd.jsonl', '--in-process']).fork,
+                      False)
+        self.assertIs(p.parse_args(['attach', '1', '-o', 'd.jsonl']).fork, False)
+
+    def test_series_forks_by_default(self):
+        t = refgraph_export.snapshot_series(tempfile.mkdtemp(), every=0.01, count=1)
+        t.join(120)
+        self.assertEqual(t.fork, hasattr(os, 'fork'))
+        self.assertEqual(t.errors, [])
+        self.assertEqual(len(t.paths), 1)
+        for p in t.paths:
+            os.remove(p)
+        os.rmdir(os.path.dirname(t.paths[0]))
 
 
 class Series(TempDirTest):

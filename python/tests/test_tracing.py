@@ -22,6 +22,11 @@ SCRIPT = '''
     def make():
         return [Thing() for _ in range(200)]
     things = make()
+
+    def atoms():  # batched str/int/float lines (the fast paths) carry sites too
+        return (['w%d' % i for i in range(300)], [10 ** 6 + i for i in range(300)],
+                [float(i) + 0.5 for i in range(300)])
+    words, ints, floats = atoms()
     before = [str(tracemalloc.get_object_traceback(t)) for t in things]
     unit = {'traced_before': fresh_block_traced(345)}
     old = b'o' * len(sys.argv[1] * 3)  # made at run time
@@ -37,7 +42,8 @@ SCRIPT = '''
     refgraph_export.dump(sys.argv[1], _refix=sys.argv[3] == 'refix')
     after = [str(tracemalloc.get_object_traceback(t)) for t in things]
     print(json.dumps(dict(unit, tracing=tracemalloc.is_tracing(), traced_after_dump=fresh_block_traced(348),
-                          same_traces=before == after, thing=id(things[0]))))
+                          same_traces=before == after, thing=id(things[0]),
+                          atoms=[[id(x) for x in xs] for xs in (words, ints, floats)])))
 '''
 
 
@@ -68,6 +74,13 @@ class TracingPaused(TempDirTest):
         self.assertTrue(r['same_traces'], r)
         alloc = d[r['thing']].get('alloc')
         self.assertTrue(alloc and ':' in alloc[0], d[r['thing']])
+        # floats come from a free list: before 3.8 a reused one keeps the
+        # trace of its block's first allocation (tracemalloc's own answer)
+        for ids in r['atoms'] if PYV >= (3, 8) else r['atoms'][:2]:
+            sites = set(d[a].get('site') for a in ids)
+            self.assertEqual(len(sites), 1, (d[ids[0]], d[ids[-1]]))
+            self.assertIsNotNone(sites.pop(), d[ids[0]])
+            self.assertIn(':', d[ids[0]]['alloc'][0])
         return d
 
     def test_depth_1(self):
