@@ -467,8 +467,15 @@ def _dump(path, opts, frames_dict):
         # Made (and unlinked) before the dump's temporary file: a kill -9
         # once that file exists leaves nothing else behind
         side = _side_file(os.path.dirname(os.path.abspath(path)))
-        fd, tmp = create_exclusive(_tmp_prefix(path), mode)
-        _leftovers.track(tmp)  # removed at exit if this process ends mid-dump
+        # removed at exit if this process ends mid-dump; the prefix covers
+        # an exit between the file's creation and its tracking
+        prefix = _tmp_prefix(path)
+        _leftovers.track(prefix, prefix=True)
+        try:
+            fd, tmp = create_exclusive(prefix, mode)
+            _leftovers.track(tmp)
+        finally:
+            _leftovers.untrack(prefix)
         fh = _fdopen(fd, 'wb')
         write, finish, parts = _sink(fh, level if gz else None, opts.get('_beat'))
         side_write = side.write

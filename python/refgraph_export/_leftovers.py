@@ -88,21 +88,37 @@ def remove(directory, min_age=MIN_AGE):
     return done
 
 
-def track(path):
-    _in_progress.add(path)
+_prefixes = set()  # NAME.tmp-PID of dumps creating their file right now
+
+
+def track(path, prefix=False):
+    """Remove ``path`` at exit; prefix=True: any NAME.tmp-PID-RANDOM file
+    made from this prefix (its name is not known yet)."""
+    (_prefixes if prefix else _in_progress).add(path)
 
 
 def untrack(path):
     _in_progress.discard(path)
+    _prefixes.discard(path)
 
 
 def _at_exit():
-    for path in list(_in_progress):
+    paths = list(_in_progress)
+    for prefix in list(_prefixes):
+        d, base = os.path.split(prefix)
+        try:
+            names = os.listdir(d or '.')
+        except OSError:
+            continue
+        paths.extend(os.path.join(d, n) for n in names
+                     if n.startswith(base + '-') and _TMP.match(n) and len(n) == len(base) + 17)
+    for path in paths:
         try:
             os.unlink(path)
         except OSError:
             pass
     _in_progress.clear()
+    _prefixes.clear()
 
 
 atexit.register(_at_exit)

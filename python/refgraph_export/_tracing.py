@@ -81,7 +81,9 @@ _RUNTIME_OFFSETS = {(3, 12): 2768, (3, 13): 10080}
 
 
 def _config():
-    """The three ints of tracemalloc's config, or None where unknown."""
+    """The three ints of tracemalloc's config (c_int objects of ctypes's own
+    type: no type of the exporter's making lives on), or None where
+    unknown."""
     if _get is None:
         return None
     try:
@@ -90,10 +92,12 @@ def _config():
             return None  # debug and free-threaded builds lay it out differently
         v = sys.version_info[:2]
         if (3, 8) <= v <= (3, 11):
-            return (ctypes.c_int * 3).in_dll(ctypes.pythonapi, '_Py_tracemalloc_config')
-        if v in _RUNTIME_OFFSETS:
-            base = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, '_PyRuntime'))
-            return (ctypes.c_int * 3).from_address(base + _RUNTIME_OFFSETS[v])
+            base = ctypes.addressof(ctypes.c_int.in_dll(ctypes.pythonapi, '_Py_tracemalloc_config'))
+        elif v in _RUNTIME_OFFSETS:
+            base = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, '_PyRuntime')) + _RUNTIME_OFFSETS[v]
+        else:
+            return None
+        return tuple(ctypes.c_int.from_address(base + 4 * i) for i in range(3))
     except Exception:
         pass
     return None
@@ -157,8 +161,8 @@ def pause():
             _set_tracer(tracer[0], tracer[1])
         if flag:
             cfg = flag[0]
-            cfg[2] = flag[1]
-            cfg[1] = 1
+            cfg[2].value = flag[1]
+            cfg[1].value = 1
         for domain, h in hooks:
             _put(domain, _ref(h))
 
@@ -203,24 +207,26 @@ def _clear_flag(flag):
         return None
     try:
         limit = _tracemalloc.get_traceback_limit()
-        if cfg[0] != 1 or cfg[1] != 1 or cfg[2] != limit:
+        if cfg[0].value != 1 or cfg[1].value != 1 or cfg[2].value != limit:
             return None
         flag.extend((cfg, limit))
-        cfg[2] = 1
-        cfg[1] = 0
+        cfg[2].value = 1
+        cfg[1].value = 0
         if _tracemalloc.is_tracing():
             raise ValueError('not the flag')
     except Exception:
         if flag:
-            cfg[1] = 1
-            cfg[2] = flag[1]
+            cfg[1].value = 1
+            cfg[2].value = flag[1]
             del flag[:]
         return None
 
+    tracing = cfg[1]
+
     def read(fn, *args):
-        cfg[1] = 1
+        tracing.value = 1
         try:
             return fn(*args)
         finally:
-            cfg[1] = 0
+            tracing.value = 0
     return read

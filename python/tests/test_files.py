@@ -414,8 +414,8 @@ class GcRestored(FilesBase):
     def test_write_error_from_writer(self):
         real = _core._sink
 
-        def sink(fh, level):
-            write, finish, parts = real(fh, level)
+        def sink(fh, level, beat=None):
+            write, finish, parts = real(fh, level, beat)
             n = [0]
 
             def failing(data):
