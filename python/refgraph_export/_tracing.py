@@ -76,13 +76,15 @@ except Exception:  # no ctypes, or no such API (2.7)
 
 # where tracemalloc's config struct {initialized, tracing, max_nframe} sits,
 # per (major, minor) of a default build (the offset into _PyRuntime read
-# with gdb from each release's symbols)
+# with gdb from each release's symbols: 3.12.1, 3.13.0). A patch release
+# that moved it is found by _scan, within _SCAN bytes of that offset.
 _RUNTIME_OFFSETS = {(3, 12): 2768, (3, 13): 10080}
+_SCAN = 2048
 
 
-def _config():
-    """The three ints of tracemalloc's config (c_int objects of ctypes's own
-    type: no type of the exporter's making lives on), or None where
+def _runtime():
+    """(address of the config as the release's offset says, whether that
+    address is only a guess near the struct: 3.12+), or None where
     unknown."""
     if _get is None:
         return None
@@ -92,18 +94,42 @@ def _config():
             return None  # debug and free-threaded builds lay it out differently
         v = sys.version_info[:2]
         if (3, 8) <= v <= (3, 11):
-            base = ctypes.addressof(ctypes.c_int.in_dll(ctypes.pythonapi, '_Py_tracemalloc_config'))
-        elif v in _RUNTIME_OFFSETS:
-            base = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, '_PyRuntime')) + _RUNTIME_OFFSETS[v]
-        else:
-            return None
-        return tuple(ctypes.c_int.from_address(base + 4 * i) for i in range(3))
+            return ctypes.addressof(ctypes.c_int.in_dll(ctypes.pythonapi, '_Py_tracemalloc_config')), False
+        if v in _RUNTIME_OFFSETS:
+            return ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, '_PyRuntime')) + _RUNTIME_OFFSETS[v], True
     except Exception:
         pass
     return None
 
 
-_cfg = _config()
+def _ints(base):
+    """The three ints at ``base`` as c_int objects of ctypes's own type (no
+    type of the exporter's making lives on)."""
+    return tuple(ctypes.c_int.from_address(base + 4 * i) for i in range(3))
+
+
+_where = _runtime()
+_cfg = _ints(_where[0]) if _where else None
+
+
+def _scan(limit):
+    """The config's ints found near the release's offset (3.12+, where the
+    offset is a guess for other patch releases than the one it was read
+    from): the one 4-aligned place within _SCAN bytes that reads
+    (initialized=1, tracing=1, max_nframe=limit), or None when there is no
+    such place or more than one. Reads memory only; _clear_flag then
+    checks the flag by clearing it."""
+    if not _where or not _where[1]:
+        return None
+    runtime = ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, '_PyRuntime'))
+    lo = max(runtime, _where[0] - _SCAN)
+    raw = ctypes.string_at(lo, _where[0] + _SCAN - lo)
+    ints = memoryview(raw).cast('i')
+    hits = [i for i in range(len(ints) - 2) if ints[i] == 1 and ints[i + 1] == 1 and ints[i + 2] == limit]
+    ints.release()
+    if len(hits) != 1:
+        return None
+    return _ints(lo + 4 * hits[0])
 
 # 3.13+: tracemalloc sees new objects through the reference tracer
 # (PyRefTracer_SetTracer), which does not look at the tracing flag
@@ -202,18 +228,22 @@ def _clear_flag(flag):
     the module's doc); fill ``flag`` with what resume() puts back. Returns
     read(fn, *args), which calls a traceback lookup with the flag set, or
     None when the flag's address is not trusted."""
+    global _cfg
     cfg = _cfg
     if cfg is None:
         return None
     try:
         limit = _tracemalloc.get_traceback_limit()
         if cfg[0].value != 1 or cfg[1].value != 1 or cfg[2].value != limit:
-            return None
+            cfg = _scan(limit)
+            if cfg is None:
+                return None
         flag.extend((cfg, limit))
         cfg[2].value = 1
         cfg[1].value = 0
         if _tracemalloc.is_tracing():
             raise ValueError('not the flag')
+        _cfg = cfg  # found by _scan: the next dump looks there first
     except Exception:
         if flag:
             cfg[1].value = 1

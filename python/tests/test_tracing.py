@@ -7,7 +7,7 @@ import unittest
 from helpers import PY2, PYV, TempDirTest, run_script
 
 SCRIPT = '''
-    import sys, json, tracemalloc
+    import sys, json, tracemalloc, ctypes
     tracemalloc.start(int(sys.argv[2]))
     import refgraph_export
     from refgraph_export import _tracing
@@ -30,7 +30,10 @@ SCRIPT = '''
     before = [str(tracemalloc.get_object_traceback(t)) for t in things]
     unit = {'traced_before': fresh_block_traced(345)}
     old = b'o' * len(sys.argv[1] * 3)  # made at run time
+    if sys.argv[3] == 'moved':  # as if a patch release had moved the config
+        _tracing._cfg = _tracing._ints(_tracing._where[0] + 64)
     paused = _tracing.pause()
+    unit['found_at'] = _tracing._cfg and ctypes.addressof(_tracing._cfg[0]) - _tracing._where[0]
     unit['paused'] = paused is not None
     if paused is not None:
         read = paused[2]
@@ -58,6 +61,7 @@ class TracingPaused(TempDirTest):
 
     def check(self, depth, how='plain', suffix='.jsonl'):
         r, d = self.run_dump(depth, how, suffix)
+        self.result = r
         self.assertTrue(r['traced_before'], r)
         self.assertTrue(r['paused'], r)
         self.assertFalse(r['traced_while_paused'], r)
@@ -102,6 +106,14 @@ class TracingPaused(TempDirTest):
         for suffix in ('.jsonl', '.jsonl.gz'):
             d = self.check(3, 'refix', suffix)
             self.assertTrue(d.sites)
+
+    @unittest.skipIf(PYV < (3, 12), 'the config is at an exported symbol before 3.12')
+    def test_a_moved_config_is_found(self):
+        # 3.12+: the config's offset into _PyRuntime was read from one patch
+        # release; where another moved it, the pause finds it nearby
+        # (_tracing._scan) and clears the flag there (check: flag_while_paused)
+        self.check(25, 'moved')
+        self.assertEqual(self.result['found_at'], 0, self.result)
 
 
 if __name__ == '__main__':
