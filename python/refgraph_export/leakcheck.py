@@ -1,0 +1,383 @@
+"""Leak checks for tests (issue 22): run a piece of code several times and
+fail, with the retention path, when the objects it creates stay alive and
+keep accumulating.
+
+    from refgraph_export import leak_check
+    with leak_check(runs=3) as check:
+        check.run(handle_request, fake_request)   # raises LeakError on a leak
+
+How a check decides (docs/GUIDE.md, *Leak checks in tests*):
+
+1. ``warmup`` runs first: caches that fill on first use, lazy imports,
+   interned strings and bounded structures reach their steady state there.
+2. A census after the warm-up and after each of ``runs`` measured runs
+   (at least 2): every object gc tracks plus the untracked objects they hold
+   (str, int, bytes ...), counted by type after ``gc.collect()``.
+3. A type whose count grows in every measured run is a suspect; ``confirm``
+   more runs must grow it again (a bounded cache stops there).
+4. Only then the heap is dumped three times, one run apart, and
+   ``refgraph diff A B C`` (the analyzer, when one is found) names the
+   cluster of new objects that are still held, with its retention path and
+   allocation site. Without the analyzer, the holder is found from
+   ``gc.get_referrers`` (pure Python, slower and less precise), and the
+   message says which one ran.
+
+The census and the check's own objects are dropped before every dump, so
+they are never among the objects reported.
+"""
+import gc
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from . import _core
+
+__all__ = ['leak_check', 'LeakCheck', 'LeakError', 'find_analyzer']
+
+_PY2 = sys.version_info[0] == 2
+
+
+class LeakError(AssertionError):
+    """A checked piece of code leaked. ``str(e)`` is the report; ``e.growth``
+    maps type names to objects leaked per run; ``e.dumps`` lists the dumps
+    kept (``keep_dir``)."""
+
+    def __init__(self, message, growth=None, dumps=()):
+        AssertionError.__init__(self, message)
+        self.growth = growth or {}
+        self.dumps = list(dumps)
+
+
+def find_analyzer():
+    """The refgraph analyzer's path: $REFGRAPH, else ``refgraph`` on PATH (a
+    wheel's console command), else None."""
+    env = os.environ.get('REFGRAPH')
+    if env:
+        return env if os.access(env, os.X_OK) else None
+    for d in os.environ.get('PATH', '').split(os.pathsep):
+        p = os.path.join(d, 'refgraph')
+        if d and os.path.isfile(p) and os.access(p, os.X_OK):
+            return p
+    return None
+
+
+_type_module = type.__dict__['__module__']  # the getter itself: a metaclass's property is never run
+
+
+def _type_name(t):
+    mod = t.__dict__.get('__module__')
+    if not isinstance(mod, str):
+        try:
+            mod = _type_module.__get__(t)
+        except Exception:
+            mod = None
+    name = t.__dict__.get('__qualname__', t.__name__) if not _PY2 else t.__name__
+    if not isinstance(name, str):
+        name = t.__name__
+    return name if mod in (None, 'builtins', '__builtin__') else '%s.%s' % (mod, name)
+
+
+def _census(base=None, own=()):
+    """{id: type} of every live object gc can see (tracked objects and the
+    untracked ones they hold), after a collection, and {type: count} of those
+    not in ``base`` (an earlier census: the objects made since). ``own``:
+    the check's objects, left out."""
+    gc.collect()
+    objs = gc.get_objects()
+    skip = set(id(x) for x in own)
+    skip.update((id(objs), id(base), id(skip)))
+    seen = {}
+    get_referents, is_tracked = gc.get_referents, gc.is_tracked
+    for o in objs:
+        if id(o) in skip:
+            continue
+        seen[id(o)] = type(o)
+        for r in get_referents(o):
+            if not is_tracked(r) and id(r) not in seen:
+                seen[id(r)] = type(r)
+    del objs
+    new = {}
+    if base is not None:
+        base_get = base.get
+        for a, t in seen.items():
+            if base_get(a) is not t:
+                new[t] = new.get(t, 0) + 1
+    return seen, new
+
+
+class LeakCheck(object):
+    """What ``leak_check()`` returns: ``run(fn, *args, **kw)`` checks
+    ``fn``. The thresholds: ``runs`` measured runs (>= 2) after ``warmup``
+    runs, ``confirm`` further runs when a type grew; ``allow``: type names
+    (``'dict'``, ``'mymod.Session'``) whose growth is expected, or a dict of
+    type name -> objects per run tolerated. ``keep_dir``: keep the dumps of
+    a failing check there. ``analyzer``: the refgraph binary (default:
+    ``find_analyzer()``; False forces the pure-Python report)."""
+
+    def __init__(self, runs=3, warmup=2, confirm=2, allow=(), keep_dir=None, analyzer=None, name=None):
+        if runs < 2:
+            raise ValueError('runs must be at least 2: growth is growth in every measured run')
+        self.runs, self.warmup, self.confirm = runs, warmup, confirm
+        self.allow = dict(allow) if isinstance(allow, dict) else dict((a, None) for a in allow)
+        self.keep_dir = keep_dir
+        self.analyzer = find_analyzer() if analyzer is None else (analyzer or None)
+        self.name = name
+        self.checked = 0
+        self.result = None  # the last run's LeakError, or None when clean
+
+    def _allowed(self, t, per_run):
+        n = _type_name(t)
+        if n not in self.allow:
+            return False
+        limit = self.allow[n]
+        return limit is None or per_run <= limit
+
+    def _growing(self, fn, args, kw, n, base, counts, steps):
+        """Run fn n times, a census after each; the types whose new objects
+        (not in ``base``) grew in every run, and the last counts. ``steps``
+        gets each type's smallest growth in one run."""
+        grew = None
+        for _ in range(n):
+            fn(*args, **kw)
+            seen, after = _census(base, (counts, grew, steps))
+            seen = None
+            up = set()
+            for t, c in after.items():
+                d = c - counts.get(t, 0)
+                if d > 0:
+                    up.add(t)
+                    steps[t] = min(steps.get(t, d), d)
+            grew = up if grew is None else grew & up
+            counts = after
+        return grew or set(), counts
+
+    def run(self, fn, *args, **kw):
+        """Check ``fn(*args, **kw)``; raise LeakError on a leak. Returns the
+        number of calls made."""
+        calls = 0
+        for _ in range(self.warmup):
+            fn(*args, **kw)
+            calls += 1
+        base, counts = _census()
+        steps = {}
+        grew, counts = self._growing(fn, args, kw, self.runs, base, {}, steps)
+        calls += self.runs
+        if grew and self.confirm:
+            more, counts = self._growing(fn, args, kw, self.confirm, base, counts, steps)
+            calls += self.confirm
+            grew &= more
+        growth = {}
+        for t in grew:
+            if not self._allowed(t, steps[t]):
+                growth[t] = steps[t]
+        self.checked += 1
+        if not growth:
+            self.result = None
+            return calls
+        err = self._report(fn, args, kw, growth, base)
+        self.result = err
+        raise err
+
+    # -- the report ---------------------------------------------------------
+
+    def _report(self, fn, args, kw, growth, base):
+        named = sorted(((_type_name(t), n) for t, n in growth.items()), key=lambda x: (-x[1], x[0]))
+        head = '%s leaked in each of %d runs (after %d warm-up), per run: %s' % (
+            self.name or getattr(fn, '__name__', 'the checked code'), self.runs + self.confirm, self.warmup,
+            ', '.join('%s %s' % (_count(n), t) for t, n in named[:8]) + (' ...' if len(named) > 8 else ''))
+        tmp = self.keep_dir or tempfile.mkdtemp(prefix='refgraph-leak-')
+        if self.keep_dir and not os.path.isdir(tmp):
+            os.makedirs(tmp)
+        stem = re.sub(r'[^A-Za-z0-9_.-]+', '_', self.name or getattr(fn, '__name__', 'check'))[-80:]
+        worker = os.environ.get('PYTEST_XDIST_WORKER')
+        if worker:
+            stem = '%s-%s' % (worker, stem)
+        dumps = [os.path.join(tmp, '%s.%d.jsonl.gz' % (stem, i)) for i in range(3)]
+        body, how = None, None
+        try:
+            if self.analyzer or self.keep_dir:
+                for i, p in enumerate(dumps):
+                    if i:
+                        fn(*args, **kw)
+                    _core.dump(p, fork=False)
+            if self.analyzer:
+                body = self._analyzer_text(dumps, set(t for t, _ in named))
+                how = 'refgraph diff (%s)' % self.analyzer
+            if body is None:
+                body = _referrer_text(growth, base)
+                how = 'gc referrers (pure Python; install the refgraph analyzer for the retention path)'
+        finally:
+            base = None
+            if not self.keep_dir:
+                shutil.rmtree(tmp, ignore_errors=True)
+                dumps = []
+            else:
+                dumps = [p for p in dumps if os.path.exists(p)]
+        msg = '%s\nheld by, from %s:\n%s' % (head, how, body)
+        if dumps:
+            msg += '\ndumps kept: %s' % ' '.join(dumps)
+        return LeakError(msg, dict((_type_name(t), n) for t, n in growth.items()), dumps)
+
+    def _analyzer_text(self, dumps, names):
+        """The cluster of ``refgraph diff`` to show, or None."""
+        try:
+            p = subprocess.Popen([self.analyzer, 'diff'] + dumps, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            out, err = p.communicate()
+        except OSError:
+            return None
+        if p.returncode != 0:
+            return None
+        return _pick_cluster(out.decode('utf-8', 'replace'), names)
+
+
+def _count(n):
+    return '+%d' % n
+
+
+def _clusters(text):
+    """refgraph diff's cluster blocks ('#N ...' to the next blank line)."""
+    blocks, cur = [], None
+    for line in text.splitlines():
+        if re.match(r'#\d+ ', line):
+            cur = [line]
+            blocks.append(cur)
+        elif cur is not None:
+            if not line.strip():
+                cur = None
+            else:
+                cur.append(line)
+    return blocks
+
+
+def _pick_cluster(text, names):
+    """The largest cluster of ``refgraph diff`` that holds a type that grew
+    (``names``) and is not the exporter's own state; with a count of the
+    other such clusters."""
+    found = []
+    for block in _clusters(text):
+        kinds = block[1] if len(block) > 1 else ''
+        held = set(w for w in re.findall(r'[\d,]+ ([^\s,]+)', kinds))
+        if not held & names or any('refgraph_export' in line for line in block):
+            continue
+        found.append(block)
+    if not found:
+        return None
+    out = '\n'.join('  ' + line for line in found[0])
+    if len(found) > 1:
+        out += '\n  (%d more clusters of new objects: refgraph diff on the kept dumps lists them)' % (len(found) - 1)
+    return out
+
+
+def _module_names():
+    """{id(module dict): module name} of the imported modules."""
+    out = {}
+    for name, m in list(sys.modules.items()):
+        d = getattr(m, '__dict__', None) if m is not None else None
+        if type(d) is dict:
+            out[id(d)] = name
+    return out
+
+
+def _edge(holder, target):
+    """How ``holder`` refers to ``target``, by identity (no user code)."""
+    if type(holder) is dict:
+        for k, v in list(holder.items()):
+            if v is target:
+                return '[%s]' % (repr(k) if type(k) in (str, int) else type(k).__name__)
+            if k is target:
+                return '(key)'
+    elif type(holder) in (list, tuple):
+        for i, v in enumerate(holder):
+            if v is target:
+                return '[%d]' % i
+    elif type(holder) in (set, frozenset):
+        return '{...}'
+    return ''
+
+
+def _referrer_text(growth, base, max_depth=12):
+    """Pure-Python holder: from an object of the fastest-growing type made
+    during the runs (not in ``base``), referrers upward (breadth first,
+    gc.get_referrers) to a module's globals or a class."""
+    t = max(growth, key=lambda x: growth[x])
+    own = set((id(growth), id(base)))
+    objs = gc.get_objects()
+    cand = None
+    for o in reversed(objs):
+        if id(o) in own:
+            continue
+        if type(o) is t and base.get(id(o)) is not t:
+            cand = o
+            break
+        for r in gc.get_referents(o):
+            if type(r) is t and not gc.is_tracked(r) and base.get(id(r)) is not t:
+                cand = r
+                break
+        if cand is not None:
+            break
+    del objs
+    if cand is None:
+        return '  (no new %s found among the objects gc can see: held from C?)' % _type_name(t)
+    mods = _module_names()
+    parent = {id(cand): None}
+    objects = {id(cand): cand}
+    ignore = set([id(sys._getframe()), id(parent), id(objects), id(base)])
+    level = [cand]
+    found = None
+    for _ in range(max_depth):
+        nxt = []
+        ignore.update((id(level), id(nxt)))
+        for x in level:
+            if id(x) in mods or isinstance(x, type):
+                found = x
+                break
+            refs = gc.get_referrers(x)
+            ignore.add(id(refs))
+            for r in refs:
+                if id(r) in ignore or id(r) in parent or type(r).__name__ == 'frame':
+                    continue
+                parent[id(r)] = x
+                objects[id(r)] = r
+                nxt.append(r)
+            del refs
+        if found is not None or not nxt:
+            break
+        level = nxt
+    if found is None:
+        return '  %s: no module or class reaches it through gc referrers (held from C: atexit, a C ' \
+               'extension, a thread state?)' % _type_name(t)
+    chain = [found]
+    while parent.get(id(chain[-1])) is not None:
+        chain.append(parent[id(chain[-1])])
+    parts = ['module %s' % mods[id(found)] if id(found) in mods else 'class %s' % _type_name(found)]
+    for prev, x in zip(chain, chain[1:]):
+        edge = '__dict__' if isinstance(prev, type) else _edge(prev, x)
+        parts.append('%s%s' % (edge + ' ' if edge else '', _type_name(type(x))))
+    return '  ' + ' -> '.join(parts)
+
+
+def leak_check(runs=3, warmup=2, confirm=2, allow=(), keep_dir=None, analyzer=None, name=None):
+    """A context manager for a LeakCheck (see its doc):
+
+        with leak_check(runs=3, allow=['dict']) as check:
+            check.run(fn, arg)
+    """
+    return _Context(LeakCheck(runs, warmup, confirm, allow, keep_dir, analyzer, name))
+
+
+class _Context(object):
+    def __init__(self, check):
+        self.check = check
+
+    def __enter__(self):
+        return self.check
+
+    def __exit__(self, *exc):
+        return False
+
+
+_core._register_module(globals())
