@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import weakref
 
 from . import _core
 
@@ -80,14 +81,32 @@ def _type_name(t):
     return name if mod in (None, 'builtins', '__builtin__') else '%s.%s' % (mod, name)
 
 
+def _own_ids(own, depth=3):
+    """ids of the check's objects: ``own`` and the containers they hold,
+    ``depth`` levels down (an explicit stack: no recursion)."""
+    ids = set()
+    todo = [(x, 0) for x in own]
+    while todo:
+        x, d = todo.pop()
+        if id(x) in ids:
+            continue
+        ids.add(id(x))
+        if d < depth:
+            for r in gc.get_referents(x):
+                if type(r) in (dict, tuple, list, set):
+                    todo.append((r, d + 1))
+    return ids
+
+
 def _census(base=None, own=()):
     """{id: type} of every live object gc can see (tracked objects and the
-    untracked ones they hold), after a collection, and {type: count} of those
-    not in ``base`` (an earlier census: the objects made since). ``own``:
-    the check's objects, left out."""
+    untracked ones they hold), after a collection, and two {type: count}:
+    all of them, and those not in ``base`` (an earlier census: the objects
+    made since, as far as addresses tell). ``own``: the check's objects, and
+    ``base``, are left out."""
     gc.collect()
     objs = gc.get_objects()
-    skip = set(id(x) for x in own)
+    skip = _own_ids(own)
     skip.update((id(objs), id(base), id(skip)))
     seen = {}
     get_referents, is_tracked = gc.get_referents, gc.is_tracked
@@ -99,13 +118,15 @@ def _census(base=None, own=()):
             if not is_tracked(r) and id(r) not in seen:
                 seen[id(r)] = type(r)
     del objs
-    new = {}
+    counts, new = {}, {}
+    for t in seen.values():
+        counts[t] = counts.get(t, 0) + 1
     if base is not None:
         base_get = base.get
         for a, t in seen.items():
             if base_get(a) is not t:
                 new[t] = new.get(t, 0) + 1
-    return seen, new
+    return seen, (counts, new)
 
 
 class LeakCheck(object):
@@ -127,6 +148,7 @@ class LeakCheck(object):
         self.name = name
         self.checked = 0
         self.result = None  # the last run's LeakError, or None when clean
+        self._atexit = None
 
     def _allowed(self, t, per_run):
         n = _type_name(t)
@@ -135,48 +157,65 @@ class LeakCheck(object):
         limit = self.allow[n]
         return limit is None or per_run <= limit
 
-    def _growing(self, fn, args, kw, n, base, counts, steps):
-        """Run fn n times, a census after each; the types whose new objects
-        (not in ``base``) grew in every run, and the last counts. ``steps``
-        gets each type's smallest growth in one run."""
+    def _growing(self, fn, args, kw, n, base, counts, steps, first, state):
+        """Run fn n times, a census after each. Returns the types whose new
+        objects (not in ``base``) grew in every run, and the last counts;
+        ``steps`` gets each type's smallest growth of new objects in one
+        run; ``first`` (a list) the totals after the first run. ``state``:
+        the caller's containers, left out of the census."""
         grew = None
         for _ in range(n):
             fn(*args, **kw)
-            seen, after = _census(base, (counts, grew, steps))
+            seen, after = _census(base, (counts, grew, steps, first, state))
             seen = None
             up = set()
-            for t, c in after.items():
-                d = c - counts.get(t, 0)
+            for t, c in after[1].items():
+                d = c - counts[1].get(t, 0)
                 if d > 0:
                     up.add(t)
                     steps[t] = min(steps.get(t, d), d)
             grew = up if grew is None else grew & up
             counts = after
+            if not first:
+                first.append(after[0])
         return grew or set(), counts
 
     def run(self, fn, *args, **kw):
         """Check ``fn(*args, **kw)``; raise LeakError on a leak. Returns the
-        number of calls made."""
+        number of calls made.
+
+        A type leaks when its new objects grow in every measured run (new:
+        at an address the census after the warm-up did not hold with that
+        type) and its total count grew, from the first measured run on, by
+        at least half a run's worth per run: a bounded cache that replaces its entries reuses freed
+        addresses, so new objects can seem to accumulate while the total
+        stays flat; an unrelated object freed in one run can hide a leak's
+        growth of the total for that run."""
         calls = 0
         for _ in range(self.warmup):
             fn(*args, **kw)
             calls += 1
-        base, counts = _census()
-        steps = {}
-        grew, counts = self._growing(fn, args, kw, self.runs, base, {}, steps)
+        base, start = _census()
+        self._atexit = _atexit_count()
+        steps, first = {}, []
+        state = [start]
+        grew, counts = self._growing(fn, args, kw, self.runs, base, start, steps, first, state)
+        state.append(grew)
         calls += self.runs
         if grew and self.confirm:
-            more, counts = self._growing(fn, args, kw, self.confirm, base, counts, steps)
+            more, counts = self._growing(fn, args, kw, self.confirm, base, counts, steps, first, state)
             calls += self.confirm
             grew &= more
+        total = self.runs + (self.confirm if grew else 0)
         growth = {}
         for t in grew:
-            if not self._allowed(t, steps[t]):
+            if 2 * (counts[0].get(t, 0) - first[0].get(t, 0)) >= total - 1 and not self._allowed(t, steps[t]):
                 growth[t] = steps[t]
         self.checked += 1
         if not growth:
             self.result = None
             return calls
+        counts = first = start = steps = grew = state = more = None  # out of the report's census and dumps
         err = self._report(fn, args, kw, growth, base)
         self.result = err
         raise err
@@ -207,7 +246,7 @@ class LeakCheck(object):
                 body = self._analyzer_text(dumps, set(t for t, _ in named))
                 how = 'refgraph diff (%s)' % self.analyzer
             if body is None:
-                body = _referrer_text(growth, base)
+                body = _referrer_text(growth, base, (self.__dict__,))
                 how = 'gc referrers (pure Python; install the refgraph analyzer for the retention path)'
         finally:
             base = None
@@ -217,6 +256,10 @@ class LeakCheck(object):
             else:
                 dumps = [p for p in dumps if os.path.exists(p)]
         msg = '%s\nheld by, from %s:\n%s' % (head, how, body)
+        ax = _atexit_count()
+        if ax is not None and self._atexit is not None and ax > self._atexit:
+            msg += '\natexit: %d more callbacks registered since the warm-up (atexit.register keeps each ' \
+                   'callable and what it holds until exit)' % (ax - self._atexit)
         if dumps:
             msg += '\ndumps kept: %s' % ' '.join(dumps)
         return LeakError(msg, dict((_type_name(t), n) for t, n in growth.items()), dumps)
@@ -282,6 +325,22 @@ def _module_names():
     return out
 
 
+def _instance_dict(obj):
+    """obj's __dict__ through the standard descriptor only (a class that
+    makes __dict__ a property is not run), or None."""
+    for klass in type(obj).__mro__:
+        d = klass.__dict__.get('__dict__')
+        if d is not None:
+            if type(d).__name__ != 'getset_descriptor':
+                return None
+            try:
+                v = d.__get__(obj, type(obj))
+            except Exception:
+                return None
+            return v if type(v) is dict else None
+    return None
+
+
 def _edge(holder, target):
     """How ``holder`` refers to ``target``, by identity (no user code)."""
     if type(holder) is dict:
@@ -296,32 +355,80 @@ def _edge(holder, target):
                 return '[%d]' % i
     elif type(holder) in (set, frozenset):
         return '{...}'
+    else:
+        d = _instance_dict(holder)
+        if d is target:
+            return '__dict__'
+        if d is not None:
+            for k, v in list(d.items()):
+                if v is target and type(k) is str:
+                    return '.' + k
     return ''
 
 
-def _referrer_text(growth, base, max_depth=12):
-    """Pure-Python holder: from an object of the fastest-growing type made
-    during the runs (not in ``base``), referrers upward (breadth first,
-    gc.get_referrers) to a module's globals or a class."""
-    t = max(growth, key=lambda x: growth[x])
-    own = set((id(growth), id(base)))
+def _atexit_count():
+    try:
+        import atexit
+        return atexit._ncallbacks()
+    except Exception:
+        return None
+
+
+def _is_heap_type(t):
+    return bool(getattr(t, '__flags__', 0) & (1 << 9))  # Py_TPFLAGS_HEAPTYPE: a class of Python code
+
+
+def _new_objects(t, base, own, limit):
+    """Up to ``limit`` objects of type ``t`` made since ``base``, newest
+    first: tracked ones, or untracked ones that tracked objects hold."""
+    out = []
     objs = gc.get_objects()
-    cand = None
+    tracked = gc.is_tracked
     for o in reversed(objs):
         if id(o) in own:
             continue
-        if type(o) is t and base.get(id(o)) is not t:
-            cand = o
-            break
-        for r in gc.get_referents(o):
-            if type(r) is t and not gc.is_tracked(r) and base.get(id(r)) is not t:
-                cand = r
-                break
-        if cand is not None:
+        if type(o) is t:
+            if base.get(id(o)) is not t:
+                out.append(o)
+        else:
+            for r in gc.get_referents(o):
+                if type(r) is t and not tracked(r) and base.get(id(r)) is not t:
+                    out.append(r)
+                    break
+        if len(out) >= limit:
             break
     del objs
+    return out
+
+
+def _entry(growth, base, own):
+    """The leaked object to explain: one whose referrer is an old object
+    (where the leak enters the heap that was there before), of a class of
+    Python code first, then of the type that grew most; weak references,
+    which keep nothing alive, last."""
+    def rank(t):
+        return (issubclass(t, weakref.ref), not _is_heap_type(t), -growth[t], _type_name(t))
+    first = None
+    for t in sorted(growth, key=rank)[:4]:
+        for o in _new_objects(t, base, own, 4):
+            if first is None:
+                first = o
+            refs = gc.get_referrers(o)
+            old = [r for r in refs if id(r) not in own and base.get(id(r)) is type(r)]
+            del refs
+            if old:
+                return o
+    return first
+
+
+def _referrer_text(growth, base, own, max_depth=12):
+    """Pure-Python holder: from a leaked object (_entry), referrers upward
+    (breadth first, gc.get_referrers) to a module's globals or a class."""
+    own = _own_ids((growth, base) + tuple(own))
+    cand = _entry(growth, base, own)
     if cand is None:
-        return '  (no new %s found among the objects gc can see: held from C?)' % _type_name(t)
+        return '  (no new object of the types that grew is visible to gc: held from C?)'
+    t = type(cand)
     mods = _module_names()
     parent = {id(cand): None}
     objects = {id(cand): cand}
