@@ -491,7 +491,7 @@ def _dump(path, opts, frames_dict):
         paused = _tracing.pause()
         stats['tracing_paused'] = paused is not None
         if paused is not None:
-            resume, held, opts['_read_tb'] = paused
+            resume, held, opts['_read_tb'], opts['_tflag'] = paused
             excluded.append(held)
             excluded.extend(held)
             paused = held = None

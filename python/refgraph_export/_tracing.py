@@ -166,11 +166,13 @@ def _traced(n=345):
 
 def pause():
     """Stop tracing new allocations, keeping the traces. Returns (resume,
-    held, read): call resume() to trace again; held lists the exporter
+    held, read, flag): call resume() to trace again; held lists the exporter
     objects the pause keeps (leave them out of the dump); read(fn, *args)
     calls a traceback lookup (fn: _get_object_traceback ...) so that it sees
     the traces. None when nothing was paused: not tracing, no ctypes, or the
-    swap did not behave as checked."""
+    swap did not behave as checked. A fourth item, the tracing flag (a
+    ctypes c_int) or None: where set, set its ``value`` to 1 around each
+    lookup and back to 0, which is what read does."""
     if _tracemalloc is None or _get is None or not _tracemalloc.is_tracing():
         return None
     hooks, originals = [], []
@@ -227,7 +229,9 @@ def pause():
     held.extend(tracer)
     for fn in (resume, read):
         held.extend(fn.__closure__ or ())
-    return resume, held, read
+    # the flag itself, for a caller that sets it around each lookup inline
+    # (a Python call less per object than read)
+    return resume, held, read, (flag[0][1] if flag else None)
 
 
 def call(fn, *args):

@@ -1369,12 +1369,39 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
     alloc_cache = {}
     keep.append(alloc_cache)
     mark_seen(alloc_cache)
+    # each frame's JSON text, by its (file, line) tuple: frames recur across
+    # tracebacks (the import machinery's above all); formatting and encoding
+    # them was a tenth of a dump's extra work under tracemalloc
+    frame_text = {}
+    keep.append(frame_text)
+    mark_seen(frame_text)
+    kept_frames = set()  # ids of the frame tuples whose references are counted in held
+    keep.append(kept_frames)
+    mark_seen(kept_frames)
     n_sites = [0]
     keep.append(n_sites)
     mark_seen(n_sites)
+    tflag = opts.get('_tflag')  # set around each lookup: _tracing.pause
+
+    def keep_frame(fr):
+        # a frame tuple the caches keep references a dumped str (its file
+        # name) and int (its line): counted in held once per tuple, as the
+        # type-info cache's are, so lines written from now on exclude them
+        # (left out of exporter_held's walk below: skip)
+        if _id(fr) not in kept_frames:
+            kept_frames.add(_id(fr))
+            for y in fr:
+                held[_id(y)] = held_get(_id(y), 0) + 1
 
     def _alloc(o):
-        tb = read_tb(_get_tb, o)
+        if tflag is not None:
+            tflag.value = 1
+            try:
+                tb = _get_tb(o)
+            finally:
+                tflag.value = 0
+        else:
+            tb = read_tb(_get_tb, o)
         if not tb and _managed_tb is not None:
             t = _type(o)
             if _safe.type_flags(t) & _safe.Py_TPFLAGS_MANAGED_DICT:
@@ -1387,23 +1414,27 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
             if s is not None:
                 return s
         n = n_sites[0] = n_sites[0] + 1
-        buf_append('{"record": "site", "site": %d, "frames": %s}\n'
-                   % (n, dumps(['%s:%d' % (fr[0], fr[1]) for fr in tb if _type(fr) is tuple])))
+        parts = []
+        for fr in tb:
+            if _type(fr) is tuple:
+                text = frame_text.get(fr)
+                if text is None:
+                    text = dumps('%s:%d' % (fr[0], fr[1]))
+                    if len(frame_text) < ALLOC_CACHE_MAX:
+                        frame_text[fr] = text
+                        keep_frame(fr)
+                parts.append(text)
+        buf_append('{"record": "site", "site": %d, "frames": [%s]}\n' % (n, ', '.join(parts)))
         s = ', "site": %d' % n
         if cached and len(alloc_cache) < ALLOC_CACHE_MAX:
             alloc_cache[tb] = s
-            # the key keeps a reference on each frame's file name (a dumped
-            # str) and line number: counted in held as the type-info cache's
-            # are, so lines written from now on exclude them (left out of
-            # exporter_held's walk below: skip)
             for fr in tb:
                 if _type(fr) is tuple:
-                    for y in fr:
-                        held[_id(y)] = held_get(_id(y), 0) + 1
+                    keep_frame(fr)
         return s
 
     # our closures and their cells exist before the snapshot: never write them
-    for fn in (mark_seen, flush, process, drain, drain_batch, _alloc, key_label, str_key_labels, odict_labels, dsub_labels,
+    for fn in (mark_seen, flush, process, drain, drain_batch, _alloc, keep_frame, key_label, str_key_labels, odict_labels, dsub_labels,
                new_typeinfo, name_keys, module_keys):
         mark_seen(fn)
         keep.append(fn)
@@ -1460,7 +1491,7 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
     # walk's frame holds it up to 3.10: it would flag every object)
     skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(tkeep), id(held),
             id(labcache), id(young), id(special), id(garbage_ids), id(ired), id(pending), id(deferred),
-            id(resolved), id(namecache), id(alloc_cache))
+            id(resolved), id(namecache), id(alloc_cache), id(frame_text), id(kept_frames))
     pre_skip = skip + (id(objs), id(poslabels), id(seqlabels), id(cand))
     cand.update(exporter_held(_without(keep, pre_skip), regs, marked, pre_skip,
                               stop_at_all=True))

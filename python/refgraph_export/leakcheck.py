@@ -247,7 +247,8 @@ class LeakCheck(object):
                 how = 'refgraph diff (%s)' % self.analyzer
             if body is None:
                 body = _referrer_text(growth, base, (self.__dict__,))
-                how = 'gc referrers (pure Python; install the refgraph analyzer for the retention path)'
+                how = ('gc referrers (pure Python: refgraph diff named no cluster of these types)' if self.analyzer
+                       else 'gc referrers (pure Python; install the refgraph analyzer for the retention path)')
         finally:
             base = None
             if not self.keep_dir:
@@ -303,7 +304,7 @@ def _pick_cluster(text, names):
     found = []
     for block in _clusters(text):
         kinds = block[1] if len(block) > 1 else ''
-        held = set(w for w in re.findall(r'[\d,]+ ([^\s,]+)', kinds))
+        held = set(part.split(' ', 1)[-1] for part in kinds.strip().split(', '))  # '3 dict, 1 mod.T'
         if not held & names or any('refgraph_export' in line for line in block):
             continue
         found.append(block)

@@ -1,0 +1,50 @@
+"""Reads one pytest --junitxml report of Tests/leakcheck/cases and prints a
+PASS/FAIL line per case: a leaky case (cases.EXPECT) must fail with its
+holder's name and its leak-check report in the message, a clean case must
+pass. Usage: check.py REPORT.xml LABEL MODE (MODE: analyzer | fallback).
+Prints the counts last; exit 1 when a case is wrong."""
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'cases'))
+from test_cases import EXPECT  # noqa: E402
+
+report, label, mode = sys.argv[1:4]
+root = ET.parse(report).getroot()
+seen = {}
+for case in root.iter('testcase'):
+    name = case.get('name')
+    fail = case.find('failure')
+    if fail is None:
+        fail = case.find('error')
+    text = None if fail is None else (fail.get('message') or '') + '\n' + (fail.text or '')
+    seen[name] = text
+passed = failed = 0
+names = sorted(set(EXPECT) | set(n for n in seen if n.startswith('test_clean')))
+for name in names:
+    text = seen.get(name, 'missing from the report')
+    why = None
+    if name in EXPECT:
+        if name not in seen:
+            why = 'missing from the report'
+        elif text is None:
+            why = 'passed, but it leaks'
+        elif 'leaked in each of' not in text:
+            why = 'failed, but not by the leak check: ' + text.strip().splitlines()[-1][:200]
+        elif EXPECT[name] not in text:
+            why = 'the message does not name the holder %r' % EXPECT[name]
+        elif ('from refgraph diff' in text) != (mode == 'analyzer'):
+            why = 'the message does not say the %s ran' % mode
+    elif text is not None:
+        why = 'failed, but it is clean: ' + text.strip().splitlines()[0][:300]
+    if why:
+        failed += 1
+        print('FAIL  %-6s %-8s %-40s %s' % (label, mode, name, why))
+        if text:
+            print('      ' + text.strip().replace('\n', '\n      ')[:3000])
+    else:
+        passed += 1
+        print('PASS  %-6s %-8s %s' % (label, mode, name))
+print('%d passed, %d failed' % (passed, failed))
+sys.exit(1 if failed else 0)
