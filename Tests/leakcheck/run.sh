@@ -9,7 +9,7 @@
 # venv), alone and under pytest-xdist (-n 2).
 # Usage: Tests/leakcheck/run.sh   Environment: REFGRAPH (default
 # .build/release/refgraph), LEAKCHECK_PYTHONS (default: all),
-# LEAKCHECK_ANALYZER_PYTHONS (default "2.7 3.8 3.11 3.13": analyzer mode there).
+# LEAKCHECK_ANALYZER_PYTHONS (default "2.7 3.13": analyzer mode there; 3.12 runs it in the venv).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -46,7 +46,7 @@ run_case() {  # run_case LABEL MODE PYTHON PYTHONPATH [PYTEST ARGS...]
   tally "$out.check" "$label $mode"
 }
 
-analyzer_versions=" ${LEAKCHECK_ANALYZER_PYTHONS:-2.7 3.8 3.11 3.13} "
+analyzer_versions=" ${LEAKCHECK_ANALYZER_PYTHONS:-2.7 3.13} "
 for v in ${LEAKCHECK_PYTHONS:-$ALL_PYTHONS}; do
   py="$(python_for "$v")"
   if [ -z "$py" ] || ! [ -f "$dest/pytest-$v/ok" ]; then

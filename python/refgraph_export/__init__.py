@@ -5,6 +5,8 @@
     refgraph_export.dump('heap.jsonl.gz', fork=True)   # pause = one fork
     refgraph_export.install()                          # kill -USR2 PID -> dump (through fork)
     refgraph_export.snapshot_series('dumps', every=60, count=10)
+    with refgraph_export.leak_check() as check:        # in tests (pytest: --refgraph-leaks)
+        check.run(fn)
 
 See docs/EXPORTER.md and docs/FORMAT.md. Standard library only.
 """
@@ -16,6 +18,15 @@ _register_module(globals())
 _register_module(_p.__dict__)
 del _p
 
+
+
+def leak_check(*args, **kw):
+    """Leak checks for tests: see refgraph_export.leakcheck (imported on
+    first use, so that a process that only dumps never loads it)."""
+    from .leakcheck import leak_check as check
+    return check(*args, **kw)
+
+
 __version__ = '0.1.0'
 __all__ = ['dump', 'install', 'snapshot_series', 'DumpError', 'DumpResult', 'Installed',
-           'SnapshotSeries', 'timestamped_path', 'fork_default', 'FORMAT_VERSION']
+           'SnapshotSeries', 'timestamped_path', 'fork_default', 'FORMAT_VERSION', 'leak_check']

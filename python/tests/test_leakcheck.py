@@ -1,0 +1,123 @@
+"""refgraph_export.leak_check (issue 22), pure-Python side: which code is
+called leaky, which clean, what the report names, and the options. The
+pytest plugin and the analyzer's report are checked end to end by
+Tests/leakcheck/run.sh."""
+import collections
+import glob
+import os
+import unittest
+
+from helpers import TempDirTest
+
+from refgraph_export import leakcheck
+from refgraph_export.leakcheck import LeakError, leak_check
+
+
+class Order(object):
+    def __init__(self, n):
+        self.n = n
+        self.lines = [n, str(n)]
+
+
+PENDING = []
+CONFIG = {}
+RECENT = collections.deque(maxlen=8)
+
+
+class Registry(object):
+    handlers = []
+
+
+def leaks_into_module_list():
+    PENDING.append(Order(len(PENDING)))
+
+
+def leaks_into_class_registry():
+    Registry.handlers.append({'id': len(Registry.handlers)})
+
+
+def fills_a_setdefault_registry():
+    CONFIG.setdefault('db', [Order(0)])
+
+
+def replaces_entries_of_a_bounded_deque():
+    for i in range(20):
+        RECENT.append(Order(i))
+
+
+def makes_garbage_only():
+    junk = [Order(i) for i in range(50)]
+    assert len(junk) == 50
+
+
+class LeakCheckTest(TempDirTest):
+
+    def check(self, fn, **kw):
+        kw.setdefault('analyzer', False)
+        with leak_check(**kw) as check:
+            return check.run(fn)
+
+    def test_a_module_level_list_leaks_and_is_named(self):
+        with self.assertRaises(LeakError) as cm:
+            self.check(leaks_into_module_list)
+        msg = str(cm.exception)
+        self.assertIn('leaked in each of', msg)
+        self.assertIn("['PENDING']", msg)
+        self.assertIn('gc referrers', msg)  # says which report ran
+        self.assertEqual(cm.exception.growth.get(__name__ + '.Order'), 1, cm.exception.growth)
+        self.assertEqual(cm.exception.dumps, [])
+
+    def test_a_class_registry_leaks_and_is_named(self):
+        with self.assertRaises(LeakError) as cm:
+            self.check(leaks_into_class_registry)
+        self.assertIn("['handlers']", str(cm.exception))
+        self.assertIn('class %s.Registry' % __name__, str(cm.exception))
+
+    def test_caches_that_fill_in_the_warm_up_pass(self):
+        for fn in (fills_a_setdefault_registry, replaces_entries_of_a_bounded_deque, makes_garbage_only):
+            calls = self.check(fn)
+            self.assertIn(calls, (2 + 3, 2 + 3 + 2), fn.__name__)  # warm-up + runs (+ confirmation)
+
+    def test_allow_tolerates_named_types(self):
+        with self.assertRaises(LeakError):
+            self.check(leaks_into_class_registry, allow={'dict': 0})
+        self.check(leaks_into_class_registry, allow=['dict'])
+        self.check(leaks_into_class_registry, allow={'dict': 1})
+
+    def test_runs_must_be_two_or_more(self):
+        self.assertRaises(ValueError, leak_check, runs=1)
+
+    def test_keep_dir_keeps_three_dumps_that_load(self):
+        keep = self.path('kept')
+        with self.assertRaises(LeakError) as cm:
+            self.check(leaks_into_module_list, keep_dir=keep, name='tests/x.py::test_y[1]')
+        dumps = sorted(glob.glob(os.path.join(keep, '*.jsonl.gz')))
+        self.assertEqual(dumps, sorted(cm.exception.dumps))
+        self.assertEqual(len(dumps), 3)
+        self.assertTrue(all(os.path.basename(d).startswith('tests_x.py_test_y_1_.') for d in dumps), dumps)
+        self.assertIn('dumps kept:', str(cm.exception))
+        for d in dumps:
+            self.check_dump(d)
+
+    def test_the_analyzer_is_found_on_path_or_in_REFGRAPH(self):
+        old = dict(os.environ)
+        try:
+            os.environ['REFGRAPH'] = ''
+            os.environ['PATH'] = self.dir
+            self.assertIsNone(leakcheck.find_analyzer())
+            fake = self.path('refgraph')
+            with open(fake, 'w') as f:
+                f.write('#!/bin/sh\nexit 1\n')
+            os.chmod(fake, 0o755)
+            self.assertEqual(leakcheck.find_analyzer(), fake)
+            # an analyzer that fails falls back to the pure-Python report, and says so
+            with self.assertRaises(LeakError) as cm:
+                self.check(leaks_into_module_list, analyzer=fake)
+            self.assertIn('refgraph diff named no cluster', str(cm.exception))
+        finally:
+            os.environ.clear()
+            os.environ.update(old)
+
+
+if __name__ == '__main__':
+    unittest.main()
