@@ -217,6 +217,10 @@ class LeakCheck(object):
             return calls
         counts = first = start = steps = grew = state = more = None  # out of the report's census and dumps
         err = self._report(fn, args, kw, growth, base)
+        # the traceback keeps this frame: the census of the whole heap must
+        # not live on with it (pytest keeps a failure's traceback; each
+        # failing check would carry the heap of the one before)
+        base = None
         self.result = err
         raise err
 
@@ -465,7 +469,28 @@ def _referrer_text(growth, base, own, max_depth=12):
     for prev, x in zip(chain, chain[1:]):
         edge = '__dict__' if isinstance(prev, type) else _edge(prev, x)
         parts.append('%s%s' % (edge + ' ' if edge else '', _type_name(type(x))))
-    return '  ' + ' -> '.join(parts)
+    text = '  ' + ' -> '.join(parts)
+    site = _allocation_site(cand)
+    return text + ('\n  allocated at %s' % site if site else '')
+
+
+def _allocation_site(obj):
+    """Where tracemalloc saw ``obj`` allocated: the innermost frame outside
+    the standard library (as refgraph's reports print it), or None."""
+    tm = sys.modules.get('tracemalloc')
+    if tm is None or not tm.is_tracing():
+        return None
+    tb = tm.get_object_traceback(obj)
+    if not tb:
+        return None
+    # a Traceback iterates oldest first on 3.7+, most recent first on 3.6
+    frames = list(tb) if sys.version_info[:2] < (3, 7) else list(reversed(list(tb)))
+    import sysconfig
+    stdlib = sysconfig.get_paths().get('stdlib') or '\0'
+    for f in frames:
+        if not f.filename.startswith(stdlib) and not f.filename.startswith('<'):
+            return '%s:%d' % (f.filename, f.lineno)
+    return '%s:%d' % (frames[0].filename, frames[0].lineno)
 
 
 def leak_check(runs=3, warmup=2, confirm=2, allow=(), keep_dir=None, analyzer=None, name=None):

@@ -7,7 +7,7 @@ import glob
 import os
 import unittest
 
-from helpers import TempDirTest
+from helpers import PYV, TempDirTest, run_script
 
 from refgraph_export import leakcheck
 from refgraph_export.leakcheck import LeakError, leak_check
@@ -117,6 +117,27 @@ class LeakCheckTest(TempDirTest):
         finally:
             os.environ.clear()
             os.environ.update(old)
+
+    @unittest.skipIf(PYV < (3, 8), 'before 3.8 a dict from the free list keeps the trace of its first use')
+    def test_the_report_names_the_allocation_site_under_tracemalloc(self):
+        rc, out, err = run_script('''
+            import tracemalloc
+            tracemalloc.start(5)
+            from refgraph_export.leakcheck import leak_check, LeakError
+            KEPT = []
+            def make():
+                return {'row': [1, 2, 3]}
+            def leaky():
+                KEPT.append(make())
+            try:
+                with leak_check(analyzer=False) as check:
+                    check.run(leaky)
+            except LeakError as e:
+                print(e)
+        ''', timeout=300)
+        self.assertEqual(rc, 0, err[-2000:])
+        self.assertIn("['KEPT']", out)
+        self.assertRegex(out, r'allocated at .*script\.py:7\n')  # make()'s line: the dict's
 
 
 if __name__ == '__main__':
