@@ -1,7 +1,9 @@
 """Reads one pytest --junitxml report of Tests/leakcheck/cases and prints a
 PASS/FAIL line per case: a leaky case (cases.EXPECT) must fail with its
 holder's name and its leak-check report in the message, a clean case must
-pass. Usage: check.py REPORT.xml LABEL MODE (MODE: analyzer | fallback).
+pass. Usage: check.py REPORT.xml LABEL MODE (MODE: analyzer | fallback |
+sites: the analyzer with tracemalloc on, so each message names an
+allocation site too).
 Prints the counts last; exit 1 when a case is wrong."""
 import os
 import sys
@@ -34,8 +36,10 @@ for name in names:
             why = 'failed, but not by the leak check: ' + text.strip().splitlines()[-1][:200]
         elif EXPECT[name] not in text:
             why = 'the message does not name the holder %r' % EXPECT[name]
-        elif ('from refgraph diff' in text) != (mode == 'analyzer'):
+        elif ('from refgraph diff' in text) != (mode in ('analyzer', 'sites')):
             why = 'the message does not say the %s ran' % mode
+        elif mode == 'sites' and 'allocated at ' not in text:
+            why = 'tracemalloc was on, but the message names no allocation site'
     elif text is not None:
         why = 'failed, but it is clean: ' + text.strip().splitlines()[0][:300]
     if why:

@@ -4,6 +4,7 @@
 # must pass), checked by check.py:
 #   analyzer  REFGRAPH set: the report comes from refgraph diff
 #   fallback  no analyzer: the pure-Python report from gc referrers
+#   sites     the analyzer with PYTHONTRACEMALLOC=5 (3.13): messages name allocation sites
 # on every Python that install.sh gave pytest (a Python without it SKIPs), then
 # through the pytest11 entry point of a pip-installed refgraph_export (3.12
 # venv), alone and under pytest-xdist (-n 2).
@@ -30,7 +31,10 @@ tally() {  # tally OUTPUT-FILE: adds check.py's counts, prints its rows
 run_case() {  # run_case LABEL MODE PYTHON PYTHONPATH [PYTEST ARGS...]
   local label="$1" mode="$2" py="$3" pp="$4"; shift 4
   local out="$tmp/$label-$mode"
-  if [ "$mode" = analyzer ]; then
+  if [ "$mode" = sites ]; then
+    env PYTHONPATH="$pp" REFGRAPH="$REFGRAPH" PYTHONTRACEMALLOC=5 "$py" -m pytest -q -p no:cacheprovider --refgraph-leaks \
+      --junitxml="$out.xml" "$@" "$here/cases" >"$out.log" 2>&1
+  elif [ "$mode" = analyzer ]; then
     env PYTHONPATH="$pp" REFGRAPH="$REFGRAPH" "$py" -m pytest -q -p no:cacheprovider --refgraph-leaks \
       --junitxml="$out.xml" "$@" "$here/cases" >"$out.log" 2>&1
   else
@@ -56,6 +60,9 @@ for v in ${LEAKCHECK_PYTHONS:-$ALL_PYTHONS}; do
   run_case "$v" fallback "$py" "$pp" -p refgraph_export.pytest_plugin
   if [[ "$analyzer_versions" == *" $v "* ]]; then
     run_case "$v" analyzer "$py" "$pp" -p refgraph_export.pytest_plugin
+  fi
+  if [ "$v" = 3.13 ]; then
+    run_case "$v" sites "$py" "$pp" -p refgraph_export.pytest_plugin
   fi
 done
 

@@ -109,7 +109,7 @@ def _header(opts, gc_enabled, thresholds, counts, garbage_n):
     h['version'] = FORMAT_VERSION
     h['python'] = _PYTHON_VERSION
     h['implementation'] = _IMPLEMENTATION
-    h['pid'] = os.getpid()
+    h['pid'] = opts.get('_pid') or os.getpid()  # fork mode: the parent's (FORMAT.md)
     h['time'] = time.time()
     st = _proc_status()
     if 'VmRSS' in st:
@@ -759,12 +759,14 @@ def _fork_dump(path, opts, wait):
         r, w = os.pipe()
         t0 = time.time()
         frames_dict = sys._current_frames()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # child
             code = 1
             try:
                 os.close(r)
                 opts['_in_child'] = True
+                opts['_pid'] = parent  # the heap is the parent's: its pid goes in the header
                 opts['_beat'] = w
                 if opts.get('_stall'):  # tests: a child stuck before its first write
                     time.sleep(3600)

@@ -39,6 +39,11 @@ from . import _core
 __all__ = ['leak_check', 'LeakCheck', 'LeakError', 'find_analyzer']
 
 _PY2 = sys.version_info[0] == 2
+# the report's dumps go through fork where there is one: an in-process dump
+# pauses tracemalloc, and blocks it allocates then go untraced; objects that
+# reuse them later from a free list (dicts, tuples, lists ...) would have no
+# allocation site in the next dump
+_FORK = hasattr(os, 'fork')
 
 
 class LeakError(AssertionError):
@@ -245,7 +250,7 @@ class LeakCheck(object):
                 for i, p in enumerate(dumps):
                     if i:
                         fn(*args, **kw)
-                    _core.dump(p, fork=False)
+                    _core.dump(p, fork=_FORK)
             if self.analyzer:
                 body = self._analyzer_text(dumps, set(t for t, _ in named))
                 how = 'refgraph diff (%s)' % self.analyzer
