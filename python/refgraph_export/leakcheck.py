@@ -39,6 +39,7 @@ from . import _core
 __all__ = ['leak_check', 'LeakCheck', 'LeakError', 'find_analyzer']
 
 _PY2 = sys.version_info[0] == 2
+_ModuleType = type(sys)
 # the report's dumps go through fork where there is one: an in-process dump
 # pauses tracemalloc, and blocks it allocates then go untraced; objects that
 # reuse them later from a free list (dicts, tuples, lists ...) would have no
@@ -192,10 +193,13 @@ class LeakCheck(object):
         A type leaks when its new objects grow in every measured run (new:
         at an address the census after the warm-up did not hold with that
         type) and its total count grew, from the first measured run on, by
-        at least half a run's worth per run: a bounded cache that replaces its entries reuses freed
-        addresses, so new objects can seem to accumulate while the total
-        stays flat; an unrelated object freed in one run can hide a leak's
-        growth of the total for that run."""
+        at least half a run's worth per run: a bounded cache that replaces
+        its entries reuses freed addresses, so new objects can seem to
+        accumulate while the total stays flat; an unrelated object freed in
+        one run can hide a leak's growth of the total for that run.
+
+        Cost: 1 + runs (+ confirm) censuses, each a pass over the heap, and
+        on a leak three dumps (GUIDE.md, section 7, has the figures)."""
         calls = 0
         for _ in range(self.warmup):
             fn(*args, **kw)
@@ -388,58 +392,57 @@ def _is_heap_type(t):
     return bool(getattr(t, '__flags__', 0) & (1 << 9))  # Py_TPFLAGS_HEAPTYPE: a class of Python code
 
 
-def _new_objects(t, base, own, limit):
-    """Up to ``limit`` objects of type ``t`` made since ``base``, newest
-    first: tracked ones, or untracked ones that tracked objects hold."""
-    out = []
+def _new_objects(types, base, own, limit):
+    """{type: up to ``limit`` objects made since ``base``}, newest first,
+    for each of ``types``: tracked ones, or untracked ones that tracked
+    objects hold. One pass over the heap."""
+    out = dict((t, []) for t in types)
     objs = gc.get_objects()
     tracked = gc.is_tracked
     for o in reversed(objs):
         if id(o) in own:
             continue
-        if type(o) is t:
-            if base.get(id(o)) is not t:
-                out.append(o)
-        else:
-            for r in gc.get_referents(o):
-                if type(r) is t and not tracked(r) and base.get(id(r)) is not t:
-                    out.append(r)
-                    break
-        if len(out) >= limit:
-            break
+        t = type(o)
+        if t in out:
+            if base.get(id(o)) is not t and len(out[t]) < limit:
+                out[t].append(o)
+        for r in gc.get_referents(o):
+            t = type(r)
+            if t in out and not tracked(r) and base.get(id(r)) is not t and len(out[t]) < limit \
+                    and not any(x is r for x in out[t]):
+                out[t].append(r)
     del objs
     return out
 
 
-def _entry(growth, base, own):
-    """The leaked object to explain: one whose referrer is an old object
-    (where the leak enters the heap that was there before), of a class of
-    Python code first, then of the type that grew most; weak references,
-    which keep nothing alive, last."""
-    def rank(t):
+def _entries(growth, base, own):
+    """Leaked objects to explain, best first: those whose referrer is an
+    old object (where the leak enters the heap that was there before), of a
+    class of Python code first, then of the type that grew most; weak
+    references, which keep nothing alive, last. Up to 3 objects of each
+    type that grew; their referrers are found in one more pass."""
+    def rank(o):
+        t = type(o)
         return (issubclass(t, weakref.ref), not _is_heap_type(t), -growth[t], _type_name(t))
-    first = None
-    for t in sorted(growth, key=rank)[:4]:
-        for o in _new_objects(t, base, own, 4):
-            if first is None:
-                first = o
-            refs = gc.get_referrers(o)
-            old = [r for r in refs if id(r) not in own and base.get(id(r)) is type(r)]
-            del refs
-            if old:
-                return o
-    return first
+    new = _new_objects(growth, base, own, 3)
+    cands = dict((id(o), o) for objs in new.values() for o in objs)
+    new = None
+    entering = set()
+    objs = gc.get_objects()
+    for o in objs:
+        if id(o) in own or base.get(id(o)) is not type(o):
+            continue  # only old referrers matter
+        for r in gc.get_referents(o):
+            if id(r) in cands:
+                entering.add(id(r))
+    del objs
+    ordered = sorted(cands.values(), key=rank)
+    return [o for o in ordered if id(o) in entering] + [o for o in ordered if id(o) not in entering][:1]
 
 
-def _referrer_text(growth, base, own, max_depth=12):
-    """Pure-Python holder: from a leaked object (_entry), referrers upward
-    (breadth first, gc.get_referrers) to a module's globals or a class."""
-    own = _own_ids((growth, base) + tuple(own))
-    cand = _entry(growth, base, own)
-    if cand is None:
-        return '  (no new object of the types that grew is visible to gc: held from C?)'
-    t = type(cand)
-    mods = _module_names()
+def _holder_chain(cand, base, mods, max_depth):
+    """[module globals or class, ..., cand] through gc.get_referrers
+    (breadth first, frames skipped), or None."""
     parent = {id(cand): None}
     objects = {id(cand): cand}
     ignore = set([id(sys._getframe()), id(parent), id(objects), id(base)])
@@ -449,7 +452,7 @@ def _referrer_text(growth, base, own, max_depth=12):
         nxt = []
         ignore.update((id(level), id(nxt)))
         for x in level:
-            if id(x) in mods or isinstance(x, type):
+            if id(x) in mods or isinstance(x, (type, _ModuleType)):
                 found = x
                 break
             refs = gc.get_referrers(x)
@@ -465,14 +468,43 @@ def _referrer_text(growth, base, own, max_depth=12):
             break
         level = nxt
     if found is None:
-        return '  %s: no module or class reaches it through gc referrers (held from C: atexit, a C ' \
-               'extension, a thread state?)' % _type_name(t)
+        return None
     chain = [found]
     while parent.get(id(chain[-1])) is not None:
         chain.append(parent[id(chain[-1])])
-    parts = ['module %s' % mods[id(found)] if id(found) in mods else 'class %s' % _type_name(found)]
+    return chain
+
+
+def _referrer_text(growth, base, own, max_depth=12):
+    """Pure-Python holder: from a leaked object (_entries), referrers upward
+    to a module's globals or a class."""
+    own = _own_ids((growth, base) + tuple(own))
+    cands = _entries(growth, base, own)
+    if not cands:
+        return '  (no new object of the types that grew is visible to gc: held from C?)'
+    mods = _module_names()
+    chain = None
+    for cand in cands:
+        chain = _holder_chain(cand, base, mods, max_depth)
+        if chain is not None:
+            break
+    if chain is None:
+        return '  %s: no module or class reaches it through gc referrers (held from C: atexit, a C ' \
+               'extension, a thread state?)' % _type_name(type(cands[0]))
+    found = chain[0]
+    if id(found) in mods:
+        parts = ['module %s' % mods[id(found)]]
+    elif isinstance(found, _ModuleType):
+        parts = ['module %s' % found.__dict__.get('__name__', '?')]
+    else:
+        parts = ['class %s' % _type_name(found)]
     for prev, x in zip(chain, chain[1:]):
-        edge = '__dict__' if isinstance(prev, type) else _edge(prev, x)
+        if isinstance(prev, type):
+            edge = '__dict__' if type(x) is dict else ''
+        elif isinstance(prev, _ModuleType):
+            edge = '__dict__' if x is prev.__dict__ else '(module state)'
+        else:
+            edge = _edge(prev, x)
         parts.append('%s%s' % (edge + ' ' if edge else '', _type_name(type(x))))
     text = '  ' + ' -> '.join(parts)
     site = _allocation_site(cand)
