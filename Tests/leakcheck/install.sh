@@ -32,14 +32,17 @@ done &
 # leaves nothing in the clone
 py="$(python_for 3.12)"
 venv="$dest/venv"
-if [ -n "$py" ] && ! [ -f "$venv/ok" ]; then
-  rm -rf "$venv" "$dest/src"
+# the installed copy is redone whenever the package's sources change
+sources="$(cat "$root"/python/setup.cfg "$root"/python/refgraph_export/*.py | cksum)"
+if [ -n "$py" ] && ! [ "$(cat "$venv/ok" 2>/dev/null)" = "$sources" ]; then
+  rm -rf "$dest/src"
   cp -r "$root/python" "$dest/src"
-  if "$py" -m venv "$venv" >/dev/null 2>&1 &&
-     pip_q "$venv/bin/python" "$dest/src" pytest pytest-xdist >"$dest/venv.log" 2>&1; then
-    touch "$venv/ok"
+  if { [ -x "$venv/bin/python" ] || "$py" -m venv "$venv" >/dev/null 2>&1; } &&
+     pip_q "$venv/bin/python" pytest pytest-xdist >"$dest/venv.log" 2>&1 &&
+     pip_q "$venv/bin/python" --force-reinstall --no-deps "$dest/src" >>"$dest/venv.log" 2>&1; then
+    echo "$sources" > "$venv/ok"
   else
-    echo "leakcheck: the 3.12 venv did not install (see .build/leakcheck/venv.log)"
+    echo "leakcheck: the 3.12 venv did not install (see .build/leakcheck/venv.log)"; rm -f "$venv/ok"
   fi
   rm -rf "$dest/src"
 fi

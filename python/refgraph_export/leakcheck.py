@@ -276,6 +276,8 @@ class LeakCheck(object):
                    'callable and what it holds until exit)' % (ax - self._atexit)
         if dumps:
             msg += '\ndumps kept: %s' % ' '.join(dumps)
+        if _PY2 and not isinstance(msg, str):
+            msg = msg.encode('utf-8')  # 2.7: refgraph's arrows; str(e) of a unicode message would raise
         return LeakError(msg, dict((_type_name(t), n) for t, n in growth.items()), dumps)
 
     def _analyzer_text(self, dumps, names):
@@ -311,19 +313,24 @@ def _clusters(text):
 
 
 def _pick_cluster(text, names):
-    """The largest cluster of ``refgraph diff`` that holds a type that grew
-    (``names``) and is not the exporter's own state; with a count of the
-    other such clusters."""
+    """The cluster of ``refgraph diff`` to show: among those that hold a
+    type that grew (``names``) and are not the exporter's own state, one
+    holding a grown class (a module-qualified name: a class of Python code
+    or of an extension, never a bare dict or list that anything may make)
+    first, then the one holding most of the grown types, then diff's order
+    (largest first). With a count of the other such clusters."""
     found = []
-    for block in _clusters(text):
+    for i, block in enumerate(_clusters(text)):
         kinds = block[1] if len(block) > 1 else ''
         held = set(part.split(' ', 1)[-1] for part in kinds.strip().split(', '))  # '3 dict, 1 mod.T'
-        if not held & names or any('refgraph_export' in line for line in block):
+        grown = held & names
+        if not grown or any('refgraph_export' in line for line in block):
             continue
-        found.append(block)
+        found.append(((not any('.' in n for n in grown), -len(grown), i), block))
     if not found:
         return None
-    out = '\n'.join('  ' + line for line in found[0])
+    found.sort(key=lambda x: x[0])
+    out = '\n'.join('  ' + line for line in found[0][1])
     if len(found) > 1:
         out += '\n  (%d more clusters of new objects: refgraph diff on the kept dumps lists them)' % (len(found) - 1)
     return out
