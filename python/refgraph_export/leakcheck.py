@@ -34,7 +34,7 @@ import sys
 import tempfile
 import weakref
 
-from . import _core
+from . import _core, _safe
 
 __all__ = ['leak_check', 'LeakCheck', 'LeakError', 'find_analyzer']
 
@@ -71,20 +71,8 @@ def find_analyzer():
     return None
 
 
-_type_module = type.__dict__['__module__']  # the getter itself: a metaclass's property is never run
-
-
 def _type_name(t):
-    mod = t.__dict__.get('__module__')
-    if not isinstance(mod, str):
-        try:
-            mod = _type_module.__get__(t)
-        except Exception:
-            mod = None
-    name = t.__dict__.get('__qualname__', t.__name__) if not _PY2 else t.__name__
-    if not isinstance(name, str):
-        name = t.__name__
-    return name if mod in (None, 'builtins', '__builtin__') else '%s.%s' % (mod, name)
+    return _safe.type_fullname(t)  # 'module.qualname', 'dict' for builtins; no user code
 
 
 def _own_ids(own, depth=3):
@@ -367,7 +355,7 @@ def _edge(holder, target):
     if type(holder) is dict:
         for k, v in list(holder.items()):
             if v is target:
-                return '[%s]' % (repr(k) if type(k) in (str, int) else type(k).__name__)
+                return _safe.dict_label(k)
             if k is target:
                 return '(key)'
     elif type(holder) in (list, tuple):
@@ -393,10 +381,6 @@ def _atexit_count():
         return atexit._ncallbacks()
     except Exception:
         return None
-
-
-def _is_heap_type(t):
-    return bool(getattr(t, '__flags__', 0) & (1 << 9))  # Py_TPFLAGS_HEAPTYPE: a class of Python code
 
 
 def _new_objects(types, base, own, limit):
@@ -430,7 +414,7 @@ def _entries(growth, base, own):
     type that grew; their referrers are found in one more pass."""
     def rank(o):
         t = type(o)
-        return (issubclass(t, weakref.ref), not _is_heap_type(t), -growth[t], _type_name(t))
+        return (issubclass(t, weakref.ref), not _safe.is_heap_type(t), -growth[t], _type_name(t))
     new = _new_objects(growth, base, own, 3)
     cands = dict((id(o), o) for objs in new.values() for o in objs)
     new = None
