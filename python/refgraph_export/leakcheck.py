@@ -433,10 +433,15 @@ def _entries(growth, base, own):
 
 def _holder_chain(cand, base, mods, max_depth):
     """[module globals or class, ..., cand] through gc.get_referrers
-    (breadth first, frames skipped), or None."""
+    (breadth first; the frames of the live stack skipped), or None."""
     parent = {id(cand): None}
     objects = {id(cand): cand}
-    ignore = set([id(sys._getframe()), id(parent), id(objects), id(base)])
+    ignore = set([id(parent), id(objects), id(base)])
+    f = sys._getframe()
+    while f is not None:  # the live stack (the check's and its callers'); a stored traceback's frames are walked
+        ignore.add(id(f))
+        f = f.f_back
+    f = None
     level = [cand]
     found = None
     for _ in range(max_depth):
@@ -449,7 +454,7 @@ def _holder_chain(cand, base, mods, max_depth):
             refs = gc.get_referrers(x)
             ignore.add(id(refs))
             for r in refs:
-                if id(r) in ignore or id(r) in parent or type(r).__name__ == 'frame':
+                if id(r) in ignore or id(r) in parent:
                     continue
                 parent[id(r)] = x
                 objects[id(r)] = r

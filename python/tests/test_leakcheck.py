@@ -5,6 +5,7 @@ Tests/leakcheck/run.sh."""
 import collections
 import glob
 import os
+import sys
 import unittest
 
 from helpers import PYV, TempDirTest, run_script
@@ -45,6 +46,22 @@ def replaces_entries_of_a_bounded_deque():
         RECENT.append(Order(i))
 
 
+STORED = []
+
+
+def _parse(raw):
+    fields = raw.split(',')  # locals of a frame only a stored traceback keeps
+    raise ValueError(len(fields))
+
+
+def stores_exc_info():  # ipython#11572: a kept traceback keeps its frames' locals
+    for i in range(3):
+        try:
+            _parse('%d,x,y' % (len(STORED) + i))
+        except ValueError:
+            STORED.append(sys.exc_info())
+
+
 def makes_garbage_only():
     junk = [Order(i) for i in range(50)]
     assert len(junk) == 50
@@ -72,6 +89,11 @@ class LeakCheckTest(TempDirTest):
             self.check(leaks_into_class_registry)
         self.assertIn("['handlers']", str(cm.exception))
         self.assertIn('class %s.Registry' % __name__, str(cm.exception))
+
+    def test_a_stored_traceback_is_named_through_its_frames(self):
+        with self.assertRaises(LeakError) as cm:
+            self.check(stores_exc_info)
+        self.assertIn("['STORED']", str(cm.exception))
 
     def test_caches_that_fill_in_the_warm_up_pass(self):
         for fn in (fills_a_setdefault_registry, replaces_entries_of_a_bounded_deque, makes_garbage_only):
