@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 22's acceptance suite: pytest --refgraph-leaks over Tests/leakcheck/cases
-# (6 leaky tests that must fail naming their holder, 6 clean cache patterns that
+# (7 leaky tests that must fail naming their holder, 12 clean ones: cache patterns
+# and per-run fixtures over pytest's machinery, that
 # must pass), checked by check.py:
 #   analyzer  REFGRAPH set: the report comes from refgraph diff
 #   fallback  no analyzer: the pure-Python report from gc referrers

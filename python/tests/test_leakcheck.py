@@ -62,6 +62,21 @@ def stores_exc_info():  # ipython#11572: a kept traceback keeps its frames' loca
             STORED.append(sys.exc_info())
 
 
+def _collector():
+    seen = []  # a local of a suspended generator: held by its frame
+    while True:
+        item = yield len(seen)
+        seen.append(item)
+
+
+COLLECTOR = _collector()
+next(COLLECTOR)
+
+
+def leaks_into_generator_locals():
+    COLLECTOR.send(Order(1))
+
+
 def makes_garbage_only():
     junk = [Order(i) for i in range(50)]
     assert len(junk) == 50
@@ -94,6 +109,14 @@ class LeakCheckTest(TempDirTest):
         with self.assertRaises(LeakError) as cm:
             self.check(stores_exc_info)
         self.assertIn("['STORED']", str(cm.exception))
+
+    def test_a_suspended_generators_locals_are_walked_through_its_frame(self):
+        # the holder chain goes through a frame that is not on the live stack
+        # (up to 3.11 a frame object between the generator and its locals);
+        # skipping every frame said 'no module or class reaches it'
+        with self.assertRaises(LeakError) as cm:
+            self.check(leaks_into_generator_locals)
+        self.assertIn("['COLLECTOR'] generator", str(cm.exception))
 
     def test_caches_that_fill_in_the_warm_up_pass(self):
         for fn in (fills_a_setdefault_registry, replaces_entries_of_a_bounded_deque, makes_garbage_only):

@@ -1,5 +1,5 @@
-"""Issue 22's acceptance cases: six leaky tests that must fail with their
-holder's name in the message (EXPECT) and six clean cache patterns that must
+"""Issue 22's acceptance cases: seven leaky tests that must fail with their
+holder's name in the message (EXPECT) and seven clean cases (cache patterns, a fixture finalized per run) that must
 pass. Run by Tests/leakcheck/run.sh with --refgraph-leaks; each leaky test
 leaks on every call and each clean one reaches a steady state in the
 warm-up. Python 2.7 and 3.6+ (no async syntax: asyncio is driven by hand)."""
@@ -18,7 +18,15 @@ EXPECT = {
     'test_leaky_logging_handler_per_call': 'handlers',
     'test_leaky_class_registry': 'registry',
     'test_leaky_asyncio_task_set': 'BACKGROUND',
+    'test_leaky_fixture_per_run': 'LISTENERS',
 }
+
+try:
+    import pytest
+    per_run = pytest.mark.no_leaks(fixtures='run')  # fresh function-scoped fixtures in each run
+except ImportError:  # check.py imports EXPECT without pytest
+    def per_run(f):
+        return f
 
 
 class Request(object):
@@ -119,7 +127,38 @@ def test_leaky_asyncio_task_set():
         loop.close()
 
 
+LISTENERS = []
+OPEN = set()
+
+
+if 'pytest' in sys.modules:
+    @pytest.fixture
+    def subscriber():
+        sub = Request(len(LISTENERS))
+        LISTENERS.append(sub)  # subscribed in the setup, never unsubscribed
+        yield sub
+
+    @pytest.fixture
+    def connection():
+        conn = Connection()
+        OPEN.add(conn)
+        yield conn
+        OPEN.discard(conn)  # closed in the teardown
+
+
+@per_run
+def test_leaky_fixture_per_run(subscriber):
+    # fixtures='run': the fixture's setup runs each time, so its leak is seen;
+    # with fixtures made once per check it would pass
+    assert subscriber.n >= 0
+
+
 # -- clean: caches that fill during the warm-up, then stay flat --------------
+
+@per_run
+def test_clean_fixture_per_run(connection):
+    # a fixture made and finalized in each run: nothing accumulates
+    connection.buffer[0] = 1
 
 if sys.version_info[0] > 2:
     @functools.lru_cache(maxsize=32)
