@@ -5,7 +5,7 @@ BIN := .build/release/refgraph
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONPATH := $(CURDIR)/python
 
-.PHONY: all deps build debug demo examples test test-large test-swift test-python test-acceptance test-leakcheck test-peers test-fuzz bench fuzz clean
+.PHONY: all deps build debug demo examples test test-large test-layers test-swift test-python test-acceptance test-leakcheck test-peers test-fuzz bench fuzz clean
 
 all: build
 
@@ -38,12 +38,18 @@ demo: build
 examples: build
 	REFGRAPH=$(CURDIR)/$(BIN) bash Examples/refresh.sh
 
-test: deps test-swift test-python test-acceptance test-leakcheck test-peers test-fuzz
+test: deps test-layers test-swift test-python test-acceptance test-leakcheck test-peers test-fuzz
 
 # Every fuzz target under AddressSanitizer for 12 s (a minute in all), after
 # the release build so the index-cache target gets real images as seeds.
 test-fuzz: build
 	FUZZ_SECONDS=12 bash Tests/fuzz/run.sh
+
+# The one-way layer rule of Sources/RefGraph (docs/DECISIONS.md, Layers),
+# and a self-test that it catches a violation.
+test-layers:
+	python3 Tests/layers/check.py --self-test
+	python3 Tests/layers/check.py
 
 test-swift:
 	$(SWIFT) build --build-tests

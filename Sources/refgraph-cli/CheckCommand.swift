@@ -49,9 +49,10 @@ struct CheckCommand: ParsableCommand, StyledCommand {
                 fail("in rule '\(r)': \(e.description)")
             }
         }
-        let files = BatchCheck.expand(paths, excluding: nodes.map { [$0] } ?? [])
+        let files = DumpDiscovery.expand(paths, excluding: nodes.map { [$0] } ?? [])
         if files.isEmpty { fail("no dumps found in: " + paths.joined(separator: " ")) }
-        let results = BatchCheck.check(files, rules: parsed, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes, progress: false, cRoots: cRoots))
+        let results = BatchCheck.check(files, rules: parsed, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes, progress: false, cRoots: cRoots),
+                                       title: { Describer($0).title($1) })
         switch format {
         case .text: emit(CheckOutput.text(results))
         case .json: emit(CheckOutput.json(results))

@@ -42,7 +42,7 @@ struct PathCommand: ParsableCommand, StyledCommand {
         let avoidSelector = avoid.map { compile($0, for: graph) }
         let describer = Describer(graph)
         let result = RetentionPaths(graph, targets: targets, avoid: avoidSelector.map { s in { s.matches($0) } },
-                                    maxDepth: maxDepth, alternatives: all ? max(paths, 1) : 1, describer: describer)
+                                    maxDepth: maxDepth, alternatives: all ? max(paths, 1) : 1, semantics: describer.semantics)
         emit(json ? result.json(graph, selector: selector, describer: describer) : result.text(graph, selector: selector, header: SelectionText.header(chosen, matched: targets.count), limit: limit, describer: describer))
     }
 }

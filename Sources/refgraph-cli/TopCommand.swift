@@ -31,7 +31,9 @@ struct TopCommand: ParsableCommand, StyledCommand {
         let graph = try input.load()
         PhaseTrace.mark("load")
         let index = DominatorIndex(graph, tree: DominatorTree(graph))
-        let result = RetainedTop(graph, index: index, by: by, group: group, limit: top, describer: Describer(graph))
+        let describer = Describer(graph)
+        let result = RetainedTop(graph, index: index, by: by, group: group, limit: top,
+                                 semantics: describer.semantics, title: describer.title)
         PhaseTrace.mark("top")
         emit(json ? result.json(graph) : result.text(graph))
     }
@@ -89,7 +91,7 @@ struct SuspectsCommand: ParsableCommand, StyledCommand {
     func run() throws {
         let graph = try input.load()
         let index = DominatorIndex(graph, tree: DominatorTree(graph))
-        let result = LeakSuspects(graph, index: index, describer: Describer(graph), threshold: threshold / 100, accumulation: accumulation, limit: limit)
+        let result = LeakSuspects(graph, index: index, semantics: HeapSemantics(graph), threshold: threshold / 100, accumulation: accumulation, limit: limit)
         emit(json ? result.json(graph) : result.text(graph))
     }
 }

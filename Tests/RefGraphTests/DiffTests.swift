@@ -112,7 +112,7 @@ final class DiffTests: XCTestCase {
     }
 
     func testChainsCompressIntoOneCluster() {
-        XCTAssertEqual(SnapshotDiff.compress(["frame", "frame", "f_globals", "dict", "['root']", "dict", "['next']", "dict", "['next']", "dict", "['next']", "dict"]),
+        XCTAssertEqual(PathSignature.compress(["frame", "frame", "f_globals", "dict", "['root']", "dict", "['next']", "dict", "['next']", "dict", "['next']", "dict"]),
                        ["frame", "frame", "f_globals dict", "['root'] dict", "(['next'] dict)+"])
     }
 }

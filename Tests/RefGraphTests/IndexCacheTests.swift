@@ -174,7 +174,7 @@ final class IndexCacheTests: XCTestCase {
                 _ = StronglyConnected(g)
                 _ = Summary(g).text()
                 let d = Describer(g, bulk: true)
-                for v in g.nodes { _ = d.line(v); _ = d.module(v); _ = g.allocationFrames(v) }
+                for v in g.nodes { _ = d.line(v); _ = d.semantics.module(v); _ = g.allocationFrames(v) }
             }
         }
     }

@@ -31,7 +31,7 @@ final class NativeLoaderTests: XCTestCase {
         // Reverse adjacency: the module dict is referred to by the module and by shutdown.__globals__.
         let moduleDict = g.node(103)!
         XCTAssertEqual(Set(g.referrers(moduleDict).map { g.address($0) }), [102, 104])
-        XCTAssertEqual(Describer(g).owner(moduleDict), "module logging")
+        XCTAssertEqual(HeapSemantics(g).owner(moduleDict), "module logging")
 
         let logger = g.node(305)!
         XCTAssertEqual(g.finalizer(logger), .del)

@@ -40,11 +40,11 @@ final class ReportTests: XCTestCase {
             Summary(g).json(),
             RetentionPaths(g, targets: g.roots, alternatives: 3).json(g, selector: "root"),
             FinalizerCycles(g).json(g),
-            RetainedTop(g, index: index, by: .retained, group: .module, limit: 5, describer: d).json(g),
-            LeakSuspects(g, index: index, describer: d, threshold: 0.01).json(g),
+            RetainedTop(g, index: index, by: .retained, group: .module, limit: 5, semantics: d.semantics, title: d.title).json(g),
+            LeakSuspects(g, index: index, semantics: d.semantics, threshold: 0.01).json(g),
             DominatorChains(g, tree: index.tree, targets: Array(g.nodes), limit: 20).render(json: true),
             try SnapshotDiff([g, g]).json([g, g]),
-            CheckOutput.json([BatchCheck.check(fixture("native/hotreload-py3.jsonl"), rules: [.garbage], options: LoadOptions(progress: false))]),
+            CheckOutput.json([BatchCheck.check(fixture("native/hotreload-py3.jsonl"), rules: [.garbage], options: LoadOptions(progress: false), title: title)]),
         ]
         for doc in docs {
             XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(doc.utf8)), doc)
@@ -73,11 +73,11 @@ final class ReportTests: XCTestCase {
         for i in 200..<250 { lines.append("{\"address\": \(i), \"type\": \"weakref.KeyedRef\", \"size\": 80, \"refs\": [\(i - 100)], \"labels\": [\"<weakref>\"]}") }
         let g = load(temporaryFile(nativeDump(lines)))
         let index = DominatorIndex(g, tree: DominatorTree(g))
-        let s = LeakSuspects(g, index: index, describer: Describer(g), accumulation: 0)
+        let s = LeakSuspects(g, index: index, semantics: HeapSemantics(g), accumulation: 0)
         XCTAssertEqual(g.address(s.suspects[0].node), 2)
         XCTAssertEqual(s.suspects[0].heldType, "Entry")
         XCTAssertEqual(s.suspects[0].heldCount, 50)
-        XCTAssertTrue(s.suspects[0].explanation.hasPrefix("collections.deque 0x2 holds 50 Entry objects (35.6 kB,"), s.suspects[0].explanation)
+        XCTAssertTrue(s.suspects[0].explanation(g, Describer(g)).hasPrefix("collections.deque 0x2 holds 50 Entry objects (35.6 kB,"), s.suspects[0].explanation(g, Describer(g)))
         for x in s.suspects.dropFirst() { XCTAssertFalse(x.retainedByType.contains { $0.type == "Entry" }) }
     }
 }

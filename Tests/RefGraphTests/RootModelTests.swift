@@ -141,7 +141,7 @@ final class SuspectRankingTests: XCTestCase {
         }
         let g = load(temporaryFile(nativeDump(lines)))
         let index = DominatorIndex(g, tree: DominatorTree(g))
-        let s = LeakSuspects(g, index: index, describer: Describer(g))
+        let s = LeakSuspects(g, index: index, semantics: HeapSemantics(g))
         XCTAssertEqual(s.suspects.first?.kind, .chain)
         XCTAssertEqual(s.suspects.first?.node, g.node(1000), "the head, not a link inside the chain")
         XCTAssertEqual(s.suspects.first?.chainLength ?? 0, links, accuracy: 2)
@@ -161,13 +161,13 @@ final class SuspectRankingTests: XCTestCase {
             lines.append(#"{"address": \#(a), "type": "app.Request", "size": 5000, "refs": [], "refcount": 1\#(gen)}"#)
         }
         let g = load(temporaryFile(nativeDump(lines)))
-        let s = LeakSuspects(g, index: DominatorIndex(g, tree: DominatorTree(g)), describer: Describer(g))
+        let s = LeakSuspects(g, index: DominatorIndex(g, tree: DominatorTree(g)), semantics: HeapSemantics(g))
         XCTAssertEqual(s.suspects.first?.node, g.node(3))
         XCTAssertEqual(s.suspects.first?.young, 50)
         XCTAssertFalse(s.undecided)
         // Without generation data the order is by size, and the report says one dump cannot decide.
         let old = load(temporaryFile(nativeDump(lines.map { $0.replacingOccurrences(of: #", "gen": 0"#, with: "") })))
-        let s2 = LeakSuspects(old, index: DominatorIndex(old, tree: DominatorTree(old)), describer: Describer(old))
+        let s2 = LeakSuspects(old, index: DominatorIndex(old, tree: DominatorTree(old)), semantics: HeapSemantics(old))
         XCTAssertEqual(s2.suspects.first?.node, old.node(2))
         XCTAssertTrue(s2.undecided)
         XCTAssertTrue(s2.text(old).contains("refgraph diff"))

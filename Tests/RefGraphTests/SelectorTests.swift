@@ -125,7 +125,7 @@ final class SelectorTests: XCTestCase {
             #"{"address": 2, "type": "app.A", "size": 100, "refs": [3], "labels": ["__dict__"], "refcount": 2}"#,
             #"{"address": 3, "type": "app.B", "size": 100, "refs": [2], "labels": ["__dict__"], "refcount": 1}"#,
         ])))
-        XCTAssertEqual(Describer(g).module(g.node(2)!), "app")
+        XCTAssertEqual(HeapSemantics(g).module(g.node(2)!), "app")
         XCTAssertEqual(try Selector("module == app", graph: g).select(in: g).count, 2)
     }
 }

@@ -83,3 +83,6 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Titles of example objects in `check` findings, as the CLI passes them.
+let title: BatchCheck.Title = { Describer($0).title($1) }

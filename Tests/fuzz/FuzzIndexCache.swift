@@ -40,9 +40,9 @@ public func fuzzIndexCache(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = Summary(g).text()
         _ = RetentionPaths(g, targets: Array(g.nodes.prefix(8)), alternatives: 2)
         let index = DominatorIndex(g, tree: DominatorTree(g))
-        _ = LeakSuspects(g, index: index, describer: Describer(g), accumulation: 4)
+        _ = LeakSuspects(g, index: index, semantics: HeapSemantics(g), accumulation: 4)
         let d = Describer(g, bulk: true)
-        for v in g.nodes.prefix(64) { _ = d.line(v); _ = d.module(v); _ = g.allocationFrames(v) }
+        for v in g.nodes.prefix(64) { _ = d.line(v); _ = d.semantics.module(v); _ = g.allocationFrames(v) }
     }
     return 0
 }

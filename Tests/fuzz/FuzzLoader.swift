@@ -13,7 +13,7 @@ public func fuzzLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = RetentionPaths(g, targets: Array(g.nodes.prefix(8)), alternatives: 2)
         _ = FinalizerCycles(g)
         let index = DominatorIndex(g, tree: DominatorTree(g))
-        _ = LeakSuspects(g, index: index, describer: Describer(g), accumulation: 4)
+        _ = LeakSuspects(g, index: index, semantics: HeapSemantics(g), accumulation: 4)
     }
     return 0
 }

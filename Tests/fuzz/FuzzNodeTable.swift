@@ -32,7 +32,7 @@ public func fuzzNodeTable(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let g = graph {
         _ = Summary(g).text()
         let index = DominatorIndex(g, tree: DominatorTree(g))
-        _ = LeakSuspects(g, index: index, describer: Describer(g), accumulation: 4)
+        _ = LeakSuspects(g, index: index, semantics: HeapSemantics(g), accumulation: 4)
     }
     return 0
 }

@@ -69,11 +69,23 @@ public enum CheckRule: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The outcome of one rule on one dump.
+/// The outcome of one rule on one dump, as values (Report words them:
+/// `CheckOutput.message`).
 public struct RuleResult: Sendable {
     public var rule: CheckRule
     public var passed: Bool
-    public var message: String
+    public var finding: RuleFinding
+}
+
+/// What a rule found. `example` is the title of one offending object, taken
+/// while its dump was loaded (the graph is gone by the time it is reported).
+public enum RuleFinding: Sendable, Equatable {
+    case uncollectable(cycles: Int, objects: Int, bytes: UInt64, reason: String?, example: String?, garbage: Int)
+    case finalizerCycles(cycles: Int, example: String?, classification: String?)
+    case garbage(objects: Int, example: String?)
+    case unreachable(objects: Int, bytes: UInt64, limit: UInt64)
+    case matches(objects: UInt64, bytes: UInt64, limit: UInt64, bySize: Bool)
+    case badSelector(String)
 }
 
 /// The outcome of checking one dump: its rule results, or why it could not be read.
@@ -87,10 +99,16 @@ public struct FileCheck: Sendable {
     public var passed: Bool { error == nil && results.allSatisfy(\.passed) }
 }
 
-/// Applies rules to dumps, several dumps at a time.
+/// Applies rules to dumps, several dumps at a time. Which files are dumps
+/// is `DumpDiscovery`'s (Load); how results read is `CheckOutput`'s (Report).
 public enum BatchCheck {
+    /// An object's title in a finding (the report's `Describer.title`).
+    public typealias Title = @Sendable (HeapGraph, HeapGraph.Node) -> String
+
     /// Checks one dump. Never throws: an unreadable dump is a result too.
-    public static func check(_ path: String, rules: [CheckRule], options: LoadOptions) -> FileCheck {
+    /// Cost: a load, plus per rule a pass over the nodes (cycle rules: one
+    /// strongly-connected-components pass shared by both).
+    public static func check(_ path: String, rules: [CheckRule], options: LoadOptions, title: Title) -> FileCheck {
         var result = FileCheck(file: path)
         let graph: HeapGraph
         do {
@@ -108,26 +126,24 @@ public enum BatchCheck {
             cycles = c
             return c
         }
-        let describer = Describer(graph)
         for rule in rules {
             switch rule {
             case .uncollectable:
                 let bad = allCycles().cycles.filter { $0.classification == .uncollectable }
                 let garbage = graph.flags.reduce(0) { $0 + ($1.contains(.garbage) ? 1 : 0) }
-                let objects = bad.reduce(0) { $0 + $1.members.count }
-                let message = bad.isEmpty && garbage == 0 ? "no uncollectable cycles"
-                    : "\(bad.count) uncollectable cycle\(bad.count == 1 ? "" : "s") (\(Units.count(objects)) objects, \(Units.bytes(bad.reduce(0) { $0 + $1.bytes })))"
-                        + (bad.first.map { ": " + $0.reason + "; e.g. " + describer.title($0.finalizerMembers.first ?? $0.members[0]) } ?? "")
-                        + (garbage > 0 ? "; \(garbage) objects in gc.garbage" : "")
-                result.results.append(RuleResult(rule: rule, passed: bad.isEmpty && garbage == 0, message: message))
+                let first = bad.first
+                result.results.append(RuleResult(rule: rule, passed: bad.isEmpty && garbage == 0, finding: .uncollectable(
+                    cycles: bad.count, objects: bad.reduce(0) { $0 + $1.members.count }, bytes: bad.reduce(0) { $0 + $1.bytes },
+                    reason: first?.reason, example: first.map { title(graph, $0.finalizerMembers.first ?? $0.members[0]) }, garbage: garbage)))
             case .finalizerCycles:
                 let fin = allCycles().cycles.filter { !$0.finalizerMembers.isEmpty }
-                result.results.append(RuleResult(rule: rule, passed: fin.isEmpty, message: fin.isEmpty ? "no cycles with finalizers"
-                    : "\(fin.count) cycle\(fin.count == 1 ? "" : "s") with finalizers, e.g. " + describer.title(fin[0].finalizerMembers[0]) + " (\(fin[0].classification.rawValue))"))
+                result.results.append(RuleResult(rule: rule, passed: fin.isEmpty, finding: .finalizerCycles(
+                    cycles: fin.count, example: fin.first.map { title(graph, $0.finalizerMembers[0]) },
+                    classification: fin.first?.classification.rawValue)))
             case .garbage:
                 let g = graph.nodes.filter { graph.flags($0).contains(.garbage) }
-                result.results.append(RuleResult(rule: rule, passed: g.isEmpty, message: g.isEmpty ? "gc.garbage is empty"
-                    : "\(g.count) object\(g.count == 1 ? "" : "s") in gc.garbage, e.g. " + describer.title(g[0])))
+                result.results.append(RuleResult(rule: rule, passed: g.isEmpty,
+                                                 finding: .garbage(objects: g.count, example: g.first.map { title(graph, $0) })))
             case .unreachable(let limit):
                 let roots = RootPaths(graph)
                 var count = 0
@@ -137,34 +153,33 @@ public enum BatchCheck {
                     bytes &+= graph.size(n)
                 }
                 let passed = bytes <= limit && (limit > 0 || count == 0)
-                result.results.append(RuleResult(rule: rule, passed: passed,
-                    message: "\(Units.count(count)) unreachable objects, \(Units.bytes(bytes))" + (limit > 0 ? " (limit \(Units.bytes(limit)))" : "")))
+                result.results.append(RuleResult(rule: rule, passed: passed, finding: .unreachable(objects: count, bytes: bytes, limit: limit)))
             case .count(let text, let limit), .size(let text, let limit):
                 let selector: Selector
                 do { selector = try Selector(text, graph: graph) } catch {
-                    result.results.append(RuleResult(rule: rule, passed: false, message: error.description))
+                    result.results.append(RuleResult(rule: rule, passed: false, finding: .badSelector(error.description)))
                     continue
                 }
                 var count: UInt64 = 0
                 var bytes: UInt64 = 0
                 for n in graph.nodes where selector.matches(n) { count += 1; bytes &+= graph.size(n) }
-                if case .count = rule {
-                    result.results.append(RuleResult(rule: rule, passed: count <= limit, message: "\(Units.count(count)) objects match (limit \(Units.count(limit)))"))
-                } else {
-                    result.results.append(RuleResult(rule: rule, passed: bytes <= limit, message: "\(Units.bytes(bytes)) in \(Units.count(count)) matching objects (limit \(Units.bytes(limit)))"))
-                }
+                let bySize: Bool
+                if case .size = rule { bySize = true } else { bySize = false }
+                result.results.append(RuleResult(rule: rule, passed: (bySize ? bytes : count) <= limit,
+                                                 finding: .matches(objects: count, bytes: bytes, limit: limit, bySize: bySize)))
             }
         }
         return result
     }
 
     /// Checks many dumps on all cores; results come back in input order.
-    public static func check(_ paths: [String], rules: [CheckRule], options: LoadOptions) -> [FileCheck] {
+    /// Cost: one `check` per dump, on all cores.
+    public static func check(_ paths: [String], rules: [CheckRule], options: LoadOptions, title: @escaping Title) -> [FileCheck] {
         let results = ResultBox(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
             var own = options
-            if own.nodeTable == nil { own.nodeTable = siblingNodeTable(paths[i]) }
-            let r = check(paths[i], rules: rules, options: own)
+            if own.nodeTable == nil { own.nodeTable = DumpDiscovery.siblingNodeTable(paths[i]) }
+            let r = check(paths[i], rules: rules, options: own, title: title)
             results.set(i, r)
         }
         return results.values.map { $0! }
@@ -175,66 +190,6 @@ public enum BatchCheck {
         private(set) var values: [FileCheck?]
         init(count: Int) { values = Array(repeating: nil, count: count) }
         func set(_ i: Int, _ r: FileCheck) { lock.lock(); values[i] = r; lock.unlock() }
-    }
-
-    /// Files named by paths, directories (searched for dumps) and glob patterns,
-    /// leaving out `excluding` (a node table that sits among the edge lists it describes).
-    public static func expand(_ inputs: [String], excluding: [String] = []) -> [String] {
-        let skip = Set(excluding.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-        return collect(inputs).filter { !skip.contains(URL(fileURLWithPath: $0).standardizedFileURL.path) }
-    }
-
-    private static func collect(_ inputs: [String]) -> [String] {
-        var out: [String] = []
-        let fm = FileManager.default
-        for input in inputs {
-            var isDir: ObjCBool = false
-            if fm.fileExists(atPath: input, isDirectory: &isDir) {
-                if isDir.boolValue {
-                    let found = (fm.enumerator(atPath: input)?.allObjects as? [String] ?? [])
-                        .filter { Self.looksLikeDump($0) }
-                        .sorted()
-                        .map { (input as NSString).appendingPathComponent($0) }
-                        .filter { OpenFile.isRegular($0) }  // not a FIFO or device that happens to be named *.jsonl
-                    out += found
-                } else {
-                    out.append(input)
-                }
-            } else if input.contains("*") || input.contains("?") || input.contains("[") {
-                var g = glob_t()
-                defer { globfree(&g) }
-                if glob(input, 0, nil, &g) == 0 {
-                    for i in 0..<Int(g.gl_pathc) { if let p = g.gl_pathv[i] { out.append(String(cString: p)) } }
-                } else {
-                    out.append(input)  // reported as unreadable
-                }
-            } else {
-                out.append(input)
-            }
-        }
-        var seen = Set<String>()
-        // Each dump once, even when named twice (`check dir/ dir/a.jsonl`).
-        return out.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
-    }
-
-    /// The node table that goes with edge list `NAME.EXT`: `NAME.nodes.tsv` or
-    /// `NAME.nodes.csv` beside it, so a directory of snapshots can be checked at once.
-    public static func siblingNodeTable(_ path: String) -> String? {
-        var base = path.hasSuffix(".gz") ? String(path.dropLast(3)) : path
-        guard [".tsv", ".csv", ".edges", ".txt"].contains(where: { base.hasSuffix($0) }), !isNodeTable(base) else { return nil }
-        base = (base as NSString).deletingPathExtension
-        return [".nodes.tsv", ".nodes.csv"].map { base + $0 }.first { FileManager.default.fileExists(atPath: $0) }
-    }
-
-    static func isNodeTable(_ name: String) -> Bool {
-        let n = name.hasSuffix(".gz") ? String(name.dropLast(3)) : name
-        return n.hasSuffix(".nodes.tsv") || n.hasSuffix(".nodes.csv")
-    }
-
-    static func looksLikeDump(_ name: String) -> Bool {
-        let n = name.hasSuffix(".gz") ? String(name.dropLast(3)) : name
-        if isNodeTable(n) { return false }
-        return [".jsonl", ".json", ".tsv", ".csv", ".edges", ".dump"].contains { n.hasSuffix($0) }
     }
 }
 

@@ -26,9 +26,12 @@ public struct LeakSuspect: Sendable {
     /// What it retains, by type: bytes and count, largest first.
     public var retainedByType: [(type: String, bytes: UInt64, count: Int)]
     public var path: [Hop]
-    public var explanation: String
+    /// Objects in its dominator subtree (itself included).
+    public var subtreeObjects: Int
     /// Links in the chain (`kind == .chain`), 0 otherwise.
     public var chainLength: Int = 0
+    /// The edge labels and types of one link of the chain (`kind == .chain`).
+    public var chainPattern: [String] = []
     /// Objects it retains that sit in the young GC generations: allocated
     /// recently, so this part of the heap is growing now.
     public var young: Int = 0
@@ -42,8 +45,6 @@ public struct LeakSuspects: Sendable {
     public var suspects: [LeakSuspect]
     public var reachableBytes: UInt64
     public var threshold: Double
-    /// Set when RSS is far above the dumped objects: the growth is elsewhere.
-    public var outsideNote: String?
     /// Whether the dump says which objects are young (3.8+ exporter dumps).
     public var hasGenerations: Bool
     /// Set when one dump cannot rank the suspects by growth: no generation
@@ -53,14 +54,18 @@ public struct LeakSuspects: Sendable {
     /// - Parameters:
     ///   - threshold: share of the reachable bytes (0.1 = 10%) a suspect must retain.
     ///   - accumulation: a container holding at least this many objects of one type is a suspect too.
-    public init(_ graph: HeapGraph, index: DominatorIndex, describer: Describer, threshold: Double = 0.10, accumulation: Int = 10_000, limit: Int = 10) {
+    ///
+    /// Cost: one walk down the dominator tree, a pass over the nodes for
+    /// accumulation points, each suspect's retained set (for its breakdown
+    /// and young objects), and a shortest path per reported suspect.
+    public init(_ graph: HeapGraph, index: DominatorIndex, semantics: HeapSemantics, threshold: Double = 0.10, accumulation: Int = 10_000, limit: Int = 10) {
         self.threshold = threshold
         let tree = index.tree
         reachableBytes = tree.reachableBytes
         let minBytes = UInt64(max(1, Double(tree.reachableBytes) * threshold))
         var found: [LeakSuspect] = []
         var chosen = Set<HeapGraph.Node>()
-        describer.prepareOwners()  // the walk names the owners of many dicts
+        semantics.prepareOwners()  // the walk names the owners of many dicts
 
         // 1. Walk down from the tops: while a child still retains more than the
         //    threshold, go deeper; a node whose memory is spread over children
@@ -76,14 +81,14 @@ public struct LeakSuspects: Sendable {
             if let p, !bigChild, tree.retained[Int(p)] >= minBytes, !Self.isRootContainer(graph, p) {
                 if let chain = ChainHead(graph, index: index, at: p) {
                     guard chosen.insert(chain.head).inserted else { continue }
-                    var s = Self.make(.chain, chain.head, members: 1, retained: tree.retained[Int(chain.head)], graph, index, describer)
+                    var s = Self.make(.chain, chain.head, members: 1, retained: tree.retained[Int(chain.head)], graph, index)
                     s.chainLength = chain.links
-                    s.explanation = "\(describer.title(chain.head)) heads a chain of \(Units.count(chain.links)) \(Escape.terminal(graph.typeName(chain.head))) objects, each holding the next (\(chain.pattern.map(Escape.terminal).joined(separator: " → ")) → …); it retains \(Units.bytes(s.retained)) (\(Units.percent(s.fraction, of: 1)) of the heap)"
+                    s.chainPattern = chain.pattern
                     found.append(s)
                     continue
                 }
                 chosen.insert(p)
-                found.append(Self.make(.object, p, members: 1, retained: tree.retained[Int(p)], graph, index, describer))
+                found.append(Self.make(.object, p, members: 1, retained: tree.retained[Int(p)], graph, index))
                 continue  // its children are what it holds, not suspects of their own
             }
             // 2. Same-typed siblings that together cross the threshold.
@@ -91,7 +96,7 @@ public struct LeakSuspects: Sendable {
             // ("dict of module logging"): twenty copies of one module's globals.
             var groups: [String: (first: HeapGraph.Node, count: Int, bytes: UInt64)] = [:]
             for k in kids where tree.retained[Int(k)] < minBytes {
-                let what = graph.name(k) ?? describer.owner(k)
+                let what = graph.name(k) ?? semantics.owner(k)
                 // Directly under the super-root, unnamed objects of one type are unrelated.
                 if p == nil && what == nil { continue }
                 let key = graph.typeName(k) + "\u{0}" + (what ?? "")
@@ -99,7 +104,7 @@ public struct LeakSuspects: Sendable {
                 groups[key] = (g?.first ?? k, (g?.count ?? 0) + 1, (g?.bytes ?? 0) &+ tree.retained[Int(k)])
             }
             for g in groups.values where g.count > 1 && g.bytes >= minBytes {
-                found.append(Self.make(.group, g.first, members: g.count, retained: g.bytes, graph, index, describer))
+                found.append(Self.make(.group, g.first, members: g.count, retained: g.bytes, graph, index))
             }
         }
         // 3. Accumulation points below the threshold: a container holding many objects of one type.
@@ -109,7 +114,7 @@ public struct LeakSuspects: Sendable {
                 for t in graph.referents(n) { counts[graph.typeIDs[Int(t)], default: 0] += 1 }
                 guard let top = counts.max(by: { $0.value < $1.value }), top.value >= accumulation,
                       !Self.isRootContainer(graph, n) else { continue }
-                found.append(Self.make(.accumulation, n, members: 1, retained: tree.retained[Int(n)], graph, index, describer))
+                found.append(Self.make(.accumulation, n, members: 1, retained: tree.retained[Int(n)], graph, index))
             }
         }
         // Growth: in a dump with generation data, suspects holding recently
@@ -125,8 +130,7 @@ public struct LeakSuspects: Sendable {
         suspects = Array(found.prefix(limit))
         // Paths for the reported suspects only.
         var finder = ShortestPaths(graph)
-        for i in suspects.indices { suspects[i].path = RetentionPaths.hops(graph, finder.path(to: suspects[i].node)) }
-        outsideNote = Summary.outsideNote(rss: graph.info.rss, bytes: graph.totalSize)
+        for i in suspects.indices { suspects[i].path = PathSignature.hops(graph, finder.path(to: suspects[i].node)) }
     }
 
     /// sys.modules and similar interpreter containers hold everything; they are
@@ -137,7 +141,7 @@ public struct LeakSuspects: Sendable {
     }
 
     static func make(_ kind: LeakSuspect.Kind, _ n: HeapGraph.Node, members: Int, retained: UInt64,
-                     _ graph: HeapGraph, _ index: DominatorIndex, _ describer: Describer) -> LeakSuspect {
+                     _ graph: HeapGraph, _ index: DominatorIndex) -> LeakSuspect {
         let total = max(Double(index.tree.reachableBytes), 1)
         // What it holds directly, by type.
         var direct: [UInt32: Int] = [:]
@@ -154,21 +158,8 @@ public struct LeakSuspects: Sendable {
             byType[t] = (v.0 &+ graph.size(m), v.1 + 1)
         }
         let breakdown = byType.sorted { $0.value.0 > $1.value.0 }.prefix(8).map { (type: graph.strings[$0.key], bytes: $0.value.0, count: $0.value.1) }
-        let share = Units.percent(Double(retained), of: total)
-        let title = describer.title(n)
-        var text: String
-        switch kind {
-        case .group:
-            text = "\(Units.count(members)) objects like \(title) retain \(Units.bytes(retained)) together (\(share) of the heap), each holding its own share"
-        case .object, .accumulation, .chain:
-            if let held, held.value >= 2 {
-                text = "\(title) holds \(Units.count(held.value)) \(Escape.terminal(graph.strings[held.key])) objects (\(Units.bytes(retained)), \(share) of the heap)"
-            } else {
-                text = "\(title) retains \(Units.bytes(retained)) (\(share) of the heap) in \(Units.count(index.subtreeSize[Int(n)])) objects"
-            }
-        }
         return LeakSuspect(kind: kind, node: n, members: members, retained: retained, fraction: Double(retained) / total,
                            heldType: held.map { graph.strings[$0.key] }, heldCount: held?.value ?? 0,
-                           retainedByType: breakdown, path: [], explanation: text)
+                           retainedByType: breakdown, path: [], subtreeObjects: Int(index.subtreeSize[Int(n)]))
     }
 }

@@ -33,7 +33,14 @@ public struct RetainedTop: Sendable {
     public var measure: TopMeasure
     public var grouping: TopGrouping
 
-    public init(_ graph: HeapGraph, index: DominatorIndex, by measure: TopMeasure, group grouping: TopGrouping, limit: Int, describer: Describer) {
+    /// - Parameters:
+    ///   - semantics: owners and modules, for `--group owner` and `--group module`.
+    ///   - title: an object's row key when rows are objects (`--group none`); the report's title of it.
+    ///
+    /// Cost: a pass over the nodes (and the dominator preorder for `module`),
+    /// plus the retained size of each group's members.
+    public init(_ graph: HeapGraph, index: DominatorIndex, by measure: TopMeasure, group grouping: TopGrouping, limit: Int,
+                semantics: HeapSemantics, title: (HeapGraph.Node) -> String) {
         self.measure = measure
         self.grouping = grouping
         let tree = index.tree
@@ -44,7 +51,7 @@ public struct RetainedTop: Sendable {
             let best = measure == .size ? largest(limit, among: graph.nodes) { graph.size($0) }
                 : largest(limit, among: graph.nodes) { tree.retained[Int($0)] }
             rows = best.map { n in
-                TopRow(key: describer.title(n), node: n, count: 1, shallow: graph.size(n), retained: tree.retained[Int(n)])
+                TopRow(key: title(n), node: n, count: 1, shallow: graph.size(n), retained: tree.retained[Int(n)])
             }
         case .module:
             // Nearest module above each object in the dominator tree, in DFS preorder (idom first).
@@ -65,7 +72,7 @@ public struct RetainedTop: Sendable {
                 var h: Int32
                 if graph.typeIDs[Int(n)] == moduleType, let name = graph.name(n) {
                     h = id(name)
-                } else if let (kind, o) = describer.ownerOf(n), kind == .module {
+                } else if let (kind, o) = semantics.ownerOf(n), kind == .module {
                     h = id(graph.typeIDs[Int(o)] == moduleType ? (graph.name(o) ?? "?") : (graph.moduleOfName(o) ?? "?"))
                 } else {
                     let d = tree.idom[Int(n)]
@@ -88,7 +95,7 @@ public struct RetainedTop: Sendable {
             }
         case .owner:
             var members: [String: [HeapGraph.Node]] = [:]
-            for n in graph.nodes { members[describer.owner(n) ?? "(not an attribute dict)", default: []].append(n) }
+            for n in graph.nodes { members[semantics.owner(n) ?? "(not an attribute dict)", default: []].append(n) }
             rows = members.map { k, ms in
                 TopRow(key: k, node: nil, count: ms.count, shallow: ms.reduce(0) { $0 &+ graph.size($1) }, retained: index.retained(of: ms))
             }

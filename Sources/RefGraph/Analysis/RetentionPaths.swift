@@ -50,7 +50,7 @@ public struct RetentionPaths: Sendable {
     ///     holder may then visit every ancestor of the target).
     public init(_ graph: HeapGraph, targets: [HeapGraph.Node], avoid: ((HeapGraph.Node) -> Bool)? = nil,
                 maxDepth: Int? = nil, alternatives: Int = 1, alternativeBudget: Int? = nil,
-                explainUnreachable: Int = 5, describer: Describer? = nil) {
+                explainUnreachable: Int = 5, semantics: HeapSemantics? = nil) {
         self.targets = targets.count
         self.alternatives = alternatives
         // A few targets: search from each target's side (TargetPaths), which
@@ -59,12 +59,12 @@ public struct RetentionPaths: Sendable {
         var groupIndex: [[String]: Int] = [:]
         var groups: [RetentionGroup] = []
         var lost: [HeapGraph.Node] = []
-        let describer = describer ?? Describer(graph)
+        let semantics = semantics ?? HeapSemantics(graph)
         for t in targets {
             let nodes = finder.path(to: t)
             guard !nodes.isEmpty else { lost.append(t); continue }
-            let hops = Self.hops(graph, nodes)
-            let sig = SnapshotDiff.compress(Self.signature(graph, hops, describer))
+            let hops = PathSignature.hops(graph, nodes)
+            let sig = PathSignature.of(graph, hops, semantics)
             if let i = groupIndex[sig] {
                 groups[i].members.append(t)
                 groups[i].bytes &+= graph.size(t)
@@ -105,37 +105,6 @@ public struct RetentionPaths: Sendable {
         self.blocked = blocked
     }
 
-    static func hops(_ graph: HeapGraph, _ nodes: [HeapGraph.Node]) -> [Hop] {
-        var out = [Hop(node: nodes[0], edge: nil)]
-        for i in 1..<max(nodes.count, 1) where nodes.count > 1 {
-            out.append(Hop(node: nodes[i], edge: graph.edge(from: nodes[i - 1], to: nodes[i])))
-        }
-        return out
-    }
-
-    /// Root kind, then type and edge label of each hop. Container indices
-    /// (`[3]`) and the keys of plain data dicts become `[*]`, so a thousand
-    /// entries of one list or cache form one group; attribute names (keys of
-    /// module, class and instance dicts) stay, because they are structure.
-    static func signature(_ graph: HeapGraph, _ hops: [Hop], _ describer: Describer) -> [String] {
-        var sig = [graph.rootKind(hops[0].node).name]
-        var previous = hops[0].node
-        for h in hops {
-            if let e = h.edge {
-                let label = graph.label(ofEdge: e)
-                if label.hasPrefix("[") && (label.first(where: { $0 != "[" }).map { $0.isNumber || $0 == "-" } == true
-                                            || describer.ownerOf(previous) == nil) {
-                    sig.append("[*]")
-                } else {
-                    sig.append(label)
-                }
-            }
-            sig.append(graph.typeName(h.node))
-            previous = h.node
-        }
-        return sig
-    }
-
     /// Objects on `path` that also carry references from C (docs/ROOTS.md):
     /// a holder no dump shows, listed by `path --all` beside the visible ones.
     public static func heldFromC(_ graph: HeapGraph, _ path: [Hop]) -> [HeapGraph.Node] {
@@ -159,7 +128,7 @@ public struct RetentionPaths: Sendable {
             if held.contains(target) { break }
             guard case .path(let nodes) = TargetPaths.path(graph, to: target, avoid: { held.contains($0) || (avoid?($0) ?? false) },
                                                           maxDepth: maxDepth, budget: &budget) else { break }
-            let hops = Self.hops(graph, nodes)
+            let hops = PathSignature.hops(graph, nodes)
             held.insert(holder(graph, hops))
             out.append(hops)
         }
@@ -178,7 +147,7 @@ public struct RetentionPaths: Sendable {
                 var tailNodes = [v]
                 var x = v
                 while x != t { x = child[x]!; tailNodes.append(x) }
-                return UnreachableTarget(node: t, cycle: scc.cycle(through: v, in: graph), tail: hops(graph, tailNodes))
+                return UnreachableTarget(node: t, cycle: scc.cycle(through: v, in: graph), tail: PathSignature.hops(graph, tailNodes))
             }
             for e in graph.inEdges(v) {
                 let s = graph.source(ofInEdge: e)

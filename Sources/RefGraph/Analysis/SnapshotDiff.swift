@@ -113,7 +113,7 @@ public struct SnapshotDiff: Sendable {
         var types: [String: GrowthRow] = [:]
         var modules: [String: GrowthRow] = [:]
         for (i, g) in graphs.enumerated() {
-            let d = Describer(g)
+            let d = HeapSemantics(g)
             var c = [Int](repeating: 0, count: g.strings.count)
             var b = [UInt64](repeating: 0, count: g.strings.count)
             for n in 0..<g.nodeCount { c[Int(g.typeIDs[n])] += 1; b[Int(g.typeIDs[n])] &+= g.size(HeapGraph.Node(n)) }
@@ -143,7 +143,7 @@ public struct SnapshotDiff: Sendable {
     static func cluster(_ g: HeapGraph, isCandidate: [Bool], existedBefore: [Bool]) -> [LeakCluster] {
         let tree = DominatorTree(g)
         let paths = RootPaths(g)
-        let describer = Describer(g)
+        let semantics = HeapSemantics(g)
         // 1. Components of candidates, by union-find over retaining references.
         var parent = [UInt32](unsafeUninitializedCapacity: g.nodeCount) { b, c in for i in 0..<g.nodeCount { b[i] = UInt32(i) }; c = g.nodeCount }
         func find(_ x: UInt32) -> UInt32 {
@@ -181,7 +181,7 @@ public struct SnapshotDiff: Sendable {
             if !paths.isReached(biggest) {
                 hops = [Hop(node: biggest, edge: nil)]
             } else if tree.retained[Int(biggest)] * 2 >= bytes || ms.contains(where: { g.rootKind($0) != .none }) {
-                hops = RetentionPaths.hops(g, paths.path(to: biggest))
+                hops = PathSignature.hops(g, paths.path(to: biggest))
             } else {
                 // The pre-existing object it hangs from, nearest a root; older objects first.
                 var best: (old: Bool, depth: Int, source: HeapGraph.Node, target: HeapGraph.Node)?
@@ -194,13 +194,13 @@ public struct SnapshotDiff: Sendable {
                     }
                 }
                 if let best {
-                    hops = RetentionPaths.hops(g, paths.path(to: best.source) + [best.target])
+                    hops = PathSignature.hops(g, paths.path(to: best.source) + [best.target])
                 } else {
-                    hops = RetentionPaths.hops(g, paths.path(to: biggest))
+                    hops = PathSignature.hops(g, paths.path(to: biggest))
                 }
             }
             let sig = hops.count == 1 && !paths.isReached(hops[0].node) ? ["unreachable", g.typeName(hops[0].node)]
-                : compress(RetentionPaths.signature(g, hops, describer))
+                : PathSignature.of(g, hops, semantics)
             var c = clusters[sig] ?? LeakCluster(roots: [], objects: 0, shallowBytes: 0, retainedBytes: 0, signature: sig, path: hops)
             c.roots.append(hops[hops.count - 1].node)
             c.objects += ms.count
@@ -217,34 +217,5 @@ public struct SnapshotDiff: Sendable {
             clusters[sig] = c
         }
         return clusters.values.sorted { ($0.shallowBytes, $0.objects) > ($1.shallowBytes, $1.objects) }
-    }
-
-    /// Collapses runs of a repeated hop (label, type), or of a repeated block of
-    /// up to six hops, into one `(…)+` entry, so every node of a growing chain
-    /// falls in one cluster.
-    static func compress(_ sig: [String]) -> [String] {
-        guard sig.count > 3 else { return sig }
-        // sig = [rootKind, type0, label1, type1, label2, type2, ...]: hops are (label, type) pairs.
-        var hops: [String] = []
-        var i = 2
-        while i + 1 < sig.count { hops.append(sig[i] + " " + sig[i + 1]); i += 2 }
-        for period in 1...6 {
-            var out: [String] = []
-            var k = 0
-            while k < hops.count {
-                if k + 2 * period <= hops.count && Array(hops[k..<(k + period)]) == Array(hops[(k + period)..<(k + 2 * period)]) {
-                    let block = Array(hops[k..<(k + period)])
-                    var j = k + period
-                    while j + period <= hops.count && Array(hops[j..<(j + period)]) == block { j += period }
-                    out.append("(" + block.joined(separator: " ") + ")+")
-                    k = j
-                } else {
-                    out.append(hops[k])
-                    k += 1
-                }
-            }
-            hops = out
-        }
-        return [sig[0], sig[1]] + hops
     }
 }

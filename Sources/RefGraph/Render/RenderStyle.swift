@@ -34,7 +34,7 @@ public struct RenderStyle {
             attrs["fillcolor"] = String(format: "0.08 %.3f 1.0", 0.45 * (1 - d) + 0.05)
             // Shape says what it is (module: tab, module dict: folder); colour says its role.
             if graph.typeIDs[Int(n)] == moduleType { attrs["fillcolor"] = "#a5d6a7"; attrs["shape"] = "tab" }
-            else if let (kind, _) = describer.ownerOf(n), kind == .module { attrs["fillcolor"] = "#c5e1a5"; attrs["shape"] = "folder" }
+            else if let (kind, _) = describer.semantics.ownerOf(n), kind == .module { attrs["fillcolor"] = "#c5e1a5"; attrs["shape"] = "folder" }
             if graph.rootKind(n) != .none { attrs["style"] = "filled,bold"; attrs["fillcolor"] = "#ff8a80"; attrs["penwidth"] = "2.5" }
             if sub.targets.contains(n) { attrs["fillcolor"] = "#ffb347"; attrs["penwidth"] = "2.5" }
             if graph.finalizer(n) != .none { attrs["peripheries"] = "2"; attrs["color"] = "#b71c1c" }
@@ -92,7 +92,7 @@ public struct RenderStyle {
             var shown = name
             if !options.longNames, let dot = name.lastIndex(of: "."), graph.typeName(n) != "module" { shown = String(name[name.index(after: dot)...]) }
             rows.append(Escape.graphvizHTML(Escape.cut(shown, 40)))
-        } else if let o = describer.owner(n) {
+        } else if let o = describer.semantics.owner(n) {
             rows.append("of " + Escape.graphvizHTML(Escape.cut(o, 40)))
         } else if let v = graph.value(n) {
             rows.append("<I>" + Escape.graphvizHTML(Escape.cut(Escape.terminal(v), 40)) + "</I>")

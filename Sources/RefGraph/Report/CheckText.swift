@@ -11,11 +11,36 @@ public enum CheckOutput {
             let failed = r.results.filter { !$0.passed }
             out += (failed.isEmpty ? "PASS" : TextStyle.current.error("FAIL")) + "  " + "\(file) (\(Units.count(r.objects)) objects\(r.truncated ? ", TRUNCATED" : ""))"
             out += failed.isEmpty ? ": " + r.results.map { $0.rule.description }.joined(separator: ", ") + "\n" : "\n"
-            for f in failed { out += "      \(Escape.terminal(f.rule.description)): \(Escape.terminal(f.message))\n" }
+            for f in failed { out += "      \(Escape.terminal(f.rule.description)): \(Escape.terminal(message(f)))\n" }
         }
         let (p, f, e) = counts(results)
         out += "\n\(p) passed, \(f) failed, \(e) unreadable\n"
         return out
+    }
+
+    /// A rule's outcome in words: "2 objects match (limit 1)".
+    public static func message(_ r: RuleResult) -> String {
+        switch r.finding {
+        case let .uncollectable(cycles, objects, bytes, reason, example, garbage):
+            if cycles == 0 && garbage == 0 { return "no uncollectable cycles" }
+            var m = "\(cycles) uncollectable cycle\(cycles == 1 ? "" : "s") (\(Units.count(objects)) objects, \(Units.bytes(bytes)))"
+            if let reason, let example { m += ": " + reason + "; e.g. " + example }
+            if garbage > 0 { m += "; \(garbage) objects in gc.garbage" }
+            return m
+        case let .finalizerCycles(cycles, example, classification):
+            if cycles == 0 { return "no cycles with finalizers" }
+            return "\(cycles) cycle\(cycles == 1 ? "" : "s") with finalizers, e.g. " + (example ?? "?") + " (\(classification ?? "?"))"
+        case let .garbage(objects, example):
+            if objects == 0 { return "gc.garbage is empty" }
+            return "\(objects) object\(objects == 1 ? "" : "s") in gc.garbage, e.g. " + (example ?? "?")
+        case let .unreachable(objects, bytes, limit):
+            return "\(Units.count(objects)) unreachable objects, \(Units.bytes(bytes))" + (limit > 0 ? " (limit \(Units.bytes(limit)))" : "")
+        case let .matches(objects, bytes, limit, bySize):
+            return bySize ? "\(Units.bytes(bytes)) in \(Units.count(objects)) matching objects (limit \(Units.bytes(limit)))"
+                : "\(Units.count(objects)) objects match (limit \(Units.count(limit)))"
+        case let .badSelector(error):
+            return error
+        }
     }
 
     public static func counts(_ results: [FileCheck]) -> (passed: Int, failed: Int, errors: Int) {
@@ -53,7 +78,7 @@ public enum CheckOutput {
                 j.beginObject()
                 j.field("rule", x.rule.description)
                 j.field("passed", x.passed)
-                j.field("message", x.message)
+                j.field("message", message(x))
                 j.endObject()
             }
             j.endArray()
@@ -86,7 +111,7 @@ public enum CheckOutput {
                 if x.passed {
                     out += "/>\n"
                 } else {
-                    out += ">\n      <failure message=\"\(Escape.xml(x.message))\"/>\n    </testcase>\n"
+                    out += ">\n      <failure message=\"\(Escape.xml(message(x)))\"/>\n    </testcase>\n"
                 }
             }
             out += "  </testsuite>\n"

@@ -15,7 +15,7 @@ public struct DominatorChains {
     /// Targets grouped by the shape of their chain (`DominatorGroups`).
     public func groups(_ d: Describer) -> DominatorGroups {
         DominatorGroups(graph, tree: tree, targets: targets) { n in
-            graph.typeName(n) + " " + (d.displayName(n) ?? d.owner(n).map { "of " + $0 } ?? "")
+            graph.typeName(n) + " " + (d.displayName(n) ?? d.semantics.owner(n).map { "of " + $0 } ?? "")
         }
     }
 
@@ -102,7 +102,7 @@ public struct DominatorChains {
         // Bounded like a path search (ShortestPaths): the last search, which
         // finds no further holder, would otherwise visit every ancestor.
         let found = RetentionPaths(graph, targets: [t], alternatives: 5, alternativeBudget: max(250_000, graph.nodeCount / 16),
-                                   explainUnreachable: 0, describer: d)
+                                   explainUnreachable: 0, semantics: d.semantics)
         guard let group = found.groups.first else { return "" }
         let paths = group.paths
         var out = "    no single object dominates it: holders that reach it independently:\n"

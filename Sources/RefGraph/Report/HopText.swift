@@ -53,7 +53,7 @@ public struct HopText {
         j.field("address", graph.address(n)); j.field("id", Units.hex(graph.address(n)))
         j.field("type", graph.typeName(n))
         if let name = describer.displayName(n) { j.field("name", name) }
-        if let owner = describer.owner(n) { j.field("owner", owner) }
+        if let owner = describer.semantics.owner(n) { j.field("owner", owner) }
         if let v = graph.value(n) { j.field("value", v) }
         j.field("size", graph.size(n))
         if let l = graph.length(n) { j.field("len", l) }

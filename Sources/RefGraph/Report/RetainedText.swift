@@ -43,7 +43,7 @@ extension LeakSuspects {
         let h = HopText(graph)
         var out = ""
         if graph.info.truncated { out += "WARNING: the dump is truncated; the report covers only the part that was read.\n\n" }
-        if let note = outsideNote { out += "NOTE: \(note)\n\n" }
+        if let note = Summary.outsideNote(rss: graph.info.rss, bytes: graph.totalSize) { out += "NOTE: \(note)\n\n" }
         out += "Leak suspects: objects retaining at least \(Units.percent(threshold, of: 1)) of the reachable heap (\(Units.bytes(reachableBytes))), and accumulation points\n"
         if suspects.isEmpty { out += "\nNo suspects: no object or group retains that much.\n" }
         if !suspects.isEmpty && undecided {
@@ -52,7 +52,7 @@ extension LeakSuspects {
                 : "\nThis dump has no GC-generation data (Python before 3.8, or another exporter), so the order is by size alone: one dump cannot tell a leak from a table built at start-up. Compare two dumps: refgraph diff OLD NEW.\n"
         }
         for (i, s) in suspects.enumerated() {
-            out += "\n" + TextStyle.current.heading("#\(i + 1)") + "  \(s.explanation)\n"
+            out += "\n" + TextStyle.current.heading("#\(i + 1)") + "  \(s.explanation(graph, h.describer))\n"
             if s.kind == .group { out += "    (a group of \(Units.count(s.members)) same-typed siblings in the dominator tree; shown for one of them)\n" }
             if let site = h.describer.allocationSite(s.node) { out += "    allocated at \(site)\n" }
             if s.young > 0 { out += "    growing: \(Units.count(s.young)) of the objects it retains were allocated recently (young GC generations)\n" }
@@ -79,7 +79,7 @@ extension LeakSuspects {
         for s in suspects {
             j.beginObject()
             j.field("kind", s.kind.rawValue)
-            j.field("explanation", s.explanation)
+            j.field("explanation", s.explanation(graph, h.describer))
             j.field("members", s.members)
             j.field("retained", s.retained)
             j.field("fraction", s.fraction)
@@ -99,10 +99,30 @@ extension LeakSuspects {
             j.endObject()
         }
         j.endArray()
-        if let note = outsideNote { j.field("outside_python", note) }
+        if let note = Summary.outsideNote(rss: graph.info.rss, bytes: graph.totalSize) { j.field("outside_python", note) }
         j.field("generations", hasGenerations)
         j.field("undecided", undecided)
         j.endObject()
         return j.text
+    }
+}
+
+extension LeakSuspect {
+    /// The suspect in one sentence: what it is, what it holds or heads, and
+    /// what it retains. Names are escaped for the terminal.
+    public func explanation(_ graph: HeapGraph, _ describer: Describer) -> String {
+        let title = describer.title(node)
+        let share = Units.percent(fraction, of: 1)
+        switch kind {
+        case .chain:
+            return "\(title) heads a chain of \(Units.count(chainLength)) \(Escape.terminal(graph.typeName(node))) objects, each holding the next (\(chainPattern.map(Escape.terminal).joined(separator: " → ")) → …); it retains \(Units.bytes(retained)) (\(share) of the heap)"
+        case .group:
+            return "\(Units.count(members)) objects like \(title) retain \(Units.bytes(retained)) together (\(share) of the heap), each holding its own share"
+        case .object, .accumulation:
+            if let heldType, heldCount >= 2 {
+                return "\(title) holds \(Units.count(heldCount)) \(Escape.terminal(heldType)) objects (\(Units.bytes(retained)), \(share) of the heap)"
+            }
+            return "\(title) retains \(Units.bytes(retained)) (\(share) of the heap) in \(Units.count(subtreeObjects)) objects"
+        }
     }
 }

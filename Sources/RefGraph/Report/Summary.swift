@@ -50,7 +50,7 @@ public struct Summary: Sendable {
         let describer = Describer(graph)
         let used = (0..<counts.count).filter { counts[$0] > 0 }
         func row(_ t: Int) -> TypeRow {
-            TypeRow(type: graph.strings[UInt32(t)], module: describer.moduleOfType(UInt32(t)), count: counts[t], bytes: sizes[t])
+            TypeRow(type: graph.strings[UInt32(t)], module: describer.semantics.moduleOfType(UInt32(t)), count: counts[t], bytes: sizes[t])
         }
         byCount = used.sorted { (counts[$0], sizes[$0]) > (counts[$1], sizes[$1]) }.prefix(top).map(row)
         bySize = used.sorted { (sizes[$0], counts[$0]) > (sizes[$1], counts[$1]) }.prefix(top).map(row)

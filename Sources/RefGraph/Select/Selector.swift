@@ -51,11 +51,11 @@ public struct Selector {
 /// Compilation state shared by the closures of one selector.
 private final class SelectorContext {
     let graph: HeapGraph
-    private var describerStorage: Describer?
-    var describer: Describer {
-        if let d = describerStorage { return d }
-        let d = Describer(graph)
-        describerStorage = d
+    private var semanticsStorage: HeapSemantics?
+    var semantics: HeapSemantics {
+        if let d = semanticsStorage { return d }
+        let d = HeapSemantics(graph)
+        semanticsStorage = d
         return d
     }
 
@@ -182,10 +182,10 @@ private final class SelectorContext {
             let test = cachedTest(op, x)
             return { n in column(n).map(test) ?? false }
         case .module:
-            let d = describer
+            let d = semantics
             return stringTest(op, x) { d.module($0) ?? "" }
         case .owner:
-            let d = describer
+            let d = semantics
             return stringTest(op, x) { d.owner($0) ?? "" }
         case .root:
             return stringTest(op, x) { g.rootKind($0).name }
