@@ -22,7 +22,7 @@ struct CyclesCommand: ParsableCommand, StyledCommand {
 
     func run() throws {
         let graph = try input.load()
-        let cycles = FinalizerCycles(graph, finalizersOnly: finalizers)
+        let cycles = ReferenceCycles(graph, finalizersOnly: finalizers)
         emit(json ? cycles.json(graph) : cycles.text(graph, limit: limit))
     }
 }

@@ -55,7 +55,7 @@ final class LargeInputTests: XCTestCase {
         XCTAssertEqual(g.referrers(g.node(1)!).count, n)
         let d = DominatorTree(g)
         XCTAssertEqual(d.idom[0], DominatorTree.superRoot)
-        XCTAssertEqual(FinalizerCycles(g).cycles.count, 0)
+        XCTAssertEqual(ReferenceCycles(g).cycles.count, 0)
     }
 
     func testChainFiftyMillionLong() throws {

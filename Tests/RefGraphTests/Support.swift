@@ -86,3 +86,39 @@ struct SeededGenerator: RandomNumberGenerator {
 
 /// Titles of example objects in `check` findings, as the CLI passes them.
 let title: BatchCheck.Title = { Describer($0).title($1) }
+
+/// Builds a native dump from `edges` among nodes 1...n; `roots` are GC roots;
+/// every node is 10 bytes unless `sizes` says otherwise.
+func graphOf(_ n: Int, _ edges: [(Int, Int)], roots: [Int], sizes: [Int: Int] = [:], weak: Set<Int> = []) -> HeapGraph {
+    var lines: [String] = []
+    for v in 1...n {
+        let out = edges.enumerated().filter { $0.element.0 == v }
+        let refs = out.map { String($0.element.1) }.joined(separator: ", ")
+        let labels = out.map { weak.contains($0.offset) ? "\"<weakref>\"" : "\"e\($0.offset)\"" }.joined(separator: ", ")
+        let root = roots.contains(v) ? ", \"root\": \"frame\"" : ""
+        lines.append("{\"address\": \(v), \"type\": \"t\(v)\", \"size\": \(sizes[v] ?? 10), \"refs\": [\(refs)], \"labels\": [\(labels)]\(root)}")
+    }
+    return load(temporaryFile(nativeDump(lines)))
+}
+
+/// Naive dominators: `d` dominates `v` when removing `d` makes `v` unreachable.
+func naiveRetained(_ g: HeapGraph) -> [UInt64] {
+    func reach(without x: HeapGraph.Node?) -> [Bool] {
+        var seen = [Bool](repeating: false, count: g.nodeCount)
+        var stack = g.roots.filter { $0 != x }
+        for r in stack { seen[Int(r)] = true }
+        while let v = stack.popLast() {
+            for e in g.outEdges(v) where !g.isWeak(edge: e) {
+                let w = g.target(ofEdge: e)
+                if w != x && !seen[Int(w)] { seen[Int(w)] = true; stack.append(w) }
+            }
+        }
+        return seen
+    }
+    let all = reach(without: nil)
+    return g.nodes.map { d in
+        guard all[Int(d)] else { return 0 }
+        let without = reach(without: d)
+        return g.nodes.reduce(UInt64(0)) { acc, v in acc + ((all[Int(v)] && !without[Int(v)]) ? g.size(v) : 0) }
+    }
+}

@@ -11,7 +11,7 @@ public func fuzzLoader(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         // Exercise the analyses on whatever loaded.
         _ = Summary(g).text()
         _ = RetentionPaths(g, targets: Array(g.nodes.prefix(8)), alternatives: 2)
-        _ = FinalizerCycles(g)
+        _ = ReferenceCycles(g)
         let index = DominatorIndex(g, tree: DominatorTree(g))
         _ = LeakSuspects(g, index: index, semantics: HeapSemantics(g), accumulation: 4)
     }

@@ -1141,7 +1141,7 @@ def _module_attr(name, attr):
     m = _loaded_module(name)
     if m is None:
         return None
-    d = _safe._module_dict(m)
+    d = _safe.module_dict(m)
     return _safe.str_get(d, attr) if type(d) is dict else None
 
 

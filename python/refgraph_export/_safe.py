@@ -734,13 +734,13 @@ def atexit_module_traverses_registry(m):
         # new copies of the module, each with its own registry
         # the type first: a str subclass's __eq__ would run ('atexit' == n
         # tries the subclass's reflected __eq__ first)
-        n = str_get(_module_dict(m), '__name__')
+        n = str_get(module_dict(m), '__name__')
         return type(n) is str and n == 'atexit'
     except Exception:
         return False
 
 
-_module_dict = types.ModuleType.__dict__['__dict__'].__get__
+module_dict = types.ModuleType.__dict__['__dict__'].__get__  # a module's dict, no __getattribute__
 
 
 # ---------------------------------------------------------------- exporter frames

@@ -50,7 +50,6 @@ IMMORTAL_MIN = (1 << 30) if PYV >= (3, 12) else (999999999 - (1 << 24)) if PYV >
 # instance's __dict__, when there is one, is always among its referents
 DSUB_FAST = (3, 0) <= PYV < (3, 13)
 _NEVER = 1 << 62  # no refcount reaches it: "not immortal" before 3.12
-_is_immortal = getattr(sys, '_is_immortal', None)
 
 K_ATOM, K_SEQ, K_DICT, K_GEN = 0, 1, 2, 3
 # fast paths (per-type line formats, see _fast_info)
@@ -118,7 +117,7 @@ except Exception:  # pragma: no cover
     _OrderedDict = object()
 
 _ModuleType = types.ModuleType
-_module_dict = types.ModuleType.__dict__['__dict__'].__get__
+_module_dict = _safe.module_dict
 _FunctionType = types.FunctionType
 _MethodType = types.MethodType
 _BuiltinType = types.BuiltinFunctionType
@@ -149,7 +148,6 @@ _float_repr = float.__repr__
 _dumps = json.dumps
 _encode_label = _safe.json_string
 _SLICE100 = slice(0, 100)
-_SLICE60 = slice(0, 58)
 if PY2:
     _unicode_repr = unicode.__repr__  # noqa: F821
 
@@ -448,12 +446,10 @@ def _find_asyncio_task_type():
     m = _safe.str_get(sys.modules, '_asyncio')
     if m is None:
         return None
-    d = _safe.module_dict(m) if hasattr(_safe, 'module_dict') else None
-    if d is None:
-        try:
-            d = object.__getattribute__(m, '__dict__')
-        except Exception:
-            return None
+    try:
+        d = _module_dict(m)
+    except Exception:  # not a module
+        return None
     if type(d) is not dict:
         return None
     t = _safe.str_get(d, 'Task')

@@ -119,10 +119,10 @@ public enum BatchCheck {
         }
         result.objects = graph.nodeCount
         result.truncated = graph.info.truncated
-        var cycles: FinalizerCycles?
-        func allCycles() -> FinalizerCycles {
+        var cycles: ReferenceCycles?
+        func allCycles() -> ReferenceCycles {
             if let c = cycles { return c }
-            let c = FinalizerCycles(graph)
+            let c = ReferenceCycles(graph)
             cycles = c
             return c
         }

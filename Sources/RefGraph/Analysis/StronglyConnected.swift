@@ -12,7 +12,7 @@ public struct StronglyConnected: Sendable {
 
     /// `partition`, when given, assigns each node a class; edges between
     /// classes are not followed, so no component spans two classes (garbage
-    /// and live objects: `FinalizerCycles`).
+    /// and live objects: `ReferenceCycles`).
     public init(_ graph: HeapGraph, partition: [UInt8]? = nil) {
         let n = graph.nodeCount
         let unvisited = UInt32.max

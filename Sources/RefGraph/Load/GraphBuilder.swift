@@ -53,9 +53,6 @@ struct GraphBuilder {
         _modify { yield &graph.info }
     }
 
-    var recordCount: Int { graph.addresses.count }
-    var referenceCount: Int { refAddresses.count }
-
     // MARK: Two-pass loading
     // A first pass over the file indexes every record's address; the second
     // then resolves references to node indices as it reads them, so the raw
@@ -129,14 +126,6 @@ struct GraphBuilder {
         pendingRefs.removeAll(keepingCapacity: true)
     }
 
-    /// Second pass, for a loader that resolved the references itself: their
-    /// node indices are `targets` (node `i` is the `i`-th indexed address).
-    mutating func addIndexed(_ r: NodeRecord, targets: ArraySlice<UInt32>) {
-        precondition(added < preindexed && graph.addresses[added] == r.address)
-        graph.forwardTargets.append(contentsOf: targets)
-        finishIndexed(r)
-    }
-
     /// For a loader that numbered the nodes and sorted the references by
     /// referrer itself (edge lists): takes its arrays as they are, without a
     /// copy or a second address index. `describe` fills in node `i`'s record
@@ -179,7 +168,6 @@ struct GraphBuilder {
         if r.allocID != 0 { hasAlloc = true }
         if r.unexplained != 0 { graph.unexplained[node] = r.unexplained }
     }
-
 
     /// Adds a record; a record whose address was seen before is counted and dropped.
     /// Returns false for such a duplicate.
@@ -293,7 +281,6 @@ struct GraphBuilder {
         if hasAlloc && graph.allocIDs.count < graph.nodeCount {
             graph.allocIDs.append(contentsOf: repeatElement(0, count: graph.nodeCount - graph.allocIDs.count))
         }
-        index = AddressIndex()
         return graph
     }
 
@@ -365,7 +352,6 @@ struct GraphBuilder {
         graph.reverseOffsets = Column(offsets)
         graph.reverseSources = Column(sources)
     }
-
 
     private mutating func markInferredRoots() {
         let sys = graph.strings.lookup("sys")

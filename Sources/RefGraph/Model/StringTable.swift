@@ -98,11 +98,6 @@ public struct StringTable: Sendable {
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[lo..<hi]), as: UTF8.self) }
     }
 
-    /// Builds the `String` of every id once, so later reads are cheap.
-    public mutating func materialize() {
-        for i in 0..<count where cache[i] == nil { cache[i] = self[UInt32(i)] }
-    }
-
     /// Approximate heap bytes held.
     public var memoryFootprint: Int { bytes.capacity + offsets.capacity * 4 + slots.capacity * 4 + cache.capacity * 16 }
 

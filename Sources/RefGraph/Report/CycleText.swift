@@ -1,4 +1,4 @@
-extension FinalizerCycles {
+extension ReferenceCycles {
     /// The `refgraph cycles` report for a terminal.
     public func text(_ graph: HeapGraph, limit: Int = 20) -> String {
         let h = HopText(graph)

@@ -42,7 +42,7 @@ public struct CycleReport: Sendable {
 }
 
 /// Reference cycles in a dump, classified by the dump's Python version.
-public struct FinalizerCycles: Sendable {
+public struct ReferenceCycles: Sendable {
     public var cycles: [CycleReport]
     /// Python version the classification assumed.
     public var python: String?

@@ -1,0 +1,95 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+@testable import RefGraph
+
+final class EdgeListLoaderTests: XCTestCase {
+    func testTSVWithHeaderCommentsHexAndWords() {
+        let g = load(fixture("edgelist/small.tsv"))
+        XCTAssertEqual(g.info.format, .edgeList)
+        XCTAssertEqual(g.edgeCount, 4)
+        let one = g.node(1)!
+        XCTAssertEqual(g.outLabels(one), ["[0]", ""])
+        XCTAssertEqual(g.outLabels(g.node(0x10)!), ["attr"])
+        let word = g.nodes.first { g.name($0) == "root" }!
+        XCTAssertTrue(g.flags(word).contains(.symbolicID))
+        XCTAssertEqual(g.outLabels(word), ["x y"])
+        // Roots: nodes nobody refers to.
+        XCTAssertEqual(Set(g.roots.map { g.name($0) ?? String(g.address($0)) }), ["root", "16"])
+    }
+
+    /// An empty label field at the very end of the input (no final newline):
+    /// its range starts at the end of the buffer, which must not be read
+    /// (ASan found a 1-byte heap overflow there when the bytes are in memory).
+    func testEmptyLastLabelWithoutFinalNewline() throws {
+        var bytes = Array("a\tb\nc\tu\t".utf8)
+        let g = try bytes.withUnsafeMutableBytes { try DumpLoader.load(bytes: UnsafeRawBufferPointer($0), name: "mem.tsv") }
+        XCTAssertEqual(g.edgeCount, 2)
+        XCTAssertEqual(load(fixture("edgelist/empty-last-label-no-newline.tsv")).edgeCount, 2)
+    }
+
+    func testCSVWithQuotesAndNodeTable() {
+        let g = load(fixture("edgelist/small.csv"), LoadOptions(nodeTable: fixture("edgelist/small-nodes.csv"), progress: false))
+        XCTAssertEqual(g.edgeCount, 4)
+        let one = g.node(1)!
+        XCTAssertEqual(g.typeName(one), "dict")
+        XCTAssertEqual(g.size(one), 100)
+        XCTAssertEqual(g.rootKind(one), .sysModules)
+        XCTAssertEqual(g.name(g.node(3)!), "hello")
+        let ab = g.nodes.first { g.name($0) == "mod" }!
+        XCTAssertEqual(g.typeName(ab), "module")
+        XCTAssertEqual(g.referents(ab).map { g.address($0) }, [1])
+        // With root flags in the table, no roots are inferred.
+        XCTAssertEqual(g.roots, [one])
+    }
+
+    /// Plain numeric lines take a fast path; everything else the general one.
+    /// Mixed in one file, they must build the same graph.
+    func testFastAndGeneralLinesAgree() {
+        func pair(_ text: String, _ d: Delimiter) -> [UInt64]? {
+            var bytes = Array(text.utf8)
+            return bytes.withUnsafeMutableBufferPointer { b in
+                EdgeListLoader.numericPair(UnsafePointer(b.baseAddress!), 0, b.count, delimiter: d).map { [$0.0, $0.1] }
+            }
+        }
+        XCTAssertEqual(pair("12\t345", .tab), [12, 345])
+        XCTAssertEqual(pair("12,345", .comma), [12, 345])
+        XCTAssertEqual(pair("9999999999999999999 1", .spaces), [9_999_999_999_999_999_999, 1])
+        for general in ["12\t345\tlabel", "0x10\t2", "12\t", "\t3", "12\t3x", "12 3", "12\t\t3", "99999999999999999999\t1"] {
+            XCTAssertNil(pair(general, .tab), general)
+        }
+        let mixed = temporaryFile("1\t2\n2\t3\n3\t1\t[0]\n0x4\t1\n4\t5\nroot\t4\n5\t2\t\"k\"\n", name: "mixed.tsv")
+        let g = load(mixed)
+        func out(_ a: UInt64) -> [String] {
+            let n = g.node(a)!
+            return zip(g.referents(n), g.outLabels(n)).map { "\(g.address($0.0)) \($0.1)" }
+        }
+        XCTAssertEqual(out(1), ["2 "])
+        XCTAssertEqual(out(3), ["1 [0]"])
+        XCTAssertEqual(out(4), ["1 ", "5 "], "0x4 and 4 are one node, edges in file order")
+        XCTAssertEqual(out(5), ["2 k"])
+        XCTAssertEqual(g.nodeCount, 6)
+        XCTAssertEqual(g.roots.compactMap { g.name($0) }, ["root"])
+    }
+
+    func testSpaceSeparatedLabelsKeepSpaces() {
+        let g = load(fixture("edgelist/spaces.txt"))
+        XCTAssertEqual(g.outLabels(g.node(1)!), ["hello world"])
+    }
+
+    func testMixedDelimitersAreRefused() {
+        let e = loadError(temporaryFile("1\t2\n3,4\n", name: "e.tsv"))
+        XCTAssertEqual(e?.line, 2)
+        XCTAssertEqual(e?.reason, "mixed delimiters: this line uses commas but the file's first line uses tabs")
+    }
+
+    func testNodeTableWithoutHeader() {
+        let nodes = temporaryFile("1,dict,100\n", name: "n.csv")
+        let e = loadError(fixture("edgelist/small.csv"), LoadOptions(nodeTable: nodes, progress: false))
+        XCTAssertEqual(e?.file, nodes)
+        XCTAssertEqual(e?.line, 1)
+        XCTAssertTrue(e?.reason.hasPrefix("a node table needs a header line naming an 'id' column") ?? false)
+    }
+}
