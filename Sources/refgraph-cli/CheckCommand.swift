@@ -25,14 +25,10 @@ struct CheckCommand: ParsableCommand, StyledCommand {
     @Option(help: "text, json or junit.")
     var format: Format = .text
 
-    @Flag(help: "Load truncated dumps instead of reporting them as unreadable.")
-    var allowTruncated = false
-
-    @Option(name: .customLong("nodes"), help: "Node table for every edge list among the inputs. Without it, edge list NAME.tsv uses NAME.nodes.tsv (or .csv) when present.")
+    @Option(name: .customLong("nodes"), help: nodeTableHelp("For every edge list among the inputs; without it, edge list NAME.tsv uses NAME.nodes.tsv (or .csv) when present."))
     var nodes: String?
 
-    @Option(name: .customLong("c-roots"), help: "Objects with references from C: unreached (default) or all. See docs/ROOTS.md.")
-    var cRoots: CRoots = .unreached
+    @OptionGroup var loading: LoadFlags
 
     enum Format: String, ExpressibleByArgument { case text, json, junit }
 
@@ -51,7 +47,7 @@ struct CheckCommand: ParsableCommand, StyledCommand {
         }
         let files = DumpDiscovery.expand(paths, excluding: nodes.map { [$0] } ?? [])
         if files.isEmpty { fail("no dumps found in: " + paths.joined(separator: " ")) }
-        let results = BatchCheck.check(files, rules: parsed, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes, progress: false, cRoots: cRoots),
+        let results = BatchCheck.check(files, rules: parsed, options: loading.options(nodes: nodes, progress: false),
                                        title: { Describer($0).title($1) })
         switch format {
         case .text: emit(CheckOutput.text(results))

@@ -17,12 +17,11 @@ struct CyclesCommand: ParsableCommand, StyledCommand {
     @Option(name: [.customLong("limit"), .customShort("n")], help: "Cycles to print.", transform: Numbers.count)
     var limit = 20
 
-    @Flag(help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var jsonOutput: JSONFlag
 
     func run() throws {
         let graph = try input.load()
         let cycles = ReferenceCycles(graph, finalizersOnly: finalizers)
-        emit(json ? cycles.json(graph) : cycles.text(graph, limit: limit))
+        emit(jsonOutput.json ? cycles.json(graph) : cycles.text(graph, limit: limit))
     }
 }

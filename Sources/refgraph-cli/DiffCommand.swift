@@ -20,17 +20,13 @@ struct DiffCommand: ParsableCommand, StyledCommand {
     @Flag(help: "Compare type tables only (allowed across processes).")
     var byType = false
 
-    @Flag(help: "Load truncated dumps.")
-    var allowTruncated = false
-
-    @Option(name: .customLong("nodes"), help: "Node table for edge-list dumps; give it once for all dumps or once per dump, in the same order.")
+    @Option(name: .customLong("nodes"), help: nodeTableHelp("Give it once for all dumps or once per dump, in the same order."))
     var nodes: [String] = []
+
+    @OptionGroup var loading: LoadFlags
 
     @Option(name: [.customLong("limit"), .customShort("n")], help: "Clusters to print.", transform: Numbers.count)
     var limit = 10
-
-    @Option(name: .customLong("c-roots"), help: "Objects with references from C: unreached (default) or all. See docs/ROOTS.md.")
-    var cRoots: CRoots = .unreached
 
     @Option(help: "Rows of each growth table.", transform: Numbers.count)
     var rows = 15
@@ -41,8 +37,7 @@ struct DiffCommand: ParsableCommand, StyledCommand {
     @Option(name: .shortAndLong, help: "Picture file for --cluster (svg, png, pdf, dot).")
     var output: String?
 
-    @Flag(help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var jsonOutput: JSONFlag
 
     func validate() throws {
         guard dumps.count == 2 || dumps.count == 3 else { throw ValidationError("diff takes two or three dumps, oldest first") }
@@ -56,7 +51,7 @@ struct DiffCommand: ParsableCommand, StyledCommand {
         var graphs: [HeapGraph] = []
         for (i, d) in dumps.enumerated() {
             let table = nodes.isEmpty ? nil : nodes[nodes.count == 1 ? 0 : i]
-            do { graphs.append(try DumpLoader.load(d, options: LoadOptions(allowTruncated: allowTruncated, nodeTable: table, cRoots: cRoots))) } catch { fail(error.description) }
+            graphs.append(loading.load(d, nodes: table))
         }
         if let i = SnapshotDiff.outOfOrder(graphs) {
             StandardError.write("refgraph: " + TextStyle.errors.warning("warning:") + " the snapshots are not in time order: \(Escape.terminal(dumps[i])) was taken before \(Escape.terminal(dumps[i - 1])) (diff expects the oldest first; growth and new objects come out reversed)\n")
@@ -64,21 +59,16 @@ struct DiffCommand: ParsableCommand, StyledCommand {
         let diff: SnapshotDiff
         do { diff = try SnapshotDiff(graphs, byTypeOnly: byType) } catch { fail(error.description) }
         if let n = cluster, let output {
+            let fmt = Rendering.format(nil, output: output)
             guard n >= 1 && n <= diff.clusters.count else { fail("there is no cluster \(n): the diff found \(diff.clusters.count)") }
             let last = graphs[graphs.count - 1]
             var options = RenderOptions()
             options.mode = .roots
             let sub: Subgraph
             do { sub = try Subgraph(last, targets: Array(diff.clusters[n - 1].roots.prefix(5)), options: options) } catch { fail(error.description) }
-            let fmt = (output as NSString).pathExtension.lowercased()
-            do {
-                let bytes = try Graphviz.render(RenderStyle(last, describer: Describer(last), options: options).build(sub), format: fmt.isEmpty ? "svg" : fmt)
-                try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                fail("\(output): \(error)")
-            }
+            Rendering.write(sub, of: last, options: options, format: fmt, to: output)
             StandardError.write("wrote \(output): cluster \(n), \(sub.nodes.count) objects\n")
         }
-        emit(json ? diff.json(graphs) : diff.text(graphs, limit: limit, rows: rows))
+        emit(jsonOutput.json ? diff.json(graphs) : diff.text(graphs, limit: limit, rows: rows))
     }
 }

@@ -7,14 +7,9 @@ import Glibc
 extension LoadOptions.CacheMode: ExpressibleByArgument {}
 extension CRoots: ExpressibleByArgument {}
 
-/// The options every command that reads one dump shares.
-struct DumpOptions: ParsableArguments {
-    @Argument(help: "A refgraph dump (.jsonl or .jsonl.gz), a meliae dump or an edge list.")
-    var dump: String
-
-    @Option(name: .customLong("nodes"), help: "Node table for an edge list: TSV/CSV with a header naming id, type, size, name, root, finalizer.")
-    var nodes: String?
-
+/// How dumps are read, shared by every command that loads one or more
+/// (`summary` ... `render`, `diff`, `check`).
+struct LoadFlags: ParsableArguments {
     @Flag(help: "Load a dump that ends early instead of refusing it; reports say it is partial.")
     var allowTruncated = false
 
@@ -24,21 +19,53 @@ struct DumpOptions: ParsableArguments {
     @Option(name: .customLong("c-roots"), help: "Objects with references from C: unreached (default: roots only where no GC-visible root reaches them; otherwise '+N refs from C') or all (every one is a root, the conservative view). See docs/ROOTS.md.")
     var cRoots: CRoots = .unreached
 
-    var loadOptions: LoadOptions { LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes, cache: cache, cRoots: cRoots) }
+    /// The load options these flags give, for a dump with node table `nodes`.
+    func options(nodes: String?, progress: Bool = true) -> LoadOptions {
+        LoadOptions(allowTruncated: allowTruncated, nodeTable: nodes, progress: progress, cache: cache, cRoots: cRoots)
+    }
 
-    /// Loads the dump, or prints `FILE:LINE: reason` and exits with status 2.
-    func load() throws -> HeapGraph {
+    /// Loads `dump`, or prints `FILE:LINE: reason` and exits with status 2.
+    func load(_ dump: String, nodes: String?) -> HeapGraph {
         do {
-            return try DumpLoader.load(dump, options: loadOptions)
+            return try DumpLoader.load(dump, options: options(nodes: nodes))
         } catch {
             fail(error.description)
         }
     }
 }
 
+/// `--nodes`'s help: what a node table is, then how this command pairs it with its dumps.
+func nodeTableHelp(_ pairing: String) -> ArgumentHelp {
+    ArgumentHelp("Node table for edge lists: TSV/CSV with a header naming id, type, size, name, root, finalizer. " + pairing)
+}
+
+/// The options every command that reads one dump shares.
+struct DumpOptions: ParsableArguments {
+    @Argument(help: "A refgraph dump (.jsonl or .jsonl.gz), a meliae dump or an edge list.")
+    var dump: String
+
+    @Option(name: .customLong("nodes"), help: nodeTableHelp("For the edge list given as the dump."))
+    var nodes: String?
+
+    @OptionGroup var loading: LoadFlags
+
+    /// Loads the dump, or prints `FILE:LINE: reason` and exits with status 2.
+    func load() throws -> HeapGraph { loading.load(dump, nodes: nodes) }
+}
+
+/// `--json`, for every command with a JSON form of its report.
+struct JSONFlag: ParsableArguments {
+    @Flag(help: "Print one JSON document.")
+    var json = false
+}
+
 /// Prints an input error and exits with status 2, as every command does for bad input.
-func fail(_ message: String) -> Never {
-    StandardError.write(TextStyle.errors.error("refgraph:") + " " + Escape.terminal(message) + "\n")
+func fail(_ message: String) -> Never { failEscaped(Escape.terminal(message)) }
+
+/// `fail` for a message whose untrusted parts are escaped already (a
+/// selector error, with its caret line). The one place bad input exits.
+func failEscaped(_ message: String) -> Never {
+    StandardError.write(TextStyle.errors.error("refgraph:") + " " + message + "\n")
     exit(2)
 }
 
@@ -68,7 +95,6 @@ func compile(_ text: String, for graph: HeapGraph) -> Selector {
     do {
         return try Selector(text, graph: graph)
     } catch {
-        StandardError.write("refgraph: " + error.description + "\n")
-        exit(2)
+        failEscaped(error.description)
     }
 }

@@ -33,16 +33,15 @@ struct PathCommand: ParsableCommand, StyledCommand {
     @Option(name: [.customLong("limit"), .customShort("n")], help: "Groups to print.", transform: Numbers.count)
     var limit = 10
 
-    @Flag(help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var jsonOutput: JSONFlag
 
     func run() throws {
         let graph = try input.load()
-        let (chosen, targets) = select(selector, in: graph, quiet: !json)
+        let (chosen, targets) = select(selector, in: graph, quiet: !jsonOutput.json)
         let avoidSelector = avoid.map { compile($0, for: graph) }
         let describer = Describer(graph)
         let result = RetentionPaths(graph, targets: targets, avoid: avoidSelector.map { s in { s.matches($0) } },
                                     maxDepth: maxDepth, alternatives: all ? max(paths, 1) : 1, semantics: describer.semantics)
-        emit(json ? result.json(graph, selector: selector, describer: describer) : result.text(graph, selector: selector, header: SelectionText.header(chosen, matched: targets.count), limit: limit, describer: describer))
+        emit(jsonOutput.json ? result.json(graph, selector: selector, describer: describer) : result.text(graph, selector: selector, header: SelectionText.header(chosen, matched: targets.count), limit: limit, describer: describer))
     }
 }

@@ -58,17 +58,14 @@ struct RenderCommand: ParsableCommand, StyledCommand {
     @Option(help: "dot, sfdp or neato.")
     var engine: Graphviz.Engine = .dot
 
-    @Option(help: "svg, png, pdf, dot or json (default: from the output's extension).")
+    @Option(help: "svg, png, pdf, dot or json (default: from the output's extension; svg without one).")
     var format: String?
 
     @Flag(help: "Print load, selection and Graphviz times on stderr.")
     var timing = false
 
     func run() throws {
-        let fmt = format ?? (output as NSString).pathExtension.lowercased()
-        guard ["svg", "png", "pdf", "dot", "gv", "json"].contains(fmt) else {
-            fail("unknown output format '\(fmt)': use svg, png, pdf, dot or json (--format, or the extension of -o)")
-        }
+        let fmt = Rendering.format(format, output: output)
         let clock = ContinuousClock()
         let t0 = clock.now
         let graph = try input.load()
@@ -94,20 +91,9 @@ struct RenderCommand: ParsableCommand, StyledCommand {
         } catch {
             fail(error.description)
         }
-        let style = RenderStyle(graph, describer: Describer(graph), options: options, highlight: h.map { s in { s.matches($0) } })
-        let picture = style.build(sub)
         let t2 = clock.now
-        let bytes: [UInt8]
-        do {
-            bytes = try Graphviz.render(picture, format: fmt == "gv" ? "dot" : fmt, engine: engine)
-        } catch {
-            fail(error.description)
-        }
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            fail("\(output): cannot write: \(error.localizedDescription)")
-        }
+        Rendering.write(sub, of: graph, options: options, highlight: h.map { s in { s.matches($0) } }, format: fmt,
+                        engine: engine, to: output)
         if timing {
             let t3 = clock.now
             StandardError.write("timing: load \(t1 - t0), selection \(t2 - t1), graphviz \(t3 - t2)\n")

@@ -14,12 +14,11 @@ struct SummaryCommand: ParsableCommand, StyledCommand {
     @Option(name: [.customLong("limit"), .customShort("n"), .customLong("top")], help: "Rows in each top-types table (--top is the same option).", transform: Numbers.count)
     var top = 10
 
-    @Flag(help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var jsonOutput: JSONFlag
 
     func run() throws {
         let graph = try input.load()
         let summary = Summary(graph, top: top)
-        emit(json ? summary.json() : summary.text())
+        emit(jsonOutput.json ? summary.json() : summary.text())
     }
 }

@@ -24,8 +24,7 @@ struct TopCommand: ParsableCommand, StyledCommand {
     @Option(name: [.customLong("limit"), .customShort("n"), .customLong("top")], help: "Rows to print (--top is the same option).", transform: Numbers.count)
     var top = 20
 
-    @Flag(help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var jsonOutput: JSONFlag
 
     func run() throws {
         let graph = try input.load()
@@ -35,7 +34,7 @@ struct TopCommand: ParsableCommand, StyledCommand {
         let result = RetainedTop(graph, index: index, by: by, group: group, limit: top,
                                  semantics: describer.semantics, title: describer.title)
         PhaseTrace.mark("top")
-        emit(json ? result.json(graph) : result.text(graph))
+        emit(jsonOutput.json ? result.json(graph) : result.text(graph))
     }
 }
 
@@ -55,14 +54,13 @@ struct DominatorsCommand: ParsableCommand, StyledCommand {
     @Option(name: [.customLong("limit"), .customShort("n")], help: "Objects to show.", transform: Numbers.count)
     var limit = 5
 
-    @Flag(help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var jsonOutput: JSONFlag
 
     func run() throws {
         let graph = try input.load()
         let (_, targets) = select(selector, in: graph)
         let tree = DominatorTree(graph)
-        emit(DominatorChains(graph, tree: tree, targets: targets, limit: limit).render(json: json))
+        emit(DominatorChains(graph, tree: tree, targets: targets, limit: limit).render(json: jsonOutput.json))
     }
 }
 
@@ -85,13 +83,12 @@ struct SuspectsCommand: ParsableCommand, StyledCommand {
     @Option(name: [.customLong("limit"), .customShort("n")], help: "Suspects to print.", transform: Numbers.count)
     var limit = 10
 
-    @Flag(help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var jsonOutput: JSONFlag
 
     func run() throws {
         let graph = try input.load()
         let index = DominatorIndex(graph, tree: DominatorTree(graph))
         let result = LeakSuspects(graph, index: index, semantics: HeapSemantics(graph), threshold: threshold / 100, accumulation: accumulation, limit: limit)
-        emit(json ? result.json(graph) : result.text(graph))
+        emit(jsonOutput.json ? result.json(graph) : result.text(graph))
     }
 }

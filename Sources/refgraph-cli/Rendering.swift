@@ -1,0 +1,38 @@
+import Foundation
+import RefGraph
+
+/// The picture pipeline `render` and `diff --cluster` share: the format from
+/// `--format` or the output's extension, the style, Graphviz in-process, and
+/// an atomic write. Any failure prints `refgraph: reason` and exits 2.
+enum Rendering {
+    /// Formats Graphviz renders here (`gv` is `dot`).
+    static let formats = ["svg", "png", "pdf", "dot", "gv", "json"]
+
+    /// The format to draw `output` in: `explicit`, else its extension, else svg.
+    static func format(_ explicit: String?, output: String) -> String {
+        let ext = (output as NSString).pathExtension.lowercased()
+        let fmt = explicit ?? (ext.isEmpty ? "svg" : ext)
+        guard formats.contains(fmt) else {
+            fail("unknown output format '\(fmt)': use svg, png, pdf, dot or json (--format, or the extension of -o)")
+        }
+        return fmt == "gv" ? "dot" : fmt
+    }
+
+    /// Styles `sub` of `graph`, draws it in `format` and writes it to `output`.
+    static func write(_ sub: Subgraph, of graph: HeapGraph, options: RenderOptions,
+                      highlight: ((HeapGraph.Node) -> Bool)? = nil, format: String,
+                      engine: Graphviz.Engine = .dot, to output: String) {
+        let picture = RenderStyle(graph, describer: Describer(graph), options: options, highlight: highlight).build(sub)
+        let bytes: [UInt8]
+        do {
+            bytes = try Graphviz.render(picture, format: format, engine: engine)
+        } catch {
+            fail(error.description)
+        }
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            fail("\(output): cannot write: \(error.localizedDescription)")
+        }
+    }
+}
