@@ -8,9 +8,12 @@ public enum CheckRule: Sendable, Equatable, CustomStringConvertible {
     case garbage
     /// Objects no root reaches (cyclic garbage awaiting collection) above this many bytes.
     case unreachable(UInt64)
+    /// `count:SELECTOR>N`: fails when more than N objects match the selector.
     case count(String, UInt64)
+    /// `size:SELECTOR>BYTES`: fails when the matching objects' shallow bytes exceed the limit.
     case size(String, UInt64)
 
+    /// The rule as written on the command line (`unreachable>1000`, `count:dict>5`).
     public var description: String {
         switch self {
         case .uncollectable: return "uncollectable"
@@ -22,7 +25,9 @@ public enum CheckRule: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// A rule that does not parse.
     public struct ParseError: Error, CustomStringConvertible {
+        /// What is wrong, with the rule text.
         public var description: String
     }
 
@@ -72,30 +77,48 @@ public enum CheckRule: Sendable, Equatable, CustomStringConvertible {
 /// The outcome of one rule on one dump, as values (Report words them:
 /// `CheckOutput.message`).
 public struct RuleResult: Sendable {
+    /// The rule applied (JSON `rule`, as `description`).
     public var rule: CheckRule
+    /// Whether the dump satisfies it (JSON `passed`).
     public var passed: Bool
+    /// What the rule found, pass or fail.
     public var finding: RuleFinding
 }
 
 /// What a rule found. `example` is the title of one offending object, taken
 /// while its dump was loaded (the graph is gone by the time it is reported).
 public enum RuleFinding: Sendable, Equatable {
+    /// Uncollectable cycles, their objects and shallow bytes, the first one's
+    /// reason and an object of it; `garbage` counts the objects in gc.garbage.
     case uncollectable(cycles: Int, objects: Int, bytes: UInt64, reason: String?, example: String?, garbage: Int)
+    /// Cycles with a finalizer member; the first one's finalizer member and
+    /// classification (a `CycleClass` raw value).
     case finalizerCycles(cycles: Int, example: String?, classification: String?)
+    /// Objects in gc.garbage, with an example.
     case garbage(objects: Int, example: String?)
+    /// Objects no root reaches, their shallow bytes, and the rule's limit in bytes.
     case unreachable(objects: Int, bytes: UInt64, limit: UInt64)
+    /// `count:`/`size:` rules: matching objects, their shallow bytes, the limit,
+    /// and whether the limit is on bytes.
     case matches(objects: UInt64, bytes: UInt64, limit: UInt64, bySize: Bool)
+    /// The rule's selector did not compile (the `SelectorError` description).
     case badSelector(String)
 }
 
 /// The outcome of checking one dump: its rule results, or why it could not be read.
 public struct FileCheck: Sendable {
+    /// The dump's path (JSON `file`).
     public var file: String
+    /// Why the dump could not be loaded; nil when it was (JSON `error`).
     public var error: String?
+    /// Number of nodes loaded (JSON `objects`).
     public var objects = 0
+    /// One result per rule, in the order given (JSON `rules`).
     public var results: [RuleResult] = []
+    /// The dump ended early and was loaded anyway (JSON `truncated`).
     public var truncated = false
 
+    /// Loaded, and every rule passed.
     public var passed: Bool { error == nil && results.allSatisfy(\.passed) }
 }
 

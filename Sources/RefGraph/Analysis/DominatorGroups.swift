@@ -4,6 +4,7 @@
 public struct DominatorGroup: Sendable {
     /// The first member, whose chain a report shows.
     public var representative: HeapGraph.Node
+    /// The selected objects in the group, in target order (JSON `member_ids`).
     public var members: [HeapGraph.Node]
     /// Shallow bytes of the members.
     public var bytes: UInt64
@@ -14,7 +15,9 @@ public struct DominatorGroup: Sendable {
     public var unreachable: Bool
 }
 
+/// Selected objects grouped by dominator-chain shape (see `DominatorGroup`).
 public struct DominatorGroups: Sendable {
+    /// The groups, most `retainedTogether` first, then most members.
     public var groups: [DominatorGroup]
 
     /// - Parameter shape: what identifies an object in a chain apart from its

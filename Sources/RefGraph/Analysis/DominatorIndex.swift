@@ -2,11 +2,14 @@
 /// preorder numbering in which every subtree is one contiguous interval,
 /// so "does `a` dominate `b`" and "everything `a` retains" are cheap.
 public struct DominatorIndex: Sendable {
+    /// A node index of the graph.
     public typealias Node = HeapGraph.Node
+    /// The tree it indexes.
     public let tree: DominatorTree
     /// Children of node `n` are `children[childOffsets[n] ..< childOffsets[n + 1]]`;
     /// index `nodeCount` holds the super-root's children (the tops).
     public let childOffsets: [UInt32]
+    /// Every node's children, grouped by parent (see `childOffsets`).
     public let children: [Node]
     /// Dominator-tree preorder position of each reachable node.
     public let position: [UInt32]
@@ -15,6 +18,7 @@ public struct DominatorIndex: Sendable {
     /// Nodes in dominator-tree preorder.
     public let order: [Node]
 
+    /// Cost: a few passes over the nodes; O(nodes) memory.
     public init(_ graph: HeapGraph, tree: DominatorTree) {
         self.tree = tree
         let n = graph.nodeCount

@@ -6,6 +6,7 @@
 /// the semi-NCA variant of Lengauer-Tarjan (Georgiadis), iteratively: no
 /// recursion, so million-long chains are fine.
 public struct DominatorTree: Sendable {
+    /// A node index of the graph.
     public typealias Node = HeapGraph.Node
     /// `idom` of a root's children: the virtual super-root.
     public static let superRoot = UInt32.max - 1
@@ -21,6 +22,9 @@ public struct DominatorTree: Sendable {
     /// Nodes in depth-first preorder from the super-root (reachable ones only).
     public let preorder: [Node]
 
+    /// Cost: near-linear in nodes + edges (a depth-first search, a pass over
+    /// the in-edges, then passes over the reached nodes); memory: several
+    /// arrays of one entry per node and one of one entry per edge.
     public init(_ graph: HeapGraph) {
         let n = graph.nodeCount
         let none = UInt32.max
@@ -201,6 +205,7 @@ public struct DominatorTree: Sendable {
         self.preorder = Array(vertex.dropFirst())
     }
 
+    /// Whether a root reaches `n` over retaining edges.
     public func isReachable(_ n: Node) -> Bool { idom[Int(n)] != Self.unreachable }
 
     /// Immediate dominators from the outermost (a root's child of the super-root) down to `n`'s.

@@ -1,6 +1,7 @@
 /// One leak suspect: an object, or a group of same-typed siblings in the
 /// dominator tree, that keeps a large share of the heap alive.
 public struct LeakSuspect: Sendable {
+    /// What shape of retention a suspect is.
     public enum Kind: String, Sendable {
         /// One object retains the memory.
         case object
@@ -13,18 +14,27 @@ public struct LeakSuspect: Sendable {
         case chain
     }
 
+    /// What shape of suspect it is (JSON `kind`).
     public var kind: Kind
     /// The object, or the group's first member.
     public var node: HeapGraph.Node
+    /// Objects the suspect stands for: 1, or the number of siblings in a
+    /// group (JSON `members`).
     public var members: Int
+    /// Bytes the suspect retains; for a group, its members' retained sizes
+    /// summed (JSON `retained`).
     public var retained: UInt64
     /// Share of the reachable heap.
     public var fraction: Double
     /// Its most common referent type and how many it holds directly (containers).
     public var heldType: String?
+    /// How many objects of `heldType` it refers to directly (`<key>` and weak
+    /// edges not counted); 0 with none (JSON `held_count`).
     public var heldCount: Int
     /// What it retains, by type: bytes and count, largest first.
     public var retainedByType: [(type: String, bytes: UInt64, count: Int)]
+    /// A shortest path from a root to the suspect's object, root first
+    /// (JSON `path`).
     public var path: [Hop]
     /// Objects in its dominator subtree (itself included).
     public var subtreeObjects: Int
@@ -42,8 +52,12 @@ public struct LeakSuspect: Sendable {
 /// where the memory spreads out, plus same-typed sibling groups and
 /// accumulation points.
 public struct LeakSuspects: Sendable {
+    /// At most `limit` suspects: growing ones (two or more young objects)
+    /// first, then by retained bytes (JSON `suspects`).
     public var suspects: [LeakSuspect]
+    /// Bytes reachable from the roots: the dominator tree's total (JSON `reachable_bytes`).
     public var reachableBytes: UInt64
+    /// Share of `reachableBytes` a suspect must retain, 0.1 for 10% (JSON `threshold`).
     public var threshold: Double
     /// Whether the dump says which objects are young (3.8+ exporter dumps).
     public var hasGenerations: Bool

@@ -6,6 +6,7 @@ public enum CycleClass: String, Sendable, Comparable {
     case collectableFinalized = "collectable-finalized"
     /// Reachable from a root, with finalizers: not garbage (yet).
     case liveWithFinalizers = "live-with-finalizers"
+    /// No finalizers, nothing in gc.garbage: the collector frees it once unreachable.
     case plain
 
     private var rank: Int {
@@ -16,16 +17,21 @@ public enum CycleClass: String, Sendable, Comparable {
         case .plain: return 3
         }
     }
+    /// Most serious first: `uncollectable` sorts lowest.
     public static func < (a: CycleClass, b: CycleClass) -> Bool { a.rank < b.rank }
 }
 
 /// One strongly connected component of the heap, described for `refgraph cycles`.
 public struct CycleReport: Sendable {
+    /// The component's objects, in node order (JSON `objects` counts them).
     public var members: [HeapGraph.Node]
+    /// Shallow bytes of the members (JSON `bytes`).
     public var bytes: UInt64
     /// Type name and count, most common first.
     public var types: [(type: String, count: Int)]
+    /// Members whose type defines a finalizer, in node order (JSON `finalizers`).
     public var finalizerMembers: [HeapGraph.Node]
+    /// Number of members in gc.garbage (JSON `garbage_members`).
     public var garbageMembers: Int
     /// Whether any root reaches the component (else it is garbage awaiting collection).
     public var reachable: Bool
@@ -36,13 +42,18 @@ public struct CycleReport: Sendable {
     public var isKey = false
     /// For a key cycle: the other garbage objects it keeps alive, and their bytes.
     public var keepsAlive = 0
+    /// Shallow bytes of the `keepsAlive` objects (JSON `keeps_alive_bytes`).
     public var keepsAliveBytes: UInt64 = 0
+    /// How the dumped Python treats the cycle (JSON `classification`).
     public var classification: CycleClass
+    /// Why it has that classification, in words, e.g. "no finalizers" (JSON `reason`).
     public var reason: String
 }
 
 /// Reference cycles in a dump, classified by the dump's Python version.
 public struct ReferenceCycles: Sendable {
+    /// Every cyclic component: garbage first (uncollectable, then key cycles,
+    /// then the rest), then live ones; larger first within each (JSON `cycles`).
     public var cycles: [CycleReport]
     /// Python version the classification assumed.
     public var python: String?

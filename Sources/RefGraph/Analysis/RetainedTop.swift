@@ -1,5 +1,6 @@
 /// What `refgraph top` ranks by.
 public enum TopMeasure: String, Sendable, CaseIterable {
+    /// Retained bytes, shallow bytes, or number of objects.
     case retained, size, count
 }
 
@@ -7,6 +8,7 @@ public enum TopMeasure: String, Sendable, CaseIterable {
 public enum TopGrouping: String, Sendable, CaseIterable {
     /// Each object on its own.
     case none
+    /// By type name.
     case type
     /// The module whose namespace holds the object: the nearest module (or
     /// module dict) above it in the dominator tree. Answers "which module's
@@ -18,19 +20,29 @@ public enum TopGrouping: String, Sendable, CaseIterable {
 
 /// One row of `refgraph top`.
 public struct TopRow: Sendable {
+    /// The row's label: the object's title, the type name, `module NAME`, or
+    /// the owner (JSON `key`).
     public var key: String
     /// The object, when grouping is `none`.
     public var node: HeapGraph.Node?
+    /// Objects in the row (JSON `count`).
     public var count: Int
+    /// Shallow bytes of the row's objects (JSON `shallow`).
     public var shallow: UInt64
+    /// Bytes the row's objects retain together, none counted twice; for
+    /// `module`, the shallow bytes of what the module holds (JSON `retained`).
     public var retained: UInt64
 }
 
 /// Top objects or groups by retained size, shallow size or count.
 public struct RetainedTop: Sendable {
+    /// The first `limit` rows, largest `measure` first (JSON `rows`).
     public var rows: [TopRow]
+    /// Bytes reachable from the roots: the dominator tree's total (JSON `reachable_bytes`).
     public var reachableBytes: UInt64
+    /// What the rows are ranked by (JSON `measure`).
     public var measure: TopMeasure
+    /// How objects were grouped into rows (JSON `group`).
     public var grouping: TopGrouping
 
     /// - Parameters:

@@ -1,15 +1,22 @@
 /// One step of a retention path: the object, and the edge that led to it
 /// from the previous step (nil for the root).
 public struct Hop: Sendable, Equatable {
+    /// The object at this step.
     public var node: HeapGraph.Node
+    /// The forward edge from the previous step's object to this one, a retaining
+    /// one when there is one; nil for the first step.
     public var edge: Int?
 }
 
 /// Targets whose shortest paths from the roots look alike: the same
 /// sequence of types and edge labels.
 public struct RetentionGroup: Sendable {
+    /// The shared path signature: root kind, then edge label and type per hop,
+    /// container indices as `[*]` and repeated hops compressed.
     public var signature: [String]
+    /// The targets in the group, in target order; the first is the representative.
     public var members: [HeapGraph.Node]
+    /// Shallow bytes of the members.
     public var bytes: UInt64
     /// The representative's shortest path first; with `alternatives > 1`,
     /// further paths each held by a different holder.
@@ -20,6 +27,7 @@ public struct RetentionGroup: Sendable {
 
 /// A target that no root reaches, and the cycle keeping it in memory.
 public struct UnreachableTarget: Sendable {
+    /// The target.
     public var node: HeapGraph.Node
     /// A cycle among its referrers (edge indices), empty if none was found.
     public var cycle: [Int]
@@ -30,8 +38,12 @@ public struct UnreachableTarget: Sendable {
 /// Why are these objects alive: shortest retention paths grouped by
 /// signature, alternative holders, and the unreachable ones explained.
 public struct RetentionPaths: Sendable {
+    /// Number of targets asked about.
     public var targets: Int
+    /// Reached targets grouped by path signature, most bytes first.
     public var groups: [RetentionGroup]
+    /// Targets no root reaches; past the first `explainUnreachable`, their
+    /// `cycle` and `tail` are left empty.
     public var unreachable: [UnreachableTarget]
     /// Targets that roots reach only by paths longer than `maxDepth` or
     /// through avoided objects.

@@ -7,11 +7,14 @@
 /// are equally short the one from a named root wins: BFS keeps that order
 /// layer by layer.
 public struct RootPaths: Sendable {
+    /// A node index of the graph.
     public typealias Node = HeapGraph.Node
+    /// `parent` of a node no root reaches.
     public static let unreached = UInt32.max
 
     /// Parent on a shortest path; the root itself for roots; `unreached` otherwise.
     public let parent: [UInt32]
+    /// Number of nodes reached, roots included.
     public let reachedCount: Int
 
     /// - Parameters:
@@ -61,6 +64,7 @@ public struct RootPaths: Sendable {
         self.reachedCount = queue.count
     }
 
+    /// Whether a root reaches `n` (within `maxDepth`, avoiding `avoid`).
     public func isReached(_ n: Node) -> Bool { parent[Int(n)] != Self.unreached }
 
     /// Hops from the nearest root (0 for roots); `n` must be reached.

@@ -2,11 +2,13 @@
 /// target's side while that stays cheap, then one forward search shared by
 /// every later question. Same answers either way.
 public struct ShortestPaths {
+    /// A node index of the graph.
     public typealias Node = HeapGraph.Node
     let graph: HeapGraph
     let avoid: ((Node) -> Bool)?
     let maxDepth: Int?
     var budget: Int
+    /// The shared forward search, once one was needed; nil until then.
     public private(set) var forward: RootPaths?
 
     /// - Parameter backward: whether to try the targets' side first (false for many targets).

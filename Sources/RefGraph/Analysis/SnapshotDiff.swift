@@ -1,11 +1,17 @@
 /// Growth of one type or module between snapshots.
 public struct GrowthRow: Sendable {
+    /// The type name, or the module name (JSON `key`).
     public var key: String
+    /// The type's module; for a module row, the module itself (JSON `module`).
     public var module: String
     /// Count and bytes in each snapshot, in order.
     public var counts: [Int]
+    /// Shallow bytes in each snapshot, in order (JSON `bytes`).
     public var bytes: [UInt64]
+    /// Count in the last snapshot minus the first (JSON `count_delta`).
     public var countDelta: Int { counts[counts.count - 1] - counts[0] }
+    /// Bytes in the last snapshot minus the first; negative when it shrank
+    /// (JSON `bytes_delta`).
     public var bytesDelta: Int64 { Int64(bitPattern: bytes[bytes.count - 1]) - Int64(bitPattern: bytes[0]) }
 }
 
@@ -13,11 +19,16 @@ public struct GrowthRow: Sendable {
 public struct LeakCluster: Sendable {
     /// One object per leak in the cluster: where its representative path ends.
     public var roots: [HeapGraph.Node]
+    /// Candidate objects in the cluster (JSON `objects`).
     public var objects: Int
+    /// Shallow bytes of those objects (JSON `shallow_bytes`).
     public var shallowBytes: UInt64
     /// Bytes freed if the cluster's leaks were released (in the last snapshot).
     public var retainedBytes: UInt64
+    /// The path signature the cluster's leaks share; `["unreachable", TYPE]`
+    /// for a leak no root reaches (JSON `signature`).
     public var signature: [String]
+    /// How the first leak is held in the last snapshot, root first (JSON `path`).
     public var path: [Hop]
     /// Its objects counted by type name.
     public var typeCounts: [String: Int] = [:]
@@ -32,7 +43,9 @@ public struct LeakCluster: Sendable {
 
 /// New objects allocated at one site: how many, and their shallow bytes.
 public struct SiteCount: Sendable, Equatable {
+    /// New objects allocated at the site.
     public var objects = 0
+    /// Their shallow bytes.
     public var bytes: UInt64 = 0
 }
 
@@ -50,17 +63,27 @@ public struct SnapshotDiff: Sendable {
         return nil
     }
 
+    /// Growth per type name, most bytes gained first; types whose count and
+    /// bytes are the same in the first and last snapshot are left out (JSON `by_type`).
     public var byType: [GrowthRow]
+    /// Growth per module, most bytes gained first; unchanged ones (first to
+    /// last snapshot) left out (JSON `by_module`).
     public var byModule: [GrowthRow]
     /// Objects new in the target (and, with three snapshots, still in the final).
     public var candidates: Int
+    /// Shallow bytes of the candidates (JSON `candidate_bytes`).
     public var candidateBytes: UInt64
     /// Objects new in the target that were gone by the final snapshot.
     public var transient: Int
+    /// Candidates clustered by how they are held, most shallow bytes first
+    /// (JSON `clusters`).
     public var clusters: [LeakCluster]
+    /// Number of snapshots compared: 2 or 3.
     public var snapshots: Int
 
+    /// The snapshots' pids differ, so addresses cannot be compared.
     public struct DifferentProcesses: Error, CustomStringConvertible {
+        /// The message, with the pids and the `--by-type` way out.
         public var description: String
     }
 

@@ -6,6 +6,7 @@
 public struct SnapshotMatch: Sendable {
     /// For each node of the later graph: the same object's node in the earlier graph, or `none`.
     public let earlierNode: [UInt32]
+    /// `earlierNode` of an object new in the later graph.
     public static let none = UInt32.max
 
     /// For each node of the later graph: whether it was in the earlier one.
@@ -52,6 +53,8 @@ public struct SnapshotMatch: Sendable {
     /// adaptive specialization) change what `__sizeof__` reports.
     static let immutable: Set<String> = ["str", "bytes", "int", "float", "tuple", "frozenset", "complex", "bool", "unicode", "long"]
 
+    /// Cost: sorting the earlier nodes by address, a binary search per later
+    /// node, and a pass over each graph's dicts for their keys.
     public init(earlier: HeapGraph, later: HeapGraph) {
         // Earlier nodes sorted by address, for binary search.
         var order = Array(earlier.nodes)

@@ -2,10 +2,12 @@
 /// by Tarjan's algorithm with an explicit stack: no recursion, so chains
 /// millions long are fine.
 public struct StronglyConnected: Sendable {
+    /// A node index of the graph.
     public typealias Node = HeapGraph.Node
 
     /// Component id of each node; ids are in reverse topological order.
     public let component: [UInt32]
+    /// Number of components, single nodes included.
     public let count: Int
     /// Nodes with an edge to themselves.
     public let selfLoops: Set<Node>

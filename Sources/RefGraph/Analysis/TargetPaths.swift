@@ -13,8 +13,10 @@
 /// breadth-first parent of such an object is on a shortest path too, so
 /// the restricted search sees every candidate parent, in the same order.
 public enum TargetPaths {
+    /// A node index of the graph.
     public typealias Node = HeapGraph.Node
 
+    /// What one search found.
     public enum Outcome: Equatable, Sendable {
         /// Root first, the target last.
         case path([Node])

@@ -20,6 +20,7 @@ public enum IndexCache {
     /// and its pages dropped without touching a neighbour's.
     static let alignment = 4096
 
+    /// Where the cache of `dump` lives: the dump's path with `.rgidx` appended.
     public static func path(for dump: String) -> String { dump + ".rgidx" }
 
     /// The validity key of a dump file, or nil if it cannot be read.

@@ -15,6 +15,7 @@ public struct LoadOptions: Sendable {
     /// Which objects with references from C are roots (docs/ROOTS.md).
     public var cRoots: CRoots = .unreached
 
+    /// When to read and write the index cache (`--cache`).
     public enum CacheMode: String, Sendable, CaseIterable {
         /// Neither read nor write.
         case off
@@ -27,6 +28,7 @@ public struct LoadOptions: Sendable {
     /// Dumps smaller than this parse fast enough not to need a cache.
     public static let autoThreshold = 64 << 20
 
+    /// Options with the given values; `twoPass` stays on.
     public init(allowTruncated: Bool = false, nodeTable: String? = nil, progress: Bool = true, cache: CacheMode = .off,
                 cRoots: CRoots = .unreached) {
         self.cRoots = cRoots

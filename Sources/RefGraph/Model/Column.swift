@@ -11,8 +11,10 @@ public struct Column<Element: BitwiseCopyable>: RandomAccessCollection {
     /// Keeps the mapping alive as long as any column points into it.
     private let file: MappedFile?
 
+    /// An empty in-memory column.
     public init() { self.init([]) }
 
+    /// An in-memory column holding `array`.
     public init(_ array: [Element]) {
         self.array = array
         mapped = nil
@@ -27,9 +29,13 @@ public struct Column<Element: BitwiseCopyable>: RandomAccessCollection {
         self.file = file
     }
 
+    /// Always 0.
     public var startIndex: Int { 0 }
+    /// The number of values.
     @inlinable public var endIndex: Int { mapped?.count ?? array.count }
 
+    /// The value at `i`, checked against the bounds, mapped or not; setting one
+    /// traps for a mapped column, which is read-only.
     @inlinable public subscript(i: Int) -> Element {
         get {
             if let m = mapped {
@@ -44,6 +50,7 @@ public struct Column<Element: BitwiseCopyable>: RandomAccessCollection {
         }
     }
 
+    /// Calls `body` with the values as one buffer, without copying a mapped column.
     @inlinable public func withUnsafeBufferPointer<R, E: Error>(_ body: (UnsafeBufferPointer<Element>) throws(E) -> R) throws(E) -> R {
         if let m = mapped { return try body(m) }
         return try array.withUnsafeBufferPointer { (b) throws(E) -> R in try body(b) }
@@ -94,9 +101,11 @@ extension Column {
 extension Column: @unchecked Sendable where Element: Sendable {}
 
 extension Column: Equatable where Element: Equatable {
+    /// Element-wise equality, whether mapped or not. Cost: one pass over the values.
     public static func == (a: Column, b: Column) -> Bool { a.elementsEqual(b) }
 }
 
 extension Column: ExpressibleByArrayLiteral {
+    /// An in-memory column of the literal's values.
     public init(arrayLiteral elements: Element...) { self.init(elements) }
 }

@@ -1,18 +1,30 @@
 /// Facts about the dumped process and about the load itself.
 public struct DumpInfo: Sendable {
+    /// The dump file's path, as the loader was given it.
     public var path: String = ""
+    /// The format the dump was read in.
     public var format: DumpFormat = .native
+    /// The native header's `version`; 0 for meliae dumps and edge lists.
     public var formatVersion: Int = 0
+    /// The dumped interpreter's version, e.g. "3.11.7" (header `python`).
     public var python: String?
+    /// The interpreter: "cpython", "pypy", ... (header `implementation`).
     public var implementation: String?
+    /// The dumped process; in fork mode the parent, whose heap the child writes.
     public var pid: Int?
+    /// Unix time, in seconds, when the dump started.
     public var time: Double?
     /// Resident set size of the process, in bytes.
     public var rss: UInt64?
+    /// Peak resident set size of the process (`VmHWM`), in bytes.
     public var peakRSS: UInt64?
+    /// Whether the cyclic collector was enabled (header `gc.enabled`).
     public var gcEnabled: Bool?
+    /// Whether str/bytes contents were written (header `values`).
     public var valuesWritten: Bool?
+    /// Whether tracemalloc was tracing when the dump was taken.
     public var tracemallocTracing: Bool?
+    /// Bytes tracemalloc counted as allocated (header `tracemalloc.current`).
     public var tracemallocCurrent: UInt64?
     /// True when the dump ends early and was loaded anyway (`--allow-truncated`).
     public var truncated = false
@@ -21,6 +33,7 @@ public struct DumpInfo: Sendable {
     /// Non-fatal remarks made while loading, each `FILE:LINE: reason`.
     public var warnings: [String] = []
 
+    /// Empty facts, for a loader to fill in.
     public init() {}
 
     /// The Python version as (major, minor), when known.

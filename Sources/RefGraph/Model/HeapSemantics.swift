@@ -9,6 +9,7 @@
 /// about a handful of objects on a 10M-object heap does not pay for it.
 /// A reference type inside (the cache) makes copies share that work.
 public struct HeapSemantics {
+    /// The graph it interprets.
     public let graph: HeapGraph
     private let moduleType: UInt32?
     private let typeType: UInt32?
@@ -90,6 +91,7 @@ public struct HeapSemantics {
         return "builtins"
     }
 
+    /// What owns a `__dict__`: a module, a class or an instance.
     public enum OwnerKind: String { case module, `class`, instance }
 
     /// For a `__dict__`: whose dict it is. A module's dict is also known by

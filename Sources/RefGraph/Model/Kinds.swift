@@ -1,6 +1,9 @@
 /// Why the collector (or the loader's reading of the dump) treats an object as a GC root.
 public enum RootKind: UInt8, Sendable, CaseIterable, Comparable, BitwiseCopyable {
+    /// Not a root.
     case none = 0
+    /// Named roots (`isNamed`): the `sys.modules` dict, the builtins module, a
+    /// live thread's frame, the `gc.garbage` list, the atexit registry.
     case sysModules, builtins, frame, gcGarbage, atexit
     /// Held from C, a C extension or a stack: refcount exceeds the references found.
     case external
@@ -30,22 +33,26 @@ public enum RootKind: UInt8, Sendable, CaseIterable, Comparable, BitwiseCopyable
     /// Named roots are preferred over external ones when paths tie.
     public var isNamed: Bool { self != .none && self != .external && self != .immortal && self != .unreferenced }
 
+    /// The kind whose `name` is `name`; nil for an unknown or empty name.
     public init?(name: String) {
         guard let kind = RootKind.allCases.first(where: { $0.name == name && $0 != .none }) else { return nil }
         self = kind
     }
 
+    /// Orders kinds by raw value, which is their declaration order.
     public static func < (a: RootKind, b: RootKind) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// What finalizer an object's type defines.
 public enum FinalizerKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
+    /// The type defines no finalizer.
     case none = 0
     /// The type defines `__del__` (tp_finalize on 3.4+).
     case del
     /// A C type with a legacy tp_del: never collected in a cycle.
     case tpDel
 
+    /// The name used in dumps and reports: "del", "tp_del"; empty for `.none`.
     public var name: String {
         switch self {
         case .none: return ""
@@ -54,6 +61,8 @@ public enum FinalizerKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         }
     }
 
+    /// Reads a dump's `finalizer` value: "del", "__del__" and "tp_finalize" are
+    /// `.del`; "" and "none" are `.none`; nil for any other name.
     public init?(name: String) {
         switch name {
         case "del", "__del__", "tp_finalize": self = .del
@@ -66,7 +75,9 @@ public enum FinalizerKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
 
 /// Per-object boolean facts, packed in one byte.
 public struct NodeFlags: OptionSet, Sendable, BitwiseCopyable {
+    /// The flags' bits.
     public let rawValue: UInt8
+    /// Flags from their bits.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// The object is in `gc.garbage`.
     public static let garbage = NodeFlags(rawValue: 1 << 0)
@@ -91,5 +102,7 @@ public struct NodeFlags: OptionSet, Sendable, BitwiseCopyable {
 
 /// Which of the three formats a dump was read from.
 public enum DumpFormat: String, Sendable {
+    /// refgraph's own JSON Lines dump, meliae's dump, or a TSV/CSV edge list
+    /// (raw values as JSON output's `format` writes them).
     case native, meliae, edgeList = "edge-list"
 }

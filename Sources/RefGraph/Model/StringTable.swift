@@ -13,6 +13,7 @@ public struct StringTable: Sendable {
     private var mask: Int
     private let seed = HashSeed.process
 
+    /// A table holding only the empty string, id 0.
     public init() {
         slots = [UInt32](repeating: 0, count: 1024)
         mask = 1023

@@ -9,9 +9,12 @@ import Darwin
 /// with cgraph and laid out and rendered with gvc. No `dot` subprocess, and
 /// no DOT text written by hand.
 public enum Graphviz {
+    /// The layout engine: `dot` (layered), `sfdp` (large graphs) or `neato`.
     public enum Engine: String, CaseIterable, Sendable { case dot, sfdp, neato }
 
+    /// Graphviz could not build, lay out or render the picture.
     public struct Failure: Error, CustomStringConvertible {
+        /// What failed, in words.
         public var description: String
     }
 

@@ -2,11 +2,17 @@
 /// module dicts and finalizer objects are each recognisable at a glance, and
 /// every untrusted string is escaped for Graphviz.
 public struct RenderStyle {
+    /// The heap the pictures show.
     public let graph: HeapGraph
+    /// Words objects for tooltips and tells module dicts and owners apart.
     public let describer: Describer
+    /// `longNames` and `refcounts` shape the labels; `tooMany` is named in
+    /// the "+N more" boxes.
     public var options: RenderOptions
+    /// Objects outlined in red (`--highlight`); nil for none.
     public var highlight: ((HeapGraph.Node) -> Bool)?
 
+    /// A style for pictures of `graph`.
     public init(_ graph: HeapGraph, describer: Describer, options: RenderOptions, highlight: ((HeapGraph.Node) -> Bool)? = nil) {
         self.graph = graph
         self.describer = describer
@@ -14,6 +20,8 @@ public struct RenderStyle {
         self.highlight = highlight
     }
 
+    /// The styled picture of `sub`: a box per object, an arrow per edge (weak
+    /// ones dashed), and note boxes for path gaps and elided neighbours.
     public func build(_ sub: Subgraph) -> RenderGraph {
         var r = RenderGraph()
         r.graphAttributes = ["rankdir": "TB", "fontname": "Helvetica", "bgcolor": "white", "nodesep": "0.3", "ranksep": "0.45"]

@@ -12,50 +12,73 @@ public enum RenderMode: String, Sendable, CaseIterable {
 
 /// How to choose the picture's objects.
 public struct RenderOptions: Sendable {
+    /// Which part of the heap to show.
     public var mode: RenderMode = .backrefs
+    /// Levels grown from the targets in `backrefs` and `refs` modes.
     public var maxDepth = 3
     /// A node with more neighbours than this in the growing direction shows
     /// the first `tooMany` and one "+M more" box for the rest (objgraph's `too_many`).
     public var tooMany = 10
+    /// Most objects a picture may have; more throws `Subgraph.TooBig`.
     public var maxNodes = 500
+    /// Show refcounts (and unexplained references) in the labels.
     public var refcounts = false
+    /// Show type and object names in full, not only their last dotted part.
     public var longNames = false
     /// With `.roots`: paths per group, each through a different holder.
     public var alternatives = 1
+    /// Defaults: `backrefs`, depth 3, `tooMany` 10, at most 500 objects.
     public init() {}
 }
 
 /// A "N more referrers" (or referents) box standing for neighbours left out.
 public struct ElidedBox: Sendable, Equatable {
+    /// The object whose neighbours were left out.
     public var node: HeapGraph.Node
+    /// How many were left out.
     public var count: Int
 }
 
 /// The objects and references chosen for a picture, with depth from the targets.
 public struct Subgraph: Sendable {
+    /// The chosen objects, in the order they were chosen.
     public var nodes: [HeapGraph.Node] = []
     /// Forward edge indices between chosen nodes.
     public var edges: [Int] = []
+    /// Each chosen object's distance in hops from the targets (`cycle`: from
+    /// the drawn cycle); it shades the picture.
     public var depth: [HeapGraph.Node: Int] = [:]
+    /// The targets drawn as such (`roots`: one per path group, and the
+    /// unreachable ones).
     public var targets: Set<HeapGraph.Node> = []
+    /// One box per object whose neighbours were not all drawn.
     public var elided: [ElidedBox] = []
     /// Long paths in `roots` mode are drawn as their ends with one box for the
     /// hops between (`from` and `to` are drawn; `hops` were left out).
     public var gaps: [PathGap] = []
+    /// The mode the objects were chosen in.
     public var mode: RenderMode = .backrefs
 
+    /// The middle of a long path, drawn as one box.
     public struct PathGap: Sendable, Equatable {
+        /// The drawn object on the root side of the gap.
         public var from: HeapGraph.Node
+        /// The drawn object on the target side of the gap.
         public var to: HeapGraph.Node
+        /// The number of hops the box stands for.
         public var hops: Int
     }
 
     /// Hops kept at each end of a long path in `roots` mode.
     public static let pathEnds = 6
 
+    /// The picture would have more than `maxNodes` objects.
     public struct TooBig: Error, CustomStringConvertible {
+        /// The `maxNodes` limit (`--max-nodes`).
         public var limit: Int
+        /// The mode, which decides the advice.
         public var mode: RenderMode
+        /// The limit and how to narrow the picture.
         public var description: String {
             "the picture would have more than \(limit) objects (--max-nodes); narrow the selector, lower --max-depth or --too-many, add --filter/--ignore"
                 + (mode == .roots ? "" : ", or use --mode roots, which draws only the shortest root paths")

@@ -1,5 +1,7 @@
 /// Output of `refgraph check`: text, JSON or JUnit XML.
 public enum CheckOutput {
+    /// The report for a terminal: PASS, FAIL or ERROR per file, each failed
+    /// rule's message, and the totals.
     public static func text(_ results: [FileCheck]) -> String {
         var out = ""
         for r in results {
@@ -43,6 +45,7 @@ public enum CheckOutput {
         }
     }
 
+    /// Files whose rules all passed, files with a failed rule, and unreadable files.
     public static func counts(_ results: [FileCheck]) -> (passed: Int, failed: Int, errors: Int) {
         let e = results.filter { $0.error != nil }.count
         let p = results.filter(\.passed).count
@@ -55,6 +58,8 @@ public enum CheckOutput {
         return e > 0 ? 2 : f > 0 ? 1 : 0
     }
 
+    /// The report as one JSON document: the counts (`passed`, `failed`,
+    /// `unreadable`) and per file its `status` and `rules`.
     public static func json(_ results: [FileCheck]) -> String {
         var j = JSONWriter()
         let (p, f, e) = counts(results)

@@ -35,6 +35,7 @@ extension ReferenceCycles {
         return out
     }
 
+    /// The report as one JSON document: every cycle, not only the first `limit`.
     public func json(_ graph: HeapGraph) -> String {
         let h = HopText(graph)
         var j = JSONWriter()

@@ -2,6 +2,7 @@
 /// titles and one-line descriptions, escaped for the terminal. What objects
 /// belong to (owners, modules) is `HeapSemantics`, which this reads.
 public struct Describer {
+    /// The graph whose objects it describes.
     public let graph: HeapGraph
     /// Owners and modules, computed once per describer (and its copies).
     public let semantics: HeapSemantics

@@ -73,6 +73,8 @@ extension SnapshotDiff {
         return out
     }
 
+    /// The report as one JSON document; `graphs` in snapshot order.
+    /// Cost: `totalSize` of each snapshot, one pass over its nodes.
     public func json(_ graphs: [HeapGraph]) -> String {
         let last = graphs[graphs.count - 1]
         let h = HopText(last)

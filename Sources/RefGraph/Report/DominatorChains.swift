@@ -5,6 +5,7 @@ public struct DominatorChains {
     let targets: [HeapGraph.Node]
     let limit: Int
 
+    /// The report for `targets`; `limit` caps the objects and groups shown.
     public init(_ graph: HeapGraph, tree: DominatorTree, targets: [HeapGraph.Node], limit: Int) {
         self.graph = graph
         self.tree = tree
@@ -19,6 +20,9 @@ public struct DominatorChains {
         }
     }
 
+    /// The report as text, or as one JSON document. Cost: grouping the targets
+    /// (linear in the objects on their chains); in text, a bounded path search
+    /// for each shown target that no single object dominates.
     public func render(json: Bool) -> String {
         let d = Describer(graph)
         let grouped = groups(d)

@@ -1,10 +1,13 @@
 /// Renders chains of objects (retention paths, cycles) as text and JSON.
 public struct HopText {
+    /// The graph the hops are in.
     public let graph: HeapGraph
+    /// Words each hop's object.
     public let describer: Describer
     /// Paths longer than this show their ends and say how many hops were left out.
     public var maxShown = 60
 
+    /// A renderer for hops in `graph`; a new `Describer` when none is given.
     public init(_ graph: HeapGraph, describer: Describer? = nil) {
         self.graph = graph
         self.describer = describer ?? Describer(graph)
@@ -69,6 +72,8 @@ public struct HopText {
         }
     }
 
+    /// Writes `hops` as a JSON array, one object per hop: its `edge` label
+    /// (null for the first) and the object's facts.
     public func json(_ j: inout JSONWriter, _ hops: [Hop]) {
         j.beginArray()
         for h in hops {

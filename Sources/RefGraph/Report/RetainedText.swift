@@ -1,4 +1,5 @@
 extension RetainedTop {
+    /// The `refgraph top` report for a terminal.
     public func text(_ graph: HeapGraph) -> String {
         var out = ""
         if graph.info.truncated { out += "WARNING: the dump is truncated; retained sizes cover only the part that was read.\n\n" }
@@ -15,6 +16,7 @@ extension RetainedTop {
         return out
     }
 
+    /// The report as one JSON document: `measure`, `group`, `reachable_bytes`, `rows`.
     public func json(_ graph: HeapGraph) -> String {
         var j = JSONWriter()
         j.beginObject()
@@ -39,6 +41,8 @@ extension RetainedTop {
 }
 
 extension LeakSuspects {
+    /// The `refgraph suspects` report for a terminal. Cost: `totalSize`, one
+    /// pass over the nodes, for the RSS note.
     public func text(_ graph: HeapGraph) -> String {
         let h = HopText(graph)
         var out = ""
@@ -67,6 +71,8 @@ extension LeakSuspects {
         return out
     }
 
+    /// The report as one JSON document. Cost: `totalSize`, one pass over the
+    /// nodes, for the RSS note.
     public func json(_ graph: HeapGraph) -> String {
         let h = HopText(graph)
         var j = JSONWriter()

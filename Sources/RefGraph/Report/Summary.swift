@@ -1,28 +1,45 @@
 /// What `refgraph summary` reports: the size of the heap, its roots, the
 /// biggest types, and how much of the process's RSS the objects explain.
 public struct Summary: Sendable {
+    /// One type in the top-types tables.
     public struct TypeRow: Sendable {
+        /// The type name (JSON `type`).
         public var type: String
+        /// The type's module (JSON `module`).
         public var module: String
+        /// Objects of that type (JSON `count`).
         public var count: Int
+        /// Their shallow bytes (JSON `bytes`).
         public var bytes: UInt64
     }
 
+    /// The dump's facts (JSON `file`, `format`, `process`, `warnings`).
     public var info: DumpInfo
+    /// Number of nodes, placeholders included (JSON `objects`).
     public var objects: Int
+    /// Number of references (JSON `references`).
     public var references: Int
+    /// Total shallow bytes (JSON `bytes`).
     public var bytes: UInt64
+    /// Objects referred to that have no record in the dump (JSON `placeholders`).
     public var placeholders: Int
+    /// Roots per kind, in `RootKind` order; kinds with none left out (JSON `roots`).
     public var roots: [(kind: RootKind, count: Int)]
+    /// The `top` types with the most objects (JSON `top_by_count`).
     public var byCount: [TypeRow]
+    /// The `top` types with the most shallow bytes (JSON `top_by_size`).
     public var bySize: [TypeRow]
+    /// Objects whose type defines a finalizer (JSON `finalizers`).
     public var finalizers: Int
+    /// Objects in gc.garbage (JSON `garbage`).
     public var garbage: Int
     /// Objects a visible root reaches that also carry references from C (docs/ROOTS.md).
     public var heldFromC: Int
     /// Set when RSS is far above the objects' total: the growth is outside Python objects.
     public var outsideNote: String?
 
+    /// Cost: three passes over the nodes (the counts, `totalSize`, the modules
+    /// of classes) and a sort of the distinct types.
     public init(_ graph: HeapGraph, top: Int = 10) {
         info = graph.info
         objects = graph.nodeCount

@@ -17,11 +17,15 @@ public enum ColorChoice: String, CaseIterable, Sendable {
 /// before it is styled (`Escape.terminal` turns ESC into `\x1b`), so the
 /// only escape sequences in a report are these.
 public struct TextStyle: Sendable, Equatable {
+    /// Whether styles add ANSI escapes; when false, every style returns its text unchanged.
     public var enabled: Bool
 
+    /// A style that colours when `enabled`.
     public init(enabled: Bool) { self.enabled = enabled }
 
+    /// No colour.
     public static let plain = TextStyle(enabled: false)
+    /// ANSI colour.
     public static let ansi = TextStyle(enabled: true)
 
     /// The style of report text (stdout).

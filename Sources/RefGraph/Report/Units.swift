@@ -22,12 +22,14 @@ public enum Units {
         return (x >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x)) + " " + units[i]
     }
 
+    /// `12%`, `3.4%` (one decimal below 10%); `-` when `whole` is not positive.
     public static func percent(_ part: Double, of whole: Double) -> String {
         guard whole > 0 else { return "-" }
         let p = part / whole * 100
         return p >= 10 || p == 0 ? String(format: "%.0f%%", p) : String(format: "%.1f%%", p)
     }
 
+    /// `0x7f3a2c`: an address as reports show it.
     public static func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
 
     /// Pads or cuts to `width` display columns (left-aligned).

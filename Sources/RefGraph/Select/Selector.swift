@@ -4,7 +4,9 @@
 /// string table, so testing ten million objects compares integers, and a
 /// regular expression runs once per distinct string, not once per object.
 public struct Selector {
+    /// The selector text as given.
     public let source: String
+    /// The parsed syntax tree.
     public let expression: SelectorExpr
     private let predicate: (HeapGraph.Node) -> Bool
     /// What each bare word selected, in the order the words appear.
@@ -38,9 +40,11 @@ public struct Selector {
         return asked.map { ($0, context.census.suggestions(for: $0, in: context.graph)) }.filter { !$0.1.isEmpty }
     }
 
+    /// Whether object `n` is selected.
     public func matches(_ n: HeapGraph.Node) -> Bool { predicate(n) }
 
     /// All matching objects, in node order.
+    /// Cost: one pass over the nodes.
     public func select(in graph: HeapGraph) -> [HeapGraph.Node] {
         var out: [HeapGraph.Node] = []
         for n in graph.nodes where predicate(n) { out.append(n) }

@@ -25,6 +25,8 @@ public struct SelectorParser {
     /// Bounds the work of one selector (it is evaluated per object).
     static let maxTests = 10_000
 
+    /// Parses `text`; an empty text or `*` is `.all`. A `SelectorError` points
+    /// at the fault.
     public static func parse(_ text: String) throws(SelectorError) -> SelectorExpr {
         var p = SelectorParser(source: text)
         try p.tokenize()

@@ -1,9 +1,14 @@
 /// The selector language's syntax tree. See docs/SELECTORS.md.
 public indirect enum SelectorExpr: Sendable, Equatable {
+    /// Both sides match.
     case and(SelectorExpr, SelectorExpr)
+    /// Either side matches.
     case or(SelectorExpr, SelectorExpr)
+    /// The operand does not match.
     case not(SelectorExpr)
+    /// `FIELD OP value`.
     case compare(SelectorField, SelectorOp, SelectorValue)
+    /// `FIELD in [value, ...]`: the field equals one of the values.
     case member(SelectorField, [SelectorValue])
     /// A bare flag field: `garbage`, `root`, `finalizer`.
     case isSet(SelectorField)
@@ -14,10 +19,12 @@ public indirect enum SelectorExpr: Sendable, Equatable {
     case all
 }
 
+/// A comparison operator, as written; `~` is a regular expression search.
 public enum SelectorOp: String, Sendable, CaseIterable {
     case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=", match = "~"
 }
 
+/// A value in a test: text (quoted or bare) or an unsigned integer.
 public enum SelectorValue: Sendable, Equatable {
     case text(String)
     case number(UInt64)
@@ -48,10 +55,13 @@ public enum SelectorField: String, Sendable, CaseIterable {
 
 /// A selector that does not parse: the message and where it went wrong.
 public struct SelectorError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong, without the selector.
     public var message: String
+    /// The whole selector text.
     public var source: String
     /// Character offset and length of the fault in `source`.
     public var offset: Int
+    /// Length of the fault, in characters.
     public var length: Int
 
     /// The message with the selector and a caret under the fault. Both are

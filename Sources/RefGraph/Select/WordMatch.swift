@@ -1,12 +1,15 @@
 /// How many objects of one type.
 public struct TypeCount: Sendable, Equatable {
+    /// The type's name.
     public var type: String
+    /// Number of objects of that type.
     public var count: Int
 }
 
 /// What a bare word of a selector selected, so a report can say it
 /// (`'Foo' selects instances of __main__.Foo`), and what it could have meant.
 public struct WordMatch: Sendable, Equatable {
+    /// What the word ended up selecting.
     public enum Kind: Sendable, Equatable {
         /// Instances of the types the word names (short or qualified name).
         case instances
@@ -15,7 +18,9 @@ public struct WordMatch: Sendable, Equatable {
         /// Nothing.
         case none
     }
+    /// The bare word as written.
     public var word: String
+    /// What it selected.
     public var kind: Kind
     /// The types of the selected objects, most objects first.
     public var types: [TypeCount]

@@ -11,6 +11,8 @@ public enum PhaseTrace {
     private static let enabled = getenv("REFGRAPH_TRACE") != nil
     nonisolated(unsafe) private static var last = now()
 
+    /// Prints `phase` with the time since the last mark and the current and peak
+    /// RSS; does nothing unless `REFGRAPH_TRACE` is set.
     public static func mark(_ phase: String) {
         guard enabled else { return }
         let t = now()

@@ -7,6 +7,7 @@ import Darwin
 /// Writes to file descriptor 2 without touching C's `stderr` global,
 /// which Swift 6 strict concurrency rejects.
 public enum StandardError {
+    /// Writes `text` whole, retrying short writes; stops silently on an error.
     public static func write(_ text: String) {
         var text = text
         text.withUTF8 { buf in
