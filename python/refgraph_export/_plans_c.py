@@ -6,6 +6,7 @@ triples, objects read through C getters or matched by identity among the
 referents R, never through user code. Referents a plan does not recognise
 stay unlabelled.
 """
+import gc
 import functools
 import io
 import itertools
@@ -223,6 +224,21 @@ _EXC_FIELDS = ('args', '__traceback__', '__context__', '__cause__', 'message', '
                'exceptions')
 
 
+def _py2_exception_message(o):
+    """2.7's BaseException.message without its getter's warning: the
+    referent after ``args``, as BaseException_traverse visits dict, args,
+    message (message is never NULL: BaseException_new sets it)."""
+    args = _BASE_ARGS(o)
+    refs = gc.get_referents(o)
+    for i, r in enumerate(refs):
+        if r is args:
+            return refs[i + 1] if i + 1 < len(refs) else None
+    return None
+
+
+_BASE_ARGS = BaseException.__dict__['args'].__get__
+
+
 def _exception_getters():
     """[(C exception type, its getters)] for the builtin exception types,
     built at import (the bound getters hold their descriptors from then on)."""
@@ -239,6 +255,10 @@ def _exception_getters():
                 if c is object:
                     break
                 for label, g in _getters(c, _EXC_FIELDS):
+                    if label == 'message' and c is BaseException and _safe.PY2:
+                        # 2.7's getter warns (DeprecationWarning), and a warning from a dump
+                        # changes the heap (warnings registries, pytest's records)
+                        g = _py2_exception_message
                     if label not in seen:
                         seen.add(label)
                         getters.append((label, g))

@@ -32,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 import weakref
 
 from . import _core, _safe
@@ -110,7 +111,9 @@ def _census(base=None, own=()):
         seen[id(o)] = type(o)
         for r in get_referents(o):
             if not is_tracked(r) and id(r) not in seen:
-                seen[id(r)] = type(r)
+                t = seen[id(r)] = type(r)
+                if t is dict or t is tuple:
+                    _untracked_inside(r, seen)
     del objs
     counts, new = {}, {}
     for t in seen.values():
@@ -121,6 +124,22 @@ def _census(base=None, own=()):
             if base_get(a) is not t:
                 new[t] = new.get(t, 0) + 1
     return seen, (counts, new)
+
+
+def _untracked_inside(c, seen):
+    """Adds to ``seen`` what an untracked dict or tuple holds, and so on
+    down (an explicit stack). gc stops tracking a dict or tuple that holds
+    only atoms (str, bytes, int ...), so what they hold is no tracked
+    object's referent: a module's ``{name: bytes}`` cache, the data of
+    ``os.environ``."""
+    todo = [c]
+    get_referents = gc.get_referents
+    while todo:
+        for x in get_referents(todo.pop()):
+            if id(x) not in seen:
+                t = seen[id(x)] = type(x)
+                if t is dict or t is tuple:
+                    todo.append(x)
 
 
 class LeakCheck(object):
@@ -200,6 +219,7 @@ class LeakCheck(object):
         state.append(grew)
         calls += self.runs
         if grew and self.confirm:
+            state.append(counts)  # run()'s own reference to the last census: not the heap's
             more, counts = self._growing(fn, args, kw, self.confirm, base, counts, steps, first, state)
             calls += self.confirm
             grew &= more
@@ -235,7 +255,10 @@ class LeakCheck(object):
             _bytes(sum(per_run.values())),
             ', '.join('%s %s (%s)' % (_count(n), t, _bytes(b)) for t, n, b in named[:8])
             + (' ...' if len(named) > 8 else ''))
-        tmp = self.keep_dir or tempfile.mkdtemp(prefix='refgraph-leak-')
+        dumping = bool(self.analyzer or self.keep_dir)
+        # no temporary directory unless dumping: tempfile would keep its
+        # name, a new str the pure-Python report could take for the leak
+        tmp = self.keep_dir or (tempfile.mkdtemp(prefix='refgraph-leak-') if dumping else '')
         if self.keep_dir and not os.path.isdir(tmp):
             os.makedirs(tmp)
         stem = re.sub(r'[^A-Za-z0-9_.-]+', '_', self.name or getattr(fn, '__name__', 'check'))[-80:]
@@ -245,11 +268,16 @@ class LeakCheck(object):
         dumps = [os.path.join(tmp, '%s.%d.jsonl.gz' % (stem, i)) for i in range(3)]
         body, how = None, None
         try:
-            if self.analyzer or self.keep_dir:
+            if dumping:
                 for i, p in enumerate(dumps):
                     if i:
                         fn(*args, **kw)
-                    _core.dump(p, fork=_FORK)
+                    with warnings.catch_warnings():
+                        # 3.12+ warns that fork() in a process with threads may deadlock; the
+                        # child only writes a dump. A recorded warning would be a new object
+                        # in the dumps (pytest keeps them) and could be taken for the leak
+                        warnings.simplefilter('ignore', DeprecationWarning)
+                        _core.dump(p, fork=_FORK)
             if self.analyzer:
                 body = self._analyzer_text(dumps, set(x[0] for x in named))
                 how = 'refgraph diff (%s)' % self.analyzer
@@ -260,7 +288,8 @@ class LeakCheck(object):
         finally:
             base = None
             if not self.keep_dir:
-                shutil.rmtree(tmp, ignore_errors=True)
+                if tmp:
+                    shutil.rmtree(tmp, ignore_errors=True)
                 dumps = []
             else:
                 dumps = [p for p in dumps if os.path.exists(p)]
@@ -417,14 +446,17 @@ def _atexit_count():
         return None
 
 
-def _new_objects(types, base, own, limit):
+def _new_objects(types, base, own, limit, via=None):
     """{type: up to ``limit`` objects made since ``base``}, newest first,
     for each of ``types``: tracked ones, or untracked ones that tracked
-    objects hold. One pass over the heap."""
+    objects hold, directly or inside untracked dicts and tuples (then
+    ``via`` maps the object's id to [the tracked holder, the untracked
+    containers down to its own]). One pass over the heap."""
     out = dict((t, []) for t in types)
     objs = gc.get_objects()
     mine = set(id(x) for x in out.values())
-    mine.update((id(out), id(objs), id(mine)))
+    inside = set()
+    mine.update((id(out), id(objs), id(mine), id(inside), id(via)))
     tracked = gc.is_tracked
     for o in reversed(objs):
         if id(o) in own or id(o) in mine:
@@ -434,15 +466,33 @@ def _new_objects(types, base, own, limit):
             if base.get(id(o)) is not t and len(out[t]) < limit:
                 out[t].append(o)
         for r in gc.get_referents(o):
+            if tracked(r):
+                continue
             t = type(r)
-            if t in out and not tracked(r) and base.get(id(r)) is not t and len(out[t]) < limit \
+            if t in out and base.get(id(r)) is not t and len(out[t]) < limit \
                     and not any(x is r for x in out[t]):
                 out[t].append(r)
+            if (t is dict or t is tuple) and id(r) not in inside:
+                inside.add(id(r))
+                todo = [(r, [o, r])]
+                while todo:
+                    c, path = todo.pop()
+                    for x in gc.get_referents(c):
+                        tx = type(x)
+                        if tx in out and base.get(id(x)) is not tx and len(out[tx]) < limit \
+                                and not any(y is x for y in out[tx]):
+                            out[tx].append(x)
+                            if via is not None:
+                                via[id(x)] = path
+                        if (tx is dict or tx is tuple) and id(x) not in inside:
+                            inside.add(id(x))
+                            todo.append((x, path + [x]))
+                todo = path = c = None
     del objs
     return out
 
 
-def _entries(growth, base, own):
+def _entries(growth, base, own, via):
     """Leaked objects to explain, best first: those whose referrer is an
     old object (where the leak enters the heap that was there before), of a
     class of Python code first, then of the type that grew most; weak
@@ -451,10 +501,11 @@ def _entries(growth, base, own):
     def rank(o):
         t = type(o)
         return (issubclass(t, weakref.ref), not _safe.is_heap_type(t), -growth[t], _type_name(t))
-    new = _new_objects(growth, base, own, 3)
+    new = _new_objects(growth, base, own, 3, via)
     cands = dict((id(o), o) for objs in new.values() for o in objs)
     new = None
-    entering = set()
+    # inside untracked containers: entering when its own container is old
+    entering = set(i for i, path in via.items() if base.get(id(path[-1])) is type(path[-1]))
     objs = gc.get_objects()
     for o in objs:
         if id(o) in own or base.get(id(o)) is not type(o):
@@ -511,13 +562,20 @@ def _referrer_text(growth, base, own, max_depth=12):
     """Pure-Python holder: from a leaked object (_entries), referrers upward
     to a module's globals or a class."""
     own = _own_ids((growth, base) + tuple(own))
-    cands = _entries(growth, base, own)
+    via = {}
+    own.add(id(via))
+    cands = _entries(growth, base, own, via)
     if not cands:
         return '  (no new object of the types that grew is visible to gc: held from C?)'
     mods = _module_names()
     chain = None
     for cand in cands:
-        chain = _holder_chain(cand, base, mods, max_depth)
+        if id(cand) in via:  # inside untracked containers, which gc.get_referrers cannot see
+            path = via[id(cand)]
+            chain = _holder_chain(path[0], base, mods, max_depth)
+            chain = chain and chain + path[1:] + [cand]
+        else:
+            chain = _holder_chain(cand, base, mods, max_depth)
         if chain is not None:
             break
     if chain is None:

@@ -77,6 +77,29 @@ def leaks_into_generator_locals():
     COLLECTOR.send(Order(1))
 
 
+SNAPSHOTS = {}
+PAGE = 4096  # a name, not a literal: b'\0' * 4096 would be folded into one shared constant
+
+
+def leaks_into_an_atomic_dict():
+    # str keys and bytes values only: gc does not track this dict, so what
+    # it holds is no tracked object's referent
+    SNAPSHOTS['req-%d' % len(SNAPSHOTS)] = b'\0' * PAGE
+
+
+SESSIONS = collections.OrderedDict()
+_SESSION_IDS = [0]
+
+
+def churns_a_bounded_ordered_dict():
+    for _ in range(40):  # 40 new keys per call through 32 slots
+        _SESSION_IDS[0] += 1
+        k = 'sess-%d' % _SESSION_IDS[0]
+        SESSIONS[k] = {'user': k, 'perm': ['r']}
+        while len(SESSIONS) > 32:
+            SESSIONS.popitem(last=False)
+
+
 def makes_garbage_only():
     junk = [Order(i) for i in range(50)]
     assert len(junk) == 50
@@ -118,8 +141,20 @@ class LeakCheckTest(TempDirTest):
             self.check(leaks_into_generator_locals)
         self.assertIn("['COLLECTOR'] generator", str(cm.exception))
 
+    def test_a_leak_into_a_dict_gc_does_not_track_is_found_and_named(self):
+        import gc
+        leaks_into_an_atomic_dict()
+        gc.collect()
+        self.assertFalse(gc.is_tracked(SNAPSHOTS))  # the case under test
+        with self.assertRaises(LeakError) as cm:
+            self.check(leaks_into_an_atomic_dict)
+        msg = str(cm.exception)
+        self.assertIn("['SNAPSHOTS'] dict", msg)
+        self.assertIn('kB per run', msg)  # 4 kB a run, measured
+
     def test_caches_that_fill_in_the_warm_up_pass(self):
-        for fn in (fills_a_setdefault_registry, replaces_entries_of_a_bounded_deque, makes_garbage_only):
+        for fn in (fills_a_setdefault_registry, replaces_entries_of_a_bounded_deque, makes_garbage_only,
+                   churns_a_bounded_ordered_dict):
             calls = self.check(fn)
             self.assertIn(calls, (2 + 3, 2 + 3 + 2), fn.__name__)  # warm-up + runs (+ confirmation)
 
