@@ -1,7 +1,7 @@
 """Reads one pytest --junitxml report of Tests/leakcheck/cases and prints a
 PASS/FAIL line per case: a leaky case (cases.EXPECT) must fail with its
 holder's name and its leak-check report in the message, a clean case must
-pass. Usage: check.py REPORT.xml LABEL MODE (MODE: analyzer | fallback |
+pass, a usage case (test_usage.USAGE) must fail saying why. Usage: check.py REPORT.xml LABEL MODE (MODE: analyzer | fallback |
 sites: the analyzer with tracemalloc on, so each message names an
 allocation site too).
 Prints the counts last; exit 1 when a case is wrong."""
@@ -11,6 +11,11 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'cases'))
 from test_cases import EXPECT  # noqa: E402
+from test_usage import USAGE  # noqa: E402
+
+# pytest < 8 (install.sh gets 4.6, 7.0, 7.4 there) prints no exception notes:
+# the "cannot run twice" note is a report section, which junit XML leaves out
+OLD_PYTEST = ('2.7', '3.6', '3.7')
 
 report, label, mode = sys.argv[1:4]
 root = ET.parse(report).getroot()
@@ -23,7 +28,7 @@ for case in root.iter('testcase'):
     text = None if fail is None else (fail.get('message') or '') + '\n' + (fail.text or '')
     seen[name] = text
 passed = failed = 0
-names = sorted(set(EXPECT) | set(n for n in seen if n.startswith('test_clean')))
+names = sorted(set(EXPECT) | set(USAGE) | set(n for n in seen if n.startswith('test_clean')))
 for name in names:
     text = seen.get(name, 'missing from the report')
     why = None
@@ -40,6 +45,13 @@ for name in names:
             why = 'the message does not say the %s ran' % mode
         elif mode == 'sites' and 'allocated at ' not in text:
             why = 'tracemalloc was on, but the message names no allocation site'
+    elif name in USAGE:
+        if text is None:
+            why = 'passed, but it cannot be checked'
+        elif 'leaked in each of' in text:
+            why = 'failed as a leak'
+        elif USAGE[name] not in text and not (USAGE[name] == 'cannot run twice in a row' and label in OLD_PYTEST):
+            why = 'the message does not say %r' % USAGE[name]
     elif text is not None:
         why = 'failed, but it is clean: ' + text.strip().splitlines()[0][:300]
     if why:

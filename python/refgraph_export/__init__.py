@@ -19,6 +19,17 @@ _register_module(_p.__dict__)
 del _p
 
 
+class LeakError(AssertionError):
+    """A leak check failed. ``str(e)`` is the report; ``e.growth`` maps type
+    names to objects leaked per run; ``e.dumps`` lists the dumps kept
+    (``keep_dir``). Defined here so that ``except refgraph_export.LeakError``
+    works before the first check has loaded refgraph_export.leakcheck."""
+
+    def __init__(self, message, growth=None, dumps=()):
+        AssertionError.__init__(self, message)
+        self.growth = growth or {}
+        self.dumps = list(dumps)
+
 
 def leak_check(*args, **kw):
     """Leak checks for tests: see refgraph_export.leakcheck (imported on
@@ -29,4 +40,5 @@ def leak_check(*args, **kw):
 
 __version__ = '0.1.0'
 __all__ = ['dump', 'install', 'snapshot_series', 'DumpError', 'DumpResult', 'Installed',
-           'SnapshotSeries', 'timestamped_path', 'fork_default', 'FORMAT_VERSION', 'leak_check']
+           'SnapshotSeries', 'timestamped_path', 'fork_default', 'FORMAT_VERSION', 'leak_check',
+           'LeakError']

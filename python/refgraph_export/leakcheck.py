@@ -36,6 +36,7 @@ import warnings
 import weakref
 
 from . import _core, _safe
+from . import LeakError
 
 __all__ = ['leak_check', 'LeakCheck', 'LeakError', 'find_analyzer']
 
@@ -46,17 +47,6 @@ _ModuleType = type(sys)
 # reuse them later from a free list (dicts, tuples, lists ...) would have no
 # allocation site in the next dump
 _FORK = hasattr(os, 'fork')
-
-
-class LeakError(AssertionError):
-    """A checked piece of code leaked. ``str(e)`` is the report; ``e.growth``
-    maps type names to objects leaked per run; ``e.dumps`` lists the dumps
-    kept (``keep_dir``)."""
-
-    def __init__(self, message, growth=None, dumps=()):
-        AssertionError.__init__(self, message)
-        self.growth = growth or {}
-        self.dumps = list(dumps)
 
 
 def find_analyzer():
@@ -500,7 +490,7 @@ def _entries(growth, base, own, via):
     type that grew; their referrers are found in one more pass."""
     def rank(o):
         t = type(o)
-        return (issubclass(t, weakref.ref), not _safe.is_heap_type(t), -growth[t], _type_name(t))
+        return (issubclass(t, weakref.ref), not _python_class(t), -growth[t], _type_name(t))
     new = _new_objects(growth, base, own, 3, via)
     cands = dict((id(o), o) for objs in new.values() for o in objs)
     new = None
@@ -518,37 +508,65 @@ def _entries(growth, base, own, via):
     return [o for o in ordered if id(o) in entering] + [o for o in ordered if id(o) not in entering][:1]
 
 
-def _holder_chain(cand, base, mods, max_depth):
-    """[module globals or class, ..., cand] through gc.get_referrers
-    (breadth first; the frames of the live stack skipped), or None."""
+def _python_class(t):
+    """A class of Python code (a class statement or type() call), not one of
+    C: since 3.12 many of C's types are heap types too (``_thread.lock``),
+    so the test is the defining module: one with a .py file, ``__main__``,
+    or none imported (a class made at run time)."""
+    if not _safe.is_heap_type(t):
+        return False
+    mod = sys.modules.get(_safe._type_module(t) or '')
+    if not isinstance(mod, _ModuleType):
+        return True
+    d = _safe.module_dict(mod)
+    f = _safe.str_get(d, '__file__')
+    return _safe.str_get(d, '__name__') == '__main__' or (type(f) is str and f.endswith(('.py', '.pyc')))
+
+
+def _is_holder(x, mods):
+    return id(x) in mods or isinstance(x, (type, _ModuleType))
+
+
+def _holder_chain(cand, mods, cand_holds=False, max_objects=5000, chunk=32):
+    """[module globals or class, ..., cand] through gc referrers, breadth
+    first, or None. ``cand`` itself is never its own holder (a leaked class
+    or module is held by something else). One gc.get_referrers call per
+    ``chunk`` objects of a level (each call is a pass over the heap), up to
+    ``max_objects`` referrers: a chain hundreds of objects long is
+    followed, a wide fan-in is cut off. The frames of the live stack (the
+    check's and its callers') are skipped; a stored traceback's are walked."""
     parent = {id(cand): None}
     objects = {id(cand): cand}
-    ignore = set([id(parent), id(objects), id(base)])
+    ignore = set([id(parent), id(objects)])
     f = sys._getframe()
-    while f is not None:  # the live stack (the check's and its callers'); a stored traceback's frames are walked
+    while f is not None:
         ignore.add(id(f))
         f = f.f_back
     f = None
     level = [cand]
-    found = None
-    for _ in range(max_depth):
+    found = cand if cand_holds and _is_holder(cand, mods) else None
+    while level and found is None and len(parent) < max_objects:
         nxt = []
         ignore.update((id(level), id(nxt)))
-        for x in level:
-            if id(x) in mods or isinstance(x, (type, _ModuleType)):
-                found = x
-                break
-            refs = gc.get_referrers(x)
+        for i in range(0, len(level), chunk):
+            part = tuple(level[i:i + chunk])
+            want = dict((id(x), x) for x in part)
+            ignore.update((id(part), id(want)))
+            refs = gc.get_referrers(*part)
             ignore.add(id(refs))
             for r in refs:
-                if id(r) in ignore or id(r) in parent:
-                    continue
-                parent[id(r)] = x
-                objects[id(r)] = r
-                nxt.append(r)
-            del refs
-        if found is not None or not nxt:
-            break
+                if id(r) in ignore or id(r) in parent or \
+                        (type(r) is tuple and len(r) == len(part) and all(a is b for a, b in zip(r, part))):
+                    continue  # the call's own argument tuple
+                for x in gc.get_referents(r):
+                    if id(x) in want:
+                        parent[id(r)] = x
+                        objects[id(r)] = r
+                        nxt.append(r)
+                        if found is None and _is_holder(r, mods):
+                            found = r
+                        break
+            refs = part = want = None
         level = nxt
     if found is None:
         return None
@@ -558,7 +576,7 @@ def _holder_chain(cand, base, mods, max_depth):
     return chain
 
 
-def _referrer_text(growth, base, own, max_depth=12):
+def _referrer_text(growth, base, own):
     """Pure-Python holder: from a leaked object (_entries), referrers upward
     to a module's globals or a class."""
     own = _own_ids((growth, base) + tuple(own))
@@ -572,10 +590,10 @@ def _referrer_text(growth, base, own, max_depth=12):
     for cand in cands:
         if id(cand) in via:  # inside untracked containers, which gc.get_referrers cannot see
             path = via[id(cand)]
-            chain = _holder_chain(path[0], base, mods, max_depth)
+            chain = _holder_chain(path[0], mods, cand_holds=True)
             chain = chain and chain + path[1:] + [cand]
         else:
-            chain = _holder_chain(cand, base, mods, max_depth)
+            chain = _holder_chain(cand, mods)
         if chain is not None:
             break
     if chain is None:
@@ -596,9 +614,31 @@ def _referrer_text(growth, base, own, max_depth=12):
         else:
             edge = _edge(prev, x)
         parts.append('%s%s' % (edge + ' ' if edge else '', _type_name(type(x))))
-    text = '  ' + ' -> '.join(parts)
+    text = '  ' + ' -> '.join(_compress(parts))
     site = _allocation_site(cand)
     return text + ('\n  allocated at %s' % site if site else '')
+
+
+def _compress(parts, longest=6):
+    """A run of a block of up to ``longest`` hops repeated three or more
+    times becomes ``(hop -> hop) xN``: a linked list 70 nodes deep is one
+    line (refgraph diff's paths compress the same way)."""
+    for period in range(1, longest + 1):
+        out, k = [], 0
+        while k < len(parts):
+            block = parts[k:k + period]
+            j = k + period
+            while parts[j:j + period] == block:
+                j += period
+            n = (j - k) // period
+            if n >= 3 and len(block) == period:
+                out.append('(%s) x%d' % (' -> '.join(block), n))
+                k = j
+            else:
+                out.append(parts[k])
+                k += 1
+        parts = out
+    return parts
 
 
 def _allocation_site(obj):

@@ -24,6 +24,8 @@ import pytest
 
 _OPTIONS = ('runs', 'warmup', 'confirm', 'allow', 'fixtures')
 _FIXTURES = ('check', 'run')
+_TEXT = (str, type(u''))
+_PYTEST_MAJOR = int(pytest.__version__.split('.')[0]) if pytest.__version__[:1].isdigit() else 0
 
 
 def pytest_addoption(parser):
@@ -48,18 +50,36 @@ def pytest_configure(config):
 
 
 def _checked(item):
+    """The test's check options, None when it is not checked. Options that
+    make no sense give ``{'error': message}``: that test fails with it, the
+    others run (a UsageError from a hook would end the whole session)."""
     marker = item.get_closest_marker('no_leaks')
     if marker is None and not item.config.getoption('refgraph_leaks'):
         return None
     opts = dict(marker.kwargs) if marker is not None else {}
+    opts.setdefault('fixtures', item.config.getoption('refgraph_leaks_fixtures'))
+    error = _bad_options(opts, marker)
+    return {'error': 'no_leaks: ' + error} if error else opts
+
+
+def _bad_options(opts, marker):
+    """Why ``opts`` cannot run, or None."""
     unknown = set(opts) - set(_OPTIONS)
     if unknown:
-        raise pytest.UsageError('no_leaks: unknown option(s) %s (known: %s)'
-                                % (', '.join(sorted(unknown)), ', '.join(_OPTIONS)))
-    opts.setdefault('fixtures', item.config.getoption('refgraph_leaks_fixtures'))
+        return 'unknown option(s) %s (known: %s)' % (', '.join(sorted(unknown)), ', '.join(_OPTIONS))
+    if marker is not None and marker.args:
+        return 'options are keywords: no_leaks(runs=3, warmup=2, ...), not %r' % (marker.args,)
     if opts['fixtures'] not in _FIXTURES:
-        raise pytest.UsageError("no_leaks: fixtures=%r (use 'check' or 'run')" % (opts['fixtures'],))
-    return opts
+        return "fixtures=%r (use 'check' or 'run')" % (opts['fixtures'],)
+    for name, least in (('runs', 2), ('warmup', 0), ('confirm', 0)):
+        v = opts.get(name, least)
+        if type(v) is not int or v < least:
+            return '%s=%r: a whole number, at least %d' % (name, v, least)
+    allow = opts.get('allow', ())
+    if not isinstance(allow, (list, tuple, set, frozenset, dict)) or \
+            not all(isinstance(a, _TEXT) for a in allow):
+        return "allow=%r: type names ('dict', 'mymod.Session'), or a dict of type name -> objects per run" % (allow,)
+    return None
 
 
 def _is_async(fn):
@@ -149,8 +169,8 @@ def pytest_runtest_protocol(item, nextitem):
     (setup, call, teardown of the function-scoped fixtures only), then one
     logged run reports the test, failing its call with the leak report."""
     opts = _checked(item) if _calls_pyfunc(item) else None
-    if opts is None or opts['fixtures'] != 'run' or _is_async(item.obj):
-        return None
+    if opts is None or opts.get('fixtures') != 'run' or _is_async(item.obj):
+        return None  # not checked here; a bad option fails the test's call (pytest_pyfunc_call)
     from _pytest.runner import runtestprotocol
     from .leakcheck import LeakError
     sections = list(getattr(item, '_report_sections', ()))
@@ -158,7 +178,10 @@ def pytest_runtest_protocol(item, nextitem):
     # the class's, module's and session's stay for the next run
     parent = item.parent
 
+    runs = [0]
+
     def one_run():
+        runs[0] += 1
         lists = [(x, len(x)) for x in _finalizer_lists(item)]
         reports = runtestprotocol(item, nextitem=parent, log=False)
         for x, n in lists:
@@ -171,7 +194,8 @@ def pytest_runtest_protocol(item, nextitem):
     try:
         check.run(one_run)
     except _RunFailed:
-        pass
+        if runs[0] > 1:  # the logged run is one run more: say why it is run again
+            item._refgraph_repeat = [runs[0] + 1]
     except LeakError as e:
         item._refgraph_leak = str(e)
     check = e = None
@@ -194,13 +218,27 @@ def pytest_pyfunc_call(pyfuncitem):
         del pyfuncitem._refgraph_leak
         fn(**args)
         pytest.fail(leak, pytrace=False)
+    repeat = getattr(pyfuncitem, '_refgraph_repeat', None)
+    if repeat is not None:  # fixtures='run': a repeated run failed; the logged run shows why
+        del pyfuncitem._refgraph_repeat
+        with _explained(pyfuncitem, repeat):
+            fn(**args)
+        return True
     opts = _checked(pyfuncitem)
+    if opts is not None and 'error' in opts:
+        pytest.fail(opts['error'], pytrace=False)
     if opts is None or opts['fixtures'] == 'run' or _is_async(fn):
         return None  # not checked, checked by pytest_runtest_protocol, or left to an async plugin
     from .leakcheck import LeakError
     check = _new_check(pyfuncitem, opts)
+    calls = [0]
+
+    def counted(**kw):
+        calls[0] += 1
+        return fn(**kw)
     try:
-        check.run(fn, **args)
+        with _explained(pyfuncitem, calls):
+            check.run(counted, **args)
     except LeakError as e:
         message = str(e)
     else:
@@ -209,3 +247,37 @@ def pytest_pyfunc_call(pyfuncitem):
     if hasattr(sys, 'exc_clear'):
         sys.exc_clear()  # 2.7: the handled exception (and its frames) stays in sys.exc_info otherwise
     pytest.fail(message, pytrace=False)  # outside the except: no "during handling" chain
+
+
+class _explained(object):
+    """When the test body fails in a call after its first, says so: the
+    check runs a test several times, and a test that cannot run twice (it
+    asserts a fresh state, or consumes something) fails on the check, not
+    on its own. The note goes on the exception (``__notes__``, which
+    pytest 8+ prints), and in a report section for older pytest."""
+
+    def __init__(self, item, calls):
+        self.item, self.calls = item, calls
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, t, e, tb):
+        from .leakcheck import LeakError
+        n = self.calls[0]
+        if t is None or n < 2 or issubclass(t, (LeakError, pytest.skip.Exception)):
+            return False
+        note = ('refgraph leak check: the test failed in call %d of its body. The check runs a test several '
+                'times (warm-up, then measured runs); a test that cannot run twice in a row fails here, not '
+                'on a leak. Use @pytest.mark.no_leaks(fixtures=\'run\') for fresh fixtures in each run, or '
+                'leave this test unchecked.' % n)
+        try:  # PEP 678 notes: pytest 8+ shows them on every Python
+            if hasattr(e, 'add_note'):
+                e.add_note(note)
+            else:
+                e.__notes__ = list(getattr(e, '__notes__', None) or ()) + [note]
+        except Exception:
+            pass
+        if _PYTEST_MAJOR < 8:  # which does not: a section of the failure's output
+            self.item.add_report_section('call', 'refgraph leak check', note)
+        return False

@@ -5,6 +5,7 @@ Tests/leakcheck/run.sh."""
 import collections
 import glob
 import os
+import re
 import sys
 import unittest
 
@@ -100,6 +101,29 @@ def churns_a_bounded_ordered_dict():
             SESSIONS.popitem(last=False)
 
 
+class Link(object):
+    def __init__(self, nxt=None):
+        self.nxt = nxt
+
+
+CHAIN = Link()
+for _ in range(90):
+    CHAIN = Link(CHAIN)
+
+
+def leaks_at_the_end_of_a_long_chain():
+    tail = CHAIN
+    while tail.nxt is not None:
+        tail = tail.nxt
+    tail.nxt = Link()
+
+
+def leaks_a_module_per_call():
+    import types
+    name = 'leakcheck_unit_%d' % len(sys.modules)
+    sys.modules[name] = types.ModuleType(name)
+
+
 def makes_garbage_only():
     junk = [Order(i) for i in range(50)]
     assert len(junk) == 50
@@ -151,6 +175,33 @@ class LeakCheckTest(TempDirTest):
         msg = str(cm.exception)
         self.assertIn("['SNAPSHOTS'] dict", msg)
         self.assertIn('kB per run', msg)  # 4 kB a run, measured
+
+    def test_a_leak_90_objects_deep_is_followed_and_its_repeats_compressed(self):
+        # a walk of 12 levels said 'no module or class reaches it'
+        with self.assertRaises(LeakError) as cm:
+            self.check(leaks_at_the_end_of_a_long_chain)
+        msg = str(cm.exception)
+        self.assertIn("['CHAIN'] %s.Link -> (" % __name__, msg)
+        self.assertTrue(re.search(r'%s\.Link\) x\d\d' % __name__, msg), msg)
+
+    def test_a_leaked_module_is_not_named_as_its_own_holder(self):
+        with self.assertRaises(LeakError) as cm:
+            self.check(leaks_a_module_per_call)
+        self.assertIn("module sys -> ['modules'] dict -> ['leakcheck_unit_", str(cm.exception))
+
+    def test_classes_of_python_code_are_told_from_cs(self):
+        import threading
+        self.assertTrue(leakcheck._python_class(Order))
+        self.assertTrue(leakcheck._python_class(threading.Thread))
+        self.assertTrue(leakcheck._python_class(type('Made', (object,), {})))
+        for t in (dict, type(threading.Lock()), type(sys), type(iter(()))):
+            self.assertFalse(leakcheck._python_class(t), t)  # _thread.lock is a heap type on 3.12+
+
+    def test_repeats_are_compressed(self):
+        c = leakcheck._compress
+        self.assertEqual(c(['m', 'a', 'a', 'a', 'b']), ['m', '(a) x3', 'b'])
+        self.assertEqual(c(['m', 'a', 'b', 'a', 'b', 'a', 'b']), ['m', '(a -> b) x3'])
+        self.assertEqual(c(['m', 'a', 'a', 'b']), ['m', 'a', 'a', 'b'])  # twice is shown as it is
 
     def test_caches_that_fill_in_the_warm_up_pass(self):
         for fn in (fills_a_setdefault_registry, replaces_entries_of_a_bounded_deque, makes_garbage_only,

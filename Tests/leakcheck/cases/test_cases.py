@@ -1,4 +1,4 @@
-"""Issue 22's acceptance cases: seven leaky tests that must fail with their
+"""Issue 22's acceptance cases: eleven leaky tests (twelve on 2.7) that must fail with their
 holder's name in the message (EXPECT) and seven clean cases (cache patterns, a fixture finalized per run) that must
 pass. Run by Tests/leakcheck/run.sh with --refgraph-leaks; each leaky test
 leaks on every call and each clean one reaches a steady state in the
@@ -19,7 +19,13 @@ EXPECT = {
     'test_leaky_class_registry': 'registry',
     'test_leaky_asyncio_task_set': 'BACKGROUND',
     'test_leaky_fixture_per_run': 'LISTENERS',
+    'test_leaky_thread_never_joined': '_active',
+    'test_leaky_copyreg_reducer': 'dispatch_table',
+    'test_leaky_sys_modules': 'modules',
+    'test_leaky_deep_chain': 'CHAIN',
 }
+if sys.version_info[0] == 2:  # 3.4+ collects cycles with __del__
+    EXPECT['test_leaky_del_cycle'] = 'garbage'
 
 try:
     import pytest
@@ -151,6 +157,78 @@ def test_leaky_fixture_per_run(subscriber):
     # fixtures='run': the fixture's setup runs each time, so its leak is seen;
     # with fixtures made once per check it would pass
     assert subscriber.n >= 0
+
+
+def _park(event):
+    event.wait()
+
+
+STOP = None
+
+
+def test_leaky_thread_never_joined():
+    # a worker started per call and never stopped: threading keeps every
+    # running Thread in threading._active
+    global STOP
+    import threading
+    if STOP is None:
+        STOP = threading.Event()
+    t = threading.Thread(target=_park, args=(STOP,))
+    t.daemon = True
+    t.start()
+
+
+def test_leaky_copyreg_reducer():
+    # a class made per call and registered for pickling: copyreg's
+    # dispatch_table keeps the class and its reducer
+    try:
+        import copyreg
+    except ImportError:  # 2.7
+        import copy_reg as copyreg
+    cls = type('Message%d' % len(copyreg.dispatch_table), (object,), {})
+    copyreg.pickle(cls, _reduce_message)
+
+
+def _reduce_message(obj):
+    return (type(obj), ())
+
+
+def test_leaky_sys_modules():
+    # a module made per call (a plugin loader that never unloads)
+    import types
+    name = 'leakcheck_plugin_%d' % len(sys.modules)
+    sys.modules[name] = types.ModuleType(name)
+
+
+class Link(object):
+    def __init__(self, nxt=None):
+        self.nxt = nxt
+
+
+CHAIN = Link()
+for _ in range(80):  # a long chain: the leak enters 80 objects deep
+    CHAIN = Link(CHAIN)
+
+
+def test_leaky_deep_chain():
+    tail = CHAIN
+    while tail.nxt is not None:
+        tail = tail.nxt
+    tail.nxt = Link()
+
+
+class Resource(object):
+    def __init__(self):
+        self.me = self
+
+    def __del__(self):
+        pass
+
+
+def test_leaky_del_cycle():
+    if sys.version_info[0] > 2:
+        pytest.skip('3.4+ collects a cycle with __del__: no leak to find')
+    Resource()  # 2.7: an unreachable cycle with __del__ goes to gc.garbage for good
 
 
 # -- clean: caches that fill during the warm-up, then stay flat --------------
