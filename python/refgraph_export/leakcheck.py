@@ -262,6 +262,9 @@ class LeakCheck(object):
                 for i, p in enumerate(dumps):
                     if i:
                         fn(*args, **kw)
+                    # as the census: what a collection frees is no leak, and on 2.7 a
+                    # cycle with __del__ is only in gc.garbage (its holder) once collected
+                    gc.collect()
                     with warnings.catch_warnings():
                         # 3.12+ warns that fork() in a process with threads may deadlock; the
                         # child only writes a dump. A recorded warning would be a new object
@@ -269,7 +272,9 @@ class LeakCheck(object):
                         warnings.simplefilter('ignore', DeprecationWarning)
                         _core.dump(p, fork=_FORK)
             if self.analyzer:
-                body = self._analyzer_text(dumps, set(x[0] for x in named))
+                body = self._analyzer_text(dumps, set(x[0] for x in named), [
+                    _type_name(t) for t in growth if _python_class(t)],
+                    [_type_name(t) for t in growth if issubclass(t, weakref.ref)])
                 how = 'refgraph diff (%s)' % self.analyzer
             if body is None:
                 body = _referrer_text(growth, base, (self.__dict__,))
@@ -291,11 +296,11 @@ class LeakCheck(object):
         if dumps:
             msg += '\ndumps kept: %s' % ' '.join(dumps)
         if _PY2 and not isinstance(msg, str):
-            msg = msg.encode('utf-8')  # 2.7: refgraph's arrows; str(e) of a unicode message would raise
+            msg = _ascii(msg)
         return LeakError(msg, dict((_type_name(t), n) for t, n in growth.items()), dumps)
 
-    def _analyzer_text(self, dumps, names):
-        """The cluster of ``refgraph diff`` to show, or None."""
+    def _analyzer_text(self, dumps, names, python_names, weak_names):
+        """The cluster of ``refgraph diff`` to show (_pick_cluster), or None."""
         try:
             p = subprocess.Popen([self.analyzer, 'diff'] + dumps, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE)
@@ -304,7 +309,17 @@ class LeakCheck(object):
             return None
         if p.returncode != 0:
             return None
-        return _pick_cluster(out.decode('utf-8', 'replace'), names)
+        return _pick_cluster(out.decode('utf-8', 'replace'), names, python_names, weak_names)
+
+
+def _ascii(text):
+    """2.7: the report as an ASCII str. str(e) of a unicode message raises,
+    and pytest 4.6 prints a message with any non-ASCII byte escaped whole
+    (its line breaks as a literal \\n), so refgraph's arrows and ellipses
+    become ASCII and anything else a \\u escape."""
+    for u, a in ((u'\u2192', '->'), (u'\u2026', '...'), (u'\u00d7', 'x'), (u'\u2264', '<='), (u'\u2265', '>=')):
+        text = text.replace(u, a)
+    return text.encode('ascii', 'backslashreplace')
 
 
 def _count(n):
@@ -353,13 +368,15 @@ def _clusters(text):
     return blocks
 
 
-def _pick_cluster(text, names):
+def _pick_cluster(text, names, python_names=(), weak_names=()):
     """The cluster of ``refgraph diff`` to show: among those that hold a
     type that grew (``names``) and are not the exporter's own state, one
-    holding a grown class (a module-qualified name: a class of Python code
-    or of an extension, never a bare dict or list that anything may make)
-    first, then the one holding most of the grown types, then diff's order
-    (largest first). With a count of the other such clusters."""
+    holding a grown class of Python code (``python_names``: never a bare
+    dict or list that anything may make, nor one of C's types) first, one
+    that holds only weak references (``weak_names``: they keep nothing
+    alive; a class's entry in its base's subclass table is one) last, then
+    the one holding most of the grown types, then diff's order (largest
+    first). With a count of the other such clusters."""
     found = []
     for i, block in enumerate(_clusters(text)):
         kinds = block[1] if len(block) > 1 else ''
@@ -367,7 +384,7 @@ def _pick_cluster(text, names):
         grown = held & names
         if not grown or any('refgraph_export' in line for line in block):
             continue
-        found.append(((not any('.' in n for n in grown), -len(grown), i), block))
+        found.append(((grown <= set(weak_names), not (grown & set(python_names)), -len(grown), i), block))
     if not found:
         return None
     found.sort(key=lambda x: x[0])

@@ -197,6 +197,24 @@ class LeakCheckTest(TempDirTest):
         for t in (dict, type(threading.Lock()), type(sys), type(iter(()))):
             self.assertFalse(leakcheck._python_class(t), t)  # _thread.lock is a heap type on 3.12+
 
+    def test_the_cluster_shown_is_not_one_of_weak_references_only(self):
+        # 3.12+ names the weakref type weakref.ReferenceType: dotted, like a
+        # class of Python code; a class's entry in its base's subclass table
+        # was shown instead of copyreg's dispatch_table holding the class
+        text = ('#1  1 new objects\n      1 weakref.ReferenceType\n      [external root] x\n\n'
+                '#2  7 new objects\n      2 tuple, 1 dict, 1 type\n      [\'dispatch_table\'] x\n')
+        picked = leakcheck._pick_cluster(text, set(['weakref.ReferenceType', 'type', 'dict']), [],
+                                         ['weakref.ReferenceType'])
+        self.assertIn('dispatch_table', picked)
+        self.assertIn('1 more clusters', picked)
+
+    def test_python_2_messages_are_ascii(self):
+        if sys.version_info[0] > 2:
+            return self.skipTest('2.7 only: pytest 4.6 escapes a message with non-ASCII bytes whole')
+        out = leakcheck._ascii(u'a\n  [x] \u2192 dict \u2026 \u00e9')
+        self.assertEqual(out, 'a\n  [x] -> dict ... \\xe9')
+        self.assertIs(type(out), str)
+
     def test_repeats_are_compressed(self):
         c = leakcheck._compress
         self.assertEqual(c(['m', 'a', 'a', 'a', 'b']), ['m', '(a) x3', 'b'])
