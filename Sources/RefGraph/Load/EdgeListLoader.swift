@@ -107,7 +107,7 @@ struct EdgeListLoader {
                 if row.root != .none { hasRoots = true }
             }
         }
-        return builder.sealed(inferRoots: !hasRoots)
+        return try builder.sealed { if !hasRoots { $0.inferRoots() } }
     }
 
     /// Whether the bytes of field `r` appear as a whole field (between

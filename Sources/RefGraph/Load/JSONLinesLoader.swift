@@ -117,17 +117,9 @@ struct JSONLinesLoader {
         }
         progress.finish()
         bytes.release(before: n)  // the mapped pages are not needed any more
-        if !isNative && n > 0 && base[n - 1] != 0x0a && !sawClosingBracket(base, n) {
-            // meliae ends every record with a newline: a last record without one
-            // means the dumping process died mid-write (e.g. meliae on an int >= 2**63).
-            if options.allowTruncated {
-                markTruncated("the file does not end with a newline: the dumping process stopped part-way")
-            } else {
-                throw LoadError(file: path, line: lineNumber, reason: "dump is truncated: the file ends without a final newline, so the dumping process stopped part-way (meliae dies like this on ints >= 2**63). Use --allow-truncated to load what is there")
-            }
-        }
-        if recordsRead == 0 && !isNative {
-            throw LoadError(file: path, line: 1, reason: "no object records found")
+        if !isNative, let warning = try MeliaeFormat.checkEnd(base, count: n, records: recordsRead, line: lineNumber, path: path,
+                                                              allowTruncated: options.allowTruncated) {
+            markTruncated(warning)
         }
         if isNative && !sawTrailer {
             if options.allowTruncated {
@@ -145,12 +137,11 @@ struct JSONLinesLoader {
         if invalidUTF8 > 0 {
             builder.info.warnings.append("\(path):\(firstInvalidUTF8Line): \(invalidUTF8) strings are not valid UTF-8; invalid bytes are shown as U+FFFD")
         }
-        var graph = builder.sealed(inferRoots: !isNative)
-        if isNative { graph.classifyCRoots() }
-        if !isNative {
-            graph.labelMeliaeEdges()
-            try checkMeliaeCompleteness(&graph)
+        let (records, line, allowTruncated) = (recordsRead, lineNumber, options.allowTruncated)
+        var graph = try builder.sealed { (g: inout HeapGraph) throws(LoadError) in
+            if !isNative { try MeliaeFormat.finish(&g, records: records, line: line, path: path, allowTruncated: allowTruncated) }
         }
+        if isNative { graph.classifyCRoots() }
         return graph
     }
 
@@ -217,28 +208,6 @@ struct JSONLinesLoader {
             p = end + 1
         }
         return (lines, refs)
-    }
-
-    /// meliae has no trailer. A complete meliae dump refers to at most a
-    /// handful of objects it did not write (its own pending list); one that
-    /// died part-way, as meliae does on ints >= 2**63, leaves many.
-    private func checkMeliaeCompleteness(_ graph: inout HeapGraph) throws(LoadError) {
-        let missing = graph.flags.reduce(0) { $0 + ($1.contains(.placeholder) ? 1 : 0) }
-        guard missing > max(10, recordsRead / 1000) else { return }
-        let why = "\(missing) referenced objects have no record, so meliae stopped part-way (it dies like this on ints >= 2**63, and dump_gc_objects writes only gc-tracked objects)"
-        if options.allowTruncated {
-            graph.info.truncated = true
-            graph.info.warnings.append("\(path):\(lineNumber): dump looks truncated: \(why)")
-        } else {
-            throw LoadError(file: path, line: lineNumber, reason: "dump looks truncated: \(why). Use --allow-truncated to load what is there")
-        }
-    }
-
-    /// The wrapped meliae form may end with `]` and no newline.
-    private func sawClosingBracket(_ base: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        var i = n - 1
-        while i >= 0 && (base[i] == 0x20 || base[i] == 0x0d || base[i] == 0x09) { i -= 1 }
-        return i >= 0 && base[i] == UInt8(ascii: "]")
     }
 
     private mutating func markTruncated(_ why: String) {
