@@ -88,12 +88,11 @@ struct JSONLinesLoader {
             }
         }
         twoPassDuplicates = duplicateLines
-        var p = bytes.dataStart
         let progress = Progress(label: path, total: n, enabled: options.progress)
-        var nextRelease = DumpBytes.releaseEvery
-        while p < n {
-            lineNumber += 1
-            let end = lineEnd(base, from: p, count: n)
+        var lines = LineWalk(bytes)
+        while let (p, end) = lines.next() {
+            lineNumber = lines.number
+            if lines.released { progress.update(p) }
             let complete = end < n
             do {
                 try readLine(start: p, end: end)
@@ -107,12 +106,6 @@ struct JSONLinesLoader {
                     throw fail("dump is truncated: the last record is cut off mid-line (\(e.reason)); the file ends at byte \(n). Use --allow-truncated to load the records before it")
                 }
                 throw fail(e.reason + at(e.offset, lineStart: p))
-            }
-            p = end + 1
-            if p > nextRelease {
-                bytes.release(before: p)
-                progress.update(p)
-                nextRelease = p + DumpBytes.releaseEvery
             }
         }
         progress.finish()
@@ -151,11 +144,9 @@ struct JSONLinesLoader {
     /// not fit, and the caller falls back to one pass.
     private mutating func indexAddresses() -> Set<Int>? {
         let base = bytes.base
-        let n = bytes.count
         let key = Array("{\"address\": ".utf8)
         var dups = Set<Int>()
-        var p = bytes.dataStart, line = 0
-        var nextRelease = DumpBytes.releaseEvery
+        var lines = LineWalk(bytes)
         // Addresses are indexed 256 at a time (GraphBuilder.preindex).
         var batch: [UInt64] = [], batchLines: [Int] = []
         batch.reserveCapacity(256); batchLines.reserveCapacity(256)
@@ -164,29 +155,19 @@ struct JSONLinesLoader {
             batch.removeAll(keepingCapacity: true)
             batchLines.removeAll(keepingCapacity: true)
         }
-        while p < n {
-            line += 1
-            let end = lineEnd(base, from: p, count: n)
+        while let (p, end) = lines.next() {
             var s = p
             while s < end && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
             if s + key.count < end && memcmp(base + s, key, key.count) == 0 {
-                var q = s + key.count, v: UInt64 = 0, digits = 0
-                while q < end, case let d = base[q] &- 0x30, d <= 9 {
-                    let (m, o1) = v.multipliedReportingOverflow(by: 10)
-                    let (a, o2) = m.addingReportingOverflow(UInt64(d))
-                    if o1 || o2 { return nil }
-                    v = a; q += 1; digits += 1
-                }
-                guard digits > 0, q < end, base[q] == UInt8(ascii: ",") || base[q] == UInt8(ascii: "}") else { return nil }
+                let (v, q, overflow) = scanDecimal(base, from: s + key.count, to: end)
+                guard !overflow, q > s + key.count, q < end, base[q] == UInt8(ascii: ",") || base[q] == UInt8(ascii: "}") else { return nil }
                 batch.append(v)
-                batchLines.append(line)
+                batchLines.append(lines.number)
                 if batch.count == 256 { flush() }
             } else if s < end && !(base[s] == UInt8(ascii: "[") || base[s] == UInt8(ascii: "]") || base[s] == 0x0d
                                    || (base[s] == UInt8(ascii: "{") && end - s > 9 && memcmp(base + s, "{\"record\"", 9) == 0)) {
                 return nil
             }
-            p = end + 1
-            if p > nextRelease { bytes.release(before: p); nextRelease = p + DumpBytes.releaseEvery }
         }
         flush()
         return dups
