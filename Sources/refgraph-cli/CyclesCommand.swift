@@ -14,13 +14,13 @@ struct CyclesCommand: ParsableCommand, StyledCommand {
     @Flag(help: "Only cycles that contain objects with finalizers (__del__ or tp_del).")
     var finalizers = false
 
-    @OptionGroup var rows: RowLimit<TwentyRows>
+    @OptionGroup var limit: RowLimit
 
     @OptionGroup var jsonOutput: JSONFlag
 
     func run() throws {
         let graph = try input.load()
         let cycles = ReferenceCycles(graph, finalizersOnly: finalizers)
-        emit(jsonOutput.json ? cycles.json(graph) : cycles.text(graph, limit: rows.limit))
+        emit(jsonOutput.json ? cycles.json(graph) : cycles.text(graph, limit: limit.rows(default: 20)))
     }
 }

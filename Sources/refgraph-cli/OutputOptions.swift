@@ -24,23 +24,15 @@ extension StyledCommand {
     }
 }
 
-/// A command's default row limit, for `RowLimit`.
-protocol RowLimitDefault {
-    /// Rows (cycles, groups, clusters, objects) the command prints when not told.
-    static var rows: Int { get }
-}
-/// Five rows by default.
-enum FiveRows: RowLimitDefault { static var rows: Int { 5 } }
-/// Ten rows by default.
-enum TenRows: RowLimitDefault { static var rows: Int { 10 } }
-/// Twenty rows by default.
-enum TwentyRows: RowLimitDefault { static var rows: Int { 20 } }
-
 /// `--limit`/`-n` (and `--top`, its older name), shared by every command that
-/// prints a ranked list; only the default differs by command.
-struct RowLimit<Default: RowLimitDefault>: ParsableArguments {
+/// prints a ranked list, with one help text; each command gives its own
+/// default where it reads the value (`rows(default:)`).
+struct RowLimit: ParsableArguments {
     @Option(name: [.customLong("limit"), .customShort("n"), .customLong("top")],
-            help: ArgumentHelp("Rows to print: cycles, groups, clusters, objects or suspects (--top is the same option; default \(Default.rows))."),
+            help: "Rows to print: cycles, groups, clusters, objects or suspects (default 5 to 20 by command; --top is the same option).",
             transform: Numbers.count)
-    var limit = Default.rows
+    var limit: Int?
+
+    /// The limit given, or the command's `default`.
+    func rows(default d: Int) -> Int { limit ?? d }
 }

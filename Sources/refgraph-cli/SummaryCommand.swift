@@ -11,13 +11,13 @@ struct SummaryCommand: ParsableCommand, StyledCommand {
 
     @OptionGroup var input: DumpOptions
 
-    @OptionGroup var rows: RowLimit<TenRows>
+    @OptionGroup var limit: RowLimit
 
     @OptionGroup var jsonOutput: JSONFlag
 
     func run() throws {
         let graph = try input.load()
-        let summary = Summary(graph, top: rows.limit)
+        let summary = Summary(graph, top: limit.rows(default: 10))
         emit(jsonOutput.json ? summary.json() : summary.text())
     }
 }

@@ -178,7 +178,7 @@ private struct InvariantCheck<S: ColumnScanner>: ColumnVisitor {
         switch spec.values {
         case .any: ok = true
         case .node: ok = below(column, nodes)
-        case .string: ok = below(column, graph.strings.count, labels: path == \HeapGraph.edgeLabels)
+        case .string: ok = below(column, graph.strings.count, labels: spec.source == .forward)  // the edge labels
         case .cases(let k): ok = below(column, k)
         case .offsets: ok = scanner.chunks(column, as: UInt32.self) { Self.isOffsets($0, last: edges) }
         }
