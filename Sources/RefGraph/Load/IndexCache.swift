@@ -83,12 +83,12 @@ public enum IndexCache {
         func put<T>(_ a: [T]) { a.withUnsafeBytes { put($0) } }
         magic.withUnsafeBytes { raw($0) }
         put(key)
-        var columns = SectionWriter(graph: g, sideTables: false, put: put)
-        HeapGraph.forEachColumn(&columns)
+        var sections = SectionWriter(graph: g, put: put)
+        HeapGraph.forEachColumn(&sections)  // the columns
         let (bytes, offsets) = g.strings.storage
         put(bytes); put(offsets)
-        var sideTables = SectionWriter(graph: g, sideTables: true, put: put)
-        HeapGraph.forEachColumn(&sideTables)
+        sections.sideTables = true
+        HeapGraph.forEachColumn(&sections)
         put(g.weakPairs.sorted())
         put([UInt64(g.weakLabel), UInt64(g.dictLabel)])
         put(Array(infoText(g.info).utf8))
@@ -123,17 +123,14 @@ public enum IndexCache {
         guard let m: [UInt8] = r.bytes(magic.count), m == magic, r.array(UInt64.self) == key else { return nil }
         // The sections in the writer's order: the schema's columns, the
         // strings, the schema's side tables, then the rest.
-        var columns = SectionReader(reader: r, sideTables: false)
-        HeapGraph.forEachColumn(&columns)
-        var sideTables = SectionReader(reader: columns.reader, sideTables: true)
-        sideTables.graph = columns.graph
-        r = columns.reader
-        guard columns.ok, let sbytes = r.array(UInt8.self), let soffsets = r.array(UInt32.self) else { return nil }
-        sideTables.reader = r
-        HeapGraph.forEachColumn(&sideTables)
-        r = sideTables.reader
-        var g = sideTables.graph
-        guard sideTables.ok,
+        var sections = SectionReader(reader: r)
+        HeapGraph.forEachColumn(&sections)  // the columns
+        guard sections.ok, let sbytes = sections.reader.array(UInt8.self), let soffsets = sections.reader.array(UInt32.self) else { return nil }
+        sections.sideTables = true
+        HeapGraph.forEachColumn(&sections)
+        r = sections.reader
+        var g = sections.graph
+        guard sections.ok,
               let weakPairs = r.array(UInt64.self),
               let special = r.array(UInt64.self), special.count == 2,
               let info = r.array(UInt8.self),
@@ -159,12 +156,12 @@ public enum IndexCache {
         return g
     }
 
-    /// Writes the schema's cached columns, or its side tables (as sorted
-    /// key, value pairs of 64-bit words), each as a section.
+    /// Writes the schema's cached columns, or once `sideTables` is set its
+    /// side tables (as sorted key, value pairs of 64-bit words), each as a section.
     private struct SectionWriter: ColumnVisitor {
         let graph: HeapGraph
-        let sideTables: Bool
         let put: (UnsafeRawBufferPointer) -> Void
+        var sideTables = false
 
         mutating func visit<T: BitwiseCopyable>(_ path: WritableKeyPath<HeapGraph, Column<T>>, _ spec: ColumnSpec) {
             guard !sideTables, spec.isCached else { return }
@@ -178,16 +175,16 @@ public enum IndexCache {
         }
     }
 
-    /// Reads what `SectionWriter` wrote into `graph`; `ok` turns false at the
+    /// Reads what `SectionWriter` wrote into `graph`, the columns, then once
+    /// `sideTables` is set the side tables; `ok` turns false at the
     /// first section that is missing or of a wrong size. Side-table entries
     /// of nodes beyond the columns are dropped (harmless, as a damaged value is).
     private struct SectionReader: ColumnVisitor {
         var reader: Reader
-        let sideTables: Bool
+        /// Whether to read the side tables (after the strings) rather than the columns.
+        var sideTables = false
         var graph = HeapGraph()
         var ok = true
-
-        init(reader: Reader, sideTables: Bool) { self.reader = reader; self.sideTables = sideTables }
 
         mutating func visit<T: BitwiseCopyable>(_ path: WritableKeyPath<HeapGraph, Column<T>>, _ spec: ColumnSpec) {
             guard ok, !sideTables, spec.isCached else { return }
