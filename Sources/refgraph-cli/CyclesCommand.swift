@@ -14,14 +14,13 @@ struct CyclesCommand: ParsableCommand, StyledCommand {
     @Flag(help: "Only cycles that contain objects with finalizers (__del__ or tp_del).")
     var finalizers = false
 
-    @Option(name: [.customLong("limit"), .customShort("n")], help: "Cycles to print.", transform: Numbers.count)
-    var limit = 20
+    @OptionGroup var limit: RowLimit
 
     @OptionGroup var jsonOutput: JSONFlag
 
     func run() throws {
         let graph = try input.load()
         let cycles = ReferenceCycles(graph, finalizersOnly: finalizers)
-        emit(jsonOutput.json ? cycles.json(graph) : cycles.text(graph, limit: limit))
+        emit(jsonOutput.json ? cycles.json(graph) : cycles.text(graph, limit: limit.rows(default: 20)))
     }
 }

@@ -25,8 +25,7 @@ struct DiffCommand: ParsableCommand, StyledCommand {
 
     @OptionGroup var loading: LoadFlags
 
-    @Option(name: [.customLong("limit"), .customShort("n")], help: "Clusters to print.", transform: Numbers.count)
-    var limit = 10
+    @OptionGroup var clusters: RowLimit
 
     @Option(help: "Rows of each growth table.", transform: Numbers.count)
     var rows = 15
@@ -69,6 +68,6 @@ struct DiffCommand: ParsableCommand, StyledCommand {
             Rendering.write(sub, of: last, options: options, format: fmt, to: output)
             StandardError.write("wrote \(output): cluster \(n), \(sub.nodes.count) objects\n")
         }
-        emit(jsonOutput.json ? diff.json(graphs) : diff.text(graphs, limit: limit, rows: rows))
+        emit(jsonOutput.json ? diff.json(graphs) : diff.text(graphs, limit: clusters.rows(default: 10), rows: rows))
     }
 }

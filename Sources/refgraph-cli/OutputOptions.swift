@@ -23,3 +23,16 @@ extension StyledCommand {
         }
     }
 }
+
+/// `--limit`/`-n` (and `--top`, its older name), shared by every command that
+/// prints a ranked list, with one help text; each command gives its own
+/// default where it reads the value (`rows(default:)`).
+struct RowLimit: ParsableArguments {
+    @Option(name: [.customLong("limit"), .customShort("n"), .customLong("top")],
+            help: "Rows to print: cycles, groups, clusters, objects or suspects (default 5 to 20 by command; --top is the same option).",
+            transform: Numbers.count)
+    var limit: Int?
+
+    /// The limit given, or the command's `default`.
+    func rows(default d: Int) -> Int { limit ?? d }
+}

@@ -30,8 +30,7 @@ struct PathCommand: ParsableCommand, StyledCommand {
     @Option(help: "Only paths of at most this many hops.", transform: Numbers.count)
     var maxDepth: Int?
 
-    @Option(name: [.customLong("limit"), .customShort("n")], help: "Groups to print.", transform: Numbers.count)
-    var limit = 10
+    @OptionGroup var limit: RowLimit
 
     @OptionGroup var jsonOutput: JSONFlag
 
@@ -42,6 +41,6 @@ struct PathCommand: ParsableCommand, StyledCommand {
         let describer = Describer(graph)
         let result = RetentionPaths(graph, targets: targets, avoid: avoidSelector.map { s in { s.matches($0) } },
                                     maxDepth: maxDepth, alternatives: all ? max(paths, 1) : 1, semantics: describer.semantics)
-        emit(jsonOutput.json ? result.json(graph, selector: selector, describer: describer) : result.text(graph, selector: selector, header: SelectionText.header(chosen, matched: targets.count), limit: limit, describer: describer))
+        emit(jsonOutput.json ? result.json(graph, selector: selector, describer: describer) : result.text(graph, selector: selector, header: SelectionText.header(chosen, matched: targets.count), limit: limit.rows(default: 10), describer: describer))
     }
 }

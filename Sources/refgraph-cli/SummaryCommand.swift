@@ -11,14 +11,13 @@ struct SummaryCommand: ParsableCommand, StyledCommand {
 
     @OptionGroup var input: DumpOptions
 
-    @Option(name: [.customLong("limit"), .customShort("n"), .customLong("top")], help: "Rows in each top-types table (--top is the same option).", transform: Numbers.count)
-    var top = 10
+    @OptionGroup var limit: RowLimit
 
     @OptionGroup var jsonOutput: JSONFlag
 
     func run() throws {
         let graph = try input.load()
-        let summary = Summary(graph, top: top)
+        let summary = Summary(graph, top: limit.rows(default: 10))
         emit(jsonOutput.json ? summary.json() : summary.text())
     }
 }

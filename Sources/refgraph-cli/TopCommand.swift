@@ -21,8 +21,7 @@ struct TopCommand: ParsableCommand, StyledCommand {
     @Option(help: "none, type, module or owner.")
     var group: TopGrouping = .none
 
-    @Option(name: [.customLong("limit"), .customShort("n"), .customLong("top")], help: "Rows to print (--top is the same option).", transform: Numbers.count)
-    var top = 20
+    @OptionGroup var limit: RowLimit
 
     @OptionGroup var jsonOutput: JSONFlag
 
@@ -31,7 +30,7 @@ struct TopCommand: ParsableCommand, StyledCommand {
         PhaseTrace.mark("load")
         let index = DominatorIndex(graph, tree: DominatorTree(graph))
         let describer = Describer(graph)
-        let result = RetainedTop(graph, index: index, by: by, group: group, limit: top,
+        let result = RetainedTop(graph, index: index, by: by, group: group, limit: limit.rows(default: 20),
                                  semantics: describer.semantics, title: describer.title)
         PhaseTrace.mark("top")
         emit(jsonOutput.json ? result.json(graph) : result.text(graph))
@@ -51,8 +50,7 @@ struct DominatorsCommand: ParsableCommand, StyledCommand {
     @Argument(help: "Selector for the objects.")
     var selector: String
 
-    @Option(name: [.customLong("limit"), .customShort("n")], help: "Objects to show.", transform: Numbers.count)
-    var limit = 5
+    @OptionGroup var limit: RowLimit
 
     @OptionGroup var jsonOutput: JSONFlag
 
@@ -60,7 +58,7 @@ struct DominatorsCommand: ParsableCommand, StyledCommand {
         let graph = try input.load()
         let (_, targets) = select(selector, in: graph)
         let tree = DominatorTree(graph)
-        emit(DominatorChains(graph, tree: tree, targets: targets, limit: limit).render(json: jsonOutput.json))
+        emit(DominatorChains(graph, tree: tree, targets: targets, limit: limit.rows(default: 5)).render(json: jsonOutput.json))
     }
 }
 
@@ -80,15 +78,14 @@ struct SuspectsCommand: ParsableCommand, StyledCommand {
     @Option(help: "A container holding at least this many objects of one type is a suspect too (0 turns this off).", transform: Numbers.count)
     var accumulation = 10_000
 
-    @Option(name: [.customLong("limit"), .customShort("n")], help: "Suspects to print.", transform: Numbers.count)
-    var limit = 10
+    @OptionGroup var limit: RowLimit
 
     @OptionGroup var jsonOutput: JSONFlag
 
     func run() throws {
         let graph = try input.load()
         let index = DominatorIndex(graph, tree: DominatorTree(graph))
-        let result = LeakSuspects(graph, index: index, semantics: HeapSemantics(graph), threshold: threshold / 100, accumulation: accumulation, limit: limit)
+        let result = LeakSuspects(graph, index: index, semantics: HeapSemantics(graph), threshold: threshold / 100, accumulation: accumulation, limit: limit.rows(default: 10))
         emit(jsonOutput.json ? result.json(graph) : result.text(graph))
     }
 }

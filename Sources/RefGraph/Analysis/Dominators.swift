@@ -175,7 +175,7 @@ public struct DominatorTree: Sendable {
         path = []
         preds = []
         predOffsets = []
-        // 3. Immediate dominators by nearest common ancestor, in preorder,
+        // 4. Immediate dominators by nearest common ancestor, in preorder,
         //    in place: entries below `i` already hold their idom.
         var idomDF = parent
         parent = []

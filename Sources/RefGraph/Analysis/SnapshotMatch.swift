@@ -27,11 +27,7 @@ public struct SnapshotMatch: Sendable {
             for e in g.outEdges(n) {
                 let l = g.edgeLabels[e]
                 guard l != 0, l != keyLabel else { continue }
-                if labelHash[l] == nil {
-                    var x: UInt64 = 0xcbf2_9ce4_8422_2325
-                    for b in g.strings[l].utf8 { x = (x ^ UInt64(b)) &* 0x100_0000_01b3 }
-                    labelHash[l] = x
-                }
+                if labelHash[l] == nil { labelHash[l] = HashSeed.fnv1a(g.strings[l].utf8) }
                 keys.append(labelHash[l]!)
             }
             if !keys.isEmpty { out[n] = keys.sorted() }

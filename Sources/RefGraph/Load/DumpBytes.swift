@@ -244,6 +244,41 @@ final class DumpBytes: @unchecked Sendable {
     }
 }
 
+/// The lines of a dump from its `dataStart`, as every streaming reader walks
+/// them: each `next()` gives a line's start and end (its newline, or the end
+/// of the file), and the pages passed are handed back every
+/// `DumpBytes.releaseEvery` bytes, so a load never holds the file resident.
+struct LineWalk {
+    let bytes: DumpBytes
+    /// The start of the next line.
+    private(set) var position: Int
+    /// The number of the line `next()` gave last, from 1.
+    private(set) var number = 0
+    /// Whether the last `next()` released pages: a moment to report progress.
+    private(set) var released = false
+    private var nextRelease = DumpBytes.releaseEvery
+
+    init(_ bytes: DumpBytes) {
+        self.bytes = bytes
+        position = bytes.dataStart
+    }
+
+    @inline(__always)
+    mutating func next() -> (start: Int, end: Int)? {
+        released = position > nextRelease
+        if released {
+            bytes.release(before: position)  // read pages need not stay resident
+            nextRelease = position + DumpBytes.releaseEvery
+        }
+        guard position < bytes.count else { return nil }
+        number += 1
+        let start = position
+        let end = lineEnd(bytes.base, from: start, count: bytes.count)
+        position = end + 1
+        return (start, end)
+    }
+}
+
 /// The offset of the first newline at or after `from`, or `n` if there is none.
 @inline(__always)
 func lineEnd(_ base: UnsafePointer<UInt8>, from: Int, count n: Int) -> Int {

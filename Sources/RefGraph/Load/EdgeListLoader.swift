@@ -107,7 +107,7 @@ struct EdgeListLoader {
                 if row.root != .none { hasRoots = true }
             }
         }
-        return builder.sealed(inferRoots: !hasRoots)
+        return try builder.sealed { if !hasRoots { $0.inferRoots() } }
     }
 
     /// Whether the bytes of field `r` appear as a whole field (between
@@ -128,21 +128,16 @@ struct EdgeListLoader {
         return false
     }
 
-    /// Two decimal ids of at most 19 digits separated by one delimiter and
+    /// Two decimal ids that fit 64 bits separated by one delimiter and
     /// nothing else, or nil (anything else takes the general path).
     @inline(__always)
     static func numericPair(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, delimiter: Delimiter) -> (UInt64, UInt64)? {
         let sep: UInt8 = delimiter == .tab ? 0x09 : delimiter == .comma ? 0x2c : 0x20
-        var i = s
-        var a: UInt64 = 0
-        while i < e, case let d = p[i] &- 0x30, d <= 9 { a = a &* 10 &+ UInt64(d); i += 1 }
-        guard i > s, i - s <= 19, i < e, p[i] == sep else { return nil }
-        i += 1
-        let t = i
-        var b: UInt64 = 0
-        while i < e, case let d = p[i] &- 0x30, d <= 9 { b = b &* 10 &+ UInt64(d); i += 1 }
-        guard i == e, i > t, i - t <= 19 else { return nil }
-        return (a, b)
+        let a = scanDecimal(p, from: s, to: e)
+        guard a.end > s, !a.overflow, a.end < e, p[a.end] == sep else { return nil }
+        let b = scanDecimal(p, from: a.end + 1, to: e)
+        guard b.end == e, b.end > a.end + 1, !b.overflow else { return nil }
+        return (a.value, b.value)
     }
 }
 

@@ -34,8 +34,6 @@ struct GraphBuilder {
     private(set) var graph = HeapGraph()
     private var refAddresses: [UInt64] = []
     private var index = AddressIndex()
-    private(set) var hasAlloc = false
-    private(set) var hasRootFlags = false
 
     init(format: DumpFormat, path: String) {
         graph.info.format = format
@@ -134,7 +132,7 @@ struct GraphBuilder {
                         describe: (Int, inout NodeRecord) -> Void) {
         precondition(graph.addresses.isEmpty && offsets.count == addresses.count + 1 && labels.count == targets.count)
         let n = addresses.count
-        reserveColumns(n)
+        edit(Reservation(objects: n, references: 0, addresses: false, forward: false, targets: false))
         graph.forwardOffsets = Column(offsets)
         graph.forwardTargets = Column(targets)
         graph.edgeLabels = Column(labels)
@@ -147,7 +145,6 @@ struct GraphBuilder {
             r.address = addresses[i]
             describe(i, &r)
             appendColumns(r, address: false)
-            if r.root != .none { hasRootFlags = true }
             if r.unexplained != 0 { graph.unexplained[UInt32(i)] = r.unexplained }
         }
     }
@@ -164,8 +161,6 @@ struct GraphBuilder {
         }
         precondition(graph.forwardTargets.count < Int(UInt32.max), "more than 4 billion references")
         graph.forwardOffsets.append(UInt32(graph.forwardTargets.count))
-        if r.root != .none { hasRootFlags = true }
-        if r.allocID != 0 { hasAlloc = true }
         if r.unexplained != 0 { graph.unexplained[node] = r.unexplained }
     }
 
@@ -192,8 +187,6 @@ struct GraphBuilder {
             preconditionFailure("more than 4 billion references")
         }
         graph.forwardOffsets.append(UInt32(refAddresses.count))
-        if r.root != .none { hasRootFlags = true }
-        if r.allocID != 0 { hasAlloc = true }
         if r.unexplained != 0 { graph.unexplained[node] = r.unexplained }
         return true
     }
@@ -236,31 +229,54 @@ struct GraphBuilder {
     /// Reserves room for a dump of about this many objects and references,
     /// so the columns do not grow by doubling (which briefly needs twice the memory).
     mutating func reserve(objects: Int, references: Int, twoPass: Bool = false) {
-        if twoPass { graph.forwardTargets.reserveCapacity(references) } else { refAddresses.reserveCapacity(references) }
-        graph.addresses.reserveCapacity(objects)
-        reserveColumns(objects)
-        graph.forwardOffsets.reserveCapacity(objects + 1)
-        graph.edgeLabels.reserveCapacity(references)
+        if !twoPass { refAddresses.reserveCapacity(references) }
+        edit(Reservation(objects: objects, references: references, addresses: true, forward: true, targets: twoPass))
         index.reserve(objects)
     }
 
-    /// The columns `appendColumns` fills, except addresses.
-    private mutating func reserveColumns(_ objects: Int) {
-        graph.typeIDs.reserveCapacity(objects)
-        graph.sizes.reserveCapacity(objects)
-        graph.textIDs.reserveCapacity(objects)
-        graph.modulePrefix.reserveCapacity(objects)
-        graph.lengths.reserveCapacity(objects)
-        graph.refcounts.reserveCapacity(objects)
-        graph.rootKinds.reserveCapacity(objects)
-        graph.finalizers.reserveCapacity(objects)
-        graph.flags.reserveCapacity(objects)
+    /// The columns `reserve` and `adopt` size ahead, from the schema.
+    private struct Reservation: ColumnEditor {
+        var graph = HeapGraph()
+        let objects: Int, references: Int
+        /// Whether to reserve `addresses` (`adopt` takes the loader's own),
+        /// the forward CSR, and its targets (a one-pass load resolves them into a new array).
+        let addresses: Bool, forward: Bool, targets: Bool
+
+        mutating func visit<T: BitwiseCopyable>(_ path: WritableKeyPath<HeapGraph, Column<T>>, _ spec: ColumnSpec) {
+            switch spec.source {
+            case .records where spec.length == .nodes && (addresses || path != \HeapGraph.addresses),
+                 .forward where forward && (targets || path != \HeapGraph.forwardTargets):
+                graph[keyPath: path].reserveCapacity(spec.count(nodes: objects, edges: references))
+            default: break
+            }
+        }
     }
 
-    /// Finishes the graph. `inferRoots` is for formats without root flags:
-    /// objects that no other object refers to become `unreferenced` roots, and
-    /// the `sys` and `builtins` modules, when named, become roots of their kind.
-    mutating func sealed(inferRoots: Bool) -> HeapGraph {
+    /// Runs `editor` over the schema's columns on the graph, moved in and
+    /// back out so no column is copied.
+    private mutating func edit(_ editor: some ColumnEditor) {
+        var e = editor
+        swap(&e.graph, &graph)
+        HeapGraph.forEachColumn(&e)
+        swap(&e.graph, &graph)
+    }
+
+    /// Pads every column that may be empty and is not (allocation sites,
+    /// which exist once some record has one) to one value per node: zeros.
+    private struct Padding: ColumnEditor {
+        var graph = HeapGraph()
+        mutating func visit<T: BitwiseCopyable>(_ path: WritableKeyPath<HeapGraph, Column<T>>, _ spec: ColumnSpec) {
+            guard spec.length == .nodesOrNone, spec.source == .records else { return }
+            let missing = graph.nodeCount - graph[keyPath: path].count
+            guard !graph[keyPath: path].isEmpty, missing > 0 else { return }
+            graph[keyPath: path].append(contentsOf: repeatElement(Column<T>.zero, count: missing))
+        }
+    }
+
+    /// Finishes the graph: resolves the references, builds the reverse CSR,
+    /// then runs the format's `adapt` (roots a format lacks, labels it
+    /// implies) before the weak-edge tables are computed, once, from the final labels.
+    mutating func sealed(adapt: (inout HeapGraph) throws(LoadError) -> Void = { _ in }) throws(LoadError) -> HeapGraph {
         PhaseTrace.mark("sealed start")
         if preindexed > 0 {
             resolvePending()
@@ -274,13 +290,11 @@ struct GraphBuilder {
         PhaseTrace.mark("before reverse")
         buildReverse()
         PhaseTrace.mark("after reverse")
-        if inferRoots { markInferredRoots() }
         graph.weakLabel = graph.strings.lookup("<weakref>") ?? UInt32.max
         graph.dictLabel = graph.strings.lookup("__dict__") ?? UInt32.max
+        try adapt(&graph)
         graph.computeWeakPairs()
-        if hasAlloc && graph.allocIDs.count < graph.nodeCount {
-            graph.allocIDs.append(contentsOf: repeatElement(0, count: graph.nodeCount - graph.allocIDs.count))
-        }
+        edit(Padding())
         return graph
     }
 
@@ -353,23 +367,11 @@ struct GraphBuilder {
         graph.reverseSources = Column(sources)
     }
 
-    private mutating func markInferredRoots() {
-        let sys = graph.strings.lookup("sys")
-        let builtins = [graph.strings.lookup("builtins"), graph.strings.lookup("__builtin__")]
-        let module = graph.strings.lookup("module")
-        for n in 0..<graph.nodeCount where graph.rootKinds[n] == .none {
-            if graph.reverseOffsets[n] == graph.reverseOffsets[n + 1] && !graph.flags[n].contains(.placeholder) {
-                graph.rootKinds[n] = .unreferenced
-            } else if module != nil && graph.typeIDs[n] == module && !graph.flags[n].contains(.textIsValue) {
-                let t = graph.textIDs[n]
-                if t == sys { graph.rootKinds[n] = .sysModules } else if builtins.contains(t) { graph.rootKinds[n] = .builtins }
-            }
-        }
-    }
 }
 
 extension HeapGraph {
-    /// Fills `weakEdges` and `weakPairs`; called whenever labels change.
+    /// Fills `weakEdges` and `weakPairs` from the labels; `GraphBuilder.sealed`
+    /// calls it once, after any format adapter has labelled the edges.
     mutating func computeWeakPairs() {
         weakPairs = []
         weakEdges = []
@@ -386,6 +388,11 @@ extension HeapGraph {
             }
         }
     }
+}
+
+/// A column visitor that changes the graph it holds (`GraphBuilder.edit`).
+private protocol ColumnEditor: ColumnVisitor {
+    var graph: HeapGraph { get set }
 }
 
 /// Open-addressing hash from address to node index. Slots hold node + 1, and

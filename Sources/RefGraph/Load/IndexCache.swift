@@ -81,19 +81,14 @@ public enum IndexCache {
             raw(p)
         }
         func put<T>(_ a: [T]) { a.withUnsafeBytes { put($0) } }
-        func put<T>(_ c: Column<T>) { c.withUnsafeBufferPointer { put(UnsafeRawBufferPointer($0)) } }
         magic.withUnsafeBytes { raw($0) }
         put(key)
-        put(g.addresses); put(g.typeIDs); put(g.sizes); put(g.textIDs); put(g.modulePrefix)
-        put(g.lengths); put(g.refcounts); put(g.rootKinds); put(g.finalizers); put(g.flags); put(g.allocIDs)
-        put(g.forwardOffsets); put(g.forwardTargets); put(g.edgeLabels)
-        put(g.reverseOffsets); put(g.reverseSources)
+        var sections = SectionWriter(graph: g, put: put)
+        HeapGraph.forEachColumn(&sections)  // the columns
         let (bytes, offsets) = g.strings.storage
         put(bytes); put(offsets)
-        put(g.bigLengths.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), $0.value] })
-        put(g.bigSizes.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), $0.value] })
-        put(g.bigRefcounts.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), UInt64($0.value)] })
-        put(g.unexplained.sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), UInt64($0.value)] })
+        sections.sideTables = true
+        HeapGraph.forEachColumn(&sections)
         put(g.weakPairs.sorted())
         put([UInt64(g.weakLabel), UInt64(g.dictLabel)])
         put(Array(infoText(g.info).utf8))
@@ -126,71 +121,33 @@ public enum IndexCache {
         let mapping = private_ ? MappedFile(fd: fd, size: Int(st.st_size)) : nil
         var r = Reader(fd: fd, size: Int(st.st_size), mapping: mapping, offset: 0)
         guard let m: [UInt8] = r.bytes(magic.count), m == magic, r.array(UInt64.self) == key else { return nil }
-        var g = HeapGraph()
-        guard let addresses = r.column(UInt64.self) else { return nil }
-        let n = addresses.count
-        guard n < Int(HeapGraph.absent) - 1,  // node ids stay clear of the sentinels
-              let types = r.column(UInt32.self), types.count == n,
-              let sizes = r.column(UInt32.self), sizes.count == n,
-              let texts = r.column(UInt32.self), texts.count == n,
-              let prefixes = r.column(UInt8.self), prefixes.count == n,
-              let lengths = r.column(UInt16.self), lengths.count == n,
-              let refcounts = r.column(UInt16.self), refcounts.count == n,
-              let roots = r.column(RootKind.self), roots.count == n,
-              let finalizers = r.column(FinalizerKind.self), finalizers.count == n,
-              let flags = r.column(NodeFlags.self), flags.count == n,
-              let allocs = r.column(UInt32.self), allocs.isEmpty || allocs.count == n,
-              let fo = r.column(UInt32.self), fo.count == n + 1,
-              let ft = r.column(UInt32.self),
-              let labels = r.column(UInt32.self), labels.count == ft.count,
-              let ro = r.column(UInt32.self), ro.count == n + 1,
-              let rs = r.column(UInt32.self), rs.count == ft.count,
-              let sbytes = r.array(UInt8.self), let soffsets = r.array(UInt32.self),
-              let big = r.array(UInt64.self), let bigSizes = r.array(UInt64.self),
-              let bigRefcounts = r.array(UInt64.self),
-              let unexplained = r.array(UInt64.self),
+        // The sections in the writer's order: the schema's columns, the
+        // strings, the schema's side tables, then the rest.
+        var sections = SectionReader(reader: r)
+        HeapGraph.forEachColumn(&sections)  // the columns
+        guard sections.ok, let sbytes = sections.reader.array(UInt8.self), let soffsets = sections.reader.array(UInt32.self) else { return nil }
+        sections.sideTables = true
+        HeapGraph.forEachColumn(&sections)
+        r = sections.reader
+        var g = sections.graph
+        guard sections.ok,
               let weakPairs = r.array(UInt64.self),
               let special = r.array(UInt64.self), special.count == 2,
               let info = r.array(UInt8.self),
               let sums = r.array(UInt64.self), r.verify(sums),
               let strings = StringTable(bytes: sbytes, offsets: soffsets)
         else { return nil }
-        // Everything an index is taken from must be in range, or a damaged
-        // image would crash a query instead of being ignored.
-        let words = strings.count
-        let weakLabel = UInt32(truncatingIfNeeded: special[0])
-        var weakBits = [UInt64](repeating: 0, count: (ft.count + 63) / 64)
-        var anyWeak = false
-        guard r.chunks(labels, as: UInt32.self, { chunk in
-                  guard chunk.values.allSatisfy({ Int($0) < words }) else { return false }
-                  if HeapGraph.markWeak(chunk.values, from: chunk.index, weak: weakLabel, into: &weakBits) { anyWeak = true }
-                  return true
-              }),
-              r.chunks(fo, as: UInt32.self, { Self.isOffsets($0, last: ft.count) }),
-              r.chunks(ro, as: UInt32.self, { Self.isOffsets($0, last: ft.count) }),
-              r.all(ft, { $0 < n }), r.all(rs, { $0 < n }),
-              r.all(types, { $0 < words }),
-              r.all(texts, { $0 < words }), r.all(allocs, { $0 < words }),
-              r.all(roots, as: UInt8.self, { $0 < RootKind.allCases.count }),
-              r.all(finalizers, as: UInt8.self, { $0 < FinalizerKind.allCases.count })
-        else { return nil }
-        g.addresses = addresses
-        g.typeIDs = types; g.sizes = sizes; g.textIDs = texts; g.modulePrefix = prefixes
-        g.lengths = lengths; g.refcounts = refcounts
-        g.rootKinds = roots; g.finalizers = finalizers; g.flags = flags
-        g.allocIDs = allocs
-        g.forwardOffsets = fo; g.forwardTargets = ft; g.edgeLabels = labels
-        g.weakEdges = anyWeak ? Column(weakBits) : []
-        g.reverseOffsets = ro; g.reverseSources = rs
         g.strings = strings
-        for i in stride(from: 0, to: big.count - 1, by: 2) where big[i] < UInt64(n) { g.bigLengths[HeapGraph.Node(big[i])] = big[i + 1] }
-        for i in stride(from: 0, to: bigSizes.count - 1, by: 2) where bigSizes[i] < UInt64(n) { g.bigSizes[HeapGraph.Node(bigSizes[i])] = bigSizes[i + 1] }
-        for i in stride(from: 0, to: bigRefcounts.count - 1, by: 2) where bigRefcounts[i] < UInt64(n) {
-            g.bigRefcounts[HeapGraph.Node(bigRefcounts[i])] = UInt32(truncatingIfNeeded: bigRefcounts[i + 1])
-        }
-        for i in stride(from: 0, to: unexplained.count - 1, by: 2) where unexplained[i] < UInt64(n) {
-            g.unexplained[HeapGraph.Node(unexplained[i])] = UInt32(truncatingIfNeeded: unexplained[i + 1])
-        }
+        // Everything an index is taken from must be in range, or a damaged
+        // image would crash a query instead of being ignored. The weak-edge
+        // bits are made from the labels as they are checked.
+        let weakLabel = UInt32(truncatingIfNeeded: special[0])
+        var weakBits = [UInt64](repeating: 0, count: (g.edgeCount + 63) / 64)
+        var anyWeak = false
+        guard g.checkInvariants(scanner: r, labels: { chunk in
+            if HeapGraph.markWeak(chunk.values, from: chunk.index, weak: weakLabel, into: &weakBits) { anyWeak = true }
+        }) == nil else { return nil }
+        g.weakEdges = anyWeak ? Column(weakBits) : []
         g.weakPairs = Set(weakPairs)
         g.weakLabel = weakLabel
         g.dictLabel = UInt32(truncatingIfNeeded: special[1])
@@ -199,29 +156,54 @@ public enum IndexCache {
         return g
     }
 
-    /// A check of CSR offsets, one chunk at a time: they start at 0, never
-    /// decrease and end at `last`.
-    private static func isOffsets(_ chunk: Checked<UInt32>, last: Int) -> Bool {
-        var previous = chunk.index == 0 ? 0 : chunk.previous
-        for v in chunk.values {
-            if v < previous { return false }
-            previous = v
+    /// Writes the schema's cached columns, or once `sideTables` is set its
+    /// side tables (as sorted key, value pairs of 64-bit words), each as a section.
+    private struct SectionWriter: ColumnVisitor {
+        let graph: HeapGraph
+        let put: (UnsafeRawBufferPointer) -> Void
+        var sideTables = false
+
+        mutating func visit<T: BitwiseCopyable>(_ path: WritableKeyPath<HeapGraph, Column<T>>, _ spec: ColumnSpec) {
+            guard !sideTables, spec.isCached else { return }
+            graph[keyPath: path].withUnsafeBufferPointer { put(UnsafeRawBufferPointer($0)) }
         }
-        if chunk.index == 0 && chunk.values.first != 0 { return false }
-        return !chunk.isLast || Int(previous) == last
+
+        mutating func visit<V: FixedWidthInteger>(sideTable path: WritableKeyPath<HeapGraph, [HeapGraph.Node: V]>) {
+            guard sideTables else { return }
+            let pairs = graph[keyPath: path].sorted { $0.key < $1.key }.flatMap { [UInt64($0.key), UInt64(truncatingIfNeeded: $0.value)] }
+            pairs.withUnsafeBytes { put($0) }
+        }
     }
 
-    /// One chunk of a column being checked.
-    struct Checked<T> {
-        var values: UnsafeBufferPointer<T>
-        /// Position of `values[0]` in the column.
-        var index: Int
-        var isLast: Bool
-        /// The last value of the chunk before (meaningless for the first).
-        var previous: T
+    /// Reads what `SectionWriter` wrote into `graph`, the columns, then once
+    /// `sideTables` is set the side tables; `ok` turns false at the
+    /// first section that is missing or of a wrong size. Side-table entries
+    /// of nodes beyond the columns are dropped (harmless, as a damaged value is).
+    private struct SectionReader: ColumnVisitor {
+        var reader: Reader
+        /// Whether to read the side tables (after the strings) rather than the columns.
+        var sideTables = false
+        var graph = HeapGraph()
+        var ok = true
+
+        mutating func visit<T: BitwiseCopyable>(_ path: WritableKeyPath<HeapGraph, Column<T>>, _ spec: ColumnSpec) {
+            guard ok, !sideTables, spec.isCached else { return }
+            guard let c = reader.column(T.self) else { ok = false; return }
+            graph[keyPath: path] = c
+        }
+
+        mutating func visit<V: FixedWidthInteger>(sideTable path: WritableKeyPath<HeapGraph, [HeapGraph.Node: V]>) {
+            guard ok, sideTables else { return }
+            guard let pairs = reader.array(UInt64.self) else { ok = false; return }
+            var table: [HeapGraph.Node: V] = [:]
+            for i in stride(from: 0, to: pairs.count - 1, by: 2) where pairs[i] < UInt64(graph.nodeCount) {
+                table[HeapGraph.Node(pairs[i])] = V(truncatingIfNeeded: pairs[i + 1])
+            }
+            graph[keyPath: path] = table
+        }
     }
 
-    private struct Reader {
+    private struct Reader: ColumnScanner {
         let fd: Int32
         let size: Int
         /// Nil when the image is read into memory instead of mapped.
@@ -309,29 +291,14 @@ public enum IndexCache {
             return ok ? out : nil
         }
 
-        /// Whether every value of a mapped column passes `test`.
-        func all<T: BitwiseCopyable & BinaryInteger>(_ c: Column<T>, _ test: (Int) -> Bool) -> Bool {
-            all(c, as: T.self, test)
-        }
-
-        /// Whether every value, read as the integer type `R`, passes `test`.
-        func all<T: BitwiseCopyable, R: BitwiseCopyable & BinaryInteger>(_ c: Column<T>, as: R.Type, _ test: (Int) -> Bool) -> Bool {
-            chunks(c, as: R.self) { $0.values.allSatisfy { test(Int($0)) } }
-        }
-
         /// Whether every chunk of a column passes `test`. A mapped column is
         /// read through `pread`, so the check does not fault the mapping in;
         /// one in memory is checked in place, as one chunk.
-        func chunks<T: BitwiseCopyable, R: BitwiseCopyable>(_ c: Column<T>, as: R.Type, _ test: (Checked<R>) -> Bool) -> Bool {
+        func chunks<T: BitwiseCopyable, R: BitwiseCopyable>(_ c: Column<T>, as: R.Type, _ test: (ColumnChunk<R>) -> Bool) -> Bool {
             precondition(MemoryLayout<T>.stride == MemoryLayout<R>.stride)
+            guard let mapping, c.isMapped else { return InPlaceScanner().chunks(c, as: R.self, test) }
             return c.withUnsafeBufferPointer { values in
                 guard let base = values.baseAddress, values.count > 0 else { return true }
-                guard let mapping, c.isMapped else {
-                    return base.withMemoryRebound(to: R.self, capacity: values.count) { same in
-                        let all = UnsafeBufferPointer(start: same, count: values.count)
-                        return test(Checked(values: all, index: 0, isLast: true, previous: all[0]))
-                    }
-                }
                 let start = UnsafeRawPointer(base) - mapping.base
                 let total = values.count
                 let chunkSize = 1 << 18
@@ -344,7 +311,7 @@ public enum IndexCache {
                     let part = UnsafeMutableBufferPointer(rebasing: buffer[0..<k])
                     guard Self.pread(fd, into: UnsafeMutableRawBufferPointer(part), at: start + done * MemoryLayout<R>.stride) else { return false }
                     let chunk = UnsafeBufferPointer(part)
-                    if !test(Checked(values: chunk, index: done, isLast: done + k == total, previous: previous ?? chunk[0])) { return false }
+                    if !test(ColumnChunk(values: chunk, index: done, isLast: done + k == total, previous: previous ?? chunk[0])) { return false }
                     previous = chunk[k - 1]
                     done += k
                 }

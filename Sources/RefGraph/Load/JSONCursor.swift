@@ -88,19 +88,10 @@ struct JSONCursor {
         let start = pos
         var negative = false
         if pos < end && base[pos] == UInt8(ascii: "-") { negative = true; pos += 1 }
-        var magnitude: UInt64? = 0
-        var digits = 0
-        while pos < end {
-            let d = base[pos] &- 0x30
-            if d > 9 { break }
-            if let m = magnitude {
-                let (a, o1) = m.multipliedReportingOverflow(by: 10)
-                let (b, o2) = a.addingReportingOverflow(UInt64(d))
-                magnitude = (o1 || o2) ? nil : b
-            }
-            digits += 1
-            pos += 1
-        }
+        let scanned = scanDecimal(base, from: pos, to: end)
+        let magnitude = scanned.overflow ? nil : scanned.value
+        let digits = scanned.end - pos
+        pos = scanned.end
         guard digits > 0 else {
             throw ScanError(pos < end ? "expected a number, found \(describe(base[pos]))" : "record ends early: expected a number", start)
         }
@@ -121,17 +112,8 @@ struct JSONCursor {
     mutating func unsigned(_ what: StaticString) throws(ScanError) -> UInt64 {
         skipSpace()
         // Fast path: plain digits.
-        var p = pos
-        var v: UInt64 = 0
-        var n = 0
-        while p < end, n < 19 {
-            let d = base[p] &- 0x30
-            if d > 9 { break }
-            v = v &* 10 &+ UInt64(d)
-            p += 1
-            n += 1
-        }
-        if n > 0 && n < 19 && (p >= end || (base[p] &- 0x30) > 9 && base[p] != UInt8(ascii: ".") && base[p] != UInt8(ascii: "e") && base[p] != UInt8(ascii: "E")) {
+        let (v, p, overflow) = scanDecimal(base, from: pos, to: end)
+        if p > pos && !overflow && (p >= end || base[p] != UInt8(ascii: ".") && base[p] != UInt8(ascii: "e") && base[p] != UInt8(ascii: "E")) {
             pos = p
             return v
         }

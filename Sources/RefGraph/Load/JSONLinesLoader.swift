@@ -88,12 +88,11 @@ struct JSONLinesLoader {
             }
         }
         twoPassDuplicates = duplicateLines
-        var p = bytes.dataStart
         let progress = Progress(label: path, total: n, enabled: options.progress)
-        var nextRelease = DumpBytes.releaseEvery
-        while p < n {
-            lineNumber += 1
-            let end = lineEnd(base, from: p, count: n)
+        var lines = LineWalk(bytes)
+        while let (p, end) = lines.next() {
+            lineNumber = lines.number
+            if lines.released { progress.update(p) }
             let complete = end < n
             do {
                 try readLine(start: p, end: end)
@@ -108,26 +107,12 @@ struct JSONLinesLoader {
                 }
                 throw fail(e.reason + at(e.offset, lineStart: p))
             }
-            p = end + 1
-            if p > nextRelease {
-                bytes.release(before: p)
-                progress.update(p)
-                nextRelease = p + DumpBytes.releaseEvery
-            }
         }
         progress.finish()
         bytes.release(before: n)  // the mapped pages are not needed any more
-        if !isNative && n > 0 && base[n - 1] != 0x0a && !sawClosingBracket(base, n) {
-            // meliae ends every record with a newline: a last record without one
-            // means the dumping process died mid-write (e.g. meliae on an int >= 2**63).
-            if options.allowTruncated {
-                markTruncated("the file does not end with a newline: the dumping process stopped part-way")
-            } else {
-                throw LoadError(file: path, line: lineNumber, reason: "dump is truncated: the file ends without a final newline, so the dumping process stopped part-way (meliae dies like this on ints >= 2**63). Use --allow-truncated to load what is there")
-            }
-        }
-        if recordsRead == 0 && !isNative {
-            throw LoadError(file: path, line: 1, reason: "no object records found")
+        if !isNative, let warning = try MeliaeFormat.checkEnd(base, count: n, records: recordsRead, line: lineNumber, path: path,
+                                                              allowTruncated: options.allowTruncated) {
+            markTruncated(warning)
         }
         if isNative && !sawTrailer {
             if options.allowTruncated {
@@ -145,12 +130,11 @@ struct JSONLinesLoader {
         if invalidUTF8 > 0 {
             builder.info.warnings.append("\(path):\(firstInvalidUTF8Line): \(invalidUTF8) strings are not valid UTF-8; invalid bytes are shown as U+FFFD")
         }
-        var graph = builder.sealed(inferRoots: !isNative)
-        if isNative { graph.classifyCRoots() }
-        if !isNative {
-            graph.labelMeliaeEdges()
-            try checkMeliaeCompleteness(&graph)
+        let (records, line, allowTruncated) = (recordsRead, lineNumber, options.allowTruncated)
+        var graph = try builder.sealed { (g: inout HeapGraph) throws(LoadError) in
+            if !isNative { try MeliaeFormat.finish(&g, records: records, line: line, path: path, allowTruncated: allowTruncated) }
         }
+        if isNative { graph.classifyCRoots() }
         return graph
     }
 
@@ -160,11 +144,9 @@ struct JSONLinesLoader {
     /// not fit, and the caller falls back to one pass.
     private mutating func indexAddresses() -> Set<Int>? {
         let base = bytes.base
-        let n = bytes.count
         let key = Array("{\"address\": ".utf8)
         var dups = Set<Int>()
-        var p = bytes.dataStart, line = 0
-        var nextRelease = DumpBytes.releaseEvery
+        var lines = LineWalk(bytes)
         // Addresses are indexed 256 at a time (GraphBuilder.preindex).
         var batch: [UInt64] = [], batchLines: [Int] = []
         batch.reserveCapacity(256); batchLines.reserveCapacity(256)
@@ -173,29 +155,19 @@ struct JSONLinesLoader {
             batch.removeAll(keepingCapacity: true)
             batchLines.removeAll(keepingCapacity: true)
         }
-        while p < n {
-            line += 1
-            let end = lineEnd(base, from: p, count: n)
+        while let (p, end) = lines.next() {
             var s = p
             while s < end && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
             if s + key.count < end && memcmp(base + s, key, key.count) == 0 {
-                var q = s + key.count, v: UInt64 = 0, digits = 0
-                while q < end, case let d = base[q] &- 0x30, d <= 9 {
-                    let (m, o1) = v.multipliedReportingOverflow(by: 10)
-                    let (a, o2) = m.addingReportingOverflow(UInt64(d))
-                    if o1 || o2 { return nil }
-                    v = a; q += 1; digits += 1
-                }
-                guard digits > 0, q < end, base[q] == UInt8(ascii: ",") || base[q] == UInt8(ascii: "}") else { return nil }
+                let (v, q, overflow) = scanDecimal(base, from: s + key.count, to: end)
+                guard !overflow, q > s + key.count, q < end, base[q] == UInt8(ascii: ",") || base[q] == UInt8(ascii: "}") else { return nil }
                 batch.append(v)
-                batchLines.append(line)
+                batchLines.append(lines.number)
                 if batch.count == 256 { flush() }
             } else if s < end && !(base[s] == UInt8(ascii: "[") || base[s] == UInt8(ascii: "]") || base[s] == 0x0d
                                    || (base[s] == UInt8(ascii: "{") && end - s > 9 && memcmp(base + s, "{\"record\"", 9) == 0)) {
                 return nil
             }
-            p = end + 1
-            if p > nextRelease { bytes.release(before: p); nextRelease = p + DumpBytes.releaseEvery }
         }
         flush()
         return dups
@@ -217,28 +189,6 @@ struct JSONLinesLoader {
             p = end + 1
         }
         return (lines, refs)
-    }
-
-    /// meliae has no trailer. A complete meliae dump refers to at most a
-    /// handful of objects it did not write (its own pending list); one that
-    /// died part-way, as meliae does on ints >= 2**63, leaves many.
-    private func checkMeliaeCompleteness(_ graph: inout HeapGraph) throws(LoadError) {
-        let missing = graph.flags.reduce(0) { $0 + ($1.contains(.placeholder) ? 1 : 0) }
-        guard missing > max(10, recordsRead / 1000) else { return }
-        let why = "\(missing) referenced objects have no record, so meliae stopped part-way (it dies like this on ints >= 2**63, and dump_gc_objects writes only gc-tracked objects)"
-        if options.allowTruncated {
-            graph.info.truncated = true
-            graph.info.warnings.append("\(path):\(lineNumber): dump looks truncated: \(why)")
-        } else {
-            throw LoadError(file: path, line: lineNumber, reason: "dump looks truncated: \(why). Use --allow-truncated to load what is there")
-        }
-    }
-
-    /// The wrapped meliae form may end with `]` and no newline.
-    private func sawClosingBracket(_ base: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        var i = n - 1
-        while i >= 0 && (base[i] == 0x20 || base[i] == 0x0d || base[i] == 0x09) { i -= 1 }
-        return i >= 0 && base[i] == UInt8(ascii: "]")
     }
 
     private mutating func markTruncated(_ why: String) {

@@ -22,6 +22,24 @@ public enum CRoots: String, Sendable, CaseIterable {
 }
 
 extension HeapGraph {
+    /// Roots for a format without root flags (meliae dumps, edge lists with
+    /// no root column): objects no other object refers to become
+    /// `unreferenced` roots, and the `sys` and `builtins` modules, when
+    /// named, roots of their kind. Cost: one pass over the nodes.
+    mutating func inferRoots() {
+        let sys = strings.lookup("sys")
+        let builtins = [strings.lookup("builtins"), strings.lookup("__builtin__")]
+        let module = strings.lookup("module")
+        for n in 0..<nodeCount where rootKinds[n] == .none {
+            if reverseOffsets[n] == reverseOffsets[n + 1] && !flags[n].contains(.placeholder) {
+                rootKinds[n] = .unreferenced
+            } else if module != nil && typeIDs[n] == module && !flags[n].contains(.textIsValue) {
+                let t = textIDs[n]
+                if t == sys { rootKinds[n] = .sysModules } else if builtins.contains(t) { rootKinds[n] = .builtins }
+            }
+        }
+    }
+
     /// Applies the default roots model to a freshly loaded native dump: one
     /// search from the named roots over retaining edges (a sweep in node
     /// order, then depth-first), then every reached `external` or `immortal`

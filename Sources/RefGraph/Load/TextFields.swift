@@ -160,26 +160,8 @@ struct TokenIDs {
             }
             return v
         }
-        if r.count <= 19 {
-            // Up to 19 digits cannot overflow 64 bits: no checks per digit.
-            while i < r.upperBound {
-                let d = p[i] &- 0x30
-                if d > 9 { return nil }
-                v = v &* 10 &+ UInt64(d)
-                i += 1
-            }
-            return v
-        }
-        while i < r.upperBound {
-            let d = p[i] &- 0x30
-            if d > 9 { return nil }
-            let (a, o1) = v.multipliedReportingOverflow(by: 10)
-            let (b, o2) = a.addingReportingOverflow(UInt64(d))
-            if o1 || o2 { return nil }
-            v = b
-            i += 1
-        }
-        return v
+        let digits = scanDecimal(p, from: i, to: r.upperBound)
+        return digits.end == r.upperBound && !digits.overflow ? digits.value : nil
     }
 }
 
@@ -199,25 +181,15 @@ func firstOccurrence(of needle: UnsafeBufferPointer<UInt8>, in base: UnsafePoint
 /// `#` comment, with the line's leading blanks cut.
 func forEachDataLine(_ bytes: DumpBytes, _ body: (Int, Int, Int) throws(LoadError) -> Void) throws(LoadError) {
     let base = bytes.base
-    let n = bytes.count
-    var p = bytes.dataStart
-    var line = 0
-    var nextRelease = DumpBytes.releaseEvery
-    while p < n {
-        line += 1
-        if p > nextRelease {
-            bytes.release(before: p)  // read pages need not stay resident
-            nextRelease = p + DumpBytes.releaseEvery
-        }
-        let end = lineEnd(base, from: p, count: n)
+    var lines = LineWalk(bytes)
+    while let (p, end) = lines.next() {
         var e = end
         if e > p && base[e - 1] == 0x0d { e -= 1 }
         var s = p
         while s < e && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
         // A comment is a whole line: a `#` inside a field (`Ref #2355`) is data.
         if s < e && base[s] != UInt8(ascii: "#") {
-            try body(line, s, e)
+            try body(lines.number, s, e)
         }
-        p = end + 1
     }
 }

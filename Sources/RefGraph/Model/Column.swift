@@ -93,6 +93,14 @@ public struct Column<Element: BitwiseCopyable>: RandomAccessCollection {
 }
 
 extension Column {
+    /// The value whose bytes are all zero: 0, an empty option set, an enum's raw 0.
+    static var zero: Element {
+        withUnsafeTemporaryAllocation(byteCount: MemoryLayout<Element>.size, alignment: MemoryLayout<Element>.alignment) {
+            $0.initializeMemory(as: UInt8.self, repeating: 0)
+            return $0.load(as: Element.self)
+        }
+    }
+
     /// Checked in release builds too (`-Ounchecked` drops preconditions).
     @usableFromInline static func readOnly() -> Never { fatalError("a mapped column is read-only") }
 }

@@ -17,4 +17,15 @@ enum HashSeed {
         x ^= x >> 32
         return x
     }
+
+    /// FNV-1a over `bytes` from the offset basis xor `seed`: with the
+    /// process seed for hash tables keyed by dump text (StringTable), with 0
+    /// for a hash that is the same in every process (snapshot matching).
+    /// Cost: a multiply a byte; for short keys (type names, labels).
+    @inline(__always)
+    static func fnv1a(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
 }

@@ -211,11 +211,17 @@ public struct HeapGraph: Sendable {
     public var totalSize: UInt64 { nodes.reduce(0) { $0 &+ size($1) } }
 
     /// Bytes held by the graph's own columns, mapped or not, for the memory-target figures.
+    /// Cost: one step per column (`forEachColumn`).
     public var memoryFootprint: Int {
-        addresses.byteCount + typeIDs.byteCount + sizes.byteCount + textIDs.byteCount
-            + modulePrefix.byteCount + lengths.byteCount + refcounts.byteCount + rootKinds.byteCount
-            + finalizers.byteCount + flags.byteCount + allocIDs.byteCount
-            + forwardOffsets.byteCount + forwardTargets.byteCount + edgeLabels.byteCount + weakEdges.byteCount
-            + reverseOffsets.byteCount + reverseSources.byteCount + strings.memoryFootprint
+        struct Footprint: ColumnVisitor {
+            let graph: HeapGraph
+            var bytes = 0
+            mutating func visit<T: BitwiseCopyable>(_ column: WritableKeyPath<HeapGraph, Column<T>>, _ spec: ColumnSpec) {
+                bytes += graph[keyPath: column].byteCount
+            }
+        }
+        var f = Footprint(graph: self)
+        Self.forEachColumn(&f)
+        return f.bytes + strings.memoryFootprint
     }
 }

@@ -133,8 +133,7 @@ public struct StringTable: Sendable {
     /// labels are short.
     @inline(__always)
     func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
-        for b in key { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let h = HashSeed.fnv1a(key, seed: seed)
         return Int(truncatingIfNeeded: h ^ (h >> 29))
     }
 }

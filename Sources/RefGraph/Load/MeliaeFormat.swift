@@ -1,7 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Everything meliae's dump format needs beyond reading its JSON lines,
+/// in one place: `JSONLinesLoader` reads the records and asks this adapter
+/// what the format allows and how to finish the graph.
+///
+/// A meliae dump has no header, trailer, root flags or edge labels. So the
+/// records may be wrapped in `[` `]` with trailing commas; its end is judged
+/// by the final newline and by how many referenced objects have no record;
+/// roots are inferred (`inferRoots`); and labels are recovered from the fixed
+/// orders meliae writes refs in (`labelMeliaeEdges`), before `GraphBuilder`
+/// computes the weak pairs once.
+enum MeliaeFormat {
+    /// Checks the end of the file after the last line: meliae ends every
+    /// record with a newline, so a last record without one (and no closing
+    /// `]`) means the dumping process died mid-write, e.g. meliae on an int
+    /// >= 2**63. Returns the truncation warning to record when `allowTruncated`.
+    static func checkEnd(_ base: UnsafePointer<UInt8>, count n: Int, records: Int, line: Int, path: String,
+                         allowTruncated: Bool) throws(LoadError) -> String? {
+        var warning: String?
+        if n > 0 && base[n - 1] != 0x0a && !endsWithClosingBracket(base, n) {
+            if !allowTruncated {
+                throw LoadError(file: path, line: line, reason: "dump is truncated: the file ends without a final newline, so the dumping process stopped part-way (meliae dies like this on ints >= 2**63). Use --allow-truncated to load what is there")
+            }
+            warning = "the file does not end with a newline: the dumping process stopped part-way"
+        }
+        if records == 0 { throw LoadError(file: path, line: 1, reason: "no object records found") }
+        return warning
+    }
+
+    /// The wrapped form may end with `]` and no newline.
+    private static func endsWithClosingBracket(_ base: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = n - 1
+        while i >= 0 && (base[i] == 0x20 || base[i] == 0x0d || base[i] == 0x09) { i -= 1 }
+        return i >= 0 && base[i] == UInt8(ascii: "]")
+    }
+
+    /// The last step of sealing a meliae graph (`GraphBuilder.sealed`'s
+    /// `adapt`, before the weak pairs): inferred roots, recovered labels and
+    /// the completeness check. Cost: a few passes over nodes and edges.
+    static func finish(_ graph: inout HeapGraph, records: Int, line: Int, path: String, allowTruncated: Bool) throws(LoadError) {
+        graph.inferRoots()
+        graph.labelMeliaeEdges()
+        try checkCompleteness(&graph, records: records, line: line, path: path, allowTruncated: allowTruncated)
+    }
+
+    /// meliae has no trailer. A complete meliae dump refers to at most a
+    /// handful of objects it did not write (its own pending list); one that
+    /// died part-way, as meliae does on ints >= 2**63, leaves many.
+    private static func checkCompleteness(_ graph: inout HeapGraph, records: Int, line: Int, path: String, allowTruncated: Bool) throws(LoadError) {
+        let missing = graph.flags.reduce(0) { $0 + ($1.contains(.placeholder) ? 1 : 0) }
+        guard missing > max(10, records / 1000) else { return }
+        let why = "\(missing) referenced objects have no record, so meliae stopped part-way (it dies like this on ints >= 2**63, and dump_gc_objects writes only gc-tracked objects)"
+        if allowTruncated {
+            graph.info.truncated = true
+            graph.info.warnings.append("\(path):\(line): dump looks truncated: \(why)")
+        } else {
+            throw LoadError(file: path, line: line, reason: "dump looks truncated: \(why). Use --allow-truncated to load what is there")
+        }
+    }
+}
+
 extension HeapGraph {
     /// meliae writes no edge labels, but its refs follow fixed orders that
     /// let us recover the useful ones: a dict's refs are key, value, key,
     /// value; a module's only ref is its `__dict__`.
+    /// Called by `MeliaeFormat.finish`; `GraphBuilder` computes the weak pairs after it.
     mutating func labelMeliaeEdges() {
         let dict = strings.lookup("dict")
         let module = strings.lookup("module")
@@ -61,7 +128,6 @@ extension HeapGraph {
             }
         }
         dictLabel = dictEdge
-        computeWeakPairs()
     }
 
     /// Labels that follow from the shapes meliae writes (see
