@@ -259,17 +259,11 @@ struct JSONLinesLoader {
             case .refcount:
                 try readRefcount(&c)
             case .root:
-                let raw = try c.string()
-                let text = try decodeString(raw)
-                guard let kind = RootKind(name: text) else { throw ScanError("unknown root kind \"\(text)\"", raw.start) }
-                record.root = kind
+                record.root = try kind(&c, "root", RootKind.init(name:))
             case .unexplained:
                 record.unexplained = UInt32(min(try c.unsigned("unexplained"), UInt64(UInt32.max)))
             case .finalizer:
-                let raw = try c.string()
-                let text = try decodeString(raw)
-                guard let kind = FinalizerKind(name: text) else { throw ScanError("unknown finalizer kind \"\(text)\"", raw.start) }
-                record.finalizer = kind
+                record.finalizer = try kind(&c, "finalizer", FinalizerKind.init(name:))
             case .garbage:
                 if try boolean(&c) { record.flags.insert(.garbage) }
             case .finalized:
@@ -449,6 +443,15 @@ struct JSONLinesLoader {
         }
         try JSONCursor.decode(raw, base: bytes.base, into: &scratch)
         return scratch.withUnsafeBufferPointer { builder.strings.intern(bytes: $0) }
+    }
+
+    /// A string value naming a kind (`what`: "root", "finalizer"), looked up
+    /// by `parse`; an unknown name is an error at the string.
+    private mutating func kind<K>(_ c: inout JSONCursor, _ what: String, _ parse: (String) -> K?) throws(ScanError) -> K {
+        let raw = try c.string()
+        let text = try decodeString(raw)
+        guard let kind = parse(text) else { throw ScanError("unknown \(what) kind \"\(text)\"", raw.start) }
+        return kind
     }
 
     private mutating func decodeString(_ raw: JSONCursor.RawString) throws(ScanError) -> String {

@@ -67,29 +67,19 @@ public enum CheckOutput {
         j.field("passed", p)
         j.field("failed", f)
         j.field("unreadable", e)
-        j.key("files")
-        j.beginArray()
-        for r in results {
-            j.beginObject()
+        j.objects("files", results) { j, r in
             j.field("file", r.file)
             j.field("status", r.error != nil ? "error" : r.passed ? "pass" : "fail")
             if let err = r.error { j.field("error", err) } else {
                 j.field("objects", r.objects)
                 j.field("truncated", r.truncated)
             }
-            j.key("rules")
-            j.beginArray()
-            for x in r.results {
-                j.beginObject()
+            j.objects("rules", r.results) { j, x in
                 j.field("rule", x.rule.description)
                 j.field("passed", x.passed)
                 j.field("message", message(x))
-                j.endObject()
             }
-            j.endArray()
-            j.endObject()
         }
-        j.endArray()
         j.endObject()
         return j.text
     }

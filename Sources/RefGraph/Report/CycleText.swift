@@ -42,10 +42,7 @@ extension ReferenceCycles {
         j.beginObject()
         if let python { j.field("python", python) }
         j.field("truncated", graph.info.truncated)
-        j.key("cycles")
-        j.beginArray()
-        for c in cycles {
-            j.beginObject()
+        j.objects("cycles", cycles) { j, c in
             j.field("classification", c.classification.rawValue)
             j.field("reason", c.reason)
             j.field("objects", c.members.count)
@@ -59,15 +56,10 @@ extension ReferenceCycles {
             j.beginObject()
             for t in c.types { j.field(t.type, t.count) }
             j.endObject()
-            j.key("finalizers")
-            j.beginArray()
-            for f in c.finalizerMembers { j.beginObject(); h.jsonFields(&j, f); j.endObject() }
-            j.endArray()
+            j.objects("finalizers", c.finalizerMembers) { j, f in h.jsonFields(&j, f) }
             j.key("example")
             h.json(&j, h.cycleHops(c.example))
-            j.endObject()
         }
-        j.endArray()
         j.endObject()
         return j.text
     }

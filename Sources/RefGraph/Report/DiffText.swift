@@ -80,64 +80,41 @@ extension SnapshotDiff {
         let h = HopText(last)
         var j = JSONWriter()
         j.beginObject()
-        j.key("snapshots")
-        j.beginArray()
-        for g in graphs {
-            j.beginObject()
+        j.objects("snapshots", graphs) { j, g in
             j.field("file", g.info.path)
             j.field("objects", g.nodeCount)
             j.field("bytes", g.totalSize)
             if let pid = g.info.pid { j.field("pid", pid) }
             if let rss = g.info.rss { j.field("rss", rss) }
             j.field("truncated", g.info.truncated)
-            j.endObject()
         }
-        j.endArray()
         for (name, rows) in [("by_type", byType), ("by_module", byModule)] {
-            j.key(name)
-            j.beginArray()
-            for r in rows {
-                j.beginObject()
+            j.objects(name, rows) { j, r in
                 j.field("key", r.key)
                 j.field("module", r.module)
                 j.field("counts", r.counts)
                 j.field("bytes", r.bytes)
                 j.field("count_delta", r.countDelta)
                 j.key("bytes_delta"); j.value(r.bytesDelta)
-                j.endObject()
             }
-            j.endArray()
         }
         j.field("candidates", candidates)
         j.field("candidate_bytes", candidateBytes)
         j.field("transient", transient)
-        j.key("clusters")
-        j.beginArray()
-        for c in clusters {
-            j.beginObject()
+        j.objects("clusters", clusters) { j, c in
             j.field("objects", c.objects)
             j.field("shallow_bytes", c.shallowBytes)
             j.field("retained_bytes", c.retainedBytes)
             j.field("leak_roots", c.roots.map { last.address($0) })
-            j.key("by_type")
-            j.beginArray()
-            for t in c.byType { j.beginObject(); j.field("type", t.type); j.field("count", t.count); j.endObject() }
-            j.endArray()
-            j.key("by_site")
-            j.beginArray()
-            for s in Self.bySite(c, h.describer) {
-                j.beginObject()
+            j.objects("by_type", c.byType) { j, t in j.field("type", t.type); j.field("count", t.count) }
+            j.objects("by_site", Self.bySite(c, h.describer)) { j, s in
                 if let site = s.site { j.field("site", site) } else { j.key("site"); j.null() }
                 j.field("objects", s.count.objects)
                 j.field("bytes", s.count.bytes)
-                j.endObject()
             }
-            j.endArray()
             j.field("signature", c.signature)
             j.key("path"); h.json(&j, c.path)
-            j.endObject()
         }
-        j.endArray()
         j.endObject()
         return j.text
     }

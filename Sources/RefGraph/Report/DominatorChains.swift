@@ -31,35 +31,22 @@ public struct DominatorChains {
             var j = JSONWriter()
             j.beginObject()
             j.field("targets", targets.count)
-            j.key("objects")
-            j.beginArray()
-            for t in targets.prefix(limit) {
-                j.beginObject()
+            j.objects("objects", targets.prefix(limit)) { j, t in
                 h.jsonFields(&j, t)
                 j.field("retained", tree.retained[Int(t)])
                 j.field("reachable", tree.isReachable(t))
-                j.key("dominators")
-                j.beginArray()
-                for x in tree.dominators(of: t) {
-                    j.beginObject(); h.jsonFields(&j, x); j.field("retained", tree.retained[Int(x)]); j.endObject()
+                j.objects("dominators", tree.dominators(of: t)) { j, x in
+                    h.jsonFields(&j, x); j.field("retained", tree.retained[Int(x)])
                 }
-                j.endArray()
-                j.endObject()
             }
-            j.endArray()
-            j.key("groups")
-            j.beginArray()
-            for g in grouped.groups.prefix(limit) {
-                j.beginObject()
+            j.objects("groups", grouped.groups.prefix(limit)) { j, g in
                 j.field("count", g.members.count)
                 j.field("bytes", g.bytes)
                 j.field("retained_together", g.retainedTogether)
                 j.field("reachable", !g.unreachable)
                 j.field("representative", Units.hex(graph.address(g.representative)))
                 j.field("member_ids", g.members.map { Units.hex(graph.address($0)) })
-                j.endObject()
             }
-            j.endArray()
             j.endObject()
             return j.text
         }

@@ -75,13 +75,9 @@ public struct HopText {
     /// Writes `hops` as a JSON array, one object per hop: its `edge` label
     /// (null for the first) and the object's facts.
     public func json(_ j: inout JSONWriter, _ hops: [Hop]) {
-        j.beginArray()
-        for h in hops {
-            j.beginObject()
+        j.objects(hops) { j, h in
             if let e = h.edge { j.field("edge", graph.label(ofEdge: e)) } else { j.key("edge"); j.null() }
             jsonFields(&j, h.node)
-            j.endObject()
         }
-        j.endArray()
     }
 }

@@ -55,4 +55,16 @@ public struct JSONWriter {
     public mutating func field<S: Sequence>(_ k: String, _ vs: S) where S.Element: BinaryInteger { key(k); beginArray(); for v in vs { value(v) }; endArray() }
     /// `"k": [v, ...]`, each string escaped.
     public mutating func field<S: Sequence>(_ k: String, _ vs: S) where S.Element == String { key(k); beginArray(); for v in vs { value(v) }; endArray() }
+    /// An array of objects, as a value: `[{...}, ...]`, `body` writing the
+    /// fields of each item's object.
+    public mutating func objects<S: Sequence>(_ items: S, _ body: (inout JSONWriter, S.Element) -> Void) {
+        beginArray()
+        for x in items { beginObject(); body(&self, x); endObject() }
+        endArray()
+    }
+    /// `"k": [{...}, ...]`, `body` writing the fields of each item's object.
+    public mutating func objects<S: Sequence>(_ k: String, _ items: S, _ body: (inout JSONWriter, S.Element) -> Void) {
+        key(k)
+        objects(items, body)
+    }
 }

@@ -66,40 +66,27 @@ extension RetentionPaths {
         j.field("selector", selector)
         j.field("targets", targets)
         j.field("truncated", graph.info.truncated)
-        j.key("groups")
-        j.beginArray()
-        for g in groups {
-            j.beginObject()
+        j.objects("groups", groups) { j, g in
             j.field("count", g.members.count)
             j.field("bytes", g.bytes)
             j.field("signature", g.signature)
             j.field("members", g.members.map { graph.address($0) })
             j.field("member_ids", g.members.map { Units.hex(graph.address($0)) })
-            j.key("held_from_c")
-            j.beginArray()
-            for n in RetentionPaths.heldFromC(graph, g.paths[0]) {
-                j.beginObject(); j.field("address", graph.address(n)); j.field("id", Units.hex(graph.address(n))); j.field("refs_from_c", graph.unexplained[n] ?? 0); j.endObject()
+            j.objects("held_from_c", RetentionPaths.heldFromC(graph, g.paths[0])) { j, n in
+                j.field("address", graph.address(n)); j.field("id", Units.hex(graph.address(n))); j.field("refs_from_c", graph.unexplained[n] ?? 0)
             }
-            j.endArray()
             j.key("paths")
             j.beginArray()
             for p in g.paths { h.json(&j, p) }
             j.endArray()
-            j.endObject()
         }
-        j.endArray()
-        j.key("unreachable")
-        j.beginArray()
-        for u in unreachable {
-            j.beginObject()
+        j.objects("unreachable", unreachable) { j, u in
             h.jsonFields(&j, u.node)
             j.key("cycle")
             h.json(&j, h.cycleHops(u.cycle))
             j.key("tail")
             h.json(&j, u.tail)
-            j.endObject()
         }
-        j.endArray()
         j.field("blocked", blocked.map { graph.address($0) })
         j.endObject()
         return j.text

@@ -23,18 +23,13 @@ extension RetainedTop {
         j.field("measure", measure.rawValue)
         j.field("group", grouping.rawValue)
         j.field("reachable_bytes", reachableBytes)
-        j.key("rows")
-        j.beginArray()
-        for r in rows {
-            j.beginObject()
+        j.objects("rows", rows) { j, r in
             j.field("key", r.key)
             if let n = r.node { j.field("address", graph.address(n)); j.field("id", Units.hex(graph.address(n))); j.field("type", graph.typeName(n)) }
             j.field("count", r.count)
             j.field("shallow", r.shallow)
             j.field("retained", r.retained)
-            j.endObject()
         }
-        j.endArray()
         j.endObject()
         return j.text
     }
@@ -80,10 +75,7 @@ extension LeakSuspects {
         j.field("threshold", threshold)
         j.field("reachable_bytes", reachableBytes)
         j.field("truncated", graph.info.truncated)
-        j.key("suspects")
-        j.beginArray()
-        for s in suspects {
-            j.beginObject()
+        j.objects("suspects", suspects) { j, s in
             j.field("kind", s.kind.rawValue)
             j.field("explanation", s.explanation(graph, h.describer))
             j.field("members", s.members)
@@ -96,15 +88,10 @@ extension LeakSuspects {
             j.beginObject(); h.jsonFields(&j, s.node); j.endObject()
             j.key("path")
             h.json(&j, s.path)
-            j.key("retained_by_type")
-            j.beginArray()
-            for t in s.retainedByType {
-                j.beginObject(); j.field("type", t.type); j.field("bytes", t.bytes); j.field("count", t.count); j.endObject()
+            j.objects("retained_by_type", s.retainedByType) { j, t in
+                j.field("type", t.type); j.field("bytes", t.bytes); j.field("count", t.count)
             }
-            j.endArray()
-            j.endObject()
         }
-        j.endArray()
         if let note = Summary.outsideNote(rss: graph.info.rss, bytes: graph.totalSize) { j.field("outside_python", note) }
         j.field("generations", hasGenerations)
         j.field("undecided", undecided)

@@ -166,17 +166,12 @@ public struct Summary: Sendable {
         j.endObject()
         j.field("held_from_c", heldFromC)
         for (name, rows) in [("top_by_count", byCount), ("top_by_size", bySize)] {
-            j.key(name)
-            j.beginArray()
-            for r in rows {
-                j.beginObject()
+            j.objects(name, rows) { j, r in
                 j.field("type", r.type)
                 j.field("module", r.module)
                 j.field("count", r.count)
                 j.field("bytes", r.bytes)
-                j.endObject()
             }
-            j.endArray()
         }
         if let note = outsideNote { j.field("outside_python", note) }
         j.field("warnings", info.warnings)

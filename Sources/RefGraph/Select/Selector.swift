@@ -55,21 +55,9 @@ public struct Selector {
 /// Compilation state shared by the closures of one selector.
 private final class SelectorContext {
     let graph: HeapGraph
-    private var semanticsStorage: HeapSemantics?
-    var semantics: HeapSemantics {
-        if let d = semanticsStorage { return d }
-        let d = HeapSemantics(graph)
-        semanticsStorage = d
-        return d
-    }
-
-    private var censusStorage: TypeCensus?
-    var census: TypeCensus {
-        if let c = censusStorage { return c }
-        let c = TypeCensus(graph)
-        censusStorage = c
-        return c
-    }
+    /// Built on first use: most selectors need neither.
+    lazy var semantics = HeapSemantics(graph)
+    lazy var census = TypeCensus(graph)
     /// What the bare words selected, as they were compiled.
     private(set) var words: [WordMatch] = []
 
