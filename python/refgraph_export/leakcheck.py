@@ -94,6 +94,7 @@ def _census(base=None, own=()):
     skip = _own_ids(own)
     skip.update((id(objs), id(base), id(skip)))
     seen = {}
+    boxes = []  # untracked dicts and tuples: what they hold is counted after the pass
     get_referents, is_tracked = gc.get_referents, gc.is_tracked
     for o in objs:
         if id(o) in skip:
@@ -103,8 +104,11 @@ def _census(base=None, own=()):
             if not is_tracked(r) and id(r) not in seen:
                 t = seen[id(r)] = type(r)
                 if t is dict or t is tuple:
-                    _untracked_inside(r, seen)
+                    boxes.append(r)
     del objs
+    for _ in _untracked_inside(boxes, seen):
+        pass
+    del boxes
     counts, new = {}, {}
     for t in seen.values():
         counts[t] = counts.get(t, 0) + 1
@@ -116,20 +120,24 @@ def _census(base=None, own=()):
     return seen, (counts, new)
 
 
-def _untracked_inside(c, seen):
-    """Adds to ``seen`` what an untracked dict or tuple holds, and so on
-    down (an explicit stack). gc stops tracking a dict or tuple that holds
-    only atoms (str, bytes, int ...), so what they hold is no tracked
-    object's referent: a module's ``{name: bytes}`` cache, the data of
-    ``os.environ``."""
-    todo = [c]
+def _untracked_inside(boxes, seen, holder=None):
+    """Yields ``(x, path)`` for what the untracked dicts and tuples
+    ``boxes`` hold, and so on down (an explicit stack), each object once:
+    ``seen`` ({id: type}) gets every object yielded and skips those it has. ``path`` is
+    [``holder``, the containers down to x's own] when a holder is given,
+    else None. gc stops tracking a dict or tuple that holds only atoms (str,
+    bytes, int ...), so what they hold is no tracked object's referent: a
+    module's ``{name: bytes}`` cache, the data of ``os.environ``."""
+    todo = [(c, None if holder is None else [holder, c]) for c in boxes]
     get_referents = gc.get_referents
     while todo:
-        for x in get_referents(todo.pop()):
+        c, path = todo.pop()
+        for x in get_referents(c):
             if id(x) not in seen:
                 t = seen[id(x)] = type(x)
+                yield x, path
                 if t is dict or t is tuple:
-                    todo.append(x)
+                    todo.append((x, None if path is None else path + [x]))
 
 
 class LeakCheck(object):
@@ -461,40 +469,31 @@ def _new_objects(types, base, own, limit, via=None):
     containers down to its own]). One pass over the heap."""
     out = dict((t, []) for t in types)
     objs = gc.get_objects()
+    untracked = {}  # {id: type} of the untracked objects met, each looked at once
     mine = set(id(x) for x in out.values())
-    inside = set()
-    mine.update((id(out), id(objs), id(mine), id(inside), id(via)))
+    mine.update((id(out), id(objs), id(mine), id(untracked), id(via)))
     tracked = gc.is_tracked
+
+    def take(x, t):
+        found = out.get(t)
+        if found is not None and base.get(id(x)) is not t and len(found) < limit:
+            found.append(x)
+            return True
+        return False
     for o in reversed(objs):
         if id(o) in own or id(o) in mine:
             continue
-        t = type(o)
-        if t in out:
-            if base.get(id(o)) is not t and len(out[t]) < limit:
-                out[t].append(o)
+        take(o, type(o))
         for r in gc.get_referents(o):
-            if tracked(r):
+            if tracked(r) or id(r) in untracked:
                 continue
-            t = type(r)
-            if t in out and base.get(id(r)) is not t and len(out[t]) < limit \
-                    and not any(x is r for x in out[t]):
-                out[t].append(r)
-            if (t is dict or t is tuple) and id(r) not in inside:
-                inside.add(id(r))
-                todo = [(r, [o, r])]
-                while todo:
-                    c, path = todo.pop()
-                    for x in gc.get_referents(c):
-                        tx = type(x)
-                        if tx in out and base.get(id(x)) is not tx and len(out[tx]) < limit \
-                                and not any(y is x for y in out[tx]):
-                            out[tx].append(x)
-                            if via is not None:
-                                via[id(x)] = path
-                        if (tx is dict or tx is tuple) and id(x) not in inside:
-                            inside.add(id(x))
-                            todo.append((x, path + [x]))
-                todo = path = c = None
+            t = untracked[id(r)] = type(r)
+            take(r, t)
+            if t is dict or t is tuple:
+                for x, path in _untracked_inside((r,), untracked, o):
+                    if take(x, type(x)) and via is not None:
+                        via[id(x)] = path
+                x = path = None
     del objs
     return out
 
