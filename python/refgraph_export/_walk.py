@@ -15,9 +15,9 @@ What is here, in order:
     and the plan a type's referents are labelled by (_choose_plan);
   * the walk's state (_Walk) and the pieces over it: dict key labels
     (_str_key_label, _name_keys), the atom queues (_drain, _drain_batch),
-    the loop over objects (_process) and its paths: atoms (_fast_atom_line,
-    _atom_line), the general line (_line_head, _line_fields, _emit_line),
-    children (_seq_labels, _dict_children, _gen_children);
+    the loop over objects (_process) and its paths: atoms (_atom,
+    _fast_atom_line, _atom_line), the general line's head (_line_head),
+    children (_seq_labels, _dict_children, _gen_children, _weak_edge);
   * walk itself: _begin, _calibrate, the _process runs, _exporter_refs;
   * what the exporter itself holds (exporter_held) and the labels of the
     general path (_general_labels and its helpers).
@@ -868,6 +868,7 @@ def _process(w, src, emit):
     regs_get, over_get, held_get, tinfo_get, roots_get = regs.get, w.over.get, w.held.get, w.tinfo.get, w.roots.get
     stack_append, stack_pop, sat_append = stack.append, stack.pop, sat.append
     qs, qi, qf = w.atomq
+    seqlabels = w.seqlabels
     qs_append, qi_append, qf_append = qs.append, qi.append, qf.append
     off_out, off_in = w.offs[:2]
     immortal_min = w.immortal_min
@@ -916,27 +917,20 @@ def _process(w, src, emit):
                 risky = a in cand
             else:
                 risky = False
-            fast = t_fast
-            if fast is not None and fast[0] < F_CONT and emit:
-                # atoms (no referents) with a per-type format
-                sz = _fast_atom_line(w, o, t, ti, a, rc, nfound, risky, rb, rj)
-                if sz is not None:
-                    o = t = None
-                    n_bytes += sz
-                    n_obj += 1
-                    if not n_obj & 4095:
-                        _flush(w)
-                    continue
-            sz = _size(o, ti[TI_SIZE])
-            n_bytes += sz
             if kind == K_ATOM:  # str, int, float, bytes, None ... no referents
-                _atom_line(w, o, t, ti, a, rc, sz, nfound, risky, rb, rj, emit)
+                n_bytes += _atom(w, o, t, ti, a, rc, nfound, risky, rb, rj, emit)
                 o = t = None
                 if emit:
                     n_obj += 1
                     if _len(buf) >= 4096:
                         _flush(w)
                 continue
+            try:  # the common case, getsizeof, without a call of our own
+                sz = getsizeof(o) if ti[TI_SIZE] is None else _size(o, ti[TI_SIZE])
+            except Exception:
+                sz = 0
+            n_bytes += sz
+            fast = t_fast
             nsd = False
             if kind == K_DICT and pending and pending.pop(a, None) is not None:
                 # a dict named as some object's __dict__ (globals ...)
@@ -944,8 +938,7 @@ def _process(w, src, emit):
                 nsd = True
                 rc -= 1  # pending's own reference
             rk = roots_get(a)
-            inst = None
-            parts = None
+            inst = parts = None
             if fast is not None and fast[0] != F_CONT:
                 inst = fast[1]  # an instance's labels in one call (F_INST)
                 fast = None
@@ -970,7 +963,11 @@ def _process(w, src, emit):
             weak = ids = None
             if kind == K_SEQ:
                 kids = list(o)  # exact list/tuple/deque: C-level copy, in index order
-                labs_json = _seq_labels(w, _len(kids)) if kids else None
+                labs_json = None
+                if kids:  # "[0]", "[1]" ...: the short arrays cached
+                    labs_json = seqlabels[_len(kids)] if _len(kids) < 256 else None
+                    if labs_json is None:
+                        labs_json = _seq_labels(w, _len(kids))
             elif kind == K_DICT:
                 kids, labs_json, named = _dict_children(w, o, a, nsd, settled is not None)
                 risky = risky or named
@@ -1034,8 +1031,14 @@ def _process(w, src, emit):
                     buf.append(fast[q] % (a, rc, sz, ln, ids, labs_json))
                 else:
                     buf.append(fast[q + 2] % (a, rc, sz, ln))
-            else:
-                _emit_line(w, parts, ids, labs_json, settled, risky, rb, rj)
+            else:  # the general line: plain when settled (bit 6 set), else marked
+                parts.append(', "refs": %s, "labels": %s}\n' % (ids, labs_json) if ids else ', "refs": []}\n')
+                if settled and not risky:
+                    rb[rj] |= listed
+                    buf.append(''.join(parts))
+                else:  # settled None: an immortal, never rewritten (plain)
+                    rb[rj] &= unlisted
+                    buf.append(''.join(parts) if settled is None else MARK + ''.join(parts))
             parts = ids = rb = None
             if emit:
                 n_obj += 1
@@ -1046,6 +1049,23 @@ def _process(w, src, emit):
         w.counters[0] += n_obj
         w.counters[1] += n_ref
         w.counters[2] += n_bytes
+
+
+def _atom(w, o, t, ti, a, rc, nfound, risky, rb, rj, emit):
+    """Write the line of an atom (str, int, float, bytes, None ...: no
+    referents): in its type's format (_fast_info) when it has one, else on
+    the general path (_atom_line). Returns its size."""
+    fast = ti[TI_FAST]
+    if fast is not None and emit:
+        sz = _fast_atom_line(w, o, t, ti, a, rc, nfound, risky, rb, rj)
+        if sz is not None:
+            return sz
+    try:
+        sz = sys.getsizeof(o) if ti[TI_SIZE] is None else _size(o, ti[TI_SIZE])
+    except Exception:
+        sz = 0
+    _atom_line(w, o, t, ti, a, rc, sz, nfound, risky, rb, rj, emit)
+    return sz
 
 
 def _fast_atom_line(w, o, t, ti, a, rc, nfound, risky, rb, rj):
@@ -1088,17 +1108,12 @@ def _fast_atom_line(w, o, t, ti, a, rc, nfound, risky, rb, rj):
 
 
 def _size(o, sizef):
-    """The object's size: sys.getsizeof, or the type's size function
-    (a bad figure is 0)."""
-    try:
-        if sizef is None:
-            return sys.getsizeof(o)
-        sz = sizef(o)
-        if type(sz) is not int or sz < 0:
-            return 0
-        return sz
-    except Exception:
+    """The object's size by its type's size function (_safe.sizeof_plan):
+    a figure that is no int or below 0 is 0."""
+    sz = sizef(o)
+    if type(sz) is not int or sz < 0:
         return 0
+    return sz
 
 
 def _atom_line(w, o, t, ti, a, rc, sz, nfound, risky, rb, rj, emit):
@@ -1171,44 +1186,37 @@ def _line_head(w, o, t, ti, a, rc, rk, sz, nfound):
         settled = rc <= nfound
     if raced:
         parts.append(RACED)
-    try:
-        _line_fields(w, o, t, ti, a, rk, fin, parts)
+    try:  # the optional fields; a read that fails ends them there
+        if ti[TI_NAMED]:
+            nm = _name_module(o, t, None)
+            if nm is not None:
+                parts.append(', "name": %s' % _dumps(nm[0]))
+                if nm[1]:
+                    parts.append(', "module": %s' % _dumps(nm[1]))
+                nm = None
+        elif rk is not None and w.root_names and a in w.root_names:
+            parts.append(', "name": %s' % _dumps(w.root_names[a]))
+        lenf = ti[TI_LEN]
+        if lenf is not None:
+            parts.append(', "len": %d' % lenf(o))
+        valk = ti[TI_VALK]
+        if valk:
+            parts.append(_value_field(o, t, valk, ti[TI_INTF], w.values))
+        if fin is not None:
+            parts.append(', "finalizer": "%s"' % fin)
+            if _is_finalized is not None and _is_finalized(o):
+                parts.append(', "finalized": true')
+        if w.garbage_ids and a in w.garbage_ids:
+            parts.append(', "garbage": true')
+        if w.young:
+            g = w.young.get(a)
+            if g is not None:
+                parts.append(', "gen": %d' % g)
+        if w.alloc:
+            parts.append(_alloc(w, o))
     except Exception:
         pass
     return parts, rc, settled, raced
-
-
-def _line_fields(w, o, t, ti, a, rk, fin, parts):
-    """Append the general line's optional fields to parts: name and module,
-    len, value, finalizer, garbage, gen, site. A read that fails ends the
-    list there (the caller catches it)."""
-    if ti[TI_NAMED]:
-        nm = _name_module(o, t, None)
-        if nm is not None:
-            parts.append(', "name": %s' % _dumps(nm[0]))
-            if nm[1]:
-                parts.append(', "module": %s' % _dumps(nm[1]))
-            nm = None
-    elif rk is not None and w.root_names and a in w.root_names:
-        parts.append(', "name": %s' % _dumps(w.root_names[a]))
-    lenf = ti[TI_LEN]
-    if lenf is not None:
-        parts.append(', "len": %d' % lenf(o))
-    valk = ti[TI_VALK]
-    if valk:
-        parts.append(_value_field(o, t, valk, ti[TI_INTF], w.values))
-    if fin is not None:
-        parts.append(', "finalizer": "%s"' % fin)
-        if _is_finalized is not None and _is_finalized(o):
-            parts.append(', "finalized": true')
-    if w.garbage_ids and a in w.garbage_ids:
-        parts.append(', "garbage": true')
-    if w.young:
-        g = w.young.get(a)
-        if g is not None:
-            parts.append(', "gen": %d' % g)
-    if w.alloc:
-        parts.append(_alloc(w, o))
 
 
 _is_finalized = getattr(gc, 'is_finalized', None)
@@ -1334,24 +1342,6 @@ def _weak_edge(w, weak, ids, labs_json):
     ids.append(ca)
     weak = None
     return (labs_json[:-1] + ', "<weakref>"]') if len(ids) > 1 else '["<weakref>"]'
-
-
-def _emit_line(w, parts, ids, labs_json, settled, risky, rb, rj):
-    """Finish and write a general line: plain when the references found
-    explain its refcount (bit 6 set), marked otherwise (see _marks)."""
-    if ids:
-        parts.append(', "refs": %s, "labels": %s}\n' % (ids, labs_json))
-    else:
-        parts.append(', "refs": []}\n')
-    if settled is None:
-        rb[rj] &= UNLISTED
-        w.buf.append(''.join(parts))
-    elif settled and not risky:
-        rb[rj] |= LISTED  # bit 6 now: the line went out unmarked (see atoms)
-        w.buf.append(''.join(parts))
-    else:
-        rb[rj] &= UNLISTED
-        w.buf.append(MARK + ''.join(parts))
 
 
 def _alloc(w, o):
