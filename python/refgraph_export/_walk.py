@@ -54,7 +54,7 @@ STRINGIO_SIZE = _plans_c.STRINGIO_SIZE
 # statically allocated objects (deep-frozen code, its constants and names,
 # the singletons) start at 999999999 and never come near 0
 IMMORTAL_MIN = (1 << 30) if PYV >= (3, 12) else (999999999 - (1 << 24)) if PYV >= (3, 11) else None
-# dict subclass fast labels (see walk.dsub_labels): 3.x below 3.13, where an
+# dict subclass fast labels (see _dsub_labels): 3.x below 3.13, where an
 # instance's __dict__, when there is one, is always among its referents
 DSUB_FAST = (3, 0) <= PYV < (3, 13)
 _NEVER = 1 << 62  # no refcount reaches it: "not immortal" before 3.12
@@ -63,7 +63,7 @@ K_ATOM, K_SEQ, K_DICT, K_GEN = 0, 1, 2, 3
 # fast paths (per-type line formats, see _fast_info)
 F_LEN, F_INT, F_FLOAT, F_BOOL, F_PLAIN, F_CONT, F_INST = 1, 2, 3, 4, 5, 6, 7
 LABEL_CACHE_MAX = 20000  # encoded dict labels of str keys kept per dump
-ATOM_BATCH = 4096  # queued fresh str/int/float written per batch (see walk.drain)
+ATOM_BATCH = 4096  # queued fresh str/int/float written per batch (see _drain)
 _I63 = (1 << 63) - 1  # int values are written when they fit in 64 bits
 _NOTYPE = object()  # the type of no object
 
