@@ -1418,10 +1418,12 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
     stats objects (= lines written), references, bytes, copy_settled (False:
     an unmarked line may need the fix too) and calibration.
 
-    The pieces: _begin (the state, the exporter's objects marked seen, the
-    gc.get_objects() snapshot), _calibrate (the walk's own references on the
-    object being written), _process (the loop over objects), _drain (queued
-    atoms), _exporter_refs (what the exporter holds at the end)."""
+    The pieces, in order: _begin (the state, the exporter's objects marked
+    seen), the gc.get_objects() snapshot (_snapshot_marks), _setup_caches,
+    _calibrate (the walk's own references on the object being written),
+    _process (the loop over objects) over the singletons, the roots and the
+    snapshot, _drain (queued atoms), _exporter_refs (what the exporter holds
+    at the end), _release."""
     _set_asyncio_task_type()
     keep = []
     w = _begin(keep, write, write_marked, opts, roots, root_objs, exclude_objs, root_names)
