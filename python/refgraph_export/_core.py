@@ -22,7 +22,7 @@ try:  # the C module: ``signal`` (3.x) imports enum
 except ImportError:  # 2.7
     import signal as _signal
 
-from . import _walk, _safe, _plans_c, _redact, _tracing, _leftovers
+from . import _walk, _marks, _safe, _plans_c, _redact, _tracing, _leftovers
 from ._safe import PY2
 
 FORMAT_VERSION = 1
@@ -85,6 +85,7 @@ _busy = threading.Lock()
 _register_module = _safe.register_module
 _register_module(globals())
 _register_module(_walk.__dict__)
+_register_module(_marks.__dict__)
 _f_back = _safe.frame_back
 _is_exporter_frame = _safe.is_exporter_frame
 
@@ -704,45 +705,41 @@ def _gunzip_lines(f):
 
 def _line_fixer(regs, over, xheld, relabel=None):
     """The fix of a marked line (bytes): the exporter's own references
-    (xheld) come off the refcount, never below 0 (_walk.RACED); a refcount
+    (xheld) come off the refcount, never below 0 (_marks.RACED); a refcount
     above the references found makes it an external root; relabel
     ({address: [(redacted, name)]}, JSON labels as bytes) puts the names of
     a dict's keys in, in label order, once an edge showed it is a __dict__
-    (see _walk, NAMES)."""
-    regs_get = regs.get
-    over_get = over.get
+    (see _walk, NAMES). The line's layout and the bitmap: _marks."""
     xheld_get = xheld.get
     relabel_get = relabel.get if relabel else None
     ext = b', "root": "external", "unexplained": '
-    raced = _walk.RACED.encode('ascii')
+    raced = _marks.RACED.encode('ascii')
+    at = _marks.ADDRESS_AT
+    rc_at = _marks.REFCOUNT_AT
+    found = _marks.found
 
     def fix(line):
-        i = line.find(b',', 12)
+        i = line.find(b',', at)
         if relabel_get is not None:
-            pairs = relabel_get(int(line[12:i]))
+            pairs = relabel_get(int(line[at:i]))
             if pairs:
                 for r, p in pairs:
                     line = line.replace(r, p, 1)
-        j = line.find(b',', i + 14)
+        j = line.find(b',', i + rc_at)
         if xheld:
-            a = int(line[12:i])
+            a = int(line[at:i])
             x = xheld_get(a)
             if x and not line.startswith(b', "root": "immortal"', j):
-                rc = int(line[i + 14:j]) - x
-                if rc < 0:  # never negative (_walk.RACED)
+                rc = int(line[i + rc_at:j]) - x
+                if rc < 0:  # never negative (_marks.RACED)
                     rc = 0
                     if raced not in line:
                         line = line[:-2] + raced + b'}\n'
-                line = line[:i + 14] + str(rc).encode('ascii') + line[j:]
-                j = line.find(b',', i + 14)
+                line = line[:i + rc_at] + str(rc).encode('ascii') + line[j:]
+                j = line.find(b',', i + rc_at)
         if line.startswith(b', "root"', j):
             return line
-        a = int(line[12:i])
-        rc = int(line[i + 14:j])
-        c = regs_get(a >> 14)[(a & 16383) >> 3] & 63
-        if c == 63:
-            c += over_get(a, 0)
-        u = rc - c
+        u = int(line[i + rc_at:j]) - found(regs, over, int(line[at:i]))
         if u > 0:
             return line[:j] + ext + str(u).encode('ascii') + line[j:]
         return line

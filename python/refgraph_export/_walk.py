@@ -1,22 +1,26 @@
 """The heap walk: iterative, each object written once, no user code called.
 
-Bookkeeping uses a bitmap-like structure instead of a set of ids, so the
-extra memory stays well under 40 bytes per object:
+Bookkeeping uses a byte per object in a bitmap-like structure instead of a
+set of ids (_marks: reached, in the gc.get_objects() list, references found),
+so the extra memory stays well under 40 bytes per object. Lines whose
+refcount the references found so far explain go straight to the dump; the
+others are *marked* (a leading NUL) and go to a side file, fixed at the end
+by _core: ``"root": "external", "unexplained": n`` where the refcount
+exceeds the references found (known once every object has been seen). Line
+order carries no meaning: fresh exact str/int/float found in containers are
+queued and written in batches (_drain).
 
-    regs[address >> 14] -> bytearray(2048), one byte per 8-byte slot
-
-    bit 7   the object was reached (queued or written, or excluded)
-    bit 6   the object is in the gc.get_objects() list (one more ref to subtract)
-    bits 0-5 number of references found to it, saturating at 63 ("over" holds
-            the rest)
-
-CPython objects are at least 16 bytes and 8-byte aligned, so two live objects
-never share a slot. Lines whose refcount the references found so far
-explain go straight to the dump; the others are *marked* (a leading NUL)
-and go to a side file, fixed at the end by _core: ``"root": "external",
-"unexplained": n`` where the refcount exceeds the references found (known
-once every object has been seen). Line order carries no meaning: fresh exact
-str/int/float found in containers are queued and written in batches (drain).
+What is here, in order:
+  * the type-info record (TI_* names its items; make_typeinfo, _fast_info)
+    and the plan a type's referents are labelled by (_choose_plan);
+  * the walk's state (_Walk) and the pieces over it: dict key labels
+    (_str_key_label, _name_keys), the atom queues (_drain, _drain_batch),
+    the loop over objects (_process) and its paths: atoms (_atom,
+    _fast_atom_line, _atom_line), the general line's head (_line_head),
+    children (_seq_labels, _dict_children, _gen_children, _weak_edge);
+  * walk itself: _begin, _calibrate, the _process runs, _exporter_refs;
+  * what the exporter itself holds (exporter_held) and the labels of the
+    general path (_general_labels and its helpers).
 """
 import gc
 import json
@@ -34,6 +38,10 @@ _flatten = _chain.from_iterable
 
 from . import _safe, _plans, _plans_c, _layouts, _redact, _tracing
 from ._safe import PY2, PYV, dict_items, get_referents
+from . import _marks
+from ._marks import (REGION_SHIFT, REGION_MASK, SLOT_SHIFT, REGION_BYTES, REACHED, LISTED, COUNT, UNLISTED,
+                     FRESH_QUEUED, FRESH_PUSHED, LINE_HEAD, MARK, RACED)
+IMMORTAL_HEAD = LINE_HEAD + ', "root": "immortal", "immortal": true'
 
 _dict_keys = dict.keys  # the builtin's, never an override
 _dict_values = dict.values
@@ -46,7 +54,7 @@ STRINGIO_SIZE = _plans_c.STRINGIO_SIZE
 # statically allocated objects (deep-frozen code, its constants and names,
 # the singletons) start at 999999999 and never come near 0
 IMMORTAL_MIN = (1 << 30) if PYV >= (3, 12) else (999999999 - (1 << 24)) if PYV >= (3, 11) else None
-# dict subclass fast labels (see walk.dsub_labels): 3.x below 3.13, where an
+# dict subclass fast labels (see _dsub_labels): 3.x below 3.13, where an
 # instance's __dict__, when there is one, is always among its referents
 DSUB_FAST = (3, 0) <= PYV < (3, 13)
 _NEVER = 1 << 62  # no refcount reaches it: "not immortal" before 3.12
@@ -55,15 +63,9 @@ K_ATOM, K_SEQ, K_DICT, K_GEN = 0, 1, 2, 3
 # fast paths (per-type line formats, see _fast_info)
 F_LEN, F_INT, F_FLOAT, F_BOOL, F_PLAIN, F_CONT, F_INST = 1, 2, 3, 4, 5, 6, 7
 LABEL_CACHE_MAX = 20000  # encoded dict labels of str keys kept per dump
-ATOM_BATCH = 4096  # queued fresh str/int/float written per batch (see walk.drain)
+ATOM_BATCH = 4096  # queued fresh str/int/float written per batch (see _drain)
 _I63 = (1 << 63) - 1  # int values are written when they fit in 64 bits
 _NOTYPE = object()  # the type of no object
-# A refcount is sys.getrefcount minus the references the exporter holds
-# itself. Another thread may drop references between the two readings (or,
-# before issue 18's fix, an object the exporter made during the walk took the
-# address of a dumped object that died): a difference below 0 is never
-# written. The line says 0 and carries this (FORMAT.md, "raced").
-RACED = ', "raced": true'
 
 V_NONE, V_INT, V_FLOAT, V_BOOL, V_TEXT, V_BYTES = 0, 1, 2, 3, 4, 5
 
@@ -233,73 +235,92 @@ def _place(code, line):
     return '%s:%d' % (fn, line if type(line) is int else 0)
 
 
-class TypeInfo(object):
-    __slots__ = ('kind', 'tjson', 'size', 'lenf', 'valk', 'named', 'fin', 'plan', 'positional', 'intf')
+# The type-info record: one tuple per type, cached in the walk's tinfo by the
+# type's id, its items read by these names. A tuple rather than a class with
+# named fields: the walk reads it for every object, and indexing a tuple is
+# the cheapest read on every version (see DECISIONS.md, The exporter walk).
+TI_FAST = 0        # per-type line formats (_fast_info), or None
+TI_KIND = 1        # K_ATOM, K_SEQ, K_DICT or K_GEN
+TI_TJSON = 2       # the type's name, as JSON text
+TI_SIZE = 3        # the size function (_safe.sizeof_plan), or None: sys.getsizeof
+TI_LEN = 4         # the len function (_safe.len_func), or None: no "len"
+TI_VALK = 5        # V_*: which value field the line has (_value_field)
+TI_NAMED = 6       # True: the line has "name" (and "module"), see _name_module
+TI_FIN = 7         # the finalizer's name, or None
+TI_PLAN = 8        # the labelling plan (_plans, _plans_c), or None
+TI_POSITIONAL = 9  # the builtin container base whose items are labelled, or None
+TI_INTF = 10       # ints: (bit_length, repr) of the int base, else None
+
+_ATOM_TYPES = (str, int, float, bool, type(None), complex, type(Ellipsis), type(NotImplemented),
+               bytearray) + ((unicode, long) if PY2 else (bytes,))  # noqa: F821
 
 
 def make_typeinfo(t, opts, held, peek):
-    ti = TypeInfo()
-    tname = _safe.type_fullname(t)
+    """The type-info record of type t, its TI_FAST item None (see
+    _new_typeinfo). Plans and sizes may count references they keep in held."""
     try:
-        ti.tjson = _dumps(tname)
+        tjson = _dumps(_safe.type_fullname(t))
     except Exception:
-        ti.tjson = '"?"'
-    ti.size = _safe.sizeof_plan(t)
-    ti.lenf = _safe.len_func(t)
-    ti.fin = _safe.finalizer_of(t)
-    ti.named = False
-    ti.plan = None
-    ti.positional = None
-    ti.intf = None
+        tjson = '"?"'
+    size = _safe.sizeof_plan(t)
+    lenf = _safe.len_func(t)
+    fin = _safe.finalizer_of(t)
     m = _safe.mro(t)
-    among = _safe.among
-    if among(bool, m):
-        ti.valk = V_BOOL
-    elif among(_safe.int_types[0], m) or (PY2 and among(long, m)):  # noqa: F821
-        ti.valk = V_INT
-    elif among(float, m):
-        ti.valk = V_FLOAT
-    elif any(among(tt, m) for tt in _safe.text_types):
-        ti.valk = V_TEXT
-    elif not PY2 and among(bytes, m):
-        ti.valk = V_BYTES
-    else:
-        ti.valk = V_NONE
-    if ti.valk == V_INT:
-        if PY2 and among(long, m):  # noqa: F821
-            ti.intf = (long.bit_length, long.__str__)  # noqa: F821
-        else:
-            ti.intf = (int.bit_length, int.__repr__)
-    atoms = (str, int, float, bool, type(None), complex, type(Ellipsis), type(NotImplemented),
-             bytearray)
-    if PY2:
-        atoms = atoms + (unicode, long)  # noqa: F821
-    else:
-        atoms = atoms + (bytes,)
-    if among(t, atoms):
-        ti.kind = K_ATOM
+    valk = _value_kind(m)
+    intf = _int_funcs(m) if valk == V_INT else None
+    plan = positional = None
+    if _safe.among(t, _ATOM_TYPES):
+        kind = K_ATOM
     elif t is list or t is tuple or t is _deque:
-        ti.kind = K_SEQ
+        kind = K_SEQ
     elif t is dict:
-        ti.kind = K_DICT
+        kind = K_DICT
     else:
-        ti.kind = K_GEN
-        ti.positional = _positional_base(t)
-        ti.plan = _choose_plan(t, opts, held, peek)
-        if BYTESIO_SIZE and _safe.safe_issubclass(t, _plans_c.BytesIOType):
-            ti.size = _plans_c.bytesio_size(t)  # its buffer has a line of its own
-        elif STRINGIO_SIZE and _safe.safe_issubclass(t, _plans_c.StringIOType):
-            ti.size = _plans_c.stringio_size(t, ti.size)  # with the text it holds in C
-        else:
-            sz = _plans_c.c_state_size(t, ti.size, held)  # zlib, bz2: their C library's state
-            if sz is not None:
-                ti.size = sz
-    if t is _ModuleType or t is _FunctionType or t is _MethodType or t is _BuiltinType or \
-            t is _CodeType or t is _FrameType or _safe.safe_issubclass(t, type) or _safe.safe_issubclass(t, _ModuleType) or \
-            (PY2 and t is _safe.ClassType):
-        ti.named = True
-    return (ti.kind, ti.tjson, ti.size, ti.lenf, ti.valk, ti.named, ti.fin, ti.plan, ti.positional,
-            ti.intf)
+        kind = K_GEN
+        positional = _positional_base(t)
+        plan = _choose_plan(t, opts, held, peek)
+        size = _c_size(t, size, held)
+    return (None, kind, tjson, size, lenf, valk, _is_named(t), fin, plan, positional, intf)
+
+
+def _value_kind(mro):
+    """V_*: the value field of a type of this mro (bool before int)."""
+    among = _safe.among
+    if among(bool, mro):
+        return V_BOOL
+    if among(_safe.int_types[0], mro) or (PY2 and among(long, mro)):  # noqa: F821
+        return V_INT
+    if among(float, mro):
+        return V_FLOAT
+    if any(among(tt, mro) for tt in _safe.text_types):
+        return V_TEXT
+    if not PY2 and among(bytes, mro):
+        return V_BYTES
+    return V_NONE
+
+
+def _int_funcs(mro):
+    """(bit_length, repr) of the builtin int base: no method of a subclass."""
+    if PY2 and _safe.among(long, mro):  # noqa: F821
+        return (long.bit_length, long.__str__)  # noqa: F821
+    return (int.bit_length, int.__repr__)
+
+
+def _c_size(t, size, held):
+    """The size function of a C type whose size sys.getsizeof misstates."""
+    if BYTESIO_SIZE and _safe.safe_issubclass(t, _plans_c.BytesIOType):
+        return _plans_c.bytesio_size(t)  # its buffer has a line of its own
+    if STRINGIO_SIZE and _safe.safe_issubclass(t, _plans_c.StringIOType):
+        return _plans_c.stringio_size(t, size)  # with the text it holds in C
+    sz = _plans_c.c_state_size(t, size, held)  # zlib, bz2: their C library's state
+    return size if sz is None else sz
+
+
+def _is_named(t):
+    """True for the types whose lines carry "name" (see _name_module)."""
+    return bool(t is _ModuleType or t is _FunctionType or t is _MethodType or t is _BuiltinType or
+                t is _CodeType or t is _FrameType or _safe.safe_issubclass(t, type) or
+                _safe.safe_issubclass(t, _ModuleType) or (PY2 and t is _safe.ClassType))
 
 
 def _positional_base(t):
@@ -381,19 +402,15 @@ def _fast_info(ti, values, alloc):
     and exact list/tuple/deque/dict heads. None: the general path.
     Atoms: (code, plain, marked with NUL, immortal, raced); containers: (code,
     head format). The output is the general path's, byte for byte."""
-    kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
-    inst = getattr(plan, '_fast_labels', None)
+    kind, tjson, lenf, valk = ti[TI_KIND], ti[TI_TJSON], ti[TI_LEN], ti[TI_VALK]
+    inst = getattr(ti[TI_PLAN], '_fast_labels', None)
     if kind == K_GEN and inst is not None:
         return (F_INST, inst)  # labels only: the line's head is the general path's
-    if sizef is not None or named or fin is not None or (alloc and kind != K_ATOM):
+    if ti[TI_SIZE] is not None or ti[TI_NAMED] or ti[TI_FIN] is not None or (alloc and kind != K_ATOM):
         return None
     if kind == K_ATOM:
-        if valk == V_INT:
-            code, tail = F_INT, '%s'
-        elif valk == V_FLOAT:
-            code, tail = F_FLOAT, ', "value": %s'
-        elif valk == V_BOOL:
-            code, tail = F_BOOL, ', "value": %s'
+        if valk in (V_INT, V_FLOAT, V_BOOL):  # the value field (_value_field) as a %s
+            code, tail = {V_INT: F_INT, V_FLOAT: F_FLOAT, V_BOOL: F_BOOL}[valk], '%s'
         elif lenf is not None and not (values and valk in (V_TEXT, V_BYTES)):
             code, tail = F_LEN, ', "len": %d'
         elif lenf is None and valk == V_NONE:
@@ -402,17 +419,15 @@ def _fast_info(ti, values, alloc):
             return None
         # alloc: the site field (_alloc's text) is the last %s, after the value
         body = ', "type": %s, "size": %%d%s%s, "refs": []}\n' % (tjson.replace('%', '%%'), tail, '%s' if alloc else '')
-        plain = '{"address": %d, "refcount": %d' + body
-        immortal = '{"address": %d, "refcount": %d, "root": "immortal", "immortal": true' + body
-        raced = '\x00' + plain[:-len(', "refs": []}\n')] + RACED + ', "refs": []}\n'  # refcount 0, marked
-        return (code, plain, '\x00' + plain, immortal, raced)
+        plain = LINE_HEAD + body
+        raced = MARK + plain[:-len(', "refs": []}\n')] + RACED + ', "refs": []}\n'  # refcount 0, marked
+        return (code, plain, MARK + plain, IMMORTAL_HEAD + body, raced)
     if kind in (K_SEQ, K_DICT) and lenf is not None and valk == V_NONE:
-        head = ('{"address": %%d, "refcount": %%d, "type": %s, "size": %%d, "len": %%d'
-                % tjson.replace('%', '%%'))
+        head = LINE_HEAD + ', "type": %s, "size": %%d, "len": %%d' % tjson.replace('%', '%%')
         full = head + ', "refs": %s, "labels": %s}\n'
         empty = head + ', "refs": []}\n'
         # whole lines: with referents (plain, marked), without (plain, marked)
-        return (F_CONT, head, full, '\x00' + full, empty, '\x00' + empty)
+        return (F_CONT, head, full, MARK + full, empty, MARK + empty)
     return None
 
 
@@ -459,6 +474,937 @@ def _find_asyncio_task_type():
 ALLOC_CACHE_MAX = 200000  # distinct allocation tracebacks whose field is kept
 
 
+class _Walk(object):
+    """What the pieces of one walk share (made by _begin, emptied by
+    _release). The bookkeeping containers are the exporter's own: marked
+    seen, never written (see walk)."""
+    __slots__ = (
+        # the dump's settings and outputs
+        'opts', 'values', 'names', 'alloc', 'read_tb', 'tflag', 'write', 'write_marked', 'roots',
+        'root_names', 'peek', 'atexit_mods',
+        # the mark bitmap (_marks), saturated counts, the stack, queued atoms
+        'regs', 'over', 'sat', 'stack', 'atomq', 'q_types', 'q_fmts', 'q_sizeof',
+        # type info, held references, lines waiting in buf
+        'tinfo', 'classic', 'tkeep', 'held', 'cand', 'marked', 'buf', 'poslabels', 'seqlabels',
+        'garbage_ids', 'young', 'special', 'pinned',
+        # dict key labels and the names of __dict__ keys (see walk, NAMES)
+        'labcache', 'namecache', 'ired', 'ired_over', 'pending', 'deferred', 'resolved', 'int_label',
+        'odict_labels', 'dsub_labels',
+        # counts: objects, references, bytes; refcount offsets; calibration
+        'counters', 'offs', 'immortal_min', 'emit_calib',
+        # allocation sites
+        'alloc_cache', 'frame_text', 'kept_frames', 'n_sites')
+
+
+# the builtins _process binds to locals (counted in held meanwhile, _pin)
+_HOT_BUILTINS = (sys.getrefcount, sys.getsizeof, id, type, len)
+
+
+def _new_typeinfo(w, t):
+    """Make, cache and count the type-info record of t (see TI_FAST)."""
+    ti = make_typeinfo(t, w.opts, w.held, w.peek)
+    plan = ti[TI_PLAN]
+    if t is _OrderedDict:
+        fast = (F_INST, w.odict_labels)
+    elif DSUB_FAST and ti[TI_POSITIONAL] is dict and getattr(plan, '_labels_class', False) and \
+            getattr(plan, '_fast_labels', None) is None:
+        fast = (F_INST, w.dsub_labels)  # dict subclass, instance plan
+    else:
+        fast = _fast_info(ti, w.values, w.alloc)
+    ti = (fast,) + ti[TI_FAST + 1:]
+    plan = None
+    w.tinfo[id(t)] = ti
+    _count_cached(ti, w.held)
+    _hold(t, w.tkeep, w.held)
+    return ti
+
+
+def _mark_seen(w, x):
+    """Exclude the exporter object x: reached, never written."""
+    a = id(x)
+    w.marked.add(a)
+    _marks.set_bits(w.regs, a, REACHED)
+
+
+def _pin(w, n):
+    """_process's frame holds w.pinned (builtins, the queued types) in
+    locals, references that are gone by the end of the walk: counted in
+    held (n=1) while lines are written, so refcounts leave them out, and
+    taken off again (n=-1). 3.12+ immortals do not count references."""
+    held = w.held
+    for x in w.pinned:
+        if sys.getrefcount(x) < _IMMORTAL_MIN:
+            held[id(x)] = held.get(id(x), 0) + n
+
+
+def _flush(w):
+    """Write buf: a marked line starts with MARK (a NUL byte, which JSON
+    text never holds) and goes to write_marked without it."""
+    buf = w.buf
+    if buf:
+        s = ''.join(buf)
+        del buf[:]
+        if not isinstance(s, bytes):
+            s = s.encode('utf-8')
+        if b'\x00' in s:
+            pieces = s.split(b'\x00')
+            plain = [pieces[0]]
+            marked = []
+            for p in pieces[1:]:  # each starts with a marked line
+                e = p.find(b'\n') + 1
+                marked.append(p[:e])
+                plain.append(p[e:])
+            w.write_marked(b''.join(marked))
+            s = b''.join(plain)
+        w.write(s)
+
+
+def _hold_key(w, kk):
+    """A cache keeps the key kk: count its reference in held, so refcounts
+    written from now on leave it out (3.12+ immortals do not count)."""
+    if sys.getrefcount(kk) < w.immortal_min:
+        held = w.held
+        held[id(kk)] = held.get(id(kk), 0) + 1
+
+
+def _str_key_label(w, kk):
+    """JSON label of the value under the exact str key kk (cached)."""
+    r = w.labcache.get(kk)
+    if r is None:
+        r = _encode_label(w.int_label(kk))
+        if w.names and r[:12] == '"[<redacted ' and _redact.is_identifier(kk):
+            if len(w.ired) < LABEL_CACHE_MAX:
+                w.ired.add(r)
+            else:
+                w.ired_over = True
+        if len(w.labcache) < LABEL_CACHE_MAX:
+            w.labcache[kk] = r
+            _hold_key(w, kk)
+    return r
+
+
+def _str_key_labels(w, keys):
+    """JSON labels of keys, every one an exact str (checked before any
+    hashing); None otherwise."""
+    labs = []
+    la = labs.append
+    labcache_get = w.labcache.get
+    for kk in keys:
+        if type(kk) is not str:
+            return None
+        r = labcache_get(kk)
+        la(r if r is not None else _str_key_label(w, kk))
+    return labs
+
+
+def _odict_labels(w, o, t, kids, ids):
+    """3.x exact OrderedDict with str keys only: its referents are the
+    keys (linked-list order), then the values (dict order). Checked by
+    identity; None: the general path."""
+    keys = list(_dict_keys(o))
+    n = len(keys)
+    if not n or len(ids) != 2 * n or ids[n:] != list(map(id, _dict_values(o))):
+        return None
+    labs = _str_key_labels(w, keys)
+    if labs is None or set(ids[:n]) != set(map(id, keys)):
+        return None
+    return '[' + ', '.join(['"<key>"'] * n + labs) + ']'
+
+
+def _dsub_labels(w, o, t, kids, ids):
+    """3.6-3.12 instance of a dict subclass (instance plan) whose
+    referents are exactly its class, then its values in dict order, every
+    key an exact str: no slot, __dict__ or attribute, so the plan labels
+    only ``__class__`` and the general path gives the values their keys'
+    labels and adds the keys as ``<key>`` edges (see _dict_base_labels):
+    the same here, the keys appended to kids and ids. Checked by
+    identity; None: the general path."""
+    n = len(kids) - 1
+    if n < 0 or kids[0] is not t:
+        return None
+    keys = list(_dict_keys(o))
+    if len(keys) != n:
+        return None
+    labs = _str_key_labels(w, keys)
+    if labs is None or n and ids[1:] != list(map(id, _dict_values(o))):
+        return None
+    kids.extend(keys)
+    ids.extend(map(id, keys))
+    return '[' + ', '.join(['"__class__"'] + labs + ['"<key>"'] * n) + ']'
+
+
+def _name_keys(w, a, o, items, labs, nsd, can_defer):
+    """The dict o (address a; labs its JSON labels, the value's label of
+    items[i] at 2*i) has identifier keys the data rule redacted. nsd: o
+    is a __dict__ (globals ...): they get their names now. Else they
+    wait (deferred) for such an edge to o; True: its line must be
+    marked."""
+    pairs = []
+    if w.ired_over:
+        at = range(len(items))
+    else:  # the items whose label is one of ired, found in C
+        at = list(_compress(range(len(items)), map(w.ired.__contains__, labs[::2])))
+    namecache = w.namecache
+    for i in at:
+        r = labs[2 * i]
+        kk = items[i][0]
+        if type(kk) is str and _redact.is_identifier(kk):
+            p = namecache.get(kk)
+            if p is None:
+                p = _encode_label(_dict_label(kk))
+                if len(namecache) < LABEL_CACHE_MAX:
+                    namecache[kk] = p
+                    _hold_key(w, kk)
+            if r != p:
+                if nsd:
+                    labs[2 * i] = p
+                else:
+                    pairs.append((r, p))
+    if pairs and can_defer:
+        w.deferred[a] = (o, pairs)
+        return True
+    return False
+
+
+def _module_keys(items, labs):
+    """sys.modules: its keys are module names, dotted ones too."""
+    for i in range(len(items)):
+        kk = items[i][0]
+        if type(kk) is str and _redact.is_module_name(kk):
+            labs[2 * i] = _encode_label(_dict_label(kk))
+
+
+def _queue_formats(w):
+    """Queued atoms (see _drain) use the per-type line formats of
+    _fast_info, for the types that have one; a type without one is replaced
+    by a marker no object has as its type, and its objects go on the stack.
+    Sets w.q_types and w.q_fmts: per queue (refcount-1 line, (plain, marked,
+    immortal), the same for odd values: a big int, a nan)."""
+    q_types = []
+    q_fmts = []
+    for rt in (str, int, float):
+        fast = (w.tinfo.get(id(rt)) or _new_typeinfo(w, rt))[TI_FAST]
+        if fast is not None and fast[0] in (F_LEN, F_INT, F_FLOAT):
+            q_types.append(rt)
+            # the first %s is the value field; with alloc a second one is the site
+            if fast[0] == F_INT:  # the value as %d (exact ints in 64 bits), or none
+                main = tuple(f.replace('%s', ', "value": %d', 1) for f in fast[1:])
+                alt = tuple(f.replace('%s', '', 1) for f in fast[1:])
+            elif fast[0] == F_FLOAT:  # repr by %r (finite), or quoted nan/inf
+                main = tuple(f.replace('%s', ', "value": %r', 1) for f in fast[1:])
+                alt = tuple(f.replace('%s', ', "value": %s', 1) for f in fast[1:])
+            else:
+                main = alt = fast[1:]
+            one = main[0].replace('"refcount": %d', '"refcount": 1', 1)
+            q_fmts.append((one, main, alt))
+        else:
+            q_types.append(_NOTYPE)
+            q_fmts.append(None)
+    rt = fast = main = alt = one = None
+    w.q_types = q_types
+    w.q_fmts = q_fmts
+
+
+def _drain(w, q, code):
+    """Write the queued atoms of q (code 0: str, 1: int, 2: float), at
+    most ATOM_BATCH at a time: a big list queues many at once, and the
+    transients stay bounded."""
+    while len(q) > ATOM_BATCH:
+        chunk = q[-ATOM_BATCH:]
+        del q[-ATOM_BATCH:]
+        _drain_batch(w, chunk, code)  # the items' one extra reference is chunk's, as q's
+        chunk = None
+    _drain_batch(w, q, code)
+
+
+def _drain_full(w):
+    """Drain the queues that hold ATOM_BATCH atoms or more."""
+    for code in range(3):
+        q = w.atomq[code]
+        if len(q) >= ATOM_BATCH:
+            _drain(w, q, code)
+
+
+def _drain_batch(w, q, code):
+    """Write the atoms of q (and empty it): fresh when found in a
+    container, their reached byte given bit 6 then (the line goes out
+    unmarked unless said otherwise here). Most have only the reference
+    found, a value that needs no care and no reference from the
+    exporter: one %-operation writes all of those; the others go one by
+    one (_odd_atom_lines), as the single path would write them."""
+    n = len(q)
+    if not n:
+        return
+    off_q = w.offs[2]
+    held_has = w.held.__contains__
+    ids = list(map(id, q))
+    rcs = list(map(sys.getrefcount, q))  # as calibrated: q's slot, map's argument
+    szs = list(map(w.q_sizeof[code], q))
+    vals = list(map(len, q)) if code == 0 else q
+    ok = list(map(_partial(operator.ge, off_q + 1), rcs))
+    if code == 1:
+        if max(q) > _I63 or min(q) < -_I63:
+            ok = list(map(operator.and_, ok, map(_partial(operator.ge, _I63), map(abs, q))))
+    elif code == 2:
+        x = sum(q)
+        if x - x != 0.0:  # a nan or inf among them
+            ok = list(map(operator.and_, ok, map(_partial(operator.eq, 0.0), map(operator.sub, q, q))))
+    if any(map(held_has, ids)):
+        ok = list(map(operator.and_, ok, map(operator.not_, map(held_has, ids))))
+    if w.alloc:  # the site field last (its records go into buf first)
+        sites = list(map(_partial(_alloc, w), q))
+        cols = (ids, szs, vals, sites)
+    else:
+        sites = None
+        cols = (ids, szs, vals)
+    if all(ok):
+        rows = _izip(*cols)
+        good = n
+    else:
+        rows = list(_compress(_izip(*cols), ok))
+        good = len(rows)
+        _odd_atom_lines(w, code, ok, ids, rcs, szs, vals, sites)
+    if good:
+        w.buf.append((w.q_fmts[code][0] * good) % tuple(_flatten(rows)))
+    w.counters[0] += n
+    w.counters[2] += sum(szs)
+    rows = vals = sites = cols = None
+    del q[:]
+    _flush(w)  # buf counts entries, and a batch is one: its memory is bounded here
+
+
+def _odd_atom_lines(w, code, ok, ids, rcs, szs, vals, sites):
+    """The lines of the queued atoms that are not ok for the one-format
+    batch: more references than the one found, held by the exporter, an
+    immortal, a value out of the format's reach (big int, nan)."""
+    one, main, alt = w.q_fmts[code]
+    offs = w.offs
+    off_q = offs[2]
+    regs_get = w.regs.get
+    held_get = w.held.get
+    cand = w.cand
+    buf_append = w.buf.append
+    for i in _compress(range(len(ids)), map(operator.not_, ok)):
+        a = ids[i]
+        raw = rcs[i]
+        rc = raw - off_q
+        h = held_get(a)
+        if h is None:
+            hot = False
+        else:
+            rc -= h
+            hot = a in cand
+        b = regs_get(a >> REGION_SHIFT)
+        j = (a & REGION_MASK) >> SLOT_SHIFT
+        v = b[j]
+        if raw >= w.immortal_min:
+            rc += off_q - offs[0]  # the figure the single path writes
+            b[j] = v & UNLISTED
+            f = 2
+        else:
+            nfound = v & COUNT
+            if nfound == COUNT:
+                nfound += w.over.get(a, 0)
+            if rc > nfound or hot:
+                b[j] = v & UNLISTED
+                f = 1
+            else:
+                f = 0
+        x = vals[i]
+        if rc < 0:  # see RACED
+            rc = 0
+            b[j] &= UNLISTED
+            f = 1 if f == 0 else f
+            raced = True
+        else:
+            raced = False
+        if code == 0 or (-_I63 <= x <= _I63 if code == 1 else x - x == 0.0):
+            args = (a, rc, szs[i], x)
+            line = main[f]
+        elif code == 1:
+            args = (a, rc, szs[i])
+            line = alt[f]
+        else:
+            args = (a, rc, szs[i], '"%s"' % _float_repr(x))
+            line = alt[f]
+        line = line % (args if sites is None else args + (sites[i],))
+        buf_append(line if not raced else line[:-2] + RACED + '}\n')
+    x = line = None
+
+
+def _value_field(o, t, valk, intf, values):
+    """The line's value field: ints that fit in 64 bits, floats (nan and
+    inf quoted), bools; str and bytes (their first 100 characters) only
+    with values=True; '' for the others. Read through the builtin base's
+    slots (intf, float.__repr__): no method of a subclass runs."""
+    if valk == V_INT:
+        return (', "value": ' + intf[1](o)) if intf[0](o) <= 63 else ''
+    if valk == V_FLOAT:
+        r = _float_repr(o)
+        if r in ('nan', 'inf', '-inf'):
+            r = '"%s"' % r
+        return ', "value": ' + r
+    if valk == V_BOOL:
+        return ', "value": true' if o is True else ', "value": false'
+    if values and valk:
+        return _text_value(o, t, valk)
+    return ''
+
+
+def _process(w, src, emit):
+    """Write the lines of the objects of src not reached before, and of
+    everything they reach: depth first on w.stack (no recursion), fresh
+    exact str/int/float queued (_drain). emit False: the calibration run,
+    which records refcounts in w.emit_calib and writes nothing."""
+    # Locals for what the loop reads per object and per referent: a local
+    # is the cheapest read on every version. The builtins and queued types
+    # among them are counted in held meanwhile (_pin).
+    getrefcount, getsizeof, _id, _type, _len = _HOT_BUILTINS
+    rt_s, rt_i, rt_f = w.q_types
+    r_shift, r_mask, s_shift, r_bytes = REGION_SHIFT, REGION_MASK, SLOT_SHIFT, REGION_BYTES
+    reached, listed, count, unlisted = REACHED, LISTED, COUNT, UNLISTED
+    fresh_queued, fresh_pushed = FRESH_QUEUED, FRESH_PUSHED
+    regs, stack, buf, sat, cand, special, pending = w.regs, w.stack, w.buf, w.sat, w.cand, w.special, w.pending
+    regs_get, over_get, held_get, tinfo_get, roots_get = regs.get, w.over.get, w.held.get, w.tinfo.get, w.roots.get
+    stack_append, stack_pop, sat_append = stack.append, stack.pop, sat.append
+    qs, qi, qf = w.atomq
+    seqlabels = w.seqlabels
+    qs_append, qi_append, qf_append = qs.append, qi.append, qf.append
+    off_out, off_in = w.offs[:2]
+    immortal_min = w.immortal_min
+    n_obj = n_ref = n_bytes = 0
+    last_t = ti = t_fast = kind = None  # the previous object's type and its info
+    for o in src:
+        a = _id(o)
+        b = regs_get(a >> r_shift)
+        if b is None:
+            b = regs[a >> r_shift] = bytearray(r_bytes)
+        j = (a & r_mask) >> s_shift
+        v = b[j]
+        if v & reached:
+            continue
+        b[j] = v | reached
+        stack_append(o)
+        while stack:
+            o = stack_pop()
+            rc = getrefcount(o)
+            if o is last_t:
+                rc -= 1  # our own reference, below
+            a = _id(o)
+            t = _type(o)
+            if t is not last_t:
+                ti = tinfo_get(_id(t))
+                if ti is None:
+                    ti = _new_typeinfo(w, t)
+                last_t = t
+                t_fast = ti[TI_FAST]
+                kind = ti[TI_KIND]
+            rb = regs_get(a >> r_shift)
+            rj = (a & r_mask) >> s_shift
+            v = rb[rj]
+            rc -= off_in if v & listed else off_out
+            # references found so far: an object whose refcount they
+            # already cover can never become external, and its line
+            # needs no second-pass work unless the exporter may hold it
+            nfound = v & count
+            if nfound == count:
+                nfound += over_get(a, 0)
+            # held also lists the objects the exporter refers to (cand)
+            # with 0: one lookup for most objects
+            h = held_get(a)
+            if h is not None:
+                rc -= h
+                risky = a in cand
+            else:
+                risky = False
+            if kind == K_ATOM:  # str, int, float, bytes, None ... no referents
+                n_bytes += _atom(w, o, t, ti, a, rc, nfound, risky, rb, rj, emit)
+                o = t = None
+                if emit:
+                    n_obj += 1
+                    if _len(buf) >= 4096:
+                        _flush(w)
+                continue
+            try:  # the common case, getsizeof, without a call of our own
+                sz = getsizeof(o) if ti[TI_SIZE] is None else _size(o, ti[TI_SIZE])
+            except Exception:
+                sz = 0
+            n_bytes += sz
+            fast = t_fast
+            nsd = False
+            if kind == K_DICT and pending and pending.pop(a, None) is not None:
+                # a dict named as some object's __dict__ (globals ...)
+                # before its own line: its keys are names (see NAMES)
+                nsd = True
+                rc -= 1  # pending's own reference
+            rk = roots_get(a)
+            inst = parts = None
+            if fast is not None and fast[0] != F_CONT:
+                inst = fast[1]  # an instance's labels in one call (F_INST)
+                fast = None
+            elif fast is not None and (rk is not None or not 0 <= rc < immortal_min or (special and a in special)):
+                fast = None  # a root, an immortal, raced, garbage or young: the general head
+            if fast is not None:
+                # exact list/tuple/deque/dict: the whole line is one format
+                try:
+                    ln = _len(o)
+                    settled = rc <= nfound
+                except Exception:
+                    fast = None
+            if fast is None:
+                head = _line_head(w, o, t, ti, a, rc, rk, sz, nfound)
+                if head is None:  # a finished exporter frame (2.7): not the user's
+                    o = t = None
+                    continue
+                parts, rc, settled, raced = head
+                risky = risky or raced
+                head = None
+            # children and labels
+            weak = ids = None
+            if kind == K_SEQ:
+                kids = list(o)  # exact list/tuple/deque: C-level copy, in index order
+                labs_json = None
+                if kids:  # "[0]", "[1]" ...: the short arrays cached
+                    labs_json = seqlabels[_len(kids)] if _len(kids) < 256 else None
+                    if labs_json is None:
+                        labs_json = _seq_labels(w, _len(kids))
+            elif kind == K_DICT:
+                kids, labs_json, named = _dict_children(w, o, a, nsd, settled is not None)
+                risky = risky or named
+            else:
+                kids, ids, labs_json, weak = _gen_children(w, o, t, ti, inst)
+            t = None
+            if kids:
+                if ids is None:
+                    ids = list(map(_id, kids))
+                for c, ca in _izip(kids, ids):
+                    b = regs_get(ca >> r_shift)
+                    if b is None:
+                        b = regs[ca >> r_shift] = bytearray(r_bytes)
+                    j = (ca & r_mask) >> s_shift
+                    v = b[j]
+                    if v < reached:
+                        # fresh (count 0: counting starts with the reach
+                        # bit): exact str/int/float wait in their queue
+                        # with bit 6 set (see _drain), the rest is pushed
+                        tc = _type(c)
+                        if tc is rt_s:
+                            b[j] = v + fresh_queued
+                            qs_append(c)
+                        elif tc is rt_i:
+                            b[j] = v + fresh_queued
+                            qi_append(c)
+                        elif tc is rt_f:
+                            b[j] = v + fresh_queued
+                            qf_append(c)
+                        else:
+                            b[j] = v + fresh_pushed
+                            stack_append(c)
+                    elif v & count == count:
+                        sat_append(ca)
+                    else:
+                        b[j] = v + 1
+                c = tc = None
+                if _len(sat) >= SAT_FOLD:
+                    _count_elements(w.over, sat)
+                    del sat[:]
+            else:
+                ids = []
+            kids = None  # before drain: a reference to its atoms
+            if emit and (_len(qs) >= ATOM_BATCH or _len(qi) >= ATOM_BATCH or _len(qf) >= ATOM_BATCH):
+                _drain_full(w)
+            if weak is not None:
+                labs_json = _weak_edge(w, weak, ids, labs_json)
+                weak = None
+            b = o = None
+            n_ref += _len(ids)
+            if not emit:
+                w.emit_calib.append(rc)
+            elif parts is None:  # exact container: its line in one format
+                if settled and not risky:
+                    rb[rj] |= listed  # bit 6 now: the line went out unmarked (see atoms)
+                    q = 2
+                else:
+                    rb[rj] &= unlisted
+                    q = 3
+                if ids:
+                    buf.append(fast[q] % (a, rc, sz, ln, ids, labs_json))
+                else:
+                    buf.append(fast[q + 2] % (a, rc, sz, ln))
+            else:  # the general line: plain when settled (bit 6 set), else marked
+                parts.append(', "refs": %s, "labels": %s}\n' % (ids, labs_json) if ids else ', "refs": []}\n')
+                if settled and not risky:
+                    rb[rj] |= listed
+                    buf.append(''.join(parts))
+                else:  # settled None: an immortal, never rewritten (plain)
+                    rb[rj] &= unlisted
+                    buf.append(''.join(parts) if settled is None else MARK + ''.join(parts))
+            parts = ids = rb = None
+            if emit:
+                n_obj += 1
+                if _len(buf) >= 4096:
+                    _flush(w)
+        o = None
+    if emit:
+        w.counters[0] += n_obj
+        w.counters[1] += n_ref
+        w.counters[2] += n_bytes
+
+
+def _atom(w, o, t, ti, a, rc, nfound, risky, rb, rj, emit):
+    """Write the line of an atom (str, int, float, bytes, None ...: no
+    referents): in its type's format (_fast_info) when it has one, else on
+    the general path (_atom_line). Returns its size."""
+    fast = ti[TI_FAST]
+    if fast is not None and emit:
+        sz = _fast_atom_line(w, o, t, ti, a, rc, nfound, risky, rb, rj)
+        if sz is not None:
+            return sz
+    try:
+        sz = sys.getsizeof(o) if ti[TI_SIZE] is None else _size(o, ti[TI_SIZE])
+    except Exception:
+        sz = 0
+    _atom_line(w, o, t, ti, a, rc, sz, nfound, risky, rb, rj, emit)
+    return sz
+
+
+def _fast_atom_line(w, o, t, ti, a, rc, nfound, risky, rb, rj):
+    """The line of an atom whose type has per-type formats (_fast_info),
+    one %-operation; its size, or None when a read failed (the general
+    path then writes the line, with its fallbacks)."""
+    fast = ti[TI_FAST]
+    code = fast[0]
+    try:
+        sz = sys.getsizeof(o)
+        if code == F_LEN:
+            x = len(o)
+        elif code == F_PLAIN:
+            x = None
+        else:  # F_INT, F_FLOAT, F_BOOL
+            x = _value_field(o, t, ti[TI_VALK], ti[TI_INTF], False)
+        site = _alloc(w, o) if w.alloc else None
+    except Exception:
+        return None
+    o = t = None
+    # bit 6 from now on: the line went out unmarked and would need a
+    # rewrite if the exporter held it
+    v = rb[rj]
+    if rc >= w.immortal_min:
+        rb[rj] = v & UNLISTED  # immortal: refcount never rewritten
+        fmt = fast[3]
+    elif rc > nfound or risky:
+        rb[rj] = v & UNLISTED
+        fmt = fast[2]
+    elif rc >= 0:
+        rb[rj] = v | LISTED
+        fmt = fast[1]
+    else:  # see RACED: never a negative refcount
+        rc = 0
+        rb[rj] = v & UNLISTED
+        fmt = fast[4]
+    args = (a, rc, sz) if x is None else (a, rc, sz, x)
+    w.buf.append(fmt % (args if site is None else args + (site,)))
+    return sz
+
+
+def _size(o, sizef):
+    """The object's size by its type's size function (_safe.sizeof_plan):
+    a figure that is no int or below 0 is 0."""
+    sz = sizef(o)
+    if type(sz) is not int or sz < 0:
+        return 0
+    return sz
+
+
+def _atom_line(w, o, t, ti, a, rc, sz, nfound, risky, rb, rj, emit):
+    """The line of an atom (str, int, float, bytes, None ...: no referents)
+    on the general path; emit False: only its refcount, for calibration."""
+    if rc < 0:  # see RACED: never a negative refcount
+        rc = 0
+        raced = RACED
+        risky = True  # marked: the fix leaves it as it is
+    else:
+        raced = None
+    immortal = rc >= w.immortal_min
+    line = (IMMORTAL_HEAD if immortal else LINE_HEAD) + ', "type": %s, "size": %d'
+    line = line % (a, rc, ti[TI_TJSON], sz)
+    if raced is not None:
+        line += raced
+    try:
+        lenf = ti[TI_LEN]
+        if lenf is not None:
+            line += ', "len": %d' % lenf(o)
+        valk = ti[TI_VALK]
+        if valk:
+            line += _value_field(o, t, valk, ti[TI_INTF], w.values)
+        if w.alloc:
+            line += _alloc(w, o)
+    except Exception:
+        pass
+    o = t = None
+    if not emit:
+        w.emit_calib.append(rc)
+        return
+    v = rb[rj]
+    if immortal:
+        rb[rj] = v & UNLISTED
+        w.buf.append(line + ', "refs": []}\n')
+    elif rc > nfound or risky:
+        rb[rj] = v & UNLISTED
+        w.buf.append(MARK + line + ', "refs": []}\n')
+    else:
+        rb[rj] = v | LISTED
+        w.buf.append(line + ', "refs": []}\n')
+
+
+def _line_head(w, o, t, ti, a, rc, rk, sz, nfound):
+    """The general path's line up to its references: (parts, refcount,
+    settled, raced). settled: the references found explain the refcount
+    (None: an immortal, never rewritten). None: a finished exporter frame
+    kept by a traceback (2.7), not the user's, written not at all."""
+    if t is _FrameType and rk is None and _safe.is_exporter_frame(o):
+        return None
+    if rk is not None:
+        rc -= 1  # root_objs holds it
+    elif t is _ModuleType and w.atexit_mods and _safe.atexit_module_traverses_registry(o):
+        rk = 'atexit'  # 3.6-3.9: a copy of the atexit module (its registry is traversed)
+    raced = rc < 0
+    if raced:  # see RACED: never a negative refcount (marked: the fix leaves it)
+        rc = 0
+    if t is _InstanceType:  # 2.7 old-style instance: name it after its class
+        tjson, fin = _classic_info(o, w.classic, w.tkeep, w.held)
+    else:
+        tjson, fin = ti[TI_TJSON], ti[TI_FIN]
+    if rk is not None:
+        parts = [(LINE_HEAD + ', "root": "%s", "type": %s, "size": %d') % (a, rc, rk, tjson, sz)]
+        settled = True
+    elif rc >= w.immortal_min:
+        parts = [(IMMORTAL_HEAD + ', "type": %s, "size": %d') % (a, rc, tjson, sz)]
+        settled = None  # never rewritten
+    else:
+        parts = [(LINE_HEAD + ', "type": %s, "size": %d') % (a, rc, tjson, sz)]
+        settled = rc <= nfound
+    if raced:
+        parts.append(RACED)
+    try:  # the optional fields; a read that fails ends them there
+        if ti[TI_NAMED]:
+            nm = _name_module(o, t, None)
+            if nm is not None:
+                parts.append(', "name": %s' % _dumps(nm[0]))
+                if nm[1]:
+                    parts.append(', "module": %s' % _dumps(nm[1]))
+                nm = None
+        elif rk is not None and w.root_names and a in w.root_names:
+            parts.append(', "name": %s' % _dumps(w.root_names[a]))
+        lenf = ti[TI_LEN]
+        if lenf is not None:
+            parts.append(', "len": %d' % lenf(o))
+        valk = ti[TI_VALK]
+        if valk:
+            parts.append(_value_field(o, t, valk, ti[TI_INTF], w.values))
+        if fin is not None:
+            parts.append(', "finalizer": "%s"' % fin)
+            if _is_finalized is not None and _is_finalized(o):
+                parts.append(', "finalized": true')
+        if w.garbage_ids and a in w.garbage_ids:
+            parts.append(', "garbage": true')
+        if w.young:
+            g = w.young.get(a)
+            if g is not None:
+                parts.append(', "gen": %d' % g)
+        if w.alloc:
+            parts.append(_alloc(w, o))
+    except Exception:
+        pass
+    return parts, rc, settled, raced
+
+
+_is_finalized = getattr(gc, 'is_finalized', None)
+
+
+def _seq_labels(w, nk):
+    """The JSON label array of an exact list/tuple/deque of nk items
+    (nk > 0): "[0]", "[1]" ..., the short ones cached."""
+    if nk < 256:
+        labs_json = w.seqlabels[nk]
+        if labs_json is None:
+            labs_json = w.seqlabels[nk] = '[' + ', '.join(w.poslabels[:nk]) + ']'
+        return labs_json
+    if nk <= 4096:
+        return '[' + ', '.join(w.poslabels[:nk]) + ']'
+    return '[' + ', '.join(['"[%d]"' % i for i in range(nk)]) + ']'
+
+
+def _dict_children(w, o, a, nsd, can_defer):
+    """(kids, JSON labels, named) of an exact dict: value then key per item,
+    each value labelled by its key, each key "<key>". nsd: o is known to be
+    a __dict__ (its identifier keys are names). named: some identifier keys
+    wait for an owner to be named (see _name_keys): the line is marked."""
+    kids = []
+    labs = []
+    ka = kids.append
+    la = labs.append
+    labcache_get = w.labcache.get
+    names = w.names
+    int_label = w.int_label
+    try:
+        items = list(dict_items(o))
+    except Exception:
+        items = ()
+    for kk, vv in items:
+        tk = type(kk)
+        if tk is str:
+            r = labcache_get(kk)
+            la(r if r is not None else _str_key_label(w, kk))
+        elif tk is int:
+            la(_encode_label(int_label(kk)))
+        elif names:
+            la(_encode_label(_data_label(kk)))
+        else:
+            la(_encode_label(_other_key_label(kk, tk, w.tinfo.get)))
+        ka(vv)
+        ka(kk)
+        la('"<key>"')
+    kk = vv = None
+    if not kids:
+        return kids, None, False
+    labs_json = '[' + ', '.join(labs) + ']'
+    named = False
+    if names and '"[<redacted ' in labs_json:
+        if w.ired_over or (w.ired and not w.ired.isdisjoint(labs)):
+            # identifier keys the data rule redacted: names if o is a
+            # __dict__ (globals ...), else data until an owner shows up
+            named = _name_keys(w, a, o, items, labs, nsd, can_defer)
+        if o is sys.modules:
+            _module_keys(items, labs)
+        labs_json = '[' + ', '.join(labs) + ']'
+    return kids, labs_json, named
+
+
+def _gen_children(w, o, t, ti, inst):
+    """(kids, ids or None, JSON labels, the weak referent or None) of an
+    object of the general kind: its referents, labelled by its type's plan
+    (inst: the labels of an instance in one call, see F_INST)."""
+    kids = get_referents(o)
+    labs_json = ids = weak = None
+    if inst is not None:
+        # 3.11+ instance with inline values, all set: the whole label
+        # array, checked against the referents
+        ids = list(map(id, kids))
+        try:
+            labs_json = inst(o, t, kids, ids)
+        except Exception:
+            labs_json = None
+    if labs_json is None:
+        ids = None
+        try:
+            labs, weak = _general_labels(o, t, kids, ti[TI_PLAN], ti[TI_POSITIONAL])
+        except Exception:
+            labs = None
+        if w.names and labs is not None and not NAMES.isdisjoint(labs):
+            _name_owner_edges(w, kids, labs)
+        if kids:
+            if labs is None:
+                labs_json = '[' + ', '.join(['null'] * len(kids)) + ']'
+            else:
+                labs_json = '[' + ', '.join([_encode_label(x) if x is not None else 'null'
+                                             for x in labs]) + ']'
+    return kids, ids, labs_json, weak
+
+
+def _name_owner_edges(w, kids, labs):
+    """Edges to dicts whose keys are names (see NAMES): such a dict not
+    written yet is pending (its line names its keys); one written and
+    waiting (deferred) is resolved (the fix names them)."""
+    deferred = w.deferred
+    for i in range(len(labs)):
+        if labs[i] in NAMES and type(kids[i]) is dict:
+            c = kids[i]
+            ca = id(c)
+            d = deferred.get(ca)
+            if d is None:
+                w.pending[ca] = c
+            elif d[0] is c:
+                w.resolved[ca] = d[1]
+    c = d = None
+
+
+def _weak_edge(w, weak, ids, labs_json):
+    """Add the edge to a weak reference's referent (pushed when fresh, not
+    counted as a reference found); the labels with "<weakref>" last."""
+    ca = id(weak)
+    b = _marks.region(w.regs, ca)
+    j = (ca & REGION_MASK) >> SLOT_SHIFT
+    v = b[j]
+    if v < REACHED:
+        b[j] = v | REACHED
+        w.stack.append(weak)
+    ids.append(ca)
+    weak = None
+    return (labs_json[:-1] + ', "<weakref>"]') if len(ids) > 1 else '["<weakref>"]'
+
+
+def _alloc(w, o):
+    """The object's site field (', "site": n'), its site record written
+    into buf first when the traceback is new; '' when tracemalloc has none.
+    Each distinct traceback is written once, ahead of the first object line
+    that names it by number. Keys are tuples of (str, int) tuples: hashing
+    runs no user code. Past ALLOC_CACHE_MAX distinct tracebacks, each object
+    gets a site record of its own."""
+    tflag = w.tflag
+    if tflag is not None:  # set around each lookup: _tracing.pause
+        tflag.value = 1
+        try:
+            tb = _get_tb(o)
+        finally:
+            tflag.value = 0
+    else:
+        tb = w.read_tb(_get_tb, o)
+    if not tb and _managed_tb is not None:
+        t = type(o)
+        if _safe.type_flags(t) & _safe.Py_TPFLAGS_MANAGED_DICT:
+            tb = w.read_tb(_managed_tb, 0, id(o) - 32)
+    if not tb:
+        return ''
+    cached = type(tb) is tuple
+    if cached:
+        s = w.alloc_cache.get(tb)
+        if s is not None:
+            return s
+    n = w.n_sites = w.n_sites + 1
+    frame_text = w.frame_text
+    parts = []
+    for fr in tb:
+        if type(fr) is tuple:
+            text = frame_text.get(fr)
+            if text is None:
+                text = _dumps('%s:%d' % (fr[0], fr[1]))
+                if len(frame_text) < ALLOC_CACHE_MAX:
+                    frame_text[fr] = text
+                    _keep_frame(w, fr)
+            parts.append(text)
+    w.buf.append('{"record": "site", "site": %d, "frames": [%s]}\n' % (n, ', '.join(parts)))
+    s = ', "site": %d' % n
+    if cached and len(w.alloc_cache) < ALLOC_CACHE_MAX:
+        w.alloc_cache[tb] = s
+        for fr in tb:
+            if type(fr) is tuple:
+                _keep_frame(w, fr)
+    return s
+
+
+def _keep_frame(w, fr):
+    """A frame tuple the caches keep references a dumped str (its file
+    name) and int (its line): counted in held once per tuple, as the
+    type-info cache's are, so lines written from now on exclude them
+    (left out of exporter_held's walk: skip)."""
+    if id(fr) not in w.kept_frames:
+        w.kept_frames.add(id(fr))
+        held = w.held
+        for y in fr:
+            held[id(y)] = held.get(id(y), 0) + 1
+
+
 def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_names=None):
     """Walk the heap; write the object lines that are final through
     ``write``, the marked ones (they may need the final counts, see
@@ -470,9 +1416,65 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
     exclude_objs: exporter objects that must not be written.
     Returns (regs, over, xheld, relabel) for the fix of the marked lines; sets
     stats objects (= lines written), references, bytes, copy_settled (False:
-    an unmarked line may need the fix too) and calibration."""
+    an unmarked line may need the fix too) and calibration.
+
+    The pieces, in order: _begin (the state, the exporter's objects marked
+    seen), the gc.get_objects() snapshot (_snapshot_marks), _setup_caches,
+    _calibrate (the walk's own references on the object being written),
+    _process (the loop over objects) over the singletons, the roots and the
+    snapshot, _drain (queued atoms), _exporter_refs (what the exporter holds
+    at the end), _release."""
     _set_asyncio_task_type()
-    values = bool(opts.get('values'))
+    keep = []
+    w = _begin(keep, write, write_marked, opts, roots, root_objs, exclude_objs, root_names)
+    objs = gc.get_objects()
+    _mark_seen(w, objs)
+    _snapshot_marks(w, objs)
+    _mark_exporter_frames(w, keep, sys._getframe())  # this frame and its callers
+    _setup_caches(w, keep)
+    _calibrate(w, keep, stats)
+    # objects the exporter's own frames, state and containers refer to
+    # now: their lines are always marked (see exporter_held). Not traversed:
+    # the bookkeeping (its references are subtracted as they are made, or
+    # are to exporter objects) and, before the walk, the objs list (the
+    # walk's frame holds it up to 3.10: it would flag every object)
+    skip = _bookkeeping_ids(w, root_objs)
+    pre_skip = skip + (id(objs), id(w.poslabels), id(w.seqlabels), id(w.cand))
+    w.cand.update(exporter_held(_without(keep, pre_skip), w.regs, w.marked, pre_skip,
+                                stop_at_all=True))
+    for x in w.cand:
+        w.held.setdefault(x, 0)
+    x = pre_skip = None
+    _pin(w, 1)
+    _write_singletons(w)
+    _process(w, root_objs, True)
+    _process(w, objs, True)
+    _count_elements(w.over, w.sat)
+    del w.sat[:]
+    for i in range(3):  # with every reference counted: fewer marked lines
+        _drain(w, w.atomq[i], i)
+    _flush(w)
+    _pin(w, -1)
+    stats['objects'], stats['references'], stats['bytes'] = w.counters
+    stats['sites'] = w.n_sites
+    objs = None
+    xheld = _exporter_refs(w, keep, skip, root_objs, stats)
+    # keep holds this frame and w (whose type info refers back to it): a
+    # cycle that would outlive the dump until the next collection, and
+    # show in the next dump. Broken here.
+    del keep[:]
+    relabel = _relabels(w)
+    regs, over = w.regs, w.over
+    _release(w)
+    return regs, over, xheld, relabel
+
+
+def _begin(keep, write, write_marked, opts, roots, root_objs, exclude_objs, root_names):
+    """The walk's state, its bookkeeping made and marked seen (excluded
+    from the dump) before the gc.get_objects() snapshot; keep lists it."""
+    w = _Walk()
+    w.write, w.write_marked, w.opts, w.roots, w.root_names = write, write_marked, opts, roots, root_names
+    w.values = bool(opts.get('values'))
     # tracing as the dump began: a paused tracemalloc (_tracing) reads as off
     tracing = opts.get('_tracing')
     if tracing is None:
@@ -480,1088 +1482,254 @@ def walk(write, write_marked, opts, roots, root_objs, exclude_objs, stats, root_
     alloc = opts.get('alloc')
     if alloc is None:
         alloc = tracing
-    alloc = bool(alloc and _get_tb is not None and tracing)
-    read_tb = opts.get('_read_tb') or _tracing.call
-    held = {}
-    peek = _safe.managed_dict_peek_ok()
-
-    regs = {}
-    over = {}
+    w.alloc = bool(alloc and _get_tb is not None and tracing)
+    w.read_tb = opts.get('_read_tb') or _tracing.call
+    w.tflag = opts.get('_tflag')
+    w.held = {}
+    w.peek = _safe.managed_dict_peek_ok()
+    w.regs = {}
+    w.over = {}
     # references to objects whose count byte is saturated (types, None,
     # interned keys ...): their ids, counted into ``over`` in C after each
     # container once there are SAT_FOLD of them, and at the end. During the
     # walk ``over`` may lag: it only serves to leave a line unmarked, and a
     # count too low marks it (the second pass then looks), never the reverse.
-    sat = []
-    stack = []
+    w.sat = []
+    w.stack = []
     # fresh exact str/int/float found in containers: queued per type, not
-    # pushed, and written ATOM_BATCH at a time (see drain)
-    atomq = ([], [], [])
-    tinfo = {}
-    classic = {}
+    # pushed, and written ATOM_BATCH at a time (see _drain)
+    w.atomq = ([], [], [])
+    w.tinfo = {}
+    w.classic = {}
     # the types tinfo (by id) and classic describe, held: a type that died
     # during the walk (another thread made and dropped a class) must not
     # leave its id, and so its info, to a new type at the same address
-    tkeep = []
-    buf = []
-    poslabels = ['"[%d]"' % i for i in range(4096)]
-    garbage_ids = set(id(x) for x in gc.garbage)
-    young = young_generations()
-    young_get = young.get
-    special = dict(young)  # the objects whose line has "gen" or "garbage": never the fast format
-    special.update(dict.fromkeys(garbage_ids))
-    keep = [regs, over, sat, stack, atomq, tinfo, classic, tkeep, buf, poslabels, garbage_ids, held, young, special,
-            young_get]
-    keep.extend(atomq)
+    w.tkeep = []
+    w.buf = []
+    w.poslabels = ['"[%d]"' % i for i in range(4096)]
+    w.garbage_ids = set(id(x) for x in gc.garbage)
+    w.young = young_generations()
+    # the objects whose line has "gen" or "garbage": never the fast format
+    w.special = dict(w.young)
+    w.special.update(dict.fromkeys(w.garbage_ids))
+    w.marked = set()  # ids of the exporter objects excluded from the dump
+    keep.extend([w, w.regs, w.over, w.sat, w.stack, w.atomq, w.tinfo, w.classic, w.tkeep, w.buf, w.poslabels,
+                 w.garbage_ids, w.held, w.young, w.special, w.marked])
+    keep.extend(w.atomq)
     keep.extend(exclude_objs)
-
-    marked = set()  # ids of the exporter objects excluded from the dump
-
-    def mark_seen(x):
-        a = id(x)
-        marked.add(a)
-        k = a >> 14
-        b = regs.get(k)
-        if b is None:
-            b = regs[k] = bytearray(2048)
-        b[(a & 16383) >> 3] |= 128
-
-    keep.append(marked)
     for x in keep:
-        mark_seen(x)
-    mark_seen(keep)
-    mark_seen(root_objs)
+        _mark_seen(w, x)
+    _mark_seen(w, keep)
+    _mark_seen(w, root_objs)
+    return w
 
-    objs = gc.get_objects()
-    mark_seen(objs)
+
+def _snapshot_marks(w, objs):
+    """The objs list's part: 2.7-3.7's young generations read from its
+    links, and bit 6 (LISTED) set on every object the list holds (one
+    reference to subtract)."""
     if _young_from_list is not None:  # 2.7-3.7: generations 0 and 1 from the list's links
         try:
             y = _young_from_list(objs)
         except Exception:
             y = None
         if y:
-            young.update(y)
-            special.update(y)
+            w.young.update(y)
+            w.special.update(y)
         y = None
-    # the exporter's own frames (objects on 2.7..3.10) are in that list
-    f = sys._getframe()
-    while f is not None and _safe.is_exporter_frame(f):
-        mark_seen(f)
-        keep.append(f)
-        f = _safe.frame_back(f)
-    f = None
-    # pre-pass: flag objects held by the objs list (one reference to subtract)
+    regs = w.regs
     regs_get = regs.get
-    for o in objs:
+    for o in objs:  # hot: one pass over every tracked object
         a = id(o)
-        k = a >> 14
-        b = regs_get(k)
+        b = regs_get(a >> REGION_SHIFT)
         if b is None:
-            b = regs[k] = bytearray(2048)
-        b[(a & 16383) >> 3] |= 64
-    o = None
-    b = None
-
-    getrefcount = sys.getrefcount
-    getsizeof = sys.getsizeof
-    _id = id
-    _type = type
-    is_finalized = getattr(gc, 'is_finalized', None)
-    tinfo_get = tinfo.get
-    roots_get = roots.get
-    held_get = held.get
-    over_get = over.get
-    buf_append = buf.append
-    stack_append = stack.append
-    stack_pop = stack.pop
-    immortal_min = IMMORTAL_MIN if IMMORTAL_MIN is not None else _NEVER
-    _len = len
-    _enc = _encode_label
-    _zip = _izip
-    seqlabels = [None] * 256  # JSON label arrays of short lists and tuples
-    keep.append(seqlabels)
-    mark_seen(seqlabels)
-    labcache = {}  # str key -> its JSON label; its references are in held
-    labcache_get = labcache.get
-    keep.append(labcache)
-    mark_seen(labcache)
-    # Dict keys with values=False (issue 18 item 20, see _redact): a data
-    # dict's keys by the data rule; the keys of a dict code names things in
-    # (an object's __dict__, globals: NAMES labels an edge to it) are names,
-    # identifiers kept whatever their length. The labels are made by the
-    # data rule; a dict with an identifier key the rule redacted (ired: its
-    # JSON labels, bounded; ired_over: more of them than that) gets the
-    # names when an edge labelled __dict__ ... reached it before its own
-    # line (pending: {id: the dict}, one reference each, subtracted from its
-    # refcount), else its line is marked and waits (deferred: {id: (the
-    # dict, [(redacted, name) JSON labels])}) for such an edge later in the
-    # walk (resolved: {id: pairs}), and the fix of marked lines puts the
-    # names in. The dicts are held, so their addresses are not reused.
-    names = not values
-    _redact.begin(values, opts.get('salt'))
-    ired = set()
-    ired_over = [False]
-    pending = {}
-    pending_pop = pending.pop
-    deferred = {}
-    resolved = {}
-    namecache = {}  # identifier key the data rule redacts -> its name label (held, like labcache)
-    namecache_get = namecache.get
-    sysmods = sys.modules
-    int_label = _data_label if names else _dict_label  # also str keys, in key_label
-    for x in (ired, ired_over, pending, pending_pop, deferred, resolved, namecache, namecache_get):
-        keep.append(x)
-        mark_seen(x)
-    x = None
-    atexit_mods = (3, 0) <= PYV < (3, 10)
-    text_slices = _text_slices
-    dumps = _dumps
-    counters = [0, 0, 0]  # objects (= lines written), references, bytes
-    cand = set()  # ids of the objects the exporter refers to before the walk
-    keep.append(cand)
-    mark_seen(cand)
-    offs = [0, 0, 0]  # refs held by the exporter: [not in objs list, in objs list, atom queues]
-
-    def new_typeinfo(t):
-        ti = make_typeinfo(t, opts, held, peek)
-        if t is _OrderedDict:
-            ti = ((F_INST, odict_labels),) + ti
-        elif DSUB_FAST and ti[8] is dict and getattr(ti[7], '_labels_class', False) and \
-                getattr(ti[7], '_fast_labels', None) is None:
-            ti = ((F_INST, dsub_labels),) + ti  # dict subclass, instance plan
-        else:
-            ti = (_fast_info(ti, values, alloc),) + ti
-        tinfo[_id(t)] = ti
-        _count_cached(ti, held)
-        _hold(t, tkeep, held)
-        return ti
+            b = regs[a >> REGION_SHIFT] = bytearray(REGION_BYTES)
+        b[(a & REGION_MASK) >> SLOT_SHIFT] |= LISTED
+    o = b = None
 
 
-    def flush():
-        """Write buf: a marked line starts with a NUL byte (JSON text never
-        holds one) and goes to write_marked without it."""
-        if buf:
-            s = ''.join(buf)
-            del buf[:]
-            if not isinstance(s, bytes):
-                s = s.encode('utf-8')
-            if b'\x00' in s:
-                pieces = s.split(b'\x00')
-                plain = [pieces[0]]
-                marked = []
-                for p in pieces[1:]:  # each starts with a marked line
-                    e = p.find(b'\n') + 1
-                    marked.append(p[:e])
-                    plain.append(p[e:])
-                write_marked(b''.join(marked))
-                s = b''.join(plain)
-            write(s)
+def _setup_caches(w, keep):
+    """The caches the walk fills (label arrays, dict key labels, names,
+    allocation sites) and the queue formats, made and marked seen.
 
-    def key_label(kk):
-        """JSON label of the value under the exact str key kk (cached)."""
-        r = labcache_get(kk)
-        if r is None:
-            r = _enc(int_label(kk))
-            if names and r[:12] == '"[<redacted ' and _redact.is_identifier(kk):
-                if len(ired) < LABEL_CACHE_MAX:
-                    ired.add(r)
-                else:
-                    ired_over[0] = True
-            if len(labcache) < LABEL_CACHE_MAX:
-                labcache[kk] = r
-                if getrefcount(kk) < immortal_min:  # 3.12+: immortals do not count
-                    held[id(kk)] = held_get(id(kk), 0) + 1
-        return r
-
-    def str_key_labels(keys):
-        """JSON labels of keys, every one an exact str (checked before any
-        hashing); None otherwise."""
-        labs = []
-        la = labs.append
-        for kk in keys:
-            if _type(kk) is not str:
-                return None
-            r = labcache_get(kk)
-            la(r if r is not None else key_label(kk))
-        return labs
-
-    def odict_labels(o, t, kids, ids):
-        """3.x exact OrderedDict with str keys only: its referents are the
-        keys (linked-list order), then the values (dict order). Checked by
-        identity; None: the general path."""
-        keys = list(_dict_keys(o))
-        n = len(keys)
-        if not n or len(ids) != 2 * n or ids[n:] != list(map(_id, _dict_values(o))):
-            return None
-        labs = str_key_labels(keys)
-        if labs is None or set(ids[:n]) != set(map(_id, keys)):
-            return None
-        return '[' + ', '.join(['"<key>"'] * n + labs) + ']'
-
-    def dsub_labels(o, t, kids, ids):
-        """3.6-3.12 instance of a dict subclass (instance plan) whose
-        referents are exactly its class, then its values in dict order, every
-        key an exact str: no slot, __dict__ or attribute, so the plan labels
-        only ``__class__`` and the general path gives the values their keys'
-        labels and adds the keys as ``<key>`` edges (see _dict_base_labels):
-        the same here, the keys appended to kids and ids. Checked by
-        identity; None: the general path."""
-        n = len(kids) - 1
-        if n < 0 or kids[0] is not t:
-            return None
-        keys = list(_dict_keys(o))
-        if len(keys) != n:
-            return None
-        labs = str_key_labels(keys)
-        if labs is None or n and ids[1:] != list(map(_id, _dict_values(o))):
-            return None
-        kids.extend(keys)
-        ids.extend(map(_id, keys))
-        return '[' + ', '.join(['"__class__"'] + labs + ['"<key>"'] * n) + ']'
-
-    def name_keys(a, o, items, labs, nsd, can_defer):
-        """The dict o (address a; labs its JSON labels, the value's label of
-        items[i] at 2*i) has identifier keys the data rule redacted. nsd: o
-        is a __dict__ (globals ...): they get their names now. Else they
-        wait (deferred) for such an edge to o; True: its line must be
-        marked."""
-        pairs = []
-        if ired_over[0]:
-            at = range(len(items))
-        else:  # the items whose label is one of ired, found in C
-            at = list(_compress(range(len(items)), map(ired.__contains__, labs[::2])))
-        for i in at:
-            r = labs[2 * i]
-            kk = items[i][0]
-            if _type(kk) is str and _redact.is_identifier(kk):
-                p = namecache_get(kk)
-                if p is None:
-                    p = _enc(_dict_label(kk))
-                    if len(namecache) < LABEL_CACHE_MAX:
-                        namecache[kk] = p
-                        if getrefcount(kk) < immortal_min:  # as key_label
-                            held[id(kk)] = held_get(id(kk), 0) + 1
-                if r != p:
-                    if nsd:
-                        labs[2 * i] = p
-                    else:
-                        pairs.append((r, p))
-        if pairs and can_defer:
-            deferred[a] = (o, pairs)
-            return True
-        return False
-
-    def module_keys(items, labs):
-        """sys.modules: its keys are module names, dotted ones too."""
-        for i in range(len(items)):
-            kk = items[i][0]
-            if _type(kk) is str and _redact.is_module_name(kk):
-                labs[2 * i] = _enc(_dict_label(kk))
-
-    # Queued atoms (see drain) use the per-type line formats of _fast_info,
-    # for the types that have one; a type without one is replaced by a
-    # marker no object has as its type, and its objects go on the stack.
-    q_types = []
-    q_fmts = []  # per queue: (refcount-1 line, (plain, marked, immortal), the same for odd values)
-    for rt in (str, int, float):
-        fast = (tinfo.get(id(rt)) or new_typeinfo(rt))[0]
-        if fast is not None and fast[0] in (F_LEN, F_INT, F_FLOAT):
-            q_types.append(rt)
-            # the first %s is the value; with alloc a second one is the site
-            if fast[0] == F_INT:  # the value as %d (exact ints in 64 bits), or none
-                main = tuple(f.replace('%s', ', "value": %d', 1) for f in fast[1:])
-                alt = tuple(f.replace('%s', '', 1) for f in fast[1:])
-            elif fast[0] == F_FLOAT:  # repr by %r (finite), or quoted nan/inf
-                main = tuple(f.replace('%s', '%r', 1) for f in fast[1:])
-                alt = fast[1:]
-            else:
-                main = alt = fast[1:]
-            one = main[0].replace('"refcount": %d', '"refcount": 1', 1)
-            q_fmts.append((one, main, alt))
-        else:
-            q_types.append(_NOTYPE)
-            q_fmts.append(None)
-    rt = fast = main = alt = one = None
-    rt_s, rt_i, rt_f = q_types
+    Dict keys with values=False (issue 18 item 20, see _redact): a data
+    dict's keys by the data rule; the keys of a dict code names things in
+    (an object's __dict__, globals: NAMES labels an edge to it) are names,
+    identifiers kept whatever their length. The labels are made by the
+    data rule; a dict with an identifier key the rule redacted (ired: its
+    JSON labels, bounded; ired_over: more of them than that) gets the
+    names when an edge labelled __dict__ ... reached it before its own
+    line (pending: {id: the dict}, one reference each, subtracted from its
+    refcount), else its line is marked and waits (deferred: {id: (the
+    dict, [(redacted, name) JSON labels])}) for such an edge later in the
+    walk (resolved: {id: pairs}), and the fix of marked lines puts the
+    names in. The dicts are held, so their addresses are not reused."""
+    w.immortal_min = _IMMORTAL_MIN
+    w.atexit_mods = (3, 0) <= PYV < (3, 10)
+    w.seqlabels = [None] * 256  # JSON label arrays of short lists and tuples
+    w.labcache = {}  # str key -> its JSON label; its references are in held
+    w.names = not w.values
+    _redact.begin(w.values, w.opts.get('salt'))
+    w.ired = set()
+    w.ired_over = False
+    w.pending = {}
+    w.deferred = {}
+    w.resolved = {}
+    w.namecache = {}  # identifier key the data rule redacts -> its name label (held, like labcache)
+    w.int_label = _data_label if w.names else _dict_label  # also str keys, in _str_key_label
+    w.counters = [0, 0, 0]  # objects (= lines written), references, bytes
+    w.cand = set()  # ids of the objects the exporter refers to before the walk
+    w.offs = [0, 0, 0]  # refs held by the exporter: [not in objs list, in objs list, atom queues]
+    w.emit_calib = []
+    w.odict_labels = _partial(_odict_labels, w)
+    w.dsub_labels = _partial(_dsub_labels, w)
+    # allocation sites (see _alloc): each frame's JSON text, by its (file,
+    # line) tuple: frames recur across tracebacks (the import machinery's
+    # above all); formatting and encoding them was a tenth of a dump's extra
+    # work under tracemalloc
+    w.alloc_cache = {}
+    w.frame_text = {}
+    w.kept_frames = set()  # ids of the frame tuples whose references are counted in held
+    w.n_sites = 0
+    _queue_formats(w)
     # getsizeof of an exact str/int/float is its type's __sizeof__ (no gc
     # header): the slot called directly, several times faster
-    q_sizeof = (str.__sizeof__, int.__sizeof__, float.__sizeof__)
-    keep.extend([q_types, q_fmts, q_sizeof])
-    mark_seen(q_types)
-    mark_seen(q_fmts)
-    mark_seen(q_sizeof)
-    held_has = held.__contains__
-    keep.append(held_has)
-    mark_seen(held_has)
+    w.q_sizeof = (str.__sizeof__, int.__sizeof__, float.__sizeof__)
+    w.pinned = _HOT_BUILTINS + tuple(w.q_types)
+    made = [w.seqlabels, w.labcache, w.ired, w.pending, w.deferred, w.resolved, w.namecache, w.counters,
+            w.cand, w.offs, w.emit_calib, w.odict_labels, w.dsub_labels, w.alloc_cache, w.frame_text,
+            w.kept_frames, w.q_types, w.q_fmts, w.q_sizeof, w.pinned]
+    for x in made:
+        keep.append(x)
+        _mark_seen(w, x)
+    x = None
 
-    def drain(q, code):
-        """Write the queued atoms of q (code 0: str, 1: int, 2: float), at
-        most ATOM_BATCH at a time: a big list queues many at once, and the
-        transients stay bounded."""
-        while _len(q) > ATOM_BATCH:
-            chunk = q[-ATOM_BATCH:]
-            del q[-ATOM_BATCH:]
-            drain_batch(chunk, code)  # the items' one extra reference is chunk's, as q's
-            chunk = None
-        drain_batch(q, code)
 
-    def drain_batch(q, code):
-        """Write the atoms of q (and empty it): fresh when found in a
-        container, their reached byte given bit 6 then (the line goes out
-        unmarked unless said otherwise here). Most have only the reference
-        found, a value that needs no care and no reference from the
-        exporter: one %-operation writes all of those; the others go one by
-        one, as the single path would write them."""
-        n = _len(q)
-        if not n:
-            return
-        off_q = offs[2]
-        ids = list(map(_id, q))
-        rcs = list(map(getrefcount, q))  # as calibrated: q's slot, map's argument
-        szs = list(map(q_sizeof[code], q))
-        vals = list(map(_len, q)) if code == 0 else q
-        ok = list(map(_partial(operator.ge, off_q + 1), rcs))
-        if code == 1:
-            if max(q) > _I63 or min(q) < -_I63:
-                ok = list(map(operator.and_, ok, map(_partial(operator.ge, _I63), map(abs, q))))
-        elif code == 2:
-            x = sum(q)
-            if x - x != 0.0:  # a nan or inf among them
-                ok = list(map(operator.and_, ok, map(_partial(operator.eq, 0.0), map(operator.sub, q, q))))
-        if any(map(held_has, ids)):
-            ok = list(map(operator.and_, ok, map(operator.not_, map(held_has, ids))))
-        one, main, alt = q_fmts[code]
-        if alloc:  # the site field last (its records go into buf first)
-            sites = list(map(_alloc, q))
-            cols = (ids, szs, vals, sites)
-        else:
-            sites = None
-            cols = (ids, szs, vals)
-        if all(ok):
-            rows = _izip(*cols)
-            good = n
-        else:
-            rows = list(_compress(_izip(*cols), ok))
-            good = _len(rows)
-            for i in _compress(range(n), map(operator.not_, ok)):
-                a = ids[i]
-                raw = rcs[i]
-                rc = raw - off_q
-                h = held_get(a)
-                if h is None:
-                    hot = False
-                else:
-                    rc -= h
-                    hot = a in cand
-                b = regs_get(a >> 14)
-                j = (a & 16383) >> 3
-                v = b[j]
-                if raw >= immortal_min:
-                    rc += off_q - offs[0]  # the figure the single path writes
-                    b[j] = v & 191
-                    f = 2
-                else:
-                    nfound = v & 63
-                    if nfound == 63:
-                        nfound += over_get(a, 0)
-                    if rc > nfound or hot:
-                        b[j] = v & 191
-                        f = 1
-                    else:
-                        f = 0
-                x = vals[i]
-                if rc < 0:  # see RACED
-                    rc = 0
-                    b[j] &= 191
-                    f = 1 if f == 0 else f
-                    raced = True
-                else:
-                    raced = False
-                if code == 0 or (-_I63 <= x <= _I63 if code == 1 else x - x == 0.0):
-                    args = (a, rc, szs[i], x)
-                    line = main[f]
-                elif code == 1:
-                    args = (a, rc, szs[i])
-                    line = alt[f]
-                else:
-                    args = (a, rc, szs[i], '"%s"' % _float_repr(x))
-                    line = alt[f]
-                line = line % (args if sites is None else args + (sites[i],))
-                buf_append(line if not raced else line[:-2] + RACED + '}\n')
-            x = line = None
-        if good:
-            buf_append((one * good) % tuple(_flatten(rows)))
-        counters[0] += n
-        counters[2] += sum(szs)
-        rows = vals = sites = cols = None
-        del q[:]
-        flush()  # buf counts entries, and a batch is one: its memory is bounded here
+def _mark_exporter_frames(w, keep, f):
+    """The exporter's own frames, f and its callers (objects in the
+    snapshot on 2.7..3.10): marked seen and kept (their locals are
+    exporter references, see exporter_held)."""
+    while f is not None and _safe.is_exporter_frame(f):
+        _mark_seen(w, f)
+        keep.append(f)
+        f = _safe.frame_back(f)
 
-    def process(src, emit):
-        n_obj = n_ref = n_bytes = 0
-        off_out, off_in = offs[:2]
-        last_t = last_ti = None  # the previous object's type: its info again
-        # (rt_s, rt_i, rt_f: the walk's, not locals here: a reference from
-        # this frame to a type would be gone, and not subtracted, by the end)
-        qs, qi, qf = atomq
-        qs_append, qi_append, qf_append = qs.append, qi.append, qf.append
-        sat_append = sat.append
-        for o in src:
-            a = _id(o)
-            k = a >> 14
-            b = regs_get(k)
-            if b is None:
-                b = regs[k] = bytearray(2048)
-            j = (a & 16383) >> 3
-            v = b[j]
-            if v & 128:
-                continue
-            b[j] = v | 128
-            stack_append(o)
-            while stack:
-                o = stack_pop()
-                rc = getrefcount(o)
-                if o is last_t:
-                    rc -= 1  # our own reference, below
-                a = _id(o)
-                t = _type(o)
-                if t is not last_t:
-                    ti = tinfo_get(_id(t))
-                    if ti is None:
-                        ti = new_typeinfo(t)
-                    last_t = t
-                    last_ti = ti
-                else:
-                    ti = last_ti
-                rb = regs_get(a >> 14)
-                rj = (a & 16383) >> 3
-                v = rb[rj]
-                if v & 64:
-                    rc -= off_in
-                else:
-                    rc -= off_out
-                # references found so far: an object whose refcount they
-                # already cover can never become external, and its line
-                # needs no second-pass work unless the exporter may hold it
-                nfound = v & 63
-                if nfound == 63:
-                    nfound += over_get(a, 0)
-                # held also lists the objects the exporter refers to
-                # (cand) with 0: one lookup for most objects
-                h = held_get(a)
-                if h is not None:
-                    rc -= h
-                    risky = a in cand
-                else:
-                    risky = False
-                fast = ti[0]
-                if fast is not None and fast[0] < F_CONT and emit:
-                    # atoms (no referents) with a per-type format
-                    code = fast[0]
-                    try:
-                        sz = getsizeof(o)
-                        if code == F_LEN:
-                            x = _len(o)
-                        elif code == F_INT:
-                            intf = ti[10]
-                            x = (', "value": ' + intf[1](o)) if intf[0](o) <= 63 else ''
-                        elif code == F_FLOAT:
-                            x = _float_repr(o)
-                            if x in ('nan', 'inf', '-inf'):
-                                x = '"%s"' % x
-                        elif code == F_BOOL:
-                            x = 'true' if o is True else 'false'
-                        else:
-                            x = None
-                        site = _alloc(o) if alloc else None
-                    except Exception:
-                        fast = None  # the general path below, with its fallbacks
-                    if fast is not None:
-                        o = t = None
-                        n_bytes += sz
-                        # bit 6 from now on: the line went out unmarked and
-                        # would need a rewrite if the exporter held it
-                        if rc >= immortal_min:
-                            rb[rj] = v & 191  # immortal: refcount never rewritten
-                            fmt = fast[3]
-                        elif rc > nfound or risky:
-                            rb[rj] = v & 191
-                            fmt = fast[2]
-                        elif rc >= 0:
-                            rb[rj] = v | 64
-                            fmt = fast[1]
-                        else:  # see RACED: never a negative refcount
-                            rc = 0
-                            rb[rj] = v & 191
-                            fmt = fast[4]
-                        if site is None:
-                            buf_append(fmt % (a, rc, sz) if x is None else fmt % (a, rc, sz, x))
-                        else:
-                            buf_append(fmt % (a, rc, sz, site) if x is None else fmt % (a, rc, sz, x, site))
-                        n_obj += 1
-                        if not n_obj & 4095:
-                            flush()
-                        continue
-                fast, kind, tjson, sizef, lenf, valk, named, fin, plan, positional, intf = ti
-                if t is _InstanceType:  # 2.7 old-style instance: name it after its class
-                    tjson, fin = _classic_info(o, classic, tkeep, held)
-                try:
-                    if sizef is None:
-                        sz = getsizeof(o)
-                    else:
-                        sz = sizef(o)
-                        if _type(sz) is not int or sz < 0:
-                            sz = 0
-                except Exception:
-                    sz = 0
-                n_bytes += sz
-                if kind == K_DICT:
-                    # a dict named as some object's __dict__ (globals ...)
-                    # before its own line: its keys are names (see NAMES)
-                    nsd = pending and pending_pop(a, None) is not None
-                    if nsd:
-                        rc -= 1  # pending's own reference
-                if kind == K_ATOM:
-                    # str, int, float, bytes, None ... no referents
-                    if rc < 0:  # see RACED: never a negative refcount
-                        rc = 0
-                        raced = RACED
-                        risky = True  # marked: the fix leaves it as it is
-                    else:
-                        raced = None
-                    if rc >= immortal_min:
-                        line = ('{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
-                                '"type": %s, "size": %d' % (a, rc, tjson, sz))
-                    else:
-                        line = '{"address": %d, "refcount": %d, "type": %s, "size": %d' % (a, rc, tjson, sz)
-                    if raced is not None:
-                        line += raced
-                    try:
-                        if lenf is not None:
-                            line += ', "len": %d' % lenf(o)
-                        if valk:
-                            if valk == V_INT:
-                                if intf[0](o) <= 63:
-                                    line += ', "value": ' + intf[1](o)
-                            elif valk == V_FLOAT:
-                                r = _float_repr(o)
-                                if r in ('nan', 'inf', '-inf'):
-                                    r = '"%s"' % r
-                                line += ', "value": ' + r
-                            elif valk == V_BOOL:
-                                line += ', "value": true' if o is True else ', "value": false'
-                            elif values:
-                                line += _text_value(o, t, valk)
-                        if alloc:
-                            line += _alloc(o)
-                    except Exception:
-                        pass
-                    o = t = None
-                    if emit:
-                        if rc >= immortal_min:
-                            rb[rj] = v & 191
-                            buf_append(line + ', "refs": []}\n')
-                        elif rc > nfound or risky:
-                            rb[rj] = v & 191
-                            buf_append('\x00' + line + ', "refs": []}\n')
-                        else:
-                            rb[rj] = v | 64
-                            buf_append(line + ', "refs": []}\n')
-                        if len(buf) >= 4096:
-                            flush()
-                        n_obj += 1
-                    else:
-                        emit_calib.append(rc)
-                    continue
 
-                rk = roots_get(a)
-                if fast is not None and fast[0] != F_CONT:
-                    inst = fast[1]
-                    fast = None
-                else:
-                    inst = None
-                general = True
-                if rk is None and fast is not None and 0 <= rc < immortal_min and not (special and a in special):
-                    # exact list/tuple/deque/dict, not a root, not garbage
-                    # or young: the whole line is one format (parts None)
-                    try:
-                        ln = _len(o)
-                        parts = None
-                        settled = rc <= nfound
-                        general = False
-                    except Exception:
-                        fast = None
-                if general:
-                    if t is _FrameType and rk is None and _safe.is_exporter_frame(o):
-                        # a finished exporter frame kept by a traceback (2.7): not the user's
-                        o = t = None
-                        continue
-                    if rk is not None:
-                        rc -= 1  # root_objs holds it
-                    elif t is _ModuleType and atexit_mods and _safe.atexit_module_traverses_registry(o):
-                        rk = 'atexit'  # 3.6-3.9: a copy of the atexit module (its registry is traversed)
-                    if rc < 0:  # see RACED: never a negative refcount
-                        rc = 0
-                        raced = RACED
-                        risky = True  # marked: the fix leaves it as it is
-                    else:
-                        raced = None
-                    if rk is not None:
-                        parts = ['{"address": %d, "refcount": %d, "root": "%s", "type": %s, "size": %d'
-                                 % (a, rc, rk, tjson, sz)]
-                        settled = True
-                    elif rc >= immortal_min:
-                        parts = ['{"address": %d, "refcount": %d, "root": "immortal", "immortal": true, '
-                                 '"type": %s, "size": %d' % (a, rc, tjson, sz)]
-                        settled = None  # never rewritten
-                    else:
-                        parts = ['{"address": %d, "refcount": %d, "type": %s, "size": %d' % (a, rc, tjson, sz)]
-                        settled = rc <= nfound
-                    if raced is not None:
-                        parts.append(raced)
-                    try:
-                        if named:
-                            nm = _name_module(o, t, None)
-                            if nm is not None:
-                                parts.append(', "name": %s' % dumps(nm[0]))
-                                if nm[1]:
-                                    parts.append(', "module": %s' % dumps(nm[1]))
-                                nm = None
-                        elif rk is not None and root_names and a in root_names:
-                            parts.append(', "name": %s' % dumps(root_names[a]))
-                        if lenf is not None:
-                            parts.append(', "len": %d' % lenf(o))
-                        if valk:
-                            if valk == V_INT:
-                                if intf[0](o) <= 63:
-                                    parts.append(', "value": ' + intf[1](o))
-                            elif valk == V_FLOAT:
-                                r = _float_repr(o)
-                                if r in ('nan', 'inf', '-inf'):
-                                    r = '"%s"' % r
-                                parts.append(', "value": ' + r)
-                            elif valk == V_BOOL:
-                                parts.append(', "value": true' if o is True else ', "value": false')
-                            elif values:
-                                parts.append(_text_value(o, t, valk))
-                        if fin is not None:
-                            parts.append(', "finalizer": "%s"' % fin)
-                            if is_finalized is not None and is_finalized(o):
-                                parts.append(', "finalized": true')
-                        if garbage_ids and a in garbage_ids:
-                            parts.append(', "garbage": true')
-                        if young:
-                            g = young_get(a)
-                            if g is not None:
-                                parts.append(', "gen": %d' % g)
-                        if alloc:
-                            parts.append(_alloc(o))
-                    except Exception:
-                        pass
-
-                # children and labels
-                weak = None
-                labs_json = None
-                if kind == K_SEQ:
-                    kids = list(o)  # exact list/tuple/deque: C-level copy, in index order
-                    if kids:
-                        nk = len(kids)
-                        if nk < 256:
-                            labs_json = seqlabels[nk]
-                            if labs_json is None:
-                                labs_json = seqlabels[nk] = '[' + ', '.join(poslabels[:nk]) + ']'
-                        elif nk <= 4096:
-                            labs_json = '[' + ', '.join(poslabels[:nk]) + ']'
-                        else:
-                            labs_json = '[' + ', '.join(['"[%d]"' % i for i in range(nk)]) + ']'
-                elif kind == K_DICT:
-                    kids = []
-                    labs = []
-                    ka = kids.append
-                    la = labs.append
-                    try:
-                        items = list(dict_items(o))
-                    except Exception:
-                        items = ()
-                    for kk, vv in items:
-                        tk = _type(kk)
-                        if tk is str:
-                            r = labcache_get(kk)
-                            la(r if r is not None else key_label(kk))
-                        elif tk is int:
-                            la(_enc(int_label(kk)))
-                        elif names:
-                            la(_enc(_data_label(kk)))
-                        else:
-                            la(_enc(_key_label(kk, tk, tinfo_get)))
-                        ka(vv)
-                        ka(kk)
-                        la('"<key>"')
-                    if kids:
-                        labs_json = '[' + ', '.join(labs) + ']'
-                        if names and '"[<redacted ' in labs_json:
-                            if ired_over[0] or (ired and not ired.isdisjoint(labs)):
-                                # identifier keys the data rule redacted:
-                                # names if o is a __dict__ (globals ...),
-                                # else data until an owner shows up (the
-                                # line is marked)
-                                if name_keys(a, o, items, labs, nsd, settled is not None):
-                                    risky = True
-                            if o is sysmods:
-                                module_keys(items, labs)
-                            labs_json = '[' + ', '.join(labs) + ']'
-                    kk = vv = items = ka = la = labs = None
-                else:
-                    kids = get_referents(o)
-                    labs = None
-                    if inst is not None:
-                        # 3.11+ instance with inline values, all set: the
-                        # whole label array, checked against the referents
-                        ids = list(map(_id, kids))
-                        try:
-                            labs_json = inst(o, t, kids, ids)
-                        except Exception:
-                            labs_json = None
-                    if labs_json is None:
-                        ids = None
-                        try:
-                            labs, weak = _general_labels(o, t, kids, plan, positional)
-                        except Exception:
-                            labs = None
-                        if names and labs is not None and not NAMES.isdisjoint(labs):
-                            # edges to dicts whose keys are names (name_owner, inline)
-                            for i in range(len(labs)):
-                                if labs[i] in NAMES and _type(kids[i]) is dict:
-                                    c = kids[i]
-                                    ca = _id(c)
-                                    w = deferred.get(ca)
-                                    if w is None:
-                                        pending[ca] = c
-                                    elif w[0] is c:
-                                        resolved[ca] = w[1]
-                            c = w = None
-                        if kids:
-                            if labs is None:
-                                labs_json = '[' + ', '.join(['null'] * len(kids)) + ']'
-                            else:
-                                labs_json = '[' + ', '.join([_enc(x) if x is not None else 'null'
-                                                             for x in labs]) + ']'
-                        labs = x = None
-                t = None
-                if kids:
-                    if kind != K_GEN or ids is None:
-                        ids = list(map(_id, kids))
-                    for c, ca in _zip(kids, ids):
-                        k = ca >> 14
-                        b = regs_get(k)
-                        if b is None:
-                            b = regs[k] = bytearray(2048)
-                        j = (ca & 16383) >> 3
-                        v = b[j]
-                        if v < 128:
-                            # fresh (count 0: counting starts with the reach
-                            # bit): exact str/int/float wait in their queue
-                            # with bit 6 set (see drain), the rest is pushed
-                            tc = _type(c)
-                            if tc is rt_s:
-                                b[j] = v + 193
-                                qs_append(c)
-                            elif tc is rt_i:
-                                b[j] = v + 193
-                                qi_append(c)
-                            elif tc is rt_f:
-                                b[j] = v + 193
-                                qf_append(c)
-                            else:
-                                b[j] = v + 129
-                                stack_append(c)
-                        elif v & 63 == 63:
-                            sat_append(ca)
-                        else:
-                            b[j] = v + 1
-                    c = tc = None
-                    if _len(sat) >= SAT_FOLD:
-                        _count_elements(over, sat)
-                        del sat[:]
-                else:
-                    ids = []
-                kids = None  # before drain: a reference to its atoms
-                if emit:
-                    if _len(qs) >= ATOM_BATCH:
-                        drain(qs, 0)
-                    if _len(qi) >= ATOM_BATCH:
-                        drain(qi, 1)
-                    if _len(qf) >= ATOM_BATCH:
-                        drain(qf, 2)
-                if weak is not None:
-                    ca = _id(weak)
-                    k = ca >> 14
-                    b = regs_get(k)
-                    if b is None:
-                        b = regs[k] = bytearray(2048)
-                    j = (ca & 16383) >> 3
-                    v = b[j]
-                    if v < 128:
-                        b[j] = v | 128
-                        stack_append(weak)
-                    ids.append(ca)
-                    weak = None
-                    labs_json = (labs_json[:-1] + ', "<weakref>"]') if len(ids) > 1 else '["<weakref>"]'
-                b = None
-                o = None
-                if parts is None:  # exact container (fast, settled set above)
-                    if emit:
-                        if settled and not risky:
-                            rb[rj] |= 64  # bit 6 now: the line went out unmarked (see atoms)
-                            q = 2
-                        else:
-                            rb[rj] &= 191
-                            q = 3
-                        if ids:
-                            n_ref += _len(ids)
-                            buf_append(fast[q] % (a, rc, sz, ln, ids, labs_json))
-                        else:
-                            buf_append(fast[q + 2] % (a, rc, sz, ln))
-                        if _len(buf) >= 4096:
-                            flush()
-                        n_obj += 1
-                    else:
-                        emit_calib.append(rc)
-                else:
-                    if ids:
-                        parts.append(', "refs": %s, "labels": %s}\n' % (ids, labs_json))
-                        n_ref += len(ids)
-                    else:
-                        parts.append(', "refs": []}\n')
-                    if emit:
-                        if settled is None:
-                            rb[rj] &= 191
-                            buf_append(''.join(parts))
-                        elif settled and not risky:
-                            rb[rj] |= 64  # bit 6 now: the line went out unmarked (see atoms)
-                            buf_append(''.join(parts))
-                        else:
-                            rb[rj] &= 191
-                            buf_append('\x00' + ''.join(parts))
-                        if len(buf) >= 4096:
-                            flush()
-                        n_obj += 1
-                    else:
-                        emit_calib.append(rc)
-                parts = ids = None
-                rb = None
-            o = None
-        if not emit:
-            n_bytes = n_ref = 0
-        counters[0] += n_obj
-        counters[1] += n_ref
-        counters[2] += n_bytes
-
-    # allocation sites: each distinct traceback is written once, as a site
-    # record ahead of the first object line that names it by number (the
-    # lines before it in buf go out first). Keys are tuples of (str, int)
-    # tuples: hashing runs no user code. Past ALLOC_CACHE_MAX distinct
-    # tracebacks, each object gets a site record of its own.
-    alloc_cache = {}
-    keep.append(alloc_cache)
-    mark_seen(alloc_cache)
-    # each frame's JSON text, by its (file, line) tuple: frames recur across
-    # tracebacks (the import machinery's above all); formatting and encoding
-    # them was a tenth of a dump's extra work under tracemalloc
-    frame_text = {}
-    keep.append(frame_text)
-    mark_seen(frame_text)
-    kept_frames = set()  # ids of the frame tuples whose references are counted in held
-    keep.append(kept_frames)
-    mark_seen(kept_frames)
-    n_sites = [0]
-    keep.append(n_sites)
-    mark_seen(n_sites)
-    tflag = opts.get('_tflag')  # set around each lookup: _tracing.pause
-
-    def keep_frame(fr):
-        # a frame tuple the caches keep references a dumped str (its file
-        # name) and int (its line): counted in held once per tuple, as the
-        # type-info cache's are, so lines written from now on exclude them
-        # (left out of exporter_held's walk below: skip)
-        if _id(fr) not in kept_frames:
-            kept_frames.add(_id(fr))
-            for y in fr:
-                held[_id(y)] = held_get(_id(y), 0) + 1
-
-    def _alloc(o):
-        if tflag is not None:
-            tflag.value = 1
-            try:
-                tb = _get_tb(o)
-            finally:
-                tflag.value = 0
-        else:
-            tb = read_tb(_get_tb, o)
-        if not tb and _managed_tb is not None:
-            t = _type(o)
-            if _safe.type_flags(t) & _safe.Py_TPFLAGS_MANAGED_DICT:
-                tb = read_tb(_managed_tb, 0, _id(o) - 32)
-        if not tb:
-            return ''
-        cached = _type(tb) is tuple
-        if cached:
-            s = alloc_cache.get(tb)
-            if s is not None:
-                return s
-        n = n_sites[0] = n_sites[0] + 1
-        parts = []
-        for fr in tb:
-            if _type(fr) is tuple:
-                text = frame_text.get(fr)
-                if text is None:
-                    text = dumps('%s:%d' % (fr[0], fr[1]))
-                    if len(frame_text) < ALLOC_CACHE_MAX:
-                        frame_text[fr] = text
-                        keep_frame(fr)
-                parts.append(text)
-        buf_append('{"record": "site", "site": %d, "frames": [%s]}\n' % (n, ', '.join(parts)))
-        s = ', "site": %d' % n
-        if cached and len(alloc_cache) < ALLOC_CACHE_MAX:
-            alloc_cache[tb] = s
-            for fr in tb:
-                if _type(fr) is tuple:
-                    keep_frame(fr)
-        return s
-
-    # our closures and their cells exist before the snapshot: never write them
-    for fn in (mark_seen, flush, process, drain, drain_batch, _alloc, keep_frame, key_label, str_key_labels, odict_labels, dsub_labels,
-               new_typeinfo, name_keys, module_keys):
-        mark_seen(fn)
-        keep.append(fn)
-        cl = fn.__closure__
-        if cl:
-            mark_seen(cl)
-            for cell in cl:
-                mark_seen(cell)
-    fn = cl = cell = None
-
-    # -- calibration: references the walk itself holds on the object being
-    #    written (the local variable, getrefcount's argument, ...).
-    emit_calib = []
-    # [A, f1], A = [f2, f3]: A stands for an object of the objs list, f2
-    # and f3 are atoms found in a container (queued), f1 an atom on the
-    # single path (as nested atoms are when popped: the stack slot is gone,
-    # the local holds it)
+def _calibrate(w, keep, stats):
+    """Measure the references the walk itself holds on the object being
+    written (the local variable, getrefcount's argument, ...) into w.offs:
+    [A, f1], A = [f2, f3]: A stands for an object of the objs list, f2
+    and f3 are atoms found in a container (queued), f1 an atom on the
+    single path (as nested atoms are when popped: the stack slot is gone,
+    the local holds it)."""
     probe_src = [[float('0.5'), float('0.75')], float('0.25')]
-    mark_in = probe_src[0]
-    a = id(mark_in)
-    k = a >> 14
-    b = regs.get(k)
-    if b is None:
-        b = regs[k] = bytearray(2048)
-    b[(a & 16383) >> 3] |= 64
-    mark_in = b = None
-    process(probe_src, False)
+    _marks.set_bits(w.regs, id(probe_src[0]), LISTED)
+    _process(w, probe_src, False)
     # emit_calib: A, f1 (f2 and f3 wait in the float queue), or A, f3, f2,
     # f1 when floats have no queue (alloc: no per-type formats). A: true
     # refcount 0 (+ the src slot, like the objs list); each float: true
     # refcount 1 (its list).
-    offs[1] = emit_calib[0]
-    offs[0] = emit_calib[-1] - 1
-    pq = atomq[2]
+    calib = w.emit_calib
+    offs = w.offs
+    offs[1] = calib[0]
+    offs[0] = calib[-1] - 1
+    pq = w.atomq[2]
     if pq:
-        offs[2] = list(map(getrefcount, pq))[0] - 1  # as drain counts them
-        ok = len(pq) == 2 and len(emit_calib) == 2
+        offs[2] = list(map(sys.getrefcount, pq))[0] - 1  # as _drain_batch counts them
+        ok = len(pq) == 2 and len(calib) == 2
         del pq[:]
     else:
-        ok = len(emit_calib) == 4 and emit_calib[1] == emit_calib[2] == emit_calib[3]
+        ok = len(calib) == 4 and calib[1] == calib[2] == calib[3]
     pq = None
     if not ok:  # pragma: no cover
-        raise RuntimeError('refgraph: refcount calibration failed: %r' % (emit_calib,))
+        raise RuntimeError('refgraph: refcount calibration failed: %r' % (calib,))
     keep.append(probe_src)
     for x in (probe_src[0], probe_src[0][0], probe_src[0][1], probe_src[1]):
-        mark_seen(x)  # reached but never written: excluded
+        _mark_seen(w, x)  # reached but never written: excluded
     x = None
     stats['calibration'] = tuple(offs)
 
-    # objects the exporter's own frames, closures and containers refer to
-    # now: their lines are always marked (see exporter_held). Not traversed:
-    # the bookkeeping (its references are subtracted as they are made, or
-    # are to exporter objects) and, before the walk, the objs list (the
-    # walk's frame holds it up to 3.10: it would flag every object)
-    skip = (id(root_objs), id(regs), id(over), id(sat), id(buf), id(tinfo), id(classic), id(tkeep), id(held),
-            id(labcache), id(young), id(special), id(garbage_ids), id(ired), id(pending), id(deferred),
-            id(resolved), id(namecache), id(alloc_cache), id(frame_text), id(kept_frames))
-    pre_skip = skip + (id(objs), id(poslabels), id(seqlabels), id(cand))
-    cand.update(exporter_held(_without(keep, pre_skip), regs, marked, pre_skip,
-                              stop_at_all=True))
-    for x in cand:
-        held.setdefault(x, 0)
-    x = None
-    pre_skip = None
-    # the interpreter's cached singletons (small ints, 1-character strings,
-    # (), ...): immortal on every version, whatever their refcount says
-    singles = _layouts.SINGLETONS
+
+def _write_singletons(w):
+    """The interpreter's cached singletons (small ints, 1-character
+    strings, (), ...): immortal on every version, whatever their refcount
+    says (immortal_min 0 while they are written)."""
+    offs = w.offs
     saved = offs[:]
-    offs[0] += 1  # singles holds each one, like root_objs
+    offs[0] += 1  # SINGLETONS holds each one, like root_objs
     offs[1] += 1
-    immortal_min = 0
-    process(singles, True)
-    immortal_min = IMMORTAL_MIN if IMMORTAL_MIN is not None else _NEVER
+    w.immortal_min = 0
+    _process(w, _layouts.SINGLETONS, True)
+    w.immortal_min = _IMMORTAL_MIN
     offs[:] = saved
-    saved = singles = None
-    process(root_objs, True)
-    process(objs, True)
-    _count_elements(over, sat)
-    del sat[:]
-    for i in range(3):  # with every reference counted: fewer marked lines
-        drain(atomq[i], i)
-    flush()
-    stats['objects'], stats['references'], stats['bytes'] = counters
-    stats['sites'] = n_sites[0]
-    objs = None
-    # references the exporter's own caches and frames hold on dumped objects
-    # (type-info tuples, plan closures and their descriptor getters, cached
-    # __len__/__sizeof__ slot wrappers, locals of exporter frames): the second
-    # pass subtracts them from refcount and from the unexplained count.
-    # root_objs: its reference to each root is subtracted already (rc -= 1).
-    # The type-info cache (tinfo, classic) grows during the walk: its
-    # references are counted in ``held`` when each entry is made, so they are
-    # left out here; what remains (closure cells, exporter frames' locals,
-    # the roots/opts containers) existed before the first line was written.
-    marked.discard(id(root_objs))
-    xheld = exporter_held(_without(keep, skip), regs, marked, skip)
+
+
+def _bookkeeping_ids(w, root_objs):
+    """Ids of the containers exporter_held does not traverse: the
+    bookkeeping, whose references are subtracted as they are made or are
+    to exporter objects."""
+    return (id(root_objs), id(w.regs), id(w.over), id(w.sat), id(w.buf), id(w.tinfo), id(w.classic), id(w.tkeep),
+            id(w.held), id(w.labcache), id(w.young), id(w.special), id(w.garbage_ids), id(w.ired), id(w.pending),
+            id(w.deferred), id(w.resolved), id(w.namecache), id(w.alloc_cache), id(w.frame_text),
+            id(w.kept_frames))
+
+
+def _exporter_refs(w, keep, skip, root_objs, stats):
+    """{address: n}: the references the exporter's own caches and frames
+    hold on dumped objects at the end (type-info tuples, plan closures and
+    their descriptor getters, cached __len__/__sizeof__ slot wrappers,
+    locals of exporter frames): the second pass subtracts them from
+    refcount and from the unexplained count. root_objs: its reference to
+    each root is subtracted already (rc -= 1). The type-info cache (tinfo,
+    classic) grows during the walk: its references are counted in ``held``
+    when each entry is made, so they are left out here; what remains (the
+    state, exporter frames' locals, the roots/opts containers) existed
+    before the first line was written. Sets stats exporter_held and
+    copy_settled."""
+    w.marked.discard(id(root_objs))
+    xheld = exporter_held(_without(keep, skip), w.regs, w.marked, skip)
     # Only references to objects the exporter held before the walk (cand)
     # existed when their lines were written. Anything else found now was
     # made during the walk: an exporter object (a count in ``counters``, the
     # tuple in ``stats``, a label string) that took the address of a dumped
     # object which died meanwhile (another thread dropped it), whose line
     # would lose references it never had (issue 18 item 14: refcount -1).
+    cand = w.cand
     for a in [a for a in xheld if a not in cand]:
         del xheld[a]
     stats['exporter_held'] = len(xheld)
-    # lines written without the \x00 mark (settled: bit 6 set) went
-    # straight to the dump; if the exporter holds one of them after all,
-    # _core rewrites the plain lines through the fix (slow, not seen in
-    # practice: see EXPORTER.md, Decisions)
+    # lines written without the MARK (settled: bit 6 set) went straight to
+    # the dump; if the exporter holds one of them after all, _core rewrites
+    # the plain lines through the fix (slow, not seen in practice: see
+    # EXPORTER.md, Decisions)
     stats['copy_settled'] = True
     for a in xheld:
-        if a == id(root_objs) or a in marked:
+        if a == id(root_objs) or a in w.marked:
             continue  # never written (bit 6 still says: in the objs list)
-        b = regs.get(a >> 14)
-        if b is not None and b[(a & 16383) >> 3] & 64:
+        b = w.regs.get(a >> REGION_SHIFT)
+        if b is not None and b[(a & REGION_MASK) >> SLOT_SHIFT] & LISTED:
             stats['copy_settled'] = False
             break
-    # keep holds this frame (and the closures whose cells hold keep's
-    # members): a cycle that would outlive the dump until the next
-    # collection, and show in the next dump. Broken here.
-    del keep[:]
-    # the names of the deferred dicts an edge named later: put in by the fix
-    # of marked lines, in label order (bytes, as the lines are)
+    return xheld
+
+
+def _relabels(w):
+    """The names of the deferred dicts an edge named later: put in by the
+    fix of marked lines, in label order (bytes, as the lines are)."""
     relabel = {}
-    for a in resolved:
-        relabel[a] = [(r.encode('ascii'), p.encode('ascii')) for r, p in resolved[a]]
-    pending.clear()
-    deferred.clear()
-    resolved.clear()
-    namecache.clear()
-    return regs, over, xheld, relabel
+    for a in w.resolved:
+        relabel[a] = [(r.encode('ascii'), p.encode('ascii')) for r, p in w.resolved[a]]
+    return relabel
+
+
+def _release(w):
+    """Empty the state: its caches refer back to it (the type info's
+    partials of _odict_labels, _dsub_labels), a cycle that must not outlive
+    the dump."""
+    for d in (w.pending, w.deferred, w.resolved, w.namecache, w.tinfo):
+        d.clear()
+    for name in _Walk.__slots__:
+        setattr(w, name, None)
 
 
 def _without(objs, skip_ids):
@@ -1717,7 +1885,7 @@ def _text_value(o, t, valk):
     return ''
 
 
-def _key_label(kk, tk, tinfo_get):
+def _other_key_label(kk, tk, tinfo_get):
     if PY2 and tk is unicode:  # noqa: F821
         r = '[' + _unicode_repr(kk[:56]) + ']'
         return r if len(r) <= 60 else r[:59] + ']'
@@ -1726,7 +1894,7 @@ def _key_label(kk, tk, tinfo_get):
         return '[' + r[:58] + ']'
     ti = tinfo_get(id(tk))
     if ti is not None:
-        name = ti[2][1:-1]  # tjson
+        name = ti[TI_TJSON][1:-1]
     else:
         name = _safe.type_fullname(tk)
     return ('[<' + name + '>]')[:60]
