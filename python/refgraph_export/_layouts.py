@@ -171,7 +171,6 @@ def _probe_frame_function(first, second, check=None):
 
 _PROBE_NAMES = ['.first', '.second', '.check', '.uses_third', '.third']
 _frame_code = types.FrameType.__dict__['f_code'].__get__
-_varname = getattr(types.CodeType, '_varname_from_oparg', None)
 if PYV < (3, 11):
     _co_varnames = types.CodeType.__dict__['co_varnames'].__get__
     _co_cellvars = types.CodeType.__dict__['co_cellvars'].__get__
@@ -183,16 +182,7 @@ def fast_local_names(code):
     co_varnames, co_cellvars, co_freevars (3.11+: co_localsplusnames, where
     an argument that is also a cell has one slot)."""
     if PYV >= (3, 11):
-        out = []
-        i = 0
-        while i < 65536:
-            try:
-                nm = _varname(code, i)
-            except Exception:  # IndexError past co_nlocalsplus
-                break
-            out.append('.' + nm if type(nm) is str else None)
-            i += 1
-        return out
+        return _safe.localsplus_labels(code)
     names = _co_varnames(code) + _co_cellvars(code) + _co_freevars(code)
     return ['.' + nm if _safe.is_str(nm) else None for nm in names]
 
@@ -257,7 +247,7 @@ def _make_frame_reader_new():
     traversed by gc: its locals are read with _load and added as edges),
     inside the frame object once it finished (traversed: labels only), or
     inside a generator (the generator labels its locals)."""
-    if W != 8 or _varname is None:
+    if W != 8 or _safe._varname_from_oparg is None:
         return None
     FT = types.FrameType
     LOCALSPLUS = 8 * W + 8
@@ -390,7 +380,7 @@ def _make_code_reader():
     caches co_code's bytes after co_weakreflist; 3.12+ keep co_code,
     co_varnames, co_cellvars, co_freevars, once asked for, in a _co_cached
     struct. A code object never changes these once set."""
-    if PYV < (3, 11) or _varname is None:
+    if PYV < (3, 11) or _safe._varname_from_oparg is None:
         return None
     CT = types.CodeType
     fname = CT.__dict__['co_filename'].__get__
@@ -437,7 +427,7 @@ def _make_code_reader():
 
     got = read(code)
     if got is None or len(got) != 2 or got[0][1] != 'co_localsplusnames' or len(got[0][0]) != nlp or \
-            [id(x) for x in got[0][0]] != [id(_varname(code, i)) for i in range(nlp)] or \
+            [id(x) for x in got[0][0]] != [id(_safe._varname_from_oparg(code, i)) for i in range(nlp)] or \
             got[1][1] != 'co_localspluskinds' or len(got[1][0]) != nlp:
         return None
     if cache_at is not None:

@@ -201,20 +201,20 @@ def _match_addresses(found, R):
 
 
 plan_generator = _own_frame('gi_frame', _plan_generator_getters, GeneratorType, 'gi_code')
-plan_coroutine = None
-if CoroutineType is not None:
-    _cr_names = [('cr_code', 'cr_code'), ('__name__', '__name__'), ('__qualname__', '__qualname__')]
+def _suspendable_plan(T, p):
+    """The plan of coroutines or async generators (type ``T``, attribute
+    prefix ``p``: 'cr', 'ag'): their code, names and (up to 3.10) frame;
+    None where the type does not exist."""
+    if T is None:
+        return None
+    names = [(p + '_code', p + '_code'), ('__name__', '__name__'), ('__qualname__', '__qualname__')]
     if PYV < (3, 11):
-        _cr_names.append(('cr_frame', 'cr_frame'))
-    plan_coroutine = _own_frame('cr_frame', _mk_getter_plan(_descr_getters(CoroutineType, _cr_names), False),
-                                CoroutineType, 'cr_code')
-plan_asyncgen = None
-if AsyncGeneratorType is not None:
-    _ag_names = [('ag_code', 'ag_code'), ('__name__', '__name__'), ('__qualname__', '__qualname__')]
-    if PYV < (3, 11):
-        _ag_names.append(('ag_frame', 'ag_frame'))
-    plan_asyncgen = _own_frame('ag_frame', _mk_getter_plan(_descr_getters(AsyncGeneratorType, _ag_names), False),
-                               AsyncGeneratorType, 'ag_code')
+        names.append((p + '_frame', p + '_frame'))
+    return _own_frame(p + '_frame', _mk_getter_plan(_descr_getters(T, names), False), T, p + '_code')
+
+
+plan_coroutine = _suspendable_plan(CoroutineType, 'cr')
+plan_asyncgen = _suspendable_plan(AsyncGeneratorType, 'ag')
 
 
 def plan_task(o, t, R):

@@ -637,6 +637,25 @@ def generator_frame_reader():
     return _GENFRAME[0]
 
 
+_varname_from_oparg = getattr(types.CodeType, '_varname_from_oparg', None)
+
+
+def localsplus_labels(code):
+    """3.11+: ['.name', ...] for code's localsplus slots, in slot order (an
+    argument that is also a cell has one slot); None for a slot without a
+    str name. Read through CodeType's own _varname_from_oparg."""
+    out = []
+    i = 0
+    while i < 65536:
+        try:
+            nm = _varname_from_oparg(code, i)
+        except Exception:  # IndexError past co_nlocalsplus
+            break
+        out.append('.' + nm if type(nm) is str else None)
+        i += 1
+    return out
+
+
 def _make_generator_frame_reader():
     if PYV < (3, 11) or sys.byteorder != 'little':
         return None
@@ -644,8 +663,7 @@ def _make_generator_frame_reader():
     W = ctypes.sizeof(ctypes.c_void_p)
     if W != 8:
         return None  # the offsets below are those of 64-bit builds
-    varname = getattr(types.CodeType, '_varname_from_oparg', None)
-    if varname is None:
+    if _varname_from_oparg is None:
         return None
     words = _words_reader(ctypes, W)
     if words is None:
@@ -664,18 +682,6 @@ def _make_generator_frame_reader():
         CREATED, SUSPENDED = -2, -1
     CLEARED = 4
 
-    def local_labels(code):
-        out = []
-        i = 0
-        while i < 65536:
-            try:
-                nm = varname(code, i)
-            except Exception:  # IndexError past co_nlocalsplus
-                break
-            out.append('.' + nm if type(nm) is str else None)
-            i += 1
-        return out
-
     def header(o, basicsize):
         """(frame_state, code address, stacktop) of o's embedded frame."""
         fr = id(o) + basicsize - LOCALSPLUS
@@ -689,7 +695,7 @@ def _make_generator_frame_reader():
         st, code_addr, stacktop, fr = header(o, basicsize)
         if code_addr != id(code) or not (CREATED <= st <= 0):
             return None
-        labels = local_labels(code)
+        labels = localsplus_labels(code)
         n = len(labels)
         if stacktop < n:
             n = stacktop
@@ -705,9 +711,9 @@ def _make_generator_frame_reader():
     st, ca, top, fr = header(g, bs)
     if st != CREATED or ca != id(code) or top < 2:
         return None
-    if local_labels(code) != ['.arg', '.local']:
+    if localsplus_labels(code) != ['.arg', '.local']:
         return None
-    arg = varname  # any object kept alive by something else
+    arg = _varname_from_oparg  # any object kept alive by something else
     g = _probe_generator(arg)
     if read_locals(g, code, bs) != [(id(arg), '.arg')]:
         return None
