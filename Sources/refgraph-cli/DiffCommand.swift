@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import RefGraph
 
 struct DiffCommand: ParsableCommand, StyledCommand {

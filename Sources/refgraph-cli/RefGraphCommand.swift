@@ -1,5 +1,9 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RefGraph
 
 @main
@@ -24,7 +28,7 @@ struct RefGraphCommand: ParsableCommand {
                 var message = "refgraph: unknown command '\(Escape.terminal(first))'"
                 if let (name, d) = best, d <= max(2, first.count / 3) { message += "; did you mean '\(name)'?" }
                 StandardError.write(message + "\ncommands: " + names.dropLast().joined(separator: ", ") + "\n")
-                Foundation.exit(64)
+                Glibc.exit(64)
             }
         }
         do {

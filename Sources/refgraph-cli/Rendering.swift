@@ -1,4 +1,3 @@
-import Foundation
 import RefGraph
 
 /// The picture pipeline `render` and `diff --cluster` share: the format from
@@ -10,7 +9,7 @@ enum Rendering {
 
     /// The format to draw `output` in: `explicit`, else its extension, else svg.
     static func format(_ explicit: String?, output: String) -> String {
-        let ext = (output as NSString).pathExtension.lowercased()
+        let ext = PathName.pathExtension(output).lowercased()
         let fmt = explicit ?? (ext.isEmpty ? "svg" : ext)
         guard formats.contains(fmt) else {
             fail("unknown output format '\(fmt)': use svg, png, pdf, dot or json (--format, or the extension of -o)")
@@ -30,9 +29,9 @@ enum Rendering {
             fail(error.description)
         }
         do {
-            try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
+            try AtomicFile.write(bytes, to: output)
         } catch {
-            fail("\(output): cannot write: \(error.localizedDescription)")
+            fail("\(output): cannot write: \(error.description)")
         }
     }
 }

@@ -45,11 +45,11 @@ public enum CheckRule: Sendable, Equatable, CustomStringConvertible {
             guard let gt = body.lastIndex(of: ">") else {
                 throw ParseError(description: "rule '\(text)' needs a limit: \(what)")
             }
-            let number = body[body.index(after: gt)...].trimmingCharacters(in: .whitespaces)
+            let number = trimmingSpaces(body[body.index(after: gt)...])
             guard let n = SelectorParser.number(number) else {
                 throw ParseError(description: "rule '\(text)': '\(number)' is not a number (sizes may use kB, MB, GB)")
             }
-            return (String(body[..<gt]).trimmingCharacters(in: .whitespaces), n)
+            return (trimmingSpaces(body[..<gt]), n)
         }
         if text.hasPrefix("unreachable>") {
             return .unreachable(try limit(text.dropFirst("unreachable".count), "unreachable>BYTES").1)
@@ -208,15 +208,23 @@ public enum BatchCheck {
         return results.values.map { $0! }
     }
 
-    private final class ResultBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var values: [FileCheck?]
-        init(count: Int) { values = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ r: FileCheck) { lock.lock(); values[i] = r; lock.unlock() }
+    private final class ResultBox: Sendable {
+        private let slots: Mutex<[FileCheck?]>
+        init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+        func set(_ i: Int, _ r: FileCheck) { slots.withLock { $0[i] = r } }
+        var values: [FileCheck?] { slots.withLock { $0 } }
     }
 }
 
-import Foundation
+import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// `s` without the spaces and tabs around it.
+private func trimmingSpaces(_ s: Substring) -> String {
+    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let first = s.firstIndex(where: { !blank($0) }), let last = s.lastIndex(where: { !blank($0) }) else { return "" }
+    return String(s[first...last])
+}

@@ -1,6 +1,7 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Which files `refgraph check` reads: dumps named directly, found in
@@ -10,21 +11,20 @@ public enum DumpDiscovery {
     /// Files named by paths, directories (searched for dumps) and glob patterns,
     /// leaving out `excluding` (a node table that sits among the edge lists it describes).
     public static func expand(_ inputs: [String], excluding: [String] = []) -> [String] {
-        let skip = Set(excluding.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-        return collect(inputs).filter { !skip.contains(URL(fileURLWithPath: $0).standardizedFileURL.path) }
+        let skip = Set(excluding.map(standardized))
+        return collect(inputs).filter { !skip.contains(standardized($0)) }
     }
 
     private static func collect(_ inputs: [String]) -> [String] {
         var out: [String] = []
-        let fm = FileManager.default
         for input in inputs {
-            var isDir: ObjCBool = false
-            if fm.fileExists(atPath: input, isDirectory: &isDir) {
-                if isDir.boolValue {
-                    let found = (fm.enumerator(atPath: input)?.allObjects as? [String] ?? [])
+            var info = stat()
+            if stat(input, &info) == 0 {
+                if info.st_mode & S_IFMT == S_IFDIR {
+                    let found = filesBelow(input)
                         .filter { Self.looksLikeDump($0) }
                         .sorted()
-                        .map { (input as NSString).appendingPathComponent($0) }
+                        .map { PathName.appending(input, $0) }
                         .filter { OpenFile.isRegular($0) }  // not a FIFO or device that happens to be named *.jsonl
                     out += found
                 } else {
@@ -44,7 +44,51 @@ public enum DumpDiscovery {
         }
         var seen = Set<String>()
         // Each dump once, even when named twice (`check dir/ dir/a.jsonl`).
-        return out.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted }
+        return out.filter { seen.insert(standardized($0)).inserted }
+    }
+
+    /// Every name below `dir`, relative to it, subdirectories included
+    /// (entered once each, never through a symbolic link), in no order.
+    /// Iterative: a deep tree cannot overflow the stack.
+    static func filesBelow(_ dir: String) -> [String] {
+        var out: [String] = []
+        var pending = [""]
+        while let rel = pending.popLast() {
+            let full = rel.isEmpty ? dir : PathName.appending(dir, rel)
+            guard let d = opendir(full) else { continue }
+            defer { closedir(d) }
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                let child = rel.isEmpty ? name : rel + "/" + name
+                out.append(child)
+                var info = stat()
+                if lstat(PathName.appending(dir, child), &info) == 0, info.st_mode & S_IFMT == S_IFDIR { pending.append(child) }
+            }
+        }
+        return out
+    }
+
+    /// `path` made absolute, with `.` and `..` components resolved by name
+    /// (symbolic links are left alone), so that one file named two ways is
+    /// checked once.
+    static func standardized(_ path: String) -> String {
+        var full = path
+        if !path.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: 4096)
+            if getcwd(&buffer, buffer.count) != nil {
+                full = PathName.appending(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), path)
+            }
+        }
+        var parts: [Substring] = []
+        for part in full.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast(); continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// The node table that goes with edge list `NAME.EXT`: `NAME.nodes.tsv` or
@@ -52,8 +96,8 @@ public enum DumpDiscovery {
     public static func siblingNodeTable(_ path: String) -> String? {
         var base = path.hasSuffix(".gz") ? String(path.dropLast(3)) : path
         guard [".tsv", ".csv", ".edges", ".txt"].contains(where: { base.hasSuffix($0) }), !isNodeTable(base) else { return nil }
-        base = (base as NSString).deletingPathExtension
-        return [".nodes.tsv", ".nodes.csv"].map { base + $0 }.first { FileManager.default.fileExists(atPath: $0) }
+        base = PathName.deletingExtension(base)
+        return [".nodes.tsv", ".nodes.csv"].map { base + $0 }.first { access($0, F_OK) == 0 }
     }
 
     static func isNodeTable(_ name: String) -> Bool {

@@ -331,14 +331,12 @@ public enum IndexCache {
     }
 
     /// Chunk hashes written by many threads, each to its own slot.
-    private final class ChunkHashes: @unchecked Sendable {
-        private var storage: [UInt64]
-        private var failed = false
-        private let lock = NSLock()
-        init(count: Int) { storage = [UInt64](repeating: 0, count: count) }
-        func set(_ i: Int, _ v: UInt64) { lock.lock(); storage[i] = v; lock.unlock() }
-        func fail() { lock.lock(); failed = true; lock.unlock() }
-        var values: [UInt64]? { lock.lock(); defer { lock.unlock() }; return failed ? nil : storage }
+    private final class ChunkHashes: Sendable {
+        private let state: Mutex<(storage: [UInt64], failed: Bool)>
+        init(count: Int) { state = Mutex(([UInt64](repeating: 0, count: count), false)) }
+        func set(_ i: Int, _ v: UInt64) { state.withLock { $0.storage[i] = v } }
+        func fail() { state.withLock { $0.failed = true } }
+        var values: [UInt64]? { state.withLock { $0.failed ? nil : $0.storage } }
     }
 
     // MARK: DumpInfo as text lines
@@ -355,7 +353,7 @@ public enum IndexCache {
         if let v = i.valuesWritten { lines.append("values\t\(v)") }
         if let v = i.tracemallocTracing { lines.append("tracemalloc\t\(v)") }
         if let v = i.tracemallocCurrent { lines.append("tracemalloc_current\t\(v)") }
-        for w in i.warnings { lines.append("warning\t" + w.replacingOccurrences(of: "\n", with: " ")) }
+        for w in i.warnings { lines.append("warning\t" + w.replacing("\n", with: " ")) }
         return lines.joined(separator: "\n")
     }
 
@@ -388,4 +386,5 @@ public enum IndexCache {
     }
 }
 
-import Foundation
+import Dispatch
+import Synchronization

@@ -245,12 +245,12 @@ struct ScanError: Error {
 
 func describe(_ b: UInt8) -> String {
     if b >= 0x21 && b < 0x7f { return "'\(Character(Unicode.Scalar(b)))'" }
-    return String(format: "byte 0x%02x", b)
+    return "byte 0x" + hexByte(b)
 }
 
 func describeChar(_ b: UInt8) -> String {
     if b >= 0x21 && b < 0x7f { return String(Character(Unicode.Scalar(b))) }
-    return String(format: "x%02x", b)
+    return "x" + hexByte(b)
 }
 
 #if canImport(Glibc)
@@ -258,4 +258,3 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation

@@ -181,5 +181,3 @@ extension HeapGraph {
         }
     }
 }
-
-import Foundation

@@ -22,8 +22,8 @@ public enum Graphviz {
     /// `dot` is written with agwrite and needs no layout.
     public static func render(_ graph: RenderGraph, format: String, engine: Engine = .dot) throws(Failure) -> [UInt8] {
         _ = agreseterrors()
-        guard let gvc = gvContext() else { throw Failure(description: "Graphviz: cannot create a context") }
-        defer { gvFreeContext(gvc) }
+        let context = try GraphvizContext()
+        let gvc = context.gvc
         guard let g = build(graph) else { throw Failure(description: "Graphviz: cannot create the graph") }
         defer { agclose(g) }
         if format == "dot" || format == "gv" { return try write(g) }
@@ -34,6 +34,9 @@ public enum Graphviz {
         var data: UnsafeMutablePointer<CChar>?
         var length: UInt32 = 0
         guard gvRenderData(gvc, g, format, &data, &length) == 0, let data else {
+            if context.vendored {
+                throw Failure(description: "Graphviz: cannot render format '\(format)': this build (the wheel) draws svg, dot and json only, without Graphviz's cairo plugin; render an .svg and convert it")
+            }
             throw Failure(description: "Graphviz: cannot render format '\(format)' (no plugin for it?)")
         }
         defer { gvFreeRenderData(data) }

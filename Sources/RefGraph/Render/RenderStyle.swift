@@ -39,7 +39,7 @@ public struct RenderStyle {
             attrs["id"] = "obj" + String(graph.address(n), radix: 16)
             // Depth shading, as objgraph does: targets warm, far nodes pale.
             let d = Double(sub.depth[n] ?? 0) / Double(maxDepth)
-            attrs["fillcolor"] = String(format: "0.08 %.3f 1.0", 0.45 * (1 - d) + 0.05)
+            attrs["fillcolor"] = "0.08 " + fixedPoint(0.45 * (1 - d) + 0.05, digits: 3) + " 1.0"
             // Shape says what it is (module: tab, module dict: folder); colour says its role.
             if graph.typeIDs[Int(n)] == moduleType { attrs["fillcolor"] = "#a5d6a7"; attrs["shape"] = "tab" }
             else if let (kind, _) = describer.semantics.ownerOf(n), kind == .module { attrs["fillcolor"] = "#c5e1a5"; attrs["shape"] = "folder" }

@@ -56,7 +56,7 @@ public struct Describer {
     static func isLibraryFrame(_ frame: String) -> Bool {
         if frame.hasPrefix("<") { return true }
         if frame.contains("/refgraph_export/") { return true }
-        guard let r = frame.range(of: "/lib/python") else { return false }
+        guard let r = frame.firstRange(of: "/lib/python") else { return false }
         let rest = frame[r.upperBound...]
         return !rest.contains("/site-packages/") && !rest.contains("/dist-packages/")
     }
@@ -66,7 +66,7 @@ public struct Describer {
     /// module, which the `module` selector field still sees).
     public func displayName(_ n: HeapGraph.Node) -> String? {
         guard let name = graph.name(n) else { return nil }
-        if let r = name.range(of: ".<lambda> ") { return String(name[name.index(after: r.lowerBound)...]) }
+        if let r = name.firstRange(of: ".<lambda> ") { return String(name[name.index(after: r.lowerBound)...]) }
         return name
     }
 

@@ -19,14 +19,14 @@ public enum Units {
         var i = 0
         while x >= 1000 && i < units.count - 1 { x /= 1000; i += 1 }
         if i == 0 { return "\(v) B" }
-        return (x >= 100 ? String(format: "%.0f", x) : String(format: "%.1f", x)) + " " + units[i]
+        return fixedPoint(x, digits: x >= 100 ? 0 : 1) + " " + units[i]
     }
 
     /// `12%`, `3.4%` (one decimal below 10%); `-` when `whole` is not positive.
     public static func percent(_ part: Double, of whole: Double) -> String {
         guard whole > 0 else { return "-" }
         let p = part / whole * 100
-        return p >= 10 || p == 0 ? String(format: "%.0f%%", p) : String(format: "%.1f%%", p)
+        return fixedPoint(p, digits: p >= 10 || p == 0 ? 0 : 1) + "%"
     }
 
     /// `0x7f3a2c`: an address as reports show it.
@@ -47,4 +47,3 @@ public enum Units {
     }
 }
 
-import Foundation

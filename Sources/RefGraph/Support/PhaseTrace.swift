@@ -1,4 +1,3 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,7 +15,7 @@ public enum PhaseTrace {
     public static func mark(_ phase: String) {
         guard enabled else { return }
         let t = now()
-        var out = phase + "  +" + String(format: "%.3f s", t - last)
+        var out = phase + "  +" + fixedPoint(t - last, digits: 3) + " s"
         last = t
         if let f = fopen("/proc/self/status", "r") {
             defer { fclose(f) }

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs inside Tests/wheel/run.sh's mount namespace, Swift and Graphviz hidden:
+# the installed exporter and analyzer, as a user would run them.
+#   inside.sh WORKDIR   (WORKDIR/venv holds the installed wheel)
+set -u
+work=$1
+venv="$work/venv"
+py="$venv/bin/python"
+fails=0
+pass() { echo "PASS  $*"; }
+fail() { echo "FAIL  $*"; fails=$((fails + 1)); }
+cd "$work" || exit 1
+
+# The hiding works: neither Graphviz nor the Swift runtime can be loaded.
+if "$py" -c 'import ctypes; ctypes.CDLL("libgvc.so.6")' 2>/dev/null; then
+  fail "libgvc.so.6 is still loadable: the test would prove nothing"
+else
+  pass "the system's libgvc is hidden"
+fi
+if command -v swift >/dev/null 2>&1 && swift --version >/dev/null 2>&1; then
+  fail "the Swift toolchain still runs"
+else
+  pass "the Swift toolchain is hidden"
+fi
+
+# A heap with a known leak, dumped by the installed exporter.
+cat >leaky.py <<'EOF'
+import refgraph_export
+
+class Session(object):
+    def __init__(self, i):
+        self.payload = bytearray(4096)
+
+class Registry(object):
+    handlers = []
+
+for i in range(50):
+    Registry.handlers.append(Session(i))
+refgraph_export.dump('heap.jsonl')
+EOF
+if "$py" leaky.py && [ -s heap.jsonl ]; then pass "the installed exporter wrote heap.jsonl"; else fail "exporter"; fi
+
+rg="$venv/bin/refgraph"
+out=$("$rg" summary heap.jsonl 2>&1); rc=$?
+if [ $rc = 0 ] && grep -q "objects" <<<"$out"; then pass "refgraph summary"; else echo "$out" | tail -5; fail "refgraph summary (exit $rc)"; fi
+
+out=$("$rg" path heap.jsonl Session 2>&1); rc=$?
+if [ $rc = 0 ] && grep -q "handlers" <<<"$out"; then pass "refgraph path names Registry.handlers"; else echo "$out" | tail -8; fail "refgraph path (exit $rc)"; fi
+
+out=$("$rg" render heap.jsonl Session -o x.svg 2>&1); rc=$?
+if [ $rc = 0 ] && grep -q "<svg" x.svg 2>/dev/null && grep -q "Session" x.svg; then
+  pass "refgraph render -o x.svg (dot engine, vendored plugins)"
+else
+  echo "$out" | tail -5; fail "refgraph render -o x.svg (exit $rc)"
+fi
+
+out=$("$rg" render heap.jsonl Session --engine sfdp -o y.svg 2>&1); rc=$?
+if [ $rc = 0 ] && grep -q "<svg" y.svg 2>/dev/null; then pass "render --engine sfdp"; else echo "$out" | tail -3; fail "render --engine sfdp (exit $rc)"; fi
+
+out=$("$rg" render heap.jsonl Session -o x.png 2>&1); rc=$?
+if [ $rc = 2 ] && grep -q "draws svg, dot and json only" <<<"$out" && [ ! -e x.png ]; then
+  pass "render -o x.png says the wheel draws svg, dot and json (exit 2)"
+else
+  echo "$out" | tail -3; fail "render -o x.png (exit $rc)"
+fi
+
+v1=$("$rg" --version 2>&1); v2=$("$py" -m refgraph --version 2>&1)
+v3=$("$py" -c 'import refgraph_export; print(refgraph_export.__version__)')
+if [ "$v1" = "$v3" ] && [ "$v2" = "$v3" ]; then pass "refgraph --version, python -m refgraph --version and the exporter agree ($v1)"; else fail "versions: '$v1' '$v2' '$v3'"; fi
+
+"$py" -m refgraph summary no-such-file.jsonl >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] && pass "python -m refgraph passes the exit status through (2)" || fail "python -m refgraph exit status $rc"
+
+cat >eps.py <<'PYEOF'
+from importlib.metadata import entry_points
+def names(group):
+    eps = entry_points()
+    found = eps.select(group=group) if hasattr(eps, 'select') else eps.get(group, [])
+    return sorted(e.name + '=' + e.value for e in found)
+assert 'refgraph=refgraph.__main__:main' in names('console_scripts'), names('console_scripts')
+assert 'refgraph-export=refgraph_export.__main__:main' in names('console_scripts'), names('console_scripts')
+assert 'refgraph=refgraph_export.pytest_plugin' in names('pytest11'), names('pytest11')
+PYEOF
+"$py" eps.py && pass "entry points: refgraph, refgraph-export, pytest11 refgraph" || fail "entry points"
+"$venv/bin/refgraph-export" --help >/dev/null 2>&1 && pass "refgraph-export --help" || fail "refgraph-export --help"
+
+exit $fails
