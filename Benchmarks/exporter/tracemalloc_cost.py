@@ -4,7 +4,8 @@ process and through fork.
 
     python Benchmarks/exporter/tracemalloc_cost.py [OBJECTS_K] [REPEATS] [HEAP]
 
-Prints one line per depth and mode: the best of REPEATS dump times, the
+Prints one line per depth and mode: the best of REPEATS dump times (the
+configurations run in turn, REPEATS rounds), the
 ratio to the same mode without tracemalloc, and the dump's bytes per object
 (what the allocation sites add). HEAP:
   items   (default) OBJECTS_K thousand instances with a dict, a str and a
@@ -84,21 +85,25 @@ def main():
     path = os.path.join(tmp, 'd.jsonl')
     print('Python %s, heap %s, %d thousand' % (sys.version.split()[0], heap, n // 1000))
     modes = ('in-process', 'fork') if hasattr(os, 'fork') else ('in-process',)
-    for mode in modes:
-        base = base_bytes = None
-        for depth in (0, 1, 25):
-            best, objects, size = None, 0, 0
-            for _ in range(repeats):
+    # Every configuration once per round, rounds repeated: a drift of the
+    # machine's speed falls on all of them, not on the ones measured last.
+    best, objects, size = {}, {}, {}
+    for _ in range(repeats):
+        for mode in modes:
+            for depth in (0, 1, 25):
                 out = subprocess.check_output([sys.executable, '-c', CHILD, str(depth), str(n), path, pkg, heap,
                                                'fork' if mode == 'fork' else 'plain'])
-                secs, objects, size = out.split()
-                best = min(best or float('inf'), float(secs))
-            objects, size = int(objects), int(size)
-            if depth == 0:
-                base, base_bytes = best, size
+                secs, objs, nbytes = out.split()
+                key = (mode, depth)
+                best[key] = min(best.get(key, float('inf')), float(secs))
+                objects[key], size[key] = int(objs), int(nbytes)
+    for mode in modes:
+        base, base_bytes = best[(mode, 0)], size[(mode, 0)]
+        for depth in (0, 1, 25):
+            key = (mode, depth)
             print('  %-10s depth %-2d  %7.2f s  %5.2fx  %6.1f B/object (+%.1f)  (%d objects)'
-                  % (mode, depth, best, best / base, float(size) / objects, float(size - base_bytes) / objects,
-                     objects))
+                  % (mode, depth, best[key], best[key] / base, float(size[key]) / objects[key],
+                     float(size[key] - base_bytes) / objects[key], objects[key]))
     os.remove(path)
     os.rmdir(tmp)
 

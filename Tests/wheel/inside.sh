@@ -17,7 +17,9 @@ if "$py" -c 'import ctypes; ctypes.CDLL("libgvc.so.6")' 2>/dev/null; then
 else
   pass "the system's libgvc is hidden"
 fi
-if command -v swift >/dev/null 2>&1 && swift --version >/dev/null 2>&1; then
+if "$py" -c 'import ctypes; ctypes.CDLL("libswiftCore.so")' 2>/dev/null; then
+  fail "libswiftCore.so is still loadable"
+elif command -v swift >/dev/null 2>&1 && swift --version >/dev/null 2>&1; then
   fail "the Swift toolchain still runs"
 else
   pass "the Swift toolchain is hidden"

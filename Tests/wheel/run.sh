@@ -43,9 +43,18 @@ else
 fi
 
 # What to hide: the toolchain that built the binary and every Graphviz file.
-swift_root=""
+# A toolchain in its own tree (/opt/swift) is hidden whole; one installed
+# into /usr loses its runtime library directories and its driver instead.
+swift_dirs=""; swift_files=""
 if command -v swift >/dev/null 2>&1; then
-  swift_root=$(dirname "$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")")
+  driver=$(readlink -f "$(command -v swift)")
+  swift_root=$(dirname "$(dirname "$(dirname "$driver")")")
+  case "$swift_root" in
+    /|/usr|/usr/local) swift_files="$driver"
+      swift_dirs=$(swift -print-target-info 2>/dev/null | python3 -c \
+        'import json, sys; print(" ".join(json.load(sys.stdin)["paths"]["runtimeLibraryPaths"]))' 2>/dev/null) ;;
+    *) swift_dirs="$swift_root" ;;
+  esac
 fi
 gvlib=$(pkg-config --variable=libdir libgvc 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)
 hide_files=$(ls "$gvlib"/libgvc.so* "$gvlib"/libcgraph.so* "$gvlib"/libcdt.so* "$gvlib"/libpathplan.so* \
@@ -55,7 +64,8 @@ cat >"$work/inside.sh" <<EOF
 set -u
 mount --make-rprivate / 2>/dev/null
 mkdir -p "$work/empty"
-[ -n "$swift_root" ] && [ "$swift_root" != "/" ] && [ "$swift_root" != "/usr" ] && mount --bind "$work/empty" "$swift_root"
+for d in $swift_dirs; do [ -d "\$d" ] && mount --bind "$work/empty" "\$d"; done
+for f in $swift_files; do mount --bind /dev/null "\$f"; done
 [ -d "$gvlib/graphviz" ] && mount --bind "$work/empty" "$gvlib/graphviz"
 for f in $(echo $hide_files); do mount --bind /dev/null "\$f"; done
 exec bash "$HERE/inside.sh" "$work"
