@@ -59,7 +59,7 @@ wheel: build
 # summary, path and render with the Swift toolchain and the system's Graphviz
 # hidden (a mount namespace).
 test-wheel: wheel
-	bash Tests/wheel/run.sh dist/refgraph-*.whl
+	AUDITWHEEL=$(CURDIR)/$(WHEEL_TOOLS)/bin/auditwheel bash Tests/wheel/run.sh dist/refgraph-*.whl
 
 # Every fuzz target under AddressSanitizer for 12 s (a minute in all), after
 # the release build so the index-cache target gets real images as seeds.

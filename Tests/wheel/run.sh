@@ -20,6 +20,20 @@ size=$(stat -c %s "$WHEEL")
 echo "wheel: $(basename "$WHEEL"), $((size / 1000000)) MB"
 [ "$size" -lt 40000000 ] && pass "wheel under 40 MB" || fail "wheel is $size bytes, over 40 MB"
 
+# The tag tells the truth: auditwheel (AUDITWHEEL=path, as make test-wheel
+# sets it) finds the wheel consistent with the platform tag in its name.
+if [ -n "${AUDITWHEEL:-}" ]; then
+  tag=$(basename "$WHEEL" .whl); tag=${tag##*-}
+  shown=$("$AUDITWHEEL" show "$WHEEL" 2>/dev/null | tr '\n' ' ')
+  if grep -q "consistent with the following platform tag: \"$tag\"" <<<"$shown"; then
+    pass "auditwheel show agrees with the tag $tag"
+  else
+    fail "auditwheel show disagrees with $tag: $shown"
+  fi
+else
+  echo "SKIP  auditwheel show: AUDITWHEEL not set"
+fi
+
 py3=$(command -v python3)
 "$py3" -m venv "$work/venv" || { echo "FAIL  cannot make a venv"; exit 1; }
 if "$work/venv/bin/pip" install -q --disable-pip-version-check --no-index "$WHEEL" >"$work/pip.log" 2>&1; then
