@@ -84,9 +84,21 @@ for f in $swift_files; do mount --bind /dev/null "\$f"; done
 for f in $(echo $hide_files); do mount --bind /dev/null "\$f"; done
 exec bash "$HERE/inside.sh" "$work"
 EOF
-if [ "$(id -u)" = 0 ]; then ns="unshare -m"; else ns="unshare -r -m"; fi
-$ns bash "$work/inside.sh"
-rc=$?
+ns=""
+for try in "unshare -m" "unshare -r -m"; do
+  if $try true 2>/dev/null; then ns=$try; break; fi
+done
+if [ -n "$ns" ]; then
+  $ns bash "$work/inside.sh"
+  rc=$?
+else
+  # No mount namespace here (no CAP_SYS_ADMIN, user namespaces disabled):
+  # the same checks run with nothing hidden, and say so.
+  echo "SKIP  hiding Swift and Graphviz: no mount namespace here ($(unshare -m true 2>&1 | head -1));"
+  echo "      the checks below run with the system's copies present"
+  HIDDEN=0 bash "$HERE/inside.sh" "$work"
+  rc=$?
+fi
 [ "$rc" = 0 ] || fails=$((fails + rc))
 echo
 if [ "$fails" = 0 ]; then echo "wheel: all passed"; else echo "wheel: $fails failed"; fi
