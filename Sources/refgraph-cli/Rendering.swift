@@ -28,6 +28,10 @@ enum Rendering {
         } catch {
             fail(error.description)
         }
+        if output == "-" {  // stdout, as `-o -` means to most tools
+            if let why = AtomicFile.writeAll(1, bytes) { fail("<stdout>: cannot write the picture: \(why)") }
+            return
+        }
         do {
             try AtomicFile.write(bytes, to: output)
         } catch {

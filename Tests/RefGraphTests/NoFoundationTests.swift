@@ -42,6 +42,34 @@ final class NoFoundationTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["x.svg"], "no temporary file is left")
     }
 
+    func testAtomicWriteFollowsLinksAndNeverReplacesADevice() throws {
+        let dir = NSTemporaryDirectory() + "/rg-atomic2-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        XCTAssertEqual(mkdir(dir, 0o700), 0)
+        defer { _ = try? FileManager.default.removeItem(atPath: dir) }
+        // A link to a regular file: the file is replaced, the link stays.
+        try AtomicFile.write(Array("old".utf8), to: dir + "/real.svg")
+        XCTAssertEqual(symlink("real.svg", dir + "/link.svg"), 0)
+        try AtomicFile.write(Array("new".utf8), to: dir + "/link.svg")
+        var st = stat()
+        XCTAssertEqual(lstat(dir + "/link.svg", &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFLNK, "the link is kept")
+        XCTAssertEqual(try String(contentsOfFile: dir + "/real.svg", encoding: .utf8), "new")
+        // The permission bits of a replaced file are kept.
+        XCTAssertEqual(chmod(dir + "/real.svg", 0o600), 0)
+        try AtomicFile.write(Array("again".utf8), to: dir + "/real.svg")
+        XCTAssertEqual(stat(dir + "/real.svg", &st), 0)
+        XCTAssertEqual(st.st_mode & 0o777, 0o600)
+        // A device is written in place, never replaced by a regular file.
+        try AtomicFile.write(Array("x".utf8), to: "/dev/null")
+        XCTAssertEqual(stat("/dev/null", &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFCHR)
+        // A name near NAME_MAX: the temporary name does not grow with it.
+        let long = dir + "/" + String(repeating: "a", count: 250) + ".svg"
+        try AtomicFile.write(Array("long".utf8), to: long)
+        XCTAssertEqual(try String(contentsOfFile: long, encoding: .utf8), "long")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".refgraph-") }, [])
+    }
+
     func testDirectoryWalkIsIterativeAndSkipsLinkedDirectories() throws {
         let dir = NSTemporaryDirectory() + "/rg-walk-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { _ = try? FileManager.default.removeItem(atPath: dir) }
@@ -50,7 +78,7 @@ final class NoFoundationTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: deep + "/a.jsonl", contents: Data("{}".utf8))
         XCTAssertEqual(symlink(dir, dir + "/loop"), 0)
-        let found = DumpDiscovery.filesBelow(dir).filter { $0.hasSuffix(".jsonl") }
+        let found = DumpDiscovery.filesBelow(dir).names.filter { $0.hasSuffix(".jsonl") }
         XCTAssertEqual(found.count, 1, "the link back to the top is listed, not entered")
         XCTAssertEqual(DumpDiscovery.standardized(dir + "/./d0/../d0/"), DumpDiscovery.standardized(dir + "/d0"))
         XCTAssertTrue(DumpDiscovery.standardized("rel/x").hasPrefix("/"))

@@ -76,6 +76,15 @@ if [ "$v1" = "$v3" ] && [ "$v2" = "$v3" ]; then pass "refgraph --version, python
 "$py" -m refgraph summary no-such-file.jsonl >/dev/null 2>&1; rc=$?
 [ $rc = 2 ] && pass "python -m refgraph passes the exit status through (2)" || fail "python -m refgraph exit status $rc"
 
+# SIGPIPE as a shell gives it: a report cut by `head` ends quietly.
+err=$( { "$rg" top heap.jsonl -n 100000 --color never | head -1 >/dev/null; } 2>&1 )
+if [ -z "$err" ]; then pass "refgraph ... | head: no broken-pipe error"; else fail "refgraph ... | head said: $err"; fi
+
+# The leak checker finds the analyzer of its own wheel, PATH or not.
+found=$(env PATH=/usr/bin:/bin "$py" -c 'from refgraph_export.leakcheck import find_analyzer; print(find_analyzer())')
+case "$found" in */refgraph/_bin/refgraph) pass "leakcheck.find_analyzer() finds the wheel's binary";;
+  *) fail "leakcheck.find_analyzer() found '$found'";; esac
+
 cat >eps.py <<'PYEOF'
 from importlib.metadata import entry_points
 def names(group):

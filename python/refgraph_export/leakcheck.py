@@ -50,11 +50,17 @@ _FORK = hasattr(os, 'fork')
 
 
 def find_analyzer():
-    """The refgraph analyzer's path: $REFGRAPH, else ``refgraph`` on PATH (a
-    wheel's console command), else None."""
+    """The refgraph analyzer's path: $REFGRAPH, else the binary of the wheel
+    this package was installed from (``refgraph/_bin/refgraph`` beside this
+    package, found without importing anything), else ``refgraph`` on PATH,
+    else None."""
     env = os.environ.get('REFGRAPH')
     if env:
         return env if os.access(env, os.X_OK) else None
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    shipped = os.path.join(here, 'refgraph', '_bin', 'refgraph')
+    if os.path.isfile(shipped) and os.access(shipped, os.X_OK):
+        return shipped
     for d in os.environ.get('PATH', '').split(os.pathsep):
         p = os.path.join(d, 'refgraph')
         if d and os.path.isfile(p) and os.access(p, os.X_OK):

@@ -21,12 +21,16 @@ public enum DumpDiscovery {
             var info = stat()
             if stat(input, &info) == 0 {
                 if info.st_mode & S_IFMT == S_IFDIR {
-                    let found = filesBelow(input)
+                    let below = filesBelow(input)
+                    let found = below.names
                         .filter { Self.looksLikeDump($0) }
                         .sorted()
                         .map { PathName.appending(input, $0) }
                         .filter { OpenFile.isRegular($0) }  // not a FIFO or device that happens to be named *.jsonl
                     out += found
+                    // A directory that cannot be listed is named, so the check
+                    // reports it unreadable instead of passing without it.
+                    out += below.unlisted.sorted().map { $0.isEmpty ? input : PathName.appending(input, $0) }
                 } else {
                     out.append(input)
                 }
@@ -48,14 +52,19 @@ public enum DumpDiscovery {
     }
 
     /// Every name below `dir`, relative to it, subdirectories included
-    /// (entered once each, never through a symbolic link), in no order.
+    /// (entered once each, never through a symbolic link), in no order; and
+    /// the directories that could not be listed ("" for `dir` itself).
     /// Iterative: a deep tree cannot overflow the stack.
-    static func filesBelow(_ dir: String) -> [String] {
+    static func filesBelow(_ dir: String) -> (names: [String], unlisted: [String]) {
         var out: [String] = []
+        var unlisted: [String] = []
         var pending = [""]
         while let rel = pending.popLast() {
             let full = rel.isEmpty ? dir : PathName.appending(dir, rel)
-            guard let d = opendir(full) else { continue }
+            guard let d = opendir(full) else {
+                unlisted.append(rel)
+                continue
+            }
             defer { closedir(d) }
             while let e = readdir(d) {
                 let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
@@ -68,7 +77,7 @@ public enum DumpDiscovery {
                 if lstat(PathName.appending(dir, child), &info) == 0, info.st_mode & S_IFMT == S_IFDIR { pending.append(child) }
             }
         }
-        return out
+        return (out, unlisted)
     }
 
     /// `path` made absolute, with `.` and `..` components resolved by name

@@ -24,6 +24,12 @@ public enum Graphviz {
         _ = agreseterrors()
         let context = try GraphvizContext()
         let gvc = context.gvc
+        if context.vendored {
+            if format == "png" || format == "pdf" { throw vendoredFormat(format) }
+            if engine != .dot, let why = context.unavailable["neato_layout"] {
+                throw Failure(description: "Graphviz: the \(engine.rawValue) engine is not available here: its plugin could not be loaded (\(why)); --engine dot works")
+            }
+        }
         guard let g = build(graph) else { throw Failure(description: "Graphviz: cannot create the graph") }
         defer { agclose(g) }
         if format == "dot" || format == "gv" { return try write(g) }
@@ -34,9 +40,7 @@ public enum Graphviz {
         var data: UnsafeMutablePointer<CChar>?
         var length: UInt32 = 0
         guard gvRenderData(gvc, g, format, &data, &length) == 0, let data else {
-            if context.vendored {
-                throw Failure(description: "Graphviz: cannot render format '\(format)': this build (the wheel) draws svg, dot and json only, without Graphviz's cairo plugin; render an .svg and convert it")
-            }
+            if context.vendored { throw vendoredFormat(format) }
             throw Failure(description: "Graphviz: cannot render format '\(format)' (no plugin for it?)")
         }
         defer { gvFreeRenderData(data) }
@@ -46,6 +50,10 @@ public enum Graphviz {
             throw Failure(description: "Graphviz reported an error drawing this graph (its message is above); nothing was written")
         }
         return data.withMemoryRebound(to: UInt8.self, capacity: Int(length)) { Array(UnsafeBufferPointer(start: $0, count: Int(length))) }
+    }
+
+    private static func vendoredFormat(_ format: String) -> Failure {
+        Failure(description: "Graphviz: cannot render format '\(format)': this build (the wheel) draws svg, dot and json only, without Graphviz's cairo plugin; render an .svg and convert it")
     }
 
     private static func build(_ graph: RenderGraph) -> UnsafeMutablePointer<Agraph_t>? {

@@ -29,6 +29,8 @@ struct GraphvizContext: ~Copyable {
     let gvc: OpaquePointer
     /// True when the plugins are the ones beside the binary (the wheel).
     var vendored: Bool { builtins != nil }
+    /// Optional plugins that could not be loaded, with the loader's reason.
+    private(set) var unavailable: [String: String] = [:]
     private let builtins: UnsafeMutablePointer<lt_symlist_t>?
     private let builtinCount: Int
 
@@ -54,8 +56,11 @@ struct GraphvizContext: ~Copyable {
                   let cname = strdup(symbol) else {
                 // sfdp and neato need glib, which a host may lack: the other
                 // engines still work, and asking for those says what failed.
-                if Self.optionalPlugins.contains(name) { continue }
                 let why = dlerror().map { String(cString: $0) } ?? "no \(symbol)"
+                if Self.optionalPlugins.contains(name) {
+                    unavailable[name] = why
+                    continue
+                }
                 release()
                 throw Graphviz.Failure(description: "Graphviz: cannot load the plugin \(path): \(why)")
             }
