@@ -44,6 +44,8 @@ for i in range(50):
 refgraph_export.dump('heap.jsonl')
 EOF
 if "$py" leaky.py && [ -s heap.jsonl ]; then pass "the installed exporter wrote heap.jsonl"; else fail "exporter"; fi
+where=$("$py" -c 'import refgraph_export; print(refgraph_export.__file__)')
+case "$where" in "$venv"/*) pass "refgraph_export is imported from the venv";; *) fail "refgraph_export came from $where";; esac
 
 rg="$venv/bin/refgraph"
 out=$("$rg" summary heap.jsonl 2>&1); rc=$?

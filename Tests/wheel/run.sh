@@ -7,6 +7,9 @@
 # directory are hidden, dumps a heap with the installed exporter and runs
 # summary, path and render -o x.svg with the installed `refgraph`.
 set -uo pipefail
+# What is tested is the installed wheel: the Makefile's PYTHONPATH (the
+# source tree's exporter) must not shadow it.
+unset PYTHONPATH PYTHONHOME REFGRAPH
 WHEEL=${1:?usage: Tests/wheel/run.sh WHEEL}
 HERE=$(cd "$(dirname "$0")" && pwd)
 PYROOT=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
