@@ -10,6 +10,12 @@ PREFIX.edges is the edge list ("referrer referent" per line), PREFIX.roots
 the root ids, PREFIX.targets the targets (first line: the deep target).
 Each OP runs in its own process and its time includes loading, as
 refgraph's do. Prints one JSON object: load_s, op_s, total_s, result.
+
+The reader is `Read_Ncol`, which maps names, because the ids here are
+64-bit object addresses: igraph's fast `Read_Edgelist` takes each id as a
+vertex number and would allocate a vertex for every integer up to the
+largest address. Where ids are small integers (randgraph.py's workload),
+igraph_random_scc.py uses `Read_Edgelist`.
 """
 import json
 import sys
