@@ -60,7 +60,7 @@ else
 fi
 
 # What to hide: the toolchain that built the binary and every Graphviz file.
-# A toolchain in its own tree (/opt/swift) is hidden whole; one installed
+# A toolchain unpacked in its own tree is hidden whole; one installed
 # into /usr loses its runtime library directories and its driver instead.
 swift_dirs=""; swift_files=""
 if command -v swift >/dev/null 2>&1; then
