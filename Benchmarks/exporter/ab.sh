@@ -10,7 +10,7 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-PYROOT=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
+. "$HERE/pyenv.sh"
 VERSIONS=${VERSIONS:-"2.7 3.8 3.11 3.13"}
 PAIRS=${PAIRS:-4}
 REV=${1:?usage: ab.sh OLD_REVISION}
@@ -18,10 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 (cd "$ROOT" && git archive "$REV" python) | tar -x -C "$tmp" || exit 1
 for v in $VERSIONS; do
-    py=""
-    for d in $(ls -d "$PYROOT"/versions/"$v".* 2>/dev/null | sort -t. -k3 -n); do
-        case "$(basename "$d")" in "$v".[0-9]*) [ -x "$d/bin/python" ] && py="$d/bin/python" ;; esac
-    done
+    py=$(pyenv_python "$v")
     [ -n "$py" ] || { echo "SKIPPED $v"; continue; }
     i=0
     while [ "$i" -lt "$PAIRS" ]; do

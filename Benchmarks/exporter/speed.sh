@@ -12,7 +12,7 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-PYROOT=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
+. "$HERE/pyenv.sh"
 VERSIONS=${VERSIONS:-"2.7 3.6 3.7 3.8 3.9 3.10 3.11 3.12 3.13"}
 REV=${1:-}
 tmp=""
@@ -26,10 +26,7 @@ else
 fi
 echo "revision: ${REV:-working tree}; load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 for v in $VERSIONS; do
-    py=""
-    for d in $(ls -d "$PYROOT"/versions/"$v".* 2>/dev/null | sort -t. -k3 -n); do
-        case "$(basename "$d")" in "$v".[0-9]*) [ -x "$d/bin/python" ] && py="$d/bin/python" ;; esac
-    done
+    py=$(pyenv_python "$v")
     [ -n "$py" ] || { echo "SKIPPED $v"; continue; }
     PYTHONPATH="$PKG" "$py" "$HERE/bench_exporter.py" --plain-only --repeat 3 | grep '^SUMMARY'
 done

@@ -45,10 +45,7 @@ struct GraphvizContext: ~Copyable {
         let plugins = Self.vendoredPlugins
         let list = UnsafeMutablePointer<lt_symlist_t>.allocate(capacity: plugins.count + 1)
         var filled = 0
-        func release() {
-            for i in 0..<filled { free(UnsafeMutableRawPointer(mutating: list[i].name)) }
-            list.deallocate()
-        }
+        func release() { Self.release(list, filled) }
         for name in plugins {
             let path = dir + "/libgvplugin_" + name + ".so.6"
             let symbol = "gvplugin_" + name + "_LTX_library"
@@ -79,10 +76,13 @@ struct GraphvizContext: ~Copyable {
 
     deinit {
         gvFreeContext(gvc)
-        if let builtins {
-            for i in 0..<builtinCount { free(UnsafeMutableRawPointer(mutating: builtins[i].name)) }
-            builtins.deallocate()
-        }
+        if let builtins { Self.release(builtins, builtinCount) }
+    }
+
+    /// Frees the first `count` names of `list` (strdup'd) and the list.
+    private static func release(_ list: UnsafeMutablePointer<lt_symlist_t>, _ count: Int) {
+        for i in 0..<count { free(UnsafeMutableRawPointer(mutating: list[i].name)) }
+        list.deallocate()
     }
 
     /// `graphviz` beside the running executable (resolved through

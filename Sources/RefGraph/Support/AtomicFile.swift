@@ -68,21 +68,10 @@ public enum AtomicFile {
         if let failed { throw Failure(description: failed) }
     }
 
-    /// Writes every byte to `fd`, retrying short writes; the reason of a
-    /// failure, or nil. Used for `-o -` (stdout) too.
+    /// Writes every byte to `fd` (`writeAll`); the reason of a failure, or
+    /// nil. Used for `-o -` (stdout) too.
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> String? {
-        bytes.withUnsafeBytes { p -> String? in
-            var done = 0
-            while done < p.count {
-                let n = Glibc.write(fd, p.baseAddress! + done, p.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return reason()
-                }
-                done += n
-            }
-            return nil
-        }
+        bytes.withUnsafeBytes { RefGraph.writeAll(fd, $0) }.map { String(cString: strerror($0)) }
     }
 
     private static func reason() -> String { String(cString: strerror(errno)) }
