@@ -23,16 +23,18 @@ common=(-O -sanitize=fuzzer,address -parse-as-library -I "$root/Sources/CGraphvi
         -Xcc -I/usr/include/graphviz -lgvc -lcgraph -lcdt -lz)
 # The library is compiled once into module RefGraphFuzz (with -enable-testing,
 # so harnesses may reach internal entry points), then linked into each harness.
-# Rebuilt only when a source changed.
+# Rebuilt only when a source changed. A compile error fails the run at once,
+# with the compiler's messages (it used to be hidden behind a link error).
 lib="$out/libRefGraphFuzz.a"
 if [ ! -f "$lib" ] || [ -n "$(find "$root/Sources" -newer "$lib" \( -name '*.swift' -o -name '*.h' \) | head -1)" ]; then
   swiftc "${common[@]}" -enable-testing -emit-library -static -module-name RefGraphFuzz -emit-module -emit-module-path "$out/RefGraphFuzz.swiftmodule" \
-    $sources -o "$lib" 2>&1 | grep -v warning || true
+    $sources -o "$lib" > "$out/build-lib.log" 2>&1 || { rm -f "$lib"; grep -v warning "$out/build-lib.log" | head -60; echo "fuzz: the library did not compile"; exit 1; }
 fi
 for target in Loader Selector NodeTable IndexCache Gzip; do
   bin="$out/fuzz-${target,,}"; src="$root/Tests/fuzz/Fuzz$target.swift"
   if [ ! -f "$bin" ] || [ "$src" -nt "$bin" ] || [ "$lib" -nt "$bin" ]; then
-    swiftc "${common[@]}" -I "$out" -L "$out" -lRefGraphFuzz "$src" -o "$bin" 2>&1 | grep -v warning || true
+    swiftc "${common[@]}" -I "$out" -L "$out" -lRefGraphFuzz "$src" -o "$bin" > "$out/build-$target.log" 2>&1 \
+      || { rm -f "$bin"; grep -v warning "$out/build-$target.log" | head -60; echo "fuzz: harness $target did not compile"; exit 1; }
   fi
 done
 # Seed corpora.

@@ -68,10 +68,10 @@ public enum AtomicFile {
         if let failed { throw Failure(description: failed) }
     }
 
-    /// Writes every byte to `fd` (`writeAll`); the reason of a failure, or
+    /// Writes every byte to `fd` (`writeFully`); the reason of a failure, or
     /// nil. Used for `-o -` (stdout) too.
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> String? {
-        bytes.withUnsafeBytes { RefGraph.writeAll(fd, $0) }.map { String(cString: strerror($0)) }
+        bytes.withUnsafeBytes { writeFully(fd, $0) }.map { String(cString: strerror($0)) }
     }
 
     private static func reason() -> String { String(cString: strerror(errno)) }

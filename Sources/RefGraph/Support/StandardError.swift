@@ -31,13 +31,13 @@ public enum StandardOutput {
     /// Writes `text` whole; the `errno` of the failure, or nil when all was written.
     public static func write(_ text: String) -> Int32? {
         var text = text
-        return text.withUTF8 { writeAll(1, UnsafeRawBufferPointer($0)) }
+        return text.withUTF8 { writeFully(1, UnsafeRawBufferPointer($0)) }
     }
 }
 
 /// Writes every byte of `bytes` to `fd`, retrying short and interrupted
 /// writes; the `errno` of a failure, or nil when all was written.
-public func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+public func writeFully(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
     var off = 0
     while off < bytes.count {
         let n = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
