@@ -74,6 +74,38 @@ final class EdgeListLoaderTests: XCTestCase {
         XCTAssertEqual(g.roots.compactMap { g.name($0) }, ["root"])
     }
 
+    /// The one-pass reader takes a whole `digits SEP digits` line, newline
+    /// (LF, CR LF or the end) included, and leaves every other line alone.
+    func testNumericLinesAreReadWithTheirNewline() {
+        func line(_ text: String, _ sep: UInt8 = 0x09) -> [Int]? {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBufferPointer { b in
+                EdgeListLoader.numericLine(b.baseAddress!, 0, b.count, separator: sep).map { [Int($0.0), Int($0.1), $0.2] }
+            }
+        }
+        XCTAssertEqual(line("12\t345\nx"), [12, 345, 6])
+        XCTAssertEqual(line("12\t345\r\nx"), [12, 345, 7])
+        XCTAssertEqual(line("12\t345"), [12, 345, 6])
+        XCTAssertEqual(line("12\t345\r"), [12, 345, 7], "a CR before the end is cut, as the general path cuts it")
+        XCTAssertEqual(line("123456789012345678\t9\n"), [123_456_789_012_345_678, 9, 20])
+        for other in ["12\t345 \n", "12\t345x\n", "12\t\n", "\t1\n", "12 345\n", "12\t345\rx", " 12\t3\n", "99999999999999999999\t1\n"] {
+            XCTAssertNil(line(other), other)
+        }
+    }
+
+    /// Small ids are numbered through a direct table and large ones through
+    /// the hash; either way nodes are numbered in order of first appearance,
+    /// and an id on the table's limit (65,536 for a small file) is one node.
+    func testSmallAndLargeIdsAreNumberedInFileOrder() {
+        let text = "5 140000000000000\n65535 65536\n140000000000000 5\n65536 0x5\n7 65535\r\n9 7"
+        let g = load(temporaryFile(text, name: "ids.txt"))
+        XCTAssertEqual((0..<g.nodeCount).map { g.address(HeapGraph.Node($0)) }, [5, 140_000_000_000_000, 65535, 65536, 7, 9])
+        XCTAssertEqual(g.edgeCount, 6)
+        XCTAssertEqual(g.referents(g.node(65536)!).map { g.address($0) }, [5])
+        XCTAssertEqual(g.referents(g.node(7)!).map { g.address($0) }, [65535])
+        XCTAssertEqual(g.roots.map { g.address($0) }, [9])
+    }
+
     func testSpaceSeparatedLabelsKeepSpaces() {
         let g = load(fixture("edgelist/spaces.txt"))
         XCTAssertEqual(g.outLabels(g.node(1)!), ["hello world"])

@@ -16,6 +16,37 @@ final class SharedHelperTests: XCTestCase {
         XCTAssertEqual(scan("184467440737095516160000 ").1, 24, "the digits are consumed past an overflow")
     }
 
+    /// The word-at-a-time path against a byte-at-a-time reference, for every
+    /// digit count 0...22 and every kind of byte after the digits (below '0',
+    /// just past '9', high bytes that carry or borrow), at every offset.
+    func testDecimalWordPathAgreesWithTheDigitLoop() {
+        func reference(_ b: [UInt8], _ from: Int) -> (UInt64, Int, Bool) {
+            var v: UInt64 = 0, i = from, overflow = false
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
+                let (m, o1) = v.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(UInt64(b[i] - 0x30))
+                if o1 || o2 { overflow = true } else if !overflow { v = a }
+                i += 1
+            }
+            return (overflow ? 0 : v, i, overflow)
+        }
+        var rng = SystemRandomNumberGenerator()
+        let stops: [UInt8] = [0x00, 0x09, 0x0a, 0x20, 0x2c, 0x2f, 0x3a, 0x3f, 0x7f, 0x80, 0xb9, 0xba, 0xc6, 0xff]
+        for digits in 0...22 {
+            for stop in stops {
+                for pad in 0..<3 {
+                    var b = [UInt8](repeating: 0x41, count: pad)
+                    for k in 0..<digits { b.append(UInt8(ascii: "0") + (k == 0 && digits > 1 ? UInt8.random(in: 1...9, using: &rng) : UInt8.random(in: 0...9, using: &rng))) }
+                    b.append(stop)
+                    for _ in 0..<UInt8.random(in: 0...9, using: &rng) { b.append(UInt8.random(in: 0...255, using: &rng)) }
+                    let got = b.withUnsafeBufferPointer { let r = scanDecimal($0.baseAddress!, from: pad, to: $0.count); return (r.overflow ? 0 : r.value, r.end, r.overflow) }
+                    let want = reference(b, pad)
+                    XCTAssertTrue(got == want, "\(b): \(got) != \(want)")
+                }
+            }
+        }
+    }
+
     func testFNV1aIsTheStandardHashUnseeded() {
         XCTAssertEqual(HashSeed.fnv1a("".utf8), 0xcbf2_9ce4_8422_2325)
         XCTAssertEqual(HashSeed.fnv1a("a".utf8), 0xaf63_dc4c_8601_ec8c)

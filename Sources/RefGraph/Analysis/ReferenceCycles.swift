@@ -81,25 +81,21 @@ public struct ReferenceCycles: Sendable {
             }
         }
         var out: [CycleReport] = []
+        var search = CycleSearch(nodeCount: graph.nodeCount)
+        var typeCounts = TypeCounts(graph)
         for members in scc.cyclicComponents() {
             let fin = members.filter { graph.finalizer($0) != .none }
             let isGarbage = partition[Int(members[0])] == 1
             let garbage = members.reduce(0) { $0 + (graph.flags($1).contains(.garbage) ? 1 : 0) }
             if finalizersOnly && fin.isEmpty && garbage == 0 { continue }
             var bytes: UInt64 = 0
-            var typeCounts: [UInt32: Int] = [:]
-            for m in members {
-                bytes &+= graph.size(m)
-                typeCounts[graph.typeIDs[Int(m)], default: 0] += 1
-            }
+            for m in members { bytes &+= graph.size(m) }
             let (cls, why) = isGarbage ? Self.classify(graph, finalizers: fin, garbage: garbage, version: version)
                                        : Self.classifyLive(finalizers: fin, version: version)
             let start = members.first { graph.flags($0).contains(.garbage) } ?? fin.first ?? members[0]
-            let types = typeCounts.sorted { ($0.value, graph.strings[$1.key]) > ($1.value, graph.strings[$0.key]) }
-                .map { (type: graph.strings[$0.key], count: $0.value) }
-            var report = CycleReport(members: members, bytes: bytes, types: types, finalizerMembers: fin,
+            var report = CycleReport(members: members, bytes: bytes, types: typeCounts.of(members), finalizerMembers: fin,
                                      garbageMembers: garbage, reachable: !isGarbage,
-                                     example: scc.cycle(through: start, in: graph), classification: cls, reason: why)
+                                     example: search.cycle(through: start, scc: scc, in: graph), classification: cls, reason: why)
             report.isKey = isGarbage && !referredTo[Int(scc.component[Int(members[0])])]
             out.append(report)
         }
@@ -157,5 +153,33 @@ public struct ReferenceCycles: Sendable {
         }
         let known = version.map { "Python \($0.major).\($0.minor)" } ?? "Python 3.4+ (the dump does not say its version)"
         return (.collectableFinalized, "\(known) runs __del__ and then frees the cycle (PEP 442)")
+    }
+}
+
+/// Counts members by type with one counter per string id, allocated once
+/// and cleared only where a count was made: O(members) per group, no hashing.
+struct TypeCounts {
+    private let graph: HeapGraph
+    private var counts: [Int]
+    private var seen: [UInt32] = []
+
+    init(_ graph: HeapGraph) {
+        self.graph = graph
+        counts = [Int](repeating: 0, count: graph.strings.count)
+    }
+
+    /// Type names and counts of `members`, most common first, then by name.
+    mutating func of(_ members: [HeapGraph.Node]) -> [(type: String, count: Int)] {
+        for m in members {
+            let t = Int(graph.typeIDs[Int(m)])
+            if counts[t] == 0 { seen.append(UInt32(t)) }
+            counts[t] += 1
+        }
+        let types = seen.map { (id: $0, count: counts[Int($0)]) }
+            .sorted { ($0.count, graph.strings[$1.id]) > ($1.count, graph.strings[$0.id]) }
+            .map { (type: graph.strings[$0.id], count: $0.count) }
+        for t in seen { counts[Int(t)] = 0 }
+        seen.removeAll(keepingCapacity: true)
+        return types
     }
 }

@@ -254,7 +254,7 @@ struct LineWalk {
     private(set) var position: Int
     /// The number of the line `next()` gave last, from 1.
     private(set) var number = 0
-    /// Whether the last `next()` released pages: a moment to report progress.
+    /// Whether the last `next()` or `skip(to:)` released pages: a moment to report progress.
     private(set) var released = false
     private var nextRelease = DumpBytes.releaseEvery
 
@@ -265,17 +265,32 @@ struct LineWalk {
 
     @inline(__always)
     mutating func next() -> (start: Int, end: Int)? {
+        releaseIfDue()
+        guard position < bytes.count else { return nil }
+        let start = position
+        let end = lineEnd(bytes.base, from: start, count: bytes.count)
+        number += 1
+        position = end + 1
+        return (start, end)
+    }
+
+    /// Counts the line at `position`, which a caller read itself up to its
+    /// newline at `end` (or the end of the bytes), and moves past it, as
+    /// `next()` would have.
+    @inline(__always)
+    mutating func skip(to end: Int) {
+        releaseIfDue()
+        number += 1
+        position = end + 1
+    }
+
+    @inline(__always)
+    private mutating func releaseIfDue() {
         released = position > nextRelease
         if released {
             bytes.release(before: position)  // read pages need not stay resident
             nextRelease = position + DumpBytes.releaseEvery
         }
-        guard position < bytes.count else { return nil }
-        number += 1
-        let start = position
-        let end = lineEnd(bytes.base, from: start, count: bytes.count)
-        position = end + 1
-        return (start, end)
     }
 }
 

@@ -19,15 +19,24 @@ struct EdgeListLoader {
             table = try NodeTable.load(nodes, ids: &tokens, strings: &builder.strings)
             builder.info.warnings += table!.warnings
         }
-        var edges = EdgeColumns()
+        var edges = EdgeColumns(inputBytes: bytes.count)
         var delimiter: Delimiter?
         var splitter = FieldSplitter(.tab)
         let base = bytes.base
         if bytes.count > (16 << 20) { edges.reserve(references: bytes.count / 24) }
-        try forEachDataLine(bytes) { (line: Int, s: Int, e: Int) throws(LoadError) in
+        let count = bytes.count
+        var separator: UInt8 = 0  // the delimiter's byte once known; 0 before
+        // Most lines are `digits DELIMITER digits`: read in one pass, newline included.
+        let fast = { (at: Int) -> Int? in
+            guard separator != 0, let (a, b, end) = Self.numericLine(base, at, count, separator: separator) else { return nil }
+            edges.addSoon(a, b)
+            return end
+        }
+        try forEachDataLine(bytes, fast: fast) { (line: Int, s: Int, e: Int) throws(LoadError) in
             guard let delimiter else {
                 let d = Delimiter.detect(base, s, e)
                 delimiter = d
+                separator = d.byte
                 splitter = FieldSplitter(d)
                 if try isHeader(line, s, e) { return }
                 return try general(line, s, e)
@@ -94,10 +103,11 @@ struct EdgeListLoader {
         for key in table?.order ?? [] { rowOf[edges.number(key)] = table!.rows[key] }
         let symbolic = edges.symbolic
         let (ids, offsets, targets, labels) = edges.sortedByReferrer()
-        let objectType = builder.strings.intern("object")
+        var common = NodeRecord()
+        common.typeID = builder.strings.intern("object")
+        let special = Set(symbolic.keys).union(rowOf.keys).map(Int.init).sorted()
         var hasRoots = false
-        builder.adopt(addresses: ids, offsets: offsets, targets: targets, labels: labels) { i, record in
-            record.typeID = objectType
+        builder.adopt(addresses: ids, offsets: offsets, targets: targets, labels: labels, common: common, special: special) { i, record in
             if let sym = symbolic[UInt32(i)] {
                 record.textID = sym
                 record.flags.insert(.symbolicID)
@@ -128,11 +138,27 @@ struct EdgeListLoader {
         return false
     }
 
+    /// A whole line at `s` of two decimal ids that fit 64 bits, one
+    /// `separator` between them, ending in a newline, CR LF or the end of the
+    /// bytes (`count`): the ids and the position of the newline (or `count`).
+    /// Nil for any other line, which then takes the general path.
+    @inline(__always)
+    static func numericLine(_ p: UnsafePointer<UInt8>, _ s: Int, _ count: Int, separator: UInt8) -> (UInt64, UInt64, Int)? {
+        let a = scanDecimal(p, from: s, to: count)
+        guard a.end > s, !a.overflow, a.end < count, p[a.end] == separator else { return nil }
+        let b = scanDecimal(p, from: a.end + 1, to: count)
+        guard b.end > a.end + 1, !b.overflow else { return nil }
+        var end = b.end
+        if end < count && p[end] == 0x0d { end += 1 }
+        guard end == count || p[end] == 0x0a else { return nil }
+        return (a.value, b.value, end)
+    }
+
     /// Two decimal ids that fit 64 bits separated by one delimiter and
     /// nothing else, or nil (anything else takes the general path).
     @inline(__always)
     static func numericPair(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, delimiter: Delimiter) -> (UInt64, UInt64)? {
-        let sep: UInt8 = delimiter == .tab ? 0x09 : delimiter == .comma ? 0x2c : 0x20
+        let sep = delimiter.byte
         let a = scanDecimal(p, from: s, to: e)
         guard a.end > s, !a.overflow, a.end < e, p[a.end] == sep else { return nil }
         let b = scanDecimal(p, from: a.end + 1, to: e)
@@ -189,14 +215,63 @@ struct EdgeColumns {
         }
     }
 
+    /// Node + 1 of each id below `denseLimit` (0 until numbered): small ids,
+    /// the common case of edge lists other tools write, skip the hash. Grows
+    /// by doubling to the largest small id seen.
+    private var dense: [UInt32] = []
+    /// Ids below this are numbered through `dense`, the rest through the hash.
+    /// Fixed before the first id, so each id has one home; `init(inputBytes:)`
+    /// bounds it by the input's size, so `dense` costs at most half the input.
+    let denseLimit: UInt64
+
+    /// Columns for an input of `inputBytes` bytes: at least 4 bytes a line
+    /// ("1 2\n"), so at most `inputBytes / 2` distinct ids; small ids get
+    /// `dense` up to `inputBytes / 8` (65,536 at least).
+    init(inputBytes: Int) {
+        denseLimit = UInt64(max(1 << 16, inputBytes / 8))
+    }
+
     /// The node number of the numeric id `id`, numbering it if new.
     @inline(__always)
     mutating func number(_ id: UInt64) -> UInt32 {
+        if id < denseLimit {
+            let i = Int(id)
+            if i < dense.count {
+                let v = dense.withUnsafeBufferPointer { $0[i] }
+                if v != 0 { return v - 1 }
+            } else {
+                growDense(to: i)
+            }
+            ids.append(id)
+            let node = UInt32(ids.count - 1)
+            dense.withUnsafeMutableBufferPointer { $0[i] = node + 1 }
+            return node
+        }
         if let found = ids.withUnsafeBufferPointer({ index.find(id, in: $0) }) { return found }
         ids.append(id)
         let node = UInt32(ids.count - 1)
         ids.withUnsafeBufferPointer { index.insert(id, node: node, addresses: $0) }
         return node
+    }
+
+    /// Makes `dense[i]` exist, doubling (capped at `denseLimit`).
+    private mutating func growDense(to i: Int) {
+        let size = min(Int(denseLimit), max(i + 1, dense.count * 2, 1 << 12))
+        dense.append(contentsOf: repeatElement(0, count: size - dense.count))
+    }
+
+    /// Loads the `dense` entries and hash slots the batch will read, before
+    /// any is compared: independent loads whose cache misses overlap.
+    private func touch(_ keys: UnsafeBufferPointer<UInt64>) {
+        var sum: UInt32 = 0
+        var large = false
+        dense.withUnsafeBufferPointer { d in
+            for k in keys {
+                if k < UInt64(d.count) { sum &+= d[Int(k)] } else if k >= denseLimit { large = true }
+            }
+        }
+        keepAlive(sum)
+        if large { ids.withUnsafeBufferPointer { index.touch(keys, addresses: $0) } }
     }
 
     /// Adds an unlabelled reference between two numeric ids, numbered at the next `flush`.
@@ -210,7 +285,7 @@ struct EdgeColumns {
     /// Numbers and adds the batched references; call before anything else is numbered.
     mutating func flush() {
         guard !batch.isEmpty else { return }
-        batch.withUnsafeBufferPointer { b in ids.withUnsafeBufferPointer { index.touch(b, addresses: $0) } }
+        batch.withUnsafeBufferPointer { touch($0) }
         for k in stride(from: 0, to: batch.count, by: 2) {
             let a = batch[k]
             // Lines come grouped by referrer: most repeat the previous one.
@@ -244,6 +319,7 @@ struct EdgeColumns {
         tokenNodes = []
         tokenOrder = []
         index = AddressIndex()
+        dense = []
         let n = ids.count
         precondition(from.count < Int(UInt32.max), "more than 4 billion references")
         var offsets = [UInt32](repeating: 0, count: n + 1)

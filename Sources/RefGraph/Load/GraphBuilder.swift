@@ -126,10 +126,12 @@ struct GraphBuilder {
 
     /// For a loader that numbered the nodes and sorted the references by
     /// referrer itself (edge lists): takes its arrays as they are, without a
-    /// copy or a second address index. `describe` fills in node `i`'s record
-    /// (its address and references are already known).
+    /// copy or a second address index. Every node gets `common`'s columns,
+    /// written in bulk runs; the nodes in `special` (ascending) get `common`
+    /// as changed by `describe(i, &record)`. Cost: O(nodes) column writes,
+    /// plus one record per special node.
     mutating func adopt(addresses: [UInt64], offsets: [UInt32], targets: [UInt32], labels: [UInt32],
-                        describe: (Int, inout NodeRecord) -> Void) {
+                        common: NodeRecord, special: [Int], describe: (Int, inout NodeRecord) -> Void) {
         precondition(graph.addresses.isEmpty && offsets.count == addresses.count + 1 && labels.count == targets.count)
         let n = addresses.count
         edit(Reservation(objects: n, references: 0, addresses: false, forward: false, targets: false))
@@ -139,13 +141,31 @@ struct GraphBuilder {
         graph.addresses = Column(addresses)
         preindexed = n
         added = n
-        var r = NodeRecord()
-        for i in 0..<n {
-            r.reset()
+        var next = 0
+        for i in special {
+            appendRows(common, count: i - next)
+            var r = common
             r.address = addresses[i]
             describe(i, &r)
             appendColumns(r, address: false)
             if r.unexplained != 0 { graph.unexplained[UInt32(i)] = r.unexplained }
+            next = i + 1
+        }
+        appendRows(common, count: n - next)
+    }
+
+    /// Appends `count` rows of `r`'s columns (not its address): one row, then
+    /// each column's last value repeated in one append. `r` may not need a
+    /// side-table entry (a big size, length or refcount), which is per node.
+    private mutating func appendRows(_ r: NodeRecord, count: Int) {
+        guard count > 0 else { return }
+        precondition(r.size < UInt64(HeapGraph.bigSize) && (r.length ?? 0) < UInt64(UInt16.max)
+                     && (r.refcount ?? 0) < UInt64(UInt16.max) && r.unexplained == 0)
+        if count < 16 {
+            for _ in 0..<count { appendColumns(r, address: false) }
+        } else {
+            appendColumns(r, address: false)
+            edit(RepeatLastRow(times: count - 1))
         }
     }
 
@@ -259,6 +279,17 @@ struct GraphBuilder {
         swap(&e.graph, &graph)
         HeapGraph.forEachColumn(&e)
         swap(&e.graph, &graph)
+    }
+
+    /// Repeats the last value of every per-record column but the addresses
+    /// (`appendRows`).
+    private struct RepeatLastRow: ColumnEditor {
+        var graph = HeapGraph()
+        let times: Int
+        mutating func visit<T: BitwiseCopyable>(_ path: WritableKeyPath<HeapGraph, Column<T>>, _ spec: ColumnSpec) {
+            guard spec.source == .records, path != \HeapGraph.addresses, let last = graph[keyPath: path].last else { return }
+            graph[keyPath: path].append(contentsOf: repeatElement(last, count: times))
+        }
     }
 
     /// Pads every column that may be empty and is not (allocation sites,

@@ -16,6 +16,15 @@ enum Delimiter: Equatable {
         }
     }
 
+    /// The byte between fields (one space for `.spaces`).
+    var byte: UInt8 {
+        switch self {
+        case .tab: return 0x09
+        case .comma: return 0x2c
+        case .spaces: return 0x20
+        }
+    }
+
     /// Chosen from a file's first data line.
     static func detect(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Delimiter {
         if memchr(p + start, 0x09, end - start) != nil { return .tab }
@@ -179,10 +188,20 @@ func firstOccurrence(of needle: UnsafeBufferPointer<UInt8>, in base: UnsafePoint
 
 /// Calls `body(lineNumber, start, end)` for each line that is not blank or a
 /// `#` comment, with the line's leading blanks cut.
-func forEachDataLine(_ bytes: DumpBytes, _ body: (Int, Int, Int) throws(LoadError) -> Void) throws(LoadError) {
+/// `fast(start)`, tried first at each line's start below the end of the
+/// bytes, may read a whole line of the common shape itself and return the
+/// position of its newline (or of the end): then `body` is not called for
+/// it, and no separate search for the newline is made.
+func forEachDataLine(_ bytes: DumpBytes, fast: (Int) -> Int? = { _ in nil },
+                     _ body: (Int, Int, Int) throws(LoadError) -> Void) throws(LoadError) {
     let base = bytes.base
     var lines = LineWalk(bytes)
-    while let (p, end) = lines.next() {
+    while true {
+        if lines.position < bytes.count, let end = fast(lines.position) {
+            lines.skip(to: end)
+            continue
+        }
+        guard let (p, end) = lines.next() else { break }
         var e = end
         if e > p && base[e - 1] == 0x0d { e -= 1 }
         var s = p
