@@ -125,3 +125,53 @@ final class EdgeListLoaderTests: XCTestCase {
         XCTAssertTrue(e?.reason.hasPrefix("a node table needs a header line naming an 'id' column") ?? false)
     }
 }
+
+/// Big edge lists are read on a second thread (`NumericLinePipeline`); the
+/// graph and every error must be those of the one-thread load.
+final class EdgeListPipelineTests: XCTestCase {
+    /// Over 1 MiB (so the pipeline runs), with every kind of line the reader
+    /// hands back: labels, symbolic ids, hex, comments, blanks, CR LF,
+    /// leading blanks, and small and large ids across chunk boundaries.
+    func bigList(badLineAt bad: Int? = nil) -> String {
+        var lines = ["from\tto"]
+        var rng = SystemRandomNumberGenerator()
+        for i in 1...150_000 {
+            let a = i % 7 == 0 ? UInt64(140_000_000_000 + i) : UInt64.random(in: 0..<40_000, using: &rng)
+            let b = UInt64.random(in: 0..<60_000, using: &rng)
+            switch i % 9973 {
+            case 1: lines.append("\(a)\t\(b)\t[\(i)]")
+            case 2: lines.append("name\(i)\t\(b)")
+            case 3: lines.append("# comment \(i)")
+            case 4: lines.append("")
+            case 5: lines.append("0x\(String(a, radix: 16))\t\(b)\r")
+            case 6: lines.append("  \(a)\t\(b)")
+            default: lines.append(i == bad ? "\(a)\t\(b)\tx\ty" : (i % 5 == 0 ? "\(a)\t\(b)\r" : "\(a)\t\(b)"))
+            }
+        }
+        return temporaryFile(lines.joined(separator: "\n") + "\n", name: "big.tsv")
+    }
+
+    func testTwoThreadsAndOneBuildTheSameGraph() throws {
+        let path = bigList()
+        XCTAssertGreaterThan(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int, 1 << 20)
+        var one = LoadOptions(progress: false)
+        one.secondThread = false
+        let a = load(path), b = load(path, one)
+        XCTAssertEqual(a.nodeCount, b.nodeCount)
+        XCTAssertTrue(a.addresses == b.addresses, "addresses differ")  // not Equal: it would print both columns
+        XCTAssertTrue(a.forwardOffsets == b.forwardOffsets, "forwardOffsets differ")  // not Equal: it would print both columns
+        XCTAssertTrue(a.forwardTargets == b.forwardTargets, "forwardTargets differ")  // not Equal: it would print both columns
+        XCTAssertTrue(a.edgeLabels.map { a.strings[$0] } == b.edgeLabels.map { b.strings[$0] }, "labels differ")
+        XCTAssertTrue(a.textIDs.map { a.strings[$0] } == b.textIDs.map { b.strings[$0] }, "names differ")
+        XCTAssertEqual(a.edgeCount, 150_000 - 2 * (150_000 / 9973 + 1), "comments and blanks are no edges")
+    }
+
+    func testABadLineDeepInAPipelinedLoadIsReportedAtItsLine() {
+        let path = bigList(badLineAt: 123_457)
+        var one = LoadOptions(progress: false)
+        one.secondThread = false
+        let a = loadError(path), b = loadError(path, one)
+        XCTAssertEqual(a?.description, b?.description)
+        XCTAssertEqual(a?.line, 123_458, "the header is line 1")
+    }
+}

@@ -26,13 +26,7 @@ struct EdgeListLoader {
         if bytes.count > (16 << 20) { edges.reserve(references: bytes.count / 24) }
         let count = bytes.count
         var separator: UInt8 = 0  // the delimiter's byte once known; 0 before
-        // Most lines are `digits DELIMITER digits`: read in one pass, newline included.
-        let fast = { (at: Int) -> Int? in
-            guard separator != 0, let (a, b, end) = Self.numericLine(base, at, count, separator: separator) else { return nil }
-            edges.addSoon(a, b)
-            return end
-        }
-        try forEachDataLine(bytes, fast: fast) { (line: Int, s: Int, e: Int) throws(LoadError) in
+        func take(_ line: Int, _ s: Int, _ e: Int) throws(LoadError) {
             guard let delimiter else {
                 let d = Delimiter.detect(base, s, e)
                 delimiter = d
@@ -47,6 +41,34 @@ struct EdgeListLoader {
                 return
             }
             try general(line, s, e)
+        }
+        // The first data line gives the delimiter (and may be a header).
+        var lines = LineWalk(bytes)
+        try forEachDataLine(&lines, stop: { separator != 0 }, take)
+        if separator != 0, options.secondThread, NumericLinePipeline.pays(for: count - lines.position),
+           let pipeline = NumericLinePipeline(bytes, from: lines.position, line: lines.number, separator: separator) {
+            // Two cores: the pipeline reads the numeric lines, this thread numbers them.
+            defer { pipeline.finish() }
+            var released = lines.position
+            while let chunk = pipeline.next() {
+                edges.add(pairs: UnsafeBufferPointer(start: chunk.pairs, count: 2 * chunk.pairCount))
+                if chunk.otherLine > 0, let (s, e) = dataLine(base, chunk.otherStart, chunk.otherEnd) {
+                    try take(chunk.otherLine, s, e)
+                }
+                if chunk.position - released > DumpBytes.releaseEvery {
+                    bytes.release(before: chunk.position)  // read pages need not stay resident
+                    released = chunk.position
+                }
+                pipeline.done()
+            }
+        } else {
+            // One core: most lines are `digits DELIMITER digits`, read in one pass, newline included.
+            let fast = { (at: Int) -> Int? in
+                guard let (a, b, end) = Self.numericLine(base, at, count, separator: separator) else { return nil }
+                edges.addSoon(a, b)
+                return end
+            }
+            try forEachDataLine(&lines, fast: fast, take)
         }
         edges.flush()
         func split(_ line: Int, _ s: Int, _ e: Int) throws(LoadError) {
@@ -285,14 +307,35 @@ struct EdgeColumns {
     /// Numbers and adds the batched references; call before anything else is numbered.
     mutating func flush() {
         guard !batch.isEmpty else { return }
-        batch.withUnsafeBufferPointer { touch($0) }
-        for k in stride(from: 0, to: batch.count, by: 2) {
-            let a = batch[k]
+        var pending: [UInt64] = []
+        swap(&pending, &batch)  // numbered while self changes; its storage comes back for reuse
+        pending.withUnsafeBufferPointer { numberPairs($0) }
+        pending.removeAll(keepingCapacity: true)
+        swap(&pending, &batch)
+    }
+
+    /// Numbers and adds unlabelled references given as id pairs (a0, b0,
+    /// a1, b1, ...), in order, after any batched ones.
+    mutating func add(pairs: UnsafeBufferPointer<UInt64>) {
+        flush()
+        var k = 0
+        while k < pairs.count {
+            let n = min(2 * Self.batchPairs, pairs.count - k)
+            numberPairs(UnsafeBufferPointer(rebasing: pairs[k..<(k + n)]))
+            k += n
+        }
+    }
+
+    /// Numbers a batch of id pairs, after loading the table entries and hash
+    /// slots they need (`touch`), and adds them as references.
+    private mutating func numberPairs(_ pairs: UnsafeBufferPointer<UInt64>) {
+        touch(pairs)
+        for k in stride(from: 0, to: pairs.count, by: 2) {
+            let a = pairs[k]
             // Lines come grouped by referrer: most repeat the previous one.
             if a != lastReferrer { lastReferrer = a; lastReferrerNode = number(a) }
-            add(lastReferrerNode, number(batch[k + 1]), label: 0)
+            add(lastReferrerNode, number(pairs[k + 1]), label: 0)
         }
-        batch.removeAll(keepingCapacity: true)
     }
 
     @inline(__always)

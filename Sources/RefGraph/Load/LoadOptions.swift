@@ -10,6 +10,10 @@ public struct LoadOptions: Sendable {
     /// never holds every reference's raw address at once. Tests turn it off
     /// to check that both ways build the same graph.
     public var twoPass = true
+    /// Big edge lists are read on a second thread while this one numbers the
+    /// ids (`NumericLinePipeline`), where a second processor is online.
+    /// Tests turn it off to check that both ways build the same graph.
+    public var secondThread = true
     /// The binary index cache next to the dump (`DUMP.rgidx`).
     public var cache: CacheMode = .off
     /// Which objects with references from C are roots (docs/ROOTS.md).

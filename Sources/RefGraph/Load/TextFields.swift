@@ -187,28 +187,43 @@ func firstOccurrence(of needle: UnsafeBufferPointer<UInt8>, in base: UnsafePoint
 }
 
 /// Calls `body(lineNumber, start, end)` for each line that is not blank or a
-/// `#` comment, with the line's leading blanks cut.
+/// `#` comment, with the line's leading blanks cut (`dataLine`).
 /// `fast(start)`, tried first at each line's start below the end of the
 /// bytes, may read a whole line of the common shape itself and return the
 /// position of its newline (or of the end): then `body` is not called for
-/// it, and no separate search for the newline is made.
-func forEachDataLine(_ bytes: DumpBytes, fast: (Int) -> Int? = { _ in nil },
+/// it, and no separate search for the newline is made. `stop()`, asked after
+/// each line `body` took, ends the walk early with `lines` just past that line.
+func forEachDataLine(_ lines: inout LineWalk, fast: (Int) -> Int? = { _ in nil }, stop: () -> Bool = { false },
                      _ body: (Int, Int, Int) throws(LoadError) -> Void) throws(LoadError) {
-    let base = bytes.base
-    var lines = LineWalk(bytes)
+    let base = lines.bytes.base, count = lines.bytes.count
     while true {
-        if lines.position < bytes.count, let end = fast(lines.position) {
+        if lines.position < count, let end = fast(lines.position) {
             lines.skip(to: end)
             continue
         }
         guard let (p, end) = lines.next() else { break }
-        var e = end
-        if e > p && base[e - 1] == 0x0d { e -= 1 }
-        var s = p
-        while s < e && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
-        // A comment is a whole line: a `#` inside a field (`Ref #2355`) is data.
-        if s < e && base[s] != UInt8(ascii: "#") {
+        if let (s, e) = dataLine(base, p, end) {
             try body(lines.number, s, e)
+            if stop() { break }
         }
     }
+}
+
+/// `forEachDataLine` over all of `bytes`.
+func forEachDataLine(_ bytes: DumpBytes, _ body: (Int, Int, Int) throws(LoadError) -> Void) throws(LoadError) {
+    var lines = LineWalk(bytes)
+    try forEachDataLine(&lines, body)
+}
+
+/// The data of the line `base[start..<end]` (newline excluded): without its
+/// leading blanks and a final CR; nil for a blank line or a `#` comment.
+@inline(__always)
+func dataLine(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (Int, Int)? {
+    var e = end
+    if e > start && base[e - 1] == 0x0d { e -= 1 }
+    var s = start
+    while s < e && (base[s] == 0x20 || base[s] == 0x09) { s += 1 }
+    // A comment is a whole line: a `#` inside a field (`Ref #2355`) is data.
+    guard s < e && base[s] != UInt8(ascii: "#") else { return nil }
+    return (s, e)
 }
