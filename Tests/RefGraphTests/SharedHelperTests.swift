@@ -47,6 +47,46 @@ final class SharedHelperTests: XCTestCase {
         }
     }
 
+    /// The JSON string scanner's word test (the first special byte) against the byte-by-byte rule,
+    /// and whole strings with the special byte at every offset.
+    func testJSONStringWordPathAgreesWithTheByteLoop() {
+        var rng = SystemRandomNumberGenerator()
+        let interesting: [UInt8] = [0x00, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff]
+        for _ in 0..<20_000 {
+            var bytes = (0..<8).map { _ in Bool.random(using: &rng) ? interesting.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng) }
+            if Bool.random(using: &rng) { bytes = bytes.map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c ? 0x41 : $0 } }
+            let x = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            let first = bytes.firstIndex { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c }
+            let mask = JSONCursor.quoteBackslashOrControl(x)
+            XCTAssertEqual(mask == 0 ? nil : mask.trailingZeroBitCount >> 3, first, "\(bytes)")
+        }
+        func scan(_ body: [UInt8]) -> Result<(Int, Bool, Bool), ScanError> {
+            let text = [UInt8(ascii: "\"")] + body + Array("\" tail padding".utf8)
+            return text.withUnsafeBufferPointer { b in
+                var c = JSONCursor(base: b.baseAddress!, start: 0, end: b.count)
+                do throws(ScanError) {
+                    let s = try c.string()
+                    return .success((s.end - s.start, s.hasEscape, s.hasHighBit))
+                } catch { return .failure(error) }
+            }
+        }
+        for length in 0..<40 {
+            for at in 0..<max(length, 1) {
+                var plain = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                XCTAssertEqual(try? scan(plain).get().0, length)
+                guard at < length else { continue }
+                plain[at] = 0xc3
+                XCTAssertEqual(try? scan(plain).get().2, true, "a high byte at \(at) of \(length)")
+                plain[at] = 0x01
+                if case .success = scan(plain) { XCTFail("a control byte at \(at) of \(length) is refused") }
+                plain[at] = UInt8(ascii: "\\")
+                if at + 1 < length { XCTAssertEqual(try? scan(plain).get().1, true, "an escape at \(at) of \(length)") }
+                plain[at] = UInt8(ascii: "\"")
+                XCTAssertEqual(try? scan(plain).get().0, at, "the string ends at the quote at \(at)")
+            }
+        }
+    }
+
     func testFNV1aIsTheStandardHashUnseeded() {
         XCTAssertEqual(HashSeed.fnv1a("".utf8), 0xcbf2_9ce4_8422_2325)
         XCTAssertEqual(HashSeed.fnv1a("a".utf8), 0xaf63_dc4c_8601_ec8c)

@@ -66,10 +66,13 @@ public struct ReferenceCycles: Sendable {
     public init(_ graph: HeapGraph, finalizersOnly: Bool = false) {
         // Live: reached from a root without passing through gc.garbage's
         // members. Everything else is garbage, with what only garbage holds.
+        PhaseTrace.mark("cycles: start")
         let roots = RootPaths(graph, avoid: { graph.flags($0).contains(.garbage) })
+        PhaseTrace.mark("cycles: reached from roots")
         var partition = [UInt8](repeating: 0, count: graph.nodeCount)
         for n in graph.nodes where graph.flags(n).contains(.garbage) || !roots.isReached(n) { partition[Int(n)] = 1 }
         let scc = StronglyConnected(graph, partition: partition)
+        PhaseTrace.mark("cycles: components")
         let version = graph.info.pythonVersion
         python = graph.info.python
         // Garbage components some other garbage component refers to.
@@ -99,6 +102,7 @@ public struct ReferenceCycles: Sendable {
             report.isKey = isGarbage && !referredTo[Int(scc.component[Int(members[0])])]
             out.append(report)
         }
+        PhaseTrace.mark("cycles: reports")
         // Garbage first (uncollectable, then key cycles, then the rest), then live; larger first.
         out.sort { a, b in
             if a.reachable != b.reachable { return !a.reachable }

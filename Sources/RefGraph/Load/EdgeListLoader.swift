@@ -71,6 +71,7 @@ struct EdgeListLoader {
             try forEachDataLine(&lines, fast: fast, take)
         }
         edges.flush()
+        PhaseTrace.mark("edge list: lines read")
         func split(_ line: Int, _ s: Int, _ e: Int) throws(LoadError) {
             do throws(ScanError) {
                 try splitter.split(base, s, e, restFrom: 2)
@@ -125,6 +126,7 @@ struct EdgeListLoader {
         for key in table?.order ?? [] { rowOf[edges.number(key)] = table!.rows[key] }
         let symbolic = edges.symbolic
         let (ids, offsets, targets, labels) = edges.sortedByReferrer()
+        PhaseTrace.mark("edge list: sorted by referrer")
         var common = NodeRecord()
         common.typeID = builder.strings.intern("object")
         let special = Set(symbolic.keys).union(rowOf.keys).map(Int.init).sorted()
@@ -210,8 +212,8 @@ struct EdgeColumns {
     var isEmpty: Bool { from.isEmpty }
 
     mutating func reserve(references: Int) {
-        from.reserveCapacity(references)
-        to.reserveCapacity(references)
+        from.reserveOnHugePages(references)
+        to.reserveOnHugePages(references)
     }
 
     /// Fast lines wait here in batches, so the hash slots and ids they need
@@ -365,12 +367,12 @@ struct EdgeColumns {
         dense = []
         let n = ids.count
         precondition(from.count < Int(UInt32.max), "more than 4 billion references")
-        var offsets = [UInt32](repeating: 0, count: n + 1)
+        var offsets = [UInt32].onHugePages(repeating: 0, count: n + 1)
         for a in from { offsets[Int(a) + 1] += 1 }
         for i in 0..<n { offsets[i + 1] += offsets[i] }
         // Counting sort; `offsets[v]` is v's cursor, shifted back afterwards.
         func scatter(_ column: [UInt32]) -> [UInt32] {
-            var out = [UInt32](repeating: 0, count: from.count)
+            var out = [UInt32].onHugePages(repeating: 0, count: from.count)
             var cursor = offsets
             for k in 0..<from.count {
                 let v = Int(from[k])

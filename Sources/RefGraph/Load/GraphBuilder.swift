@@ -371,8 +371,8 @@ struct GraphBuilder {
     /// start offsets: no second offsets array.
     private mutating func buildReverse() {
         let n = graph.nodeCount
-        var offsets = [UInt32](repeating: 0, count: n + 1)
-        var sources = [UInt32](repeating: 0, count: graph.forwardTargets.count)
+        var offsets = [UInt32].onHugePages(repeating: 0, count: n + 1)
+        var sources = [UInt32].onHugePages(repeating: 0, count: graph.forwardTargets.count)
         graph.forwardOffsets.withUnsafeBufferPointer { off in
             graph.forwardTargets.withUnsafeBufferPointer { tgt in
                 offsets.withUnsafeMutableBufferPointer { o in
@@ -449,7 +449,7 @@ struct AddressIndex {
         guard count == 0 else { return }
         var size = 1 << 10, bits: UInt64 = 10
         while size < n * 2 { size <<= 1; bits += 1 }
-        slots = [UInt32](repeating: 0, count: size)
+        slots = .onHugePages(repeating: 0, count: size)
         shift = 64 - bits
     }
 
@@ -508,7 +508,7 @@ struct AddressIndex {
     /// Reinserts the `count` nodes inserted so far (nodes 0..<count) into `size` slots.
     private mutating func rebuild(_ addresses: UnsafeBufferPointer<UInt64>, size newCount: Int) {
         if newCount != slots.count { shift -= 1 }
-        slots = [UInt32](repeating: 0, count: newCount)
+        slots = .onHugePages(repeating: 0, count: newCount)
         let mask = newCount - 1
         let live = count
         count = 0

@@ -64,10 +64,25 @@ struct JSONCursor {
         let start = pos
         var escape = false
         var high: UInt8 = 0
+        var highWords: UInt64 = 0
         while pos < end {
+            // Eight bytes at a time up to the first quote, backslash or control character.
+            if end - pos >= 8 {
+                let x = UInt64(littleEndian: UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self))
+                let special = Self.quoteBackslashOrControl(x)
+                if special == 0 {
+                    highWords |= x
+                    pos += 8
+                    continue
+                }
+                let plain = special.trailingZeroBitCount >> 3  // bytes before the first special one
+                highWords |= x & ((1 << UInt64(plain * 8)) &- 1)
+                pos += plain
+            }
             let b = base[pos]
             if b == UInt8(ascii: "\"") {
-                let s = RawString(start: start, end: pos, hasEscape: escape, hasHighBit: high & 0x80 != 0)
+                let s = RawString(start: start, end: pos, hasEscape: escape,
+                                  hasHighBit: high & 0x80 != 0 || highWords & 0x8080_8080_8080_8080 != 0)
                 pos += 1
                 return s
             }
@@ -81,6 +96,18 @@ struct JSONCursor {
             pos += 1
         }
         throw ScanError("record ends early: unterminated string", start - 1)
+    }
+
+    /// The top bit of each byte of the word `x` (little-endian) that may be
+    /// `"`, `\\` or below 0x20, by the "has a zero byte" and "has a byte
+    /// below n" word tests: 0 when there is none, and the lowest bit set is
+    /// exactly the first such byte (a borrow only starts at one, and only
+    /// moves up, so bytes above it may be flagged falsely, never below).
+    @inline(__always)
+    static func quoteBackslashOrControl(_ x: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, tops: UInt64 = 0x8080_8080_8080_8080
+        let q = x ^ 0x2222_2222_2222_2222, b = x ^ 0x5C5C_5C5C_5C5C_5C5C
+        return (((q &- ones) & ~q) | ((b &- ones) & ~b) | ((x &- 0x2020_2020_2020_2020) & ~x)) & tops
     }
 
     mutating func number() throws(ScanError) -> RawNumber {

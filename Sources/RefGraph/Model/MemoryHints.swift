@@ -30,6 +30,21 @@ extension Array where Element: BitwiseCopyable {
     }
 }
 
+extension Array where Element: BitwiseCopyable {
+    /// Reserves room for `n` elements; an empty array that will be large gets
+    /// it on huge pages (see `HugePages`), so filling it faults once per 2 MiB.
+    mutating func reserveOnHugePages(_ n: Int) {
+        guard isEmpty && n * MemoryLayout<Element>.stride >= 2 * HugePages.size else {
+            reserveCapacity(n)
+            return
+        }
+        self = [Element](unsafeUninitializedCapacity: n) { b, count in
+            if let base = b.baseAddress { HugePages.advise(base, bytes: n * MemoryLayout<Element>.stride) }
+            count = 0
+        }
+    }
+}
+
 /// Consumes a value the optimizer must not drop: the result of loads issued
 /// early only to start their cache misses (Swift has no prefetch intrinsic).
 @_optimize(none) @inline(never) func keepAlive(_ value: UInt32) {}
