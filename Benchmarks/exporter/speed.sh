@@ -5,6 +5,7 @@
 #   Benchmarks/exporter/speed.sh                  # the working tree
 #   Benchmarks/exporter/speed.sh 5e6b4c7          # a commit (exported with git archive)
 #   VERSIONS="3.11 2.7" Benchmarks/exporter/speed.sh HEAD
+#   HEAP=real Benchmarks/exporter/speed.sh        # the real-shaped heap (bench_exporter.py --heap real)
 #
 # The benchmark script itself is always the working tree's, so two revisions
 # are measured on the same heap. Compare revisions in one session, one after
@@ -28,5 +29,5 @@ echo "revision: ${REV:-working tree}; load: $(cut -d' ' -f1-3 /proc/loadavg 2>/d
 for v in $VERSIONS; do
     py=$(pyenv_python "$v")
     [ -n "$py" ] || { echo "SKIPPED $v"; continue; }
-    PYTHONPATH="$PKG" "$py" "$HERE/bench_exporter.py" --plain-only --repeat 3 | grep '^SUMMARY'
+    PYTHONPATH="$PKG" "$py" "$HERE/bench_exporter.py" --plain-only --repeat 3 --heap "${HEAP:-synthetic}" | grep '^SUMMARY'
 done
