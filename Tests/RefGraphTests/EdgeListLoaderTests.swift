@@ -106,6 +106,20 @@ final class EdgeListLoaderTests: XCTestCase {
         XCTAssertEqual(g.roots.map { g.address($0) }, [9])
     }
 
+    /// Reports show an edge list's ids as it wrote them: decimal when every
+    /// numeric id is decimal, hex once one is `0x` (and the cache keeps it).
+    func testIdsAreShownAsTheFileWroteThem() {
+        let decimal = load(temporaryFile("5 140000000000000\n7 5\n", name: "dec.txt"))
+        XCTAssertTrue(decimal.info.decimalIDs)
+        XCTAssertEqual(decimal.idText(decimal.node(140_000_000_000_000)!), "140000000000000")
+        let hex = load(temporaryFile("5 140000000000000\n0x7 5\n", name: "hex.txt"))
+        XCTAssertFalse(hex.info.decimalIDs)
+        XCTAssertEqual(hex.idText(hex.node(7)!), "0x7")
+        XCTAssertFalse(load(fixture("edgelist/small.tsv")).info.decimalIDs, "small.tsv has 0x10")
+        XCTAssertTrue(IndexCache.parseInfo(IndexCache.infoText(decimal.info)).decimalIDs)
+        XCTAssertFalse(IndexCache.parseInfo(IndexCache.infoText(hex.info)).decimalIDs)
+    }
+
     func testSpaceSeparatedLabelsKeepSpaces() {
         let g = load(fixture("edgelist/spaces.txt"))
         XCTAssertEqual(g.outLabels(g.node(1)!), ["hello world"])

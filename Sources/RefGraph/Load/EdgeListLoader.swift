@@ -127,6 +127,7 @@ struct EdgeListLoader {
         let symbolic = edges.symbolic
         let (ids, offsets, targets, labels) = edges.sortedByReferrer()
         PhaseTrace.mark("edge list: sorted by referrer")
+        builder.info.decimalIDs = !tokens.sawHex
         var common = NodeRecord()
         common.typeID = builder.strings.intern("object")
         let special = Set(symbolic.keys).union(rowOf.keys).map(Int.init).sorted()

@@ -343,6 +343,7 @@ public enum IndexCache {
 
     static func infoText(_ i: DumpInfo) -> String {
         var lines: [String] = ["format\t\(i.format.rawValue)", "version\t\(i.formatVersion)", "truncated\t\(i.truncated)", "duplicates\t\(i.duplicates)"]
+        if i.decimalIDs { lines.append("decimal_ids\ttrue") }
         if let v = i.python { lines.append("python\t\(v)") }
         if let v = i.implementation { lines.append("implementation\t\(v)") }
         if let v = i.pid { lines.append("pid\t\(v)") }
@@ -368,6 +369,7 @@ public enum IndexCache {
             case "version": i.formatVersion = Int(v) ?? 0
             case "truncated": i.truncated = v == "true"
             case "duplicates": i.duplicates = Int(v) ?? 0
+            case "decimal_ids": i.decimalIDs = v == "true"
             case "python": i.python = v
             case "implementation": i.implementation = v
             case "pid": i.pid = Int(v)

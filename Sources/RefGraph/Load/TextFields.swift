@@ -131,6 +131,8 @@ struct TokenIDs {
     static let symbolicBase: UInt64 = 0xFFFF_0000_0000_0000
     private var tokens = StringTable()
     private var unquoted: [UInt8] = []
+    /// Whether some numeric id was written in `0x` hex (then reports show ids in hex).
+    private(set) var sawHex = false
 
     /// The key of field `r`, and for a token its text id in `strings`.
     mutating func key(_ p: UnsafePointer<UInt8>, _ r: Range<Int>, strings: inout StringTable) -> (NodeKey, UInt32?) {
@@ -149,7 +151,10 @@ struct TokenIDs {
     }
 
     private mutating func plainKey(_ buf: UnsafeBufferPointer<UInt8>, strings: inout StringTable) -> (NodeKey, UInt32?) {
-        if let base = buf.baseAddress, let v = Self.number(base, 0..<buf.count) { return (.number(v), nil) }
+        if let base = buf.baseAddress, let v = Self.number(base, 0..<buf.count) {
+            if buf.count > 2 && base[1] | 0x20 == UInt8(ascii: "x") { sawHex = true }
+            return (.number(v), nil)
+        }
         return (.token(tokens.intern(bytes: buf)), strings.intern(bytes: buf))
     }
 

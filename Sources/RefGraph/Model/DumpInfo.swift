@@ -30,6 +30,10 @@ public struct DumpInfo: Sendable {
     public var truncated = false
     /// Records whose address repeats an earlier record's; the first wins.
     public var duplicates = 0
+    /// Whether reports show ids in decimal: an edge list whose numeric ids
+    /// were all written in decimal (its user's own ids). Addresses of dumps,
+    /// and edge lists that use `0x` ids, are shown in hex.
+    public var decimalIDs = false
     /// Non-fatal remarks made while loading, each `FILE:LINE: reason`.
     public var warnings: [String] = []
 

@@ -35,7 +35,7 @@ public struct RenderStyle {
             let role = roleLabel(n, sub)
             // never terminal colour in a picture, whatever stdout is
             let line = TextStyle.$current.withValue(.plain) { describer.line(n) }
-            attrs["tooltip"] = Escape.graphvizString(line + "\nid " + Units.hex(graph.address(n)))
+            attrs["tooltip"] = Escape.graphvizString(line + "\nid " + graph.idText(n))
             attrs["id"] = "obj" + String(graph.address(n), radix: 16)
             // Depth shading, as objgraph does: targets warm, far nodes pale.
             let d = Double(sub.depth[n] ?? 0) / Double(maxDepth)

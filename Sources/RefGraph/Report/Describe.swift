@@ -84,6 +84,6 @@ public struct Describer {
         } else if let v = graph.value(n) {
             s += " " + Escape.terminal(Escape.cut(v, 40))
         }
-        return s + " " + Units.hex(graph.address(n))
+        return s + " " + graph.idText(n)
     }
 }

@@ -44,8 +44,8 @@ public struct DominatorChains {
                 j.field("bytes", g.bytes)
                 j.field("retained_together", g.retainedTogether)
                 j.field("reachable", !g.unreachable)
-                j.field("representative", Units.hex(graph.address(g.representative)))
-                j.field("member_ids", g.members.map { Units.hex(graph.address($0)) })
+                j.field("representative", graph.idText(g.representative))
+                j.field("member_ids", g.members.map { graph.idText($0) })
             }
             j.endObject()
             return j.text
@@ -62,7 +62,7 @@ public struct DominatorChains {
             } else {
                 out += "\(Units.count(g.members.count)) objects, \(style.size(Units.bytes(g.bytes))) shallow"
                 if !g.unreachable { out += ", retaining \(style.size(Units.bytes(g.retainedTogether))) together" }
-                out += " (shown for \(Units.hex(graph.address(t))); the others differ only in addresses)\n"
+                out += " (shown for \(graph.idText(t)); the others differ only in addresses)\n"
             }
             guard !g.unreachable else { out += "    unreachable: no root reaches it\n"; continue }
             let chain = tree.dominators(of: t)

@@ -53,7 +53,7 @@ public struct HopText {
 
     /// Writes an object's facts into a JSON object (the caller opens and closes it).
     public func jsonFields(_ j: inout JSONWriter, _ n: HeapGraph.Node) {
-        j.field("address", graph.address(n)); j.field("id", Units.hex(graph.address(n)))
+        j.field("address", graph.address(n)); j.field("id", graph.idText(n))
         j.field("type", graph.typeName(n))
         if let name = describer.displayName(n) { j.field("name", name) }
         if let owner = describer.semantics.owner(n) { j.field("owner", owner) }

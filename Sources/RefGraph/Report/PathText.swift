@@ -16,7 +16,7 @@ extension RetentionPaths {
         for (i, g) in groups.prefix(limit).enumerated() {
             let hops = g.paths[0].count - 1
             out += "\n" + style.heading("#\(i + 1)") + "  \(Units.count(g.members.count)) object\(g.members.count == 1 ? "" : "s"), \(style.size(Units.bytes(g.bytes))) shallow, \(hops) hop\(hops == 1 ? "" : "s") from a root"
-            if g.members.count > 1 { out += " (shown for \(Units.hex(graph.address(g.members[0]))); the others differ only in addresses" + ")" }
+            if g.members.count > 1 { out += " (shown for \(graph.idText(g.members[0])); the others differ only in addresses" + ")" }
             out += "\n"
             let hidden = alternatives > 1 ? RetentionPaths.heldFromC(graph, g.paths[0]) : []
             let holders = g.paths.count + (hidden.isEmpty ? 0 : 1)
@@ -71,9 +71,9 @@ extension RetentionPaths {
             j.field("bytes", g.bytes)
             j.field("signature", g.signature)
             j.field("members", g.members.map { graph.address($0) })
-            j.field("member_ids", g.members.map { Units.hex(graph.address($0)) })
+            j.field("member_ids", g.members.map { graph.idText($0) })
             j.objects("held_from_c", RetentionPaths.heldFromC(graph, g.paths[0])) { j, n in
-                j.field("address", graph.address(n)); j.field("id", Units.hex(graph.address(n))); j.field("refs_from_c", graph.unexplained[n] ?? 0)
+                j.field("address", graph.address(n)); j.field("id", graph.idText(n)); j.field("refs_from_c", graph.unexplained[n] ?? 0)
             }
             j.key("paths")
             j.beginArray()

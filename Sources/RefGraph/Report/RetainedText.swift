@@ -25,7 +25,7 @@ extension RetainedTop {
         j.field("reachable_bytes", reachableBytes)
         j.objects("rows", rows) { j, r in
             j.field("key", r.key)
-            if let n = r.node { j.field("address", graph.address(n)); j.field("id", Units.hex(graph.address(n))); j.field("type", graph.typeName(n)) }
+            if let n = r.node { j.field("address", graph.address(n)); j.field("id", graph.idText(n)); j.field("type", graph.typeName(n)) }
             j.field("count", r.count)
             j.field("shallow", r.shallow)
             j.field("retained", r.retained)

@@ -47,3 +47,11 @@ public enum Units {
     }
 }
 
+
+extension HeapGraph {
+    /// Node `n`'s id as reports show it: the address in hex, or the
+    /// decimal id an edge list gave (`DumpInfo.decimalIDs`).
+    public func idText(_ n: Node) -> String {
+        info.decimalIDs ? String(address(n)) : Units.hex(address(n))
+    }
+}
