@@ -28,14 +28,21 @@ enum Rendering {
         } catch {
             fail(error.description)
         }
-        if output == "-" {  // stdout, as `-o -` means to most tools
-            if let why = AtomicFile.writeAll(1, bytes) { fail("<stdout>: cannot write the picture: \(why)") }
-            return
-        }
-        do {
-            try AtomicFile.write(bytes, to: output)
-        } catch {
-            fail("\(output): cannot write: \(error.description)")
-        }
+        writeOutput(bytes, to: output, what: "the picture")
+    }
+}
+
+/// Writes a command's file output: `-` is stdout, as `-o -` means to most
+/// tools; anything else is written whole or not at all (`AtomicFile`).
+/// A failure prints `refgraph: reason` and exits 2.
+func writeOutput(_ bytes: [UInt8], to output: String, what: String) {
+    if output == "-" {
+        if let why = AtomicFile.writeAll(1, bytes) { fail("<stdout>: cannot write \(what): \(why)") }
+        return
+    }
+    do {
+        try AtomicFile.write(bytes, to: output)
+    } catch {
+        fail("\(output): cannot write: \(error.description)")
     }
 }

@@ -181,12 +181,40 @@ d = json.loads(out)
 assert d["files"][0]["status"] == "fail" and "3 objects match" in d["files"][0]["rules"][0]["message"], d'
 }
 
+heap_snapshot() {  # refgraph export --format heapsnapshot, read by an independent reader (issue 25 item 6)
+  local here fx
+  here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  for fx in native/hotreload-py3.jsonl native/logging-small.jsonl meliae/py38-small.json edgelist/small.csv; do
+    local dump="$here/Fixtures/$fx"
+    "$REFGRAPH" summary "$dump" --json > "$work/summary.json" 2>/dev/null
+    if ! "$REFGRAPH" export "$dump" -o "$work/x.heapsnapshot" >"$work/out" 2>&1; then fail "heapsnapshot: export $fx" "exit $?"; continue; fi
+    run python3 "$here/heapsnapshot/read_heapsnapshot.py" "$work/x.heapsnapshot"
+    expect "heapsnapshot: $fx reads back through the format's own meta, with the dump's objects, references and bytes" '
+d = json.loads(out)
+s = json.load(open("'"$work"'/summary.json"))
+roots = sum(s["roots"].values())
+assert d["node_count"] == s["objects"] + s["placeholders"] + 1, (d["node_count"], s["objects"], s["placeholders"])
+assert d["edge_count"] == s["references"] + roots, (d["edge_count"], s["references"], roots)
+assert d["self_size_total"] == s["bytes"], (d["self_size_total"], s["bytes"])
+assert d["first_node"]["type"] == "synthetic" and d["first_node"]["edge_count"] == roots, d["first_node"]'
+  done
+  "$REFGRAPH" export "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/Fixtures/native/hotreload-py3.jsonl" -o - > "$work/out" 2>&1
+  expect "heapsnapshot: -o - writes it to stdout, hostile names JSON-escaped" '
+d = json.loads(out)
+assert "logging\u00e9\n" in d["strings"], [x for x in d["strings"] if x.startswith("logging")]'
+  run "$REFGRAPH" export "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/Fixtures/native/hotreload-py3.jsonl" -o "$work/x.txt"
+  local rc=$?
+  expect "heapsnapshot: an unknown format is refused with exit 2" '
+assert '"$rc"' == 2 and "unknown export format" in out, out'
+}
+
 # Optional argument: run only the stories whose function name contains it (e.g. linked).
 only="${1:-}"
 for f in hotreload del_cycle localcache growing_list linked_list cext; do
   if [ -n "$only" ] && [[ "$f" != *"$only"* ]]; then eval "story_$f() { :; }"; fi
 done
 if [ -n "$only" ] && [[ edge_lists != *"$only"* ]]; then edge_lists() { :; }; fi
+if [ -n "$only" ] && [[ heap_snapshot != *"$only"* ]]; then heap_snapshot() { :; }; fi
 
 if [ ! -x "$REFGRAPH" ]; then echo "refgraph is not built at $REFGRAPH" >&2; exit 2; fi
 for v in $ALL_PYTHONS; do story_hotreload "$v"; story_del_cycle "$v"; done
@@ -194,6 +222,7 @@ for v in 3.6 3.8 3.11 3.13; do story_localcache "$v"; done
 for v in 3.7 3.11 3.13; do story_growing_list "$v"; story_linked_list "$v"; done
 story_cext 3.11
 edge_lists
+heap_snapshot
 echo
 echo "acceptance: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
