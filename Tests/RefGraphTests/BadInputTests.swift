@@ -77,6 +77,9 @@ final class BadInputTests: XCTestCase {
         XCTAssertGreaterThan(sum, 0)
         XCTAssertThrowsError(try bytes.checkUnchanged(path)) {
             XCTAssertTrue("\($0)".contains("the file shrank while it was read"), "\($0)")
+            // The line where the file now ends: 4096 bytes hold the header and some records.
+            let lines = Array(nativeDump(lines).utf8.prefix(4096)).filter { $0 == 0x0a }.count + 1
+            XCTAssertEqual(($0 as? LoadError)?.line, lines)
         }
         XCTAssertThrowsError(try DumpLoader.load(path, options: LoadOptions(cache: .off)))  // now 4 kB: a truncated dump
     }

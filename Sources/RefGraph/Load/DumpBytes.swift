@@ -104,10 +104,10 @@ final class DumpBytes: @unchecked Sendable {
         do {
             inflated = try Self.inflate(UnsafePointer(bytes), size, path: path)
         } catch {
-            if (guardian?.faults ?? 0) > 0 { throw Self.shrank(path, was: size, fd: fd) }
+            if (guardian?.faults ?? 0) > 0 { throw Self.shrank(path, was: size, fd: fd, base: nil) }
             throw error
         }
-        if (guardian?.faults ?? 0) > 0 { free(inflated.0); throw Self.shrank(path, was: size, fd: fd) }
+        if (guardian?.faults ?? 0) > 0 { free(inflated.0); throw Self.shrank(path, was: size, fd: fd, base: nil) }
         self.init(owning: inflated.0, count: inflated.1, fileSize: size, wasCompressed: true)
     }
 
@@ -117,13 +117,18 @@ final class DumpBytes: @unchecked Sendable {
         guard mapped else { return }
         var st = stat()
         let now = fstat(fd, &st) == 0 ? Int(st.st_size) : count
-        if (guardian?.faults ?? 0) > 0 || now < count { throw Self.shrank(path, was: count, fd: fd) }
+        if (guardian?.faults ?? 0) > 0 || now < count { throw Self.shrank(path, was: count, fd: fd, base: base) }
     }
 
-    private static func shrank(_ path: String, was size: Int, fd: Int32) -> LoadError {
+    /// The error for a file that shrank to below `size` bytes, at the line
+    /// where it now ends (counted in the part of the mapping still backed by it).
+    private static func shrank(_ path: String, was size: Int, fd: Int32, base: UnsafePointer<UInt8>?) -> LoadError {
         var st = stat()
-        let now = fstat(fd, &st) == 0 ? "\(st.st_size) bytes" : "unknown"
-        return LoadError(file: path, line: 0, reason: "the file shrank while it was read (\(size) bytes when opened, \(now) now): copy it or take the dump again")
+        let known = fstat(fd, &st) == 0
+        let now = known ? "\(st.st_size) bytes" : "unknown"
+        let end = known ? max(0, min(Int(st.st_size), size)) : 0
+        let line = base.map { countLines($0, end) } ?? 1
+        return LoadError(file: path, line: line, reason: "the file shrank while it was read (\(size) bytes when opened, \(now) now, ending on this line): copy it or take the dump again")
     }
 
     /// Tells the kernel that bytes before `offset` will not be read again,

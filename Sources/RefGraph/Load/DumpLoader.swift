@@ -70,13 +70,15 @@ public enum DumpLoader {
         // Text may hold a stray invalid UTF-8 byte (a warning later); binary has
         // NULs or many control bytes.
         let probe = min(n, 4096)
-        var nul = 0, control = 0
+        var nul = 0, control = 0, first = -1
         for i in 0..<probe {
             let b = p[i]
-            if b == 0 { nul += 1 } else if b < 0x20 && b != 0x09 && b != 0x0a && b != 0x0d { control += 1 }
+            if b == 0 { nul += 1 } else if b < 0x20 && b != 0x09 && b != 0x0a && b != 0x0d { control += 1 } else { continue }
+            if first < 0 { first = i }
         }
         if nul > 0 || control * 50 > probe {
-            throw LoadError(file: path, line: 1, reason: "binary data: not a refgraph dump, a meliae dump or an edge list" + (bytes.wasCompressed ? " (after gunzip)" : ""))
+            // The line of the first such byte (a stray NUL in a text line is reported where it is).
+            throw LoadError(file: path, line: countLines(p, first), reason: "binary data: not a refgraph dump, a meliae dump or an edge list" + (bytes.wasCompressed ? " (after gunzip)" : ""))
         }
         var i = bytes.dataStart
         while i < n && (p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0a || p[i] == 0x0d) { i += 1 }

@@ -93,12 +93,25 @@ struct EdgeListLoader {
             edges.flush()  // keep the numbering in file order
             try split(line, s, e)
             let f = splitter.fields
+            let used = Delimiter.detect(base, s, e)  // .spaces also for a line with no delimiter at all
             guard f.count >= 2, !f[0].isEmpty, !f[1].isEmpty else {
-                let other: Delimiter = delimiter == .tab ? .comma : .tab
-                if f.count < 2 && Delimiter.detect(base, s, e) == other {
-                    throw LoadError(file: path, line: line, reason: "mixed delimiters: this line uses \(other.name) but the file's first line uses \(delimiter!.name)")
+                if f.count < 2 && used != delimiter && (used != .spaces || (s..<e).contains { base[$0] == 0x20 }) {
+                    throw LoadError(file: path, line: line, reason: "mixed delimiters: this line uses \(used.name) but the file's first line uses \(delimiter!.name)")
+                }
+                if f.count >= 2 {
+                    throw LoadError(file: path, line: line, reason: "the \(f[0].isEmpty ? "referrer" : "referent") is empty: expected 'referrer referent [label]' separated by \(delimiter!.name)")
                 }
                 throw LoadError(file: path, line: line, reason: "expected 'referrer referent [label]', found \(f.count) field\(f.count == 1 ? "" : "s")")
+            }
+            // A control byte is never part of an id or a label: a NUL, a lone
+            // CR (old Mac line ends), or a tab in a comma-separated file (a
+            // space-separated one takes tabs as blanks too).
+            if let at = (s..<e).first(where: { base[$0] < 0x20 && !(base[$0] == 0x09 && delimiter != .comma) }) {
+                let b = base[at]
+                let what = b == 0x09 ? "a tab in a file separated by \(delimiter!.name) (mixed delimiters)"
+                    : b == 0x0d ? "a carriage return inside the line (a lone CR is not a line end here)"
+                    : "control byte 0x\(hexByte(b))"
+                throw LoadError(file: path, line: line, reason: "\(what), at column \(at - s + 1)")
             }
             if f.count > 3 && delimiter != .spaces {
                 throw LoadError(file: path, line: line, reason: "expected at most 3 fields (referrer, referent, label), found \(f.count)")
