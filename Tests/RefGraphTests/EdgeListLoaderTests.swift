@@ -180,6 +180,23 @@ final class EdgeListPipelineTests: XCTestCase {
         XCTAssertEqual(a.edgeCount, 150_000 - 2 * (150_000 / 9973 + 1), "comments and blanks are no edges")
     }
 
+    /// A list of symbolic ids is all "other" lines: they travel many to a
+    /// chunk, in order, and build the one-thread graph.
+    func testAListOfWordsBuildsTheSameGraphOnTwoThreads() throws {
+        var lines: [String] = []
+        for i in 0..<90_000 { lines.append(i % 3 == 0 ? "\(i) \(i + 1)" : "node\(i) node\(i % 977)") }
+        let path = temporaryFile(lines.joined(separator: "\n"), name: "words.txt")
+        XCTAssertGreaterThan(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int, 1 << 20)
+        var one = LoadOptions(progress: false)
+        one.secondThread = false
+        let a = load(path), b = load(path, one)
+        XCTAssertEqual(a.nodeCount, b.nodeCount)
+        XCTAssertTrue(a.addresses == b.addresses, "addresses differ")
+        XCTAssertTrue(a.forwardTargets == b.forwardTargets, "targets differ")
+        XCTAssertTrue(a.textIDs.map { a.strings[$0] } == b.textIDs.map { b.strings[$0] }, "names differ")
+        XCTAssertEqual(a.edgeCount, 90_000)
+    }
+
     func testABadLineDeepInAPipelinedLoadIsReportedAtItsLine() {
         let path = bigList(badLineAt: 123_457)
         var one = LoadOptions(progress: false)

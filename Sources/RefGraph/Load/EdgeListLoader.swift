@@ -51,10 +51,14 @@ struct EdgeListLoader {
             defer { pipeline.finish() }
             var released = lines.position
             while let chunk = pipeline.next() {
-                edges.add(pairs: UnsafeBufferPointer(start: chunk.pairs, count: 2 * chunk.pairCount))
-                if chunk.otherLine > 0, let (s, e) = dataLine(base, chunk.otherStart, chunk.otherEnd) {
-                    try take(chunk.otherLine, s, e)
+                var done = 0  // pairs added so far
+                for k in 0..<chunk.otherCount {
+                    let other = chunk.others[k]
+                    edges.add(pairs: UnsafeBufferPointer(start: chunk.pairs + 2 * done, count: 2 * (other.after - done)))
+                    done = other.after
+                    if let (s, e) = dataLine(base, other.start, other.end) { try take(other.line, s, e) }
                 }
+                edges.add(pairs: UnsafeBufferPointer(start: chunk.pairs + 2 * done, count: 2 * (chunk.pairCount - done)))
                 if chunk.position - released > DumpBytes.releaseEvery {
                     bytes.release(before: chunk.position)  // read pages need not stay resident
                     released = chunk.position

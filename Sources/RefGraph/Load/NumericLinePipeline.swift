@@ -12,21 +12,30 @@ import Darwin
 ///
 /// The reader hands over chunks of up to `pairsPerChunk` pairs in file order.
 /// A line it cannot read (a label, a symbolic id, a comment, a bad line)
-/// ends its chunk and travels with it, so the caller takes it through the
-/// general path in its place: the numbering and every error message are
-/// those of the one-thread load. Memory: `slots` chunks of 16 bytes a pair
-/// (512 KiB), whatever the input's size.
+/// travels in its chunk with its place among the pairs, so the caller takes
+/// it through the general path in that place: the numbering and every error
+/// message are those of the one-thread load. A chunk holds as many such
+/// lines as pairs at most, so a file of symbolic ids also moves in big
+/// chunks, not a handover per line. Memory: `slots` chunks of 16 bytes a
+/// pair and 32 an other line (1.5 MiB), whatever the input's size.
 final class NumericLinePipeline: @unchecked Sendable {
     static let pairsPerChunk = 8192
     static let slots = 4
 
-    /// One chunk: `pairCount` pairs, then at most one line for the general path.
+    /// A line the reader could not take: its number, its bytes (newline
+    /// excluded), and how many of the chunk's pairs come before it.
+    struct OtherLine {
+        var line = 0, start = 0, end = 0, after = 0
+    }
+
+    /// One chunk: `pairCount` pairs and `otherCount` other lines, in file order.
     struct Chunk {
         /// a0, b0, a1, b1, ...
         let pairs: UnsafeMutablePointer<UInt64>
         var pairCount = 0
-        /// The number of the line the reader could not take (0: none), and its bytes (newline excluded).
-        var otherLine = 0, otherStart = 0, otherEnd = 0
+        /// The lines for the general path, each placed among the pairs by `after`.
+        let others: UnsafeMutablePointer<OtherLine>
+        var otherCount = 0
         /// Where the reader stopped: everything before is in this chunk or an earlier one.
         var position = 0
         /// Whether the bytes end with this chunk.
@@ -65,7 +74,8 @@ final class NumericLinePipeline: @unchecked Sendable {
         firstLine = line
         chunks = .allocate(capacity: Self.slots)
         for i in 0..<Self.slots {
-            (chunks + i).initialize(to: Chunk(pairs: .allocate(capacity: 2 * Self.pairsPerChunk)))
+            (chunks + i).initialize(to: Chunk(pairs: .allocate(capacity: 2 * Self.pairsPerChunk),
+                                              others: .allocate(capacity: Self.pairsPerChunk)))
         }
         pthread_mutex_init(lock, nil)
         pthread_cond_init(changed, nil)
@@ -79,7 +89,7 @@ final class NumericLinePipeline: @unchecked Sendable {
 
     deinit {
         finish()
-        for i in 0..<Self.slots { chunks[i].pairs.deallocate() }
+        for i in 0..<Self.slots { chunks[i].pairs.deallocate(); chunks[i].others.deallocate() }
         chunks.deinitialize(count: Self.slots)
         chunks.deallocate()
         pthread_cond_destroy(changed); changed.deallocate()
@@ -137,12 +147,11 @@ final class NumericLinePipeline: @unchecked Sendable {
         }
     }
 
-    /// Reads pairs into `chunk` until it is full, a line is not a pair, or the bytes end.
+    /// Reads lines into `chunk` until its pairs or its other lines are full, or the bytes end.
     private func fill(_ chunk: UnsafeMutablePointer<Chunk>, _ position: inout Int, _ line: inout Int) {
-        let pairs = chunk.pointee.pairs
-        var n = 0, at = position, number = line
-        var other = 0, otherStart = 0, otherEnd = 0
-        while n < Self.pairsPerChunk && at < count {
+        let pairs = chunk.pointee.pairs, others = chunk.pointee.others
+        var n = 0, o = 0, at = position, number = line
+        while n < Self.pairsPerChunk && o < Self.pairsPerChunk && at < count {
             number += 1
             if let (a, b, end) = EdgeListLoader.numericLine(base, at, count, separator: separator) {
                 pairs[2 * n] = a
@@ -152,14 +161,14 @@ final class NumericLinePipeline: @unchecked Sendable {
                 continue
             }
             let end = lineEnd(base, from: at, count: count)
-            (other, otherStart, otherEnd) = (number, at, end)
+            others[o] = OtherLine(line: number, start: at, end: end, after: n)
+            o += 1
             at = end + 1
-            break
         }
         position = at
         line = number
         chunk.pointee.pairCount = n
-        (chunk.pointee.otherLine, chunk.pointee.otherStart, chunk.pointee.otherEnd) = (other, otherStart, otherEnd)
+        chunk.pointee.otherCount = o
         chunk.pointee.position = min(at, count)
         chunk.pointee.isLast = at >= count
     }
