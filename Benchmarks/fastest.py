@@ -133,6 +133,7 @@ def main():
         w['loadavg_before'] = os.getloadavg()
         w['results'] = run(w)
         w['loadavg_after'] = os.getloadavg()
+        w['prefix'] = os.path.relpath(w['prefix'], bench.ROOT)  # no machine path in the saved figures
         out['workloads'].append(w)
     out['loadavg_end'] = os.getloadavg()
     bench.save('fastest', out)
