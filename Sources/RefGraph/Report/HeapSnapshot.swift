@@ -92,7 +92,8 @@ public enum HeapSnapshot {
         let graph: HeapGraph
         /// The V8 kind of each type-name string id that is not a plain object.
         private var kindOfType: [UInt32: Int] = [:]
-        /// For each label string id of the form `[N]`, N + 1 (0: not an index).
+        /// For each label string id of the form `[N]` with at most 15 digits
+        /// (a JavaScript number holds it exactly), N + 1 (0: not an index).
         private var index: [UInt64]
 
         init(_ graph: HeapGraph) {
@@ -110,7 +111,7 @@ public enum HeapSnapshot {
             index = [UInt64](repeating: 0, count: graph.strings.count)
             for s in 0..<graph.strings.count {
                 let text = graph.strings[UInt32(s)].utf8
-                guard text.count >= 3, text.count <= 18, text.first == UInt8(ascii: "["), text.last == UInt8(ascii: "]") else { continue }
+                guard text.count >= 3, text.count <= 17, text.first == UInt8(ascii: "["), text.last == UInt8(ascii: "]") else { continue }
                 let digits = text.dropFirst().dropLast()
                 guard digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let v = UInt64(String(decoding: digits, as: UTF8.self)) else { continue }
                 index[s] = v + 1
