@@ -97,8 +97,8 @@ struct EdgeListLoader {
             edges.flush()  // keep the numbering in file order
             try split(line, s, e)
             let f = splitter.fields
-            let used = Delimiter.detect(base, s, e)  // .spaces also for a line with no delimiter at all
             guard f.count >= 2, !f[0].isEmpty, !f[1].isEmpty else {
+                let used = Delimiter.detect(base, s, e)  // .spaces also for a line with no delimiter at all
                 if f.count < 2 && used != delimiter && (used != .spaces || (s..<e).contains { base[$0] == 0x20 }) {
                     throw LoadError(file: path, line: line, reason: "mixed delimiters: this line uses \(used.name) but the file's first line uses \(delimiter!.name)")
                 }

@@ -41,19 +41,19 @@ public enum HeapSnapshot {
         out.number(UInt64(graph.edgeCount + roots.count))
         out.text(",\"trace_function_count\":0},\n\"nodes\":[")
         // The synthetic root, then every object.
-        out.numbers([UInt64(9), 0, 1, 0, UInt64(roots.count), 0, 0], first: true)
+        out.item(9, first: true); out.item(0); out.item(1); out.item(0); out.item(UInt64(roots.count)); out.item(0); out.item(0)
         for i in 0..<graph.nodeCount {
             let n = HeapGraph.Node(i)
             let (kind, name) = kinds.of(n)
             out.text("\n")
-            out.numbers([UInt64(kind), UInt64(name), UInt64(2 * i + 3), min(graph.size(n), 1 << 53),
-                         UInt64(graph.outEdges(n).count), 0, 0], first: false)
+            out.item(UInt64(kind)); out.item(UInt64(name)); out.item(UInt64(2 * i + 3))
+            out.item(min(graph.size(n), 1 << 53)); out.item(UInt64(graph.outEdges(n).count)); out.item(0); out.item(0)
         }
         out.text("],\n\"edges\":[")
         let fields = UInt64(nodeFields.count)
         var first = true
         for (k, r) in roots.enumerated() {
-            out.numbers([1, UInt64(k), (UInt64(r) + 1) * fields], first: first)
+            out.item(1, first: first); out.item(UInt64(k)); out.item((UInt64(r) + 1) * fields)
             first = false
         }
         let weak = graph.weakLabel
@@ -74,7 +74,7 @@ public enum HeapSnapshot {
                 }
                 position += 1
                 out.text("\n")
-                out.numbers([kind, nameOrIndex, to], first: first)
+                out.item(kind, first: first); out.item(nameOrIndex); out.item(to)
                 first = false
             }
         }
@@ -151,12 +151,10 @@ struct JSONBytes {
         }
     }
 
-    /// `values` comma-separated, after a comma unless `first`.
-    mutating func numbers(_ values: [UInt64], first: Bool) {
-        for (k, v) in values.enumerated() {
-            if k > 0 || !first { bytes.append(0x2c) }
-            number(v)
-        }
+    /// One value of a flat number array, after a comma unless it is the `first`.
+    mutating func item(_ v: UInt64, first: Bool = false) {
+        if !first { bytes.append(0x2c) }
+        number(v)
     }
 
     /// A JSON array of strings.
