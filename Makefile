@@ -5,7 +5,7 @@ BIN := .build/release/refgraph
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PYTHONPATH := $(CURDIR)/python
 
-.PHONY: all deps build debug demo examples wheel test-wheel test test-large test-layers test-swift test-python test-acceptance test-leakcheck test-peers test-fuzz bench fuzz clean
+.PHONY: all deps build debug demo examples wheel test-wheel test test-large test-layers test-swift test-python test-acceptance test-leakcheck test-peers test-serve serve-screenshots browser test-fuzz bench fuzz clean
 
 all: build
 
@@ -38,7 +38,7 @@ demo: build
 examples: build
 	REFGRAPH=$(CURDIR)/$(BIN) bash Examples/refresh.sh
 
-test: deps test-layers test-swift test-python test-acceptance test-leakcheck test-peers test-fuzz test-wheel
+test: deps test-layers test-swift test-python test-acceptance test-leakcheck test-peers test-serve test-fuzz test-wheel
 
 # The binary wheel (docs/WHEEL.md): dist/refgraph-VERSION-py2.py3-none-
 # manylinux_*.whl with the exporter, the analyzer (Swift runtime linked
@@ -71,6 +71,20 @@ test-fuzz: build
 test-layers:
 	python3 Tests/layers/check.py --self-test
 	python3 Tests/layers/check.py
+
+# Headless Chromium for the browser tests: Debian's chromium, installed when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing: chromium"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# refgraph serve in a real browser (docs/SERVE.md): every view, the token,
+# escaping, driven through Chromium's DevTools protocol.
+test-serve: build browser
+	python3 Tests/serve/browser_test.py --refgraph $(CURDIR)/$(BIN)
+
+# Refreshes the screenshots docs/SERVE.md shows (docs/serve/*.png).
+serve-screenshots: build browser
+	python3 Tests/serve/browser_test.py --refgraph $(CURDIR)/$(BIN) --screenshots $(CURDIR)/docs/serve
 
 test-swift:
 	$(SWIFT) build --build-tests

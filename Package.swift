@@ -9,6 +9,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `refgraph serve`'s sockets: FlyingFox's socket layer, FlyingSocks
+        // (FoundationEssentials only; see docs/DECISIONS.md, "serve").
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         // Graphviz's layout and rendering libraries, used in-process (never a `dot` subprocess).
@@ -33,6 +36,7 @@ let package = Package(
             dependencies: [
                 "RefGraph",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
             ]
         ),
         .testTarget(

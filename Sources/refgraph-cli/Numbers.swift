@@ -39,4 +39,12 @@ enum Numbers {
         }
         return v
     }
+
+    /// TCP ports, 0 (any free one) to 65535.
+    static func port(_ text: String) throws -> UInt16 {
+        guard let v = UInt16(text) else {
+            throw ValidationError("'\(Escape.terminal(text))' is not a port: expected a whole number from 0 to 65535")
+        }
+        return v
+    }
 }

@@ -13,7 +13,7 @@ struct RefGraphCommand: ParsableCommand {
         abstract: "Why is this Python object still alive, and what holds the memory?",
         discussion: "Reads refgraph dumps (python -m refgraph_export), meliae dumps and referrer/referent edge lists. See docs/GUIDE.md.",
         version: RefGraphVersion.string,
-        subcommands: [SummaryCommand.self, PathCommand.self, CyclesCommand.self, CheckCommand.self, TopCommand.self, DominatorsCommand.self, SuspectsCommand.self, RenderCommand.self, DiffCommand.self, ExportCommand.self]
+        subcommands: [SummaryCommand.self, PathCommand.self, CyclesCommand.self, CheckCommand.self, TopCommand.self, DominatorsCommand.self, SuspectsCommand.self, RenderCommand.self, DiffCommand.self, ExportCommand.self, ServeCommand.self]
     )
 
     /// A mistyped subcommand gets the nearest one (`refgraph sumary` →

@@ -1,7 +1,7 @@
 """The layer rule of Sources/RefGraph (docs/DECISIONS.md, Layers): a file
 may name types of its own layer and the layers below it, never above.
 Layers, lowest first:
-    Support <- Model <- Load <- Select <- Analysis <- Report, Render (<- the CLI target)
+    Support <- Model <- Load <- Select <- Analysis <- Report, Render <- Serve (<- the CLI target)
 A type belongs to the folder whose file declares it at the top level.
 Prints FILE:LINE for every upward reference and exits 1 when there is one.
 Usage: python3 Tests/layers/check.py [REPO]   (run by make test-layers)
@@ -22,7 +22,7 @@ if sys.argv[1:2] == ['--self-test']:
     print('layers self-test: %s' % ('an injected upward reference is caught' if ok else 'FAILED to catch an injected upward reference'))
     sys.exit(0 if ok else 1)
 root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
-LAYERS = [('Support',), ('Model',), ('Load',), ('Select',), ('Analysis',), ('Report', 'Render')]
+LAYERS = [('Support',), ('Model',), ('Load',), ('Select',), ('Analysis',), ('Report', 'Render'), ('Serve',)]
 rank = {}
 for i, names in enumerate(LAYERS):
     for n in names:

@@ -66,37 +66,14 @@ public struct RetainedTop: Sendable {
                 TopRow(key: title(n), node: n, count: 1, shallow: graph.size(n), retained: tree.retained[Int(n)])
             }
         case .module:
-            // Nearest module above each object in the dominator tree, in DFS preorder (idom first).
-            let moduleType = graph.strings.lookup("module")
-            var holder = [Int32](repeating: -1, count: graph.nodeCount)
-            var names: [String] = []
-            var nameIndex: [String: Int32] = [:]
-            var count: [Int] = [], shallow: [UInt64] = []
-            func id(_ name: String) -> Int32 {
-                if let i = nameIndex[name] { return i }
-                let i = Int32(names.count)
-                nameIndex[name] = i
-                names.append(name); count.append(0); shallow.append(0)
-                return i
-            }
-            let noModule = id("(held by no single module)")
+            let held = Self.moduleHolders(graph, tree: tree, semantics: semantics)
+            var count = [Int](repeating: 0, count: held.names.count), shallow = [UInt64](repeating: 0, count: held.names.count)
             for n in tree.preorder {
-                var h: Int32
-                if graph.typeIDs[Int(n)] == moduleType, let name = graph.name(n) {
-                    h = id(name)
-                } else if let (kind, o) = semantics.ownerOf(n), kind == .module {
-                    h = id(graph.typeIDs[Int(o)] == moduleType ? (graph.name(o) ?? "?") : (graph.moduleOfName(o) ?? "?"))
-                } else {
-                    let d = tree.idom[Int(n)]
-                    h = d == DominatorTree.superRoot ? noModule : holder[Int(d)]
-                    if h < 0 { h = noModule }
-                }
-                holder[Int(n)] = h
-                count[Int(h)] += 1
-                shallow[Int(h)] &+= graph.size(n)
+                let h = Int(held.holder[Int(n)])
+                count[h] += 1
+                shallow[h] &+= graph.size(n)
             }
-            rows = names.indices.map { TopRow(key: "module " + names[$0], node: nil, count: count[$0], shallow: shallow[$0], retained: shallow[$0]) }
-            rows[Int(noModule)].key = names[Int(noModule)]
+            rows = held.names.indices.map { TopRow(key: held.names[$0], node: nil, count: count[$0], shallow: shallow[$0], retained: shallow[$0]) }
         case .type:
             // Bucket by interned type id: no string per object.
             var members = [[HeapGraph.Node]](repeating: [], count: graph.strings.count)
@@ -107,7 +84,7 @@ public struct RetainedTop: Sendable {
             }
         case .owner:
             var members: [String: [HeapGraph.Node]] = [:]
-            for n in graph.nodes { members[semantics.owner(n) ?? "(not an attribute dict)", default: []].append(n) }
+            for n in graph.nodes { members[semantics.owner(n) ?? Self.noOwner, default: []].append(n) }
             rows = members.map { k, ms in
                 TopRow(key: k, node: nil, count: ms.count, shallow: ms.reduce(0) { $0 &+ graph.size($1) }, retained: index.retained(of: ms))
             }
@@ -118,5 +95,62 @@ public struct RetainedTop: Sendable {
         case .count: rows.sort { ($0.count, $0.retained, $1.key) > ($1.count, $1.retained, $0.key) }
         }
         self.rows = Array(rows.prefix(limit))
+    }
+}
+
+extension RetainedTop {
+    /// The `--group owner` row of objects that are not an attribute dict.
+    public static let noOwner = "(not an attribute dict)"
+
+    /// The `--group module` row of every reachable object: the nearest module
+    /// (or module dict) above it in the dominator tree, as an index into
+    /// `names` (`module NAME`, or `(held by no single module)`); -1 for an
+    /// unreachable object. Cost: one pass over the dominator preorder.
+    public static func moduleHolders(_ graph: HeapGraph, tree: DominatorTree, semantics: HeapSemantics) -> (holder: [Int32], names: [String]) {
+        let moduleType = graph.strings.lookup("module")
+        var holder = [Int32](repeating: -1, count: graph.nodeCount)
+        var names: [String] = []
+        var nameIndex: [String: Int32] = [:]
+        func id(_ name: String) -> Int32 {
+            if let i = nameIndex[name] { return i }
+            let i = Int32(names.count)
+            nameIndex[name] = i
+            names.append(name)
+            return i
+        }
+        let noModule = id("(held by no single module)")
+        // In DFS preorder each object's idom comes first.
+        for n in tree.preorder {
+            var h: Int32
+            if graph.typeIDs[Int(n)] == moduleType, let name = graph.name(n) {
+                h = id("module " + name)
+            } else if let (kind, o) = semantics.ownerOf(n), kind == .module {
+                h = id("module " + (graph.typeIDs[Int(o)] == moduleType ? (graph.name(o) ?? "?") : (graph.moduleOfName(o) ?? "?")))
+            } else {
+                let d = tree.idom[Int(n)]
+                h = d == DominatorTree.superRoot ? noModule : holder[Int(d)]
+                if h < 0 { h = noModule }
+            }
+            holder[Int(n)] = h
+        }
+        return (holder, names)
+    }
+
+    /// The objects of row `key` of a `top --group GROUP` table (`none` has no
+    /// members), in node order. Cost: one pass over the nodes.
+    public static func members(_ graph: HeapGraph, index: DominatorIndex, group: TopGrouping, key: String, semantics: HeapSemantics) -> [HeapGraph.Node] {
+        switch group {
+        case .none:
+            return []
+        case .type:
+            guard let t = graph.strings.lookup(key) else { return [] }
+            return graph.nodes.filter { graph.typeIDs[Int($0)] == t }
+        case .owner:
+            return graph.nodes.filter { (semantics.owner($0) ?? noOwner) == key }
+        case .module:
+            let held = moduleHolders(graph, tree: index.tree, semantics: semantics)
+            guard let i = held.names.firstIndex(of: key) else { return [] }
+            return graph.nodes.filter { held.holder[Int($0)] == Int32(i) }
+        }
     }
 }
