@@ -48,6 +48,7 @@ struct ServeCommand: ParsableCommand {
         let explorer = Explorer(graphs, files: dumps, token: Explorer.newToken())
         explorer.prepare()
         let token = explorer.token
+        let warm = explorer.warmer()
         let server: ExplorerServer
         do {
             server = try ExplorerServer(explorer, host: host, port: port)
@@ -63,6 +64,9 @@ struct ServeCommand: ParsableCommand {
         emit("refgraph serve: \(url)")
         StandardError.write("serving \(dumps.map(Escape.terminal).joined(separator: ", ")); Ctrl-C stops\n")
         if open { ServeAddress.openBrowser(url) }
+        // The dominator tree (suspects, histogram, tree, objects) while the
+        // user opens the page; the summary answers meanwhile.
+        DispatchQueue.global(qos: .utility).async(execute: warm)
         let done = DispatchSemaphore(value: 0)
         let failure = FailureBox()
         Task.detached {

@@ -1,8 +1,10 @@
-/// The `k` nodes with the largest keys, largest first; ties go to the lower node.
+/// The `k` nodes with the largest keys, largest first; ties go to the node
+/// that comes first in `nodes` (the lower node, for a range).
 ///
 /// One pass with a small sorted buffer: on a 10M-object dump `top -n 20`
-/// does not sort ten million keys to print twenty rows.
-func largest(_ k: Int, among nodes: Range<UInt32>, key: (UInt32) -> UInt64) -> [UInt32] {
+/// does not sort ten million keys to print twenty rows. Cost O(n·k) at
+/// worst: for a large `k`, sort instead.
+func largest<S: Sequence>(_ k: Int, among nodes: S, key: (UInt32) -> UInt64) -> [UInt32] where S.Element == UInt32 {
     guard k > 0 else { return [] }
     var best: [(key: UInt64, node: UInt32)] = []
     best.reserveCapacity(k + 1)

@@ -70,6 +70,7 @@ extension RetentionPaths {
             j.field("count", g.members.count)
             j.field("bytes", g.bytes)
             j.field("signature", g.signature)
+            if g.holdersTruncated { j.field("holders_truncated", true) }
             j.field("members", g.members.map { graph.address($0) })
             j.field("member_ids", g.members.map { graph.idText($0) })
             j.objects("held_from_c", RetentionPaths.heldFromC(graph, g.paths[0])) { j, n in

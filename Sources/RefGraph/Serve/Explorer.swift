@@ -31,8 +31,22 @@ public final class Explorer {
     }
 
     /// Computes what the first views need (summary of each dump) so the
-    /// first answer is quick; the dominator index waits for its first use.
+    /// first answer is quick.
     public func prepare() { for d in dumps { _ = d.summary } }
+
+    /// Builds each dump's dominator index and suspects report; meant for a
+    /// background thread while requests are answered (the returned closure
+    /// holds only Sendable state). A request that needs one before it is
+    /// built waits for it rather than building it twice.
+    public func warmer() -> @Sendable () -> Void {
+        let work = dumps.map { ($0.graph, $0.indexSlot, $0.suspectsSlot) }
+        return {
+            for (graph, indexSlot, suspectsSlot) in work {
+                let index = indexSlot.get { DominatorIndex(graph, tree: DominatorTree(graph)) }
+                _ = suspectsSlot.get { ExplorerDump.suspects(graph, index) }
+            }
+        }
+    }
 
     /// The response to `head`. Cost: that of the route; none reads a file.
     public func respond(_ head: HTTPRequestHead) -> SiteResponse {

@@ -9,12 +9,23 @@ final class ExplorerDump {
     lazy var describer = Describer(graph)
     /// Writes an object's facts as the CLI's `--json` does.
     lazy var hops = HopText(graph, describer: describer)
-    /// The dominator tree laid out for queries. Cost: the dominator tree, once.
-    lazy var index = DominatorIndex(graph, tree: DominatorTree(graph))
+    /// The dominator tree laid out for queries, built once: by `warm` on a
+    /// background thread, or by the first request that needs it.
+    let indexSlot = OnceValue<DominatorIndex>()
+    /// The dominator index. Cost: the dominator tree, the first time.
+    var index: DominatorIndex { indexSlot.get { [graph] in DominatorIndex(graph, tree: DominatorTree(graph)) } }
     /// `summary --json`.
     lazy var summary = Summary(graph, top: 10).json()
+    /// `suspects --json` with the CLI's defaults, built once (see `indexSlot`).
+    let suspectsSlot = OnceValue<String>()
     /// `suspects --json` with the CLI's defaults.
-    lazy var suspects = LeakSuspects(graph, index: index, semantics: describer.semantics).json(graph)
+    var suspects: String { suspectsSlot.get { [graph, index] in Self.suspects(graph, index) } }
+
+    /// The suspects report, from Sendable state only (a fresh HeapSemantics),
+    /// so that a background thread can build it.
+    static func suspects(_ graph: HeapGraph, _ index: DominatorIndex) -> String {
+        LeakSuspects(graph, index: index, semantics: HeapSemantics(graph)).json(graph)
+    }
     /// Ids looked up so far.
     private var found: [UInt64: Node] = [:]
 
@@ -58,16 +69,27 @@ final class ExplorerDump {
         j.field("dominated", index.children(of: n).count)
     }
 
-    /// `nodes` largest retained first (ties in node order), the page of
+    /// `nodes` largest retained first (ties in the order given), the page of
     /// `limit` from `offset`, as a JSON array under `key`, with `total` and `offset`.
-    func page(_ j: inout JSONWriter, _ key: String, _ nodes: [Node], offset: Int, limit: Int) {
-        let tree = index.tree
-        let sorted = nodes.sorted { (tree.retained[Int($0)], $1) > (tree.retained[Int($1)], $0) }
-        j.field("total", sorted.count)
+    /// Cost: one pass over `nodes` with a buffer of `offset + limit` for the
+    /// first pages (a node with 5M children pages in milliseconds), a sort
+    /// beyond them.
+    func page<C: Collection>(_ j: inout JSONWriter, _ key: String, _ nodes: C, offset: Int, limit: Int) where C.Element == Node {
+        let retained = index.tree.retained
+        let wanted = offset.addingReportingOverflow(limit)
+        let shown: ArraySlice<Node>
+        if !wanted.overflow && wanted.partialValue <= 2000 {
+            shown = largest(wanted.partialValue, among: nodes) { retained[Int($0)] }.dropFirst(offset)
+        } else {
+            // The same order: largest first, ties in the order given.
+            let order = nodes.enumerated().sorted { (retained[Int($0.element)], $1.offset) > (retained[Int($1.element)], $0.offset) }
+            shown = ArraySlice(order.dropFirst(offset).prefix(limit).map(\.element))
+        }
+        j.field("total", nodes.count)
         j.field("offset", offset)
         j.key(key)
         j.beginArray()
-        for n in sorted.dropFirst(offset).prefix(limit) { row(&j, n) }
+        for n in shown { row(&j, n) }
         j.endArray()
     }
 }

@@ -78,7 +78,7 @@ extension Explorer {
         j.beginObject()
         if let parent { j.field("id", d.graph.idText(parent)) } else { j.key("id"); j.null() }
         j.field("reachable_bytes", d.index.tree.reachableBytes)
-        d.page(&j, "children", Array(d.index.children(of: parent)), offset: q.count("offset", fallback: 0, max: Int.max),
+        d.page(&j, "children", d.index.children(of: parent), offset: q.count("offset", fallback: 0, max: Int.max),
                limit: q.count("limit", fallback: 100, max: 5000))
         j.endObject()
         return j.text
@@ -128,12 +128,18 @@ extension Explorer {
         return j.text
     }
 
-    /// `/api/paths`: `path 'id == ID' --all --json`, up to `paths` holders.
+    /// Objects the search for further holders may visit on `/api/paths`:
+    /// it answers in about a second on a 10M-object heap, where an
+    /// unbounded search may visit every ancestor of the object.
+    static let holderBudget = 2_000_000
+
+    /// `/api/paths`: `path 'id == ID' --all --json`, up to `paths` holders
+    /// (the search for more stops after `holderBudget` objects).
     func paths(_ q: SiteQuery) throws(SiteFailure) -> String {
         let d = try dump(q)
         let n = try node(q, d)
         let k = max(1, q.count("paths", fallback: 5, max: 50))
-        let result = RetentionPaths(d.graph, targets: [n], alternatives: k, semantics: d.describer.semantics)
+        let result = RetentionPaths(d.graph, targets: [n], alternatives: k, alternativeBudget: Self.holderBudget, semantics: d.describer.semantics)
         return result.json(d.graph, selector: "id == " + d.graph.idText(n), describer: d.describer)
     }
 

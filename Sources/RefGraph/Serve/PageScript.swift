@@ -264,6 +264,7 @@ views.object = async (p) => {
     for (const g of r.groups) {
       kids.push(el('p', { class: 'muted' }, g.paths.length === 1 ? 'The shortest path from a root (no other independent holder found):' : `${g.paths.length} paths, each through a different holder:`));
       g.paths.forEach(path => kids.push(hops(path, dump)));
+      if (g.holders_truncated) kids.push(el('p', { class: 'note' }, `The search for further holders stopped after visiting its budget of objects: there may be more than ${g.paths.length}. refgraph path 'id == ${p.id}' --all searches without a bound.`));
     }
     for (const u of r.unreachable) kids.push(el('p', {}, 'Not reachable from a root; it is kept by a reference cycle:'), hops(u.cycle, dump));
     if (!r.groups.length && !r.unreachable.length) kids.push(el('p', { class: 'muted' }, 'No path from a root reaches this object.'));
