@@ -100,4 +100,28 @@ PYEOF
 "$py" eps.py && pass "entry points: refgraph, refgraph-export, pytest11 refgraph" || fail "entry points"
 "$venv/bin/refgraph-export" --help >/dev/null 2>&1 && pass "refgraph-export --help" || fail "refgraph-export --help"
 
+# serve from the wheel: the page, the token, a picture drawn by the vendored Graphviz.
+"$rg" serve heap.jsonl --port 0 >serve.out 2>serve.err &
+spid=$!
+for _ in $(seq 50); do grep -q "^refgraph serve: " serve.out 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^refgraph serve: //p' serve.out)
+base=${url%%/?token=*}
+if [ -n "$url" ] && "$py" - "$url" "$base" <<'PYEOF'
+import sys, urllib.request, urllib.error
+url, base = sys.argv[1], sys.argv[2]
+token = url.split('token=')[1]
+def status(u):
+    try:
+        return urllib.request.urlopen(u, timeout=30).status
+    except urllib.error.HTTPError as e:
+        return e.code
+assert status(base + '/api/summary') == 403
+assert status(url) == 200
+svg = urllib.request.urlopen(base + '/api/graph.svg?token=%s&id=%s' % (token, __import__('json').loads(
+    urllib.request.urlopen(base + '/api/select?token=%s&selector=Session&limit=1' % token).read())['objects'][0]['id'])).read()
+assert b'<svg' in svg
+PYEOF
+then pass "serve: 403 without the token, the page, an SVG with the wheel's Graphviz"; else cat serve.err; fail "serve from the wheel"; fi
+kill $spid 2>/dev/null; wait $spid 2>/dev/null
+
 exit $fails
