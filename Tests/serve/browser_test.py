@@ -226,6 +226,13 @@ def main():
         again = browser.wait("document.querySelectorAll('#dominator-tree > ul > li:first-child > ul > li').length")
         check(again == kids, 'dominator tree: reloading the URL shows the same expansion')
         browser.screenshot(os.path.join(shots, 'dominators.png'))
+        before = browser.eval("document.querySelectorAll('#dominator-tree > ul > li[data-id]').length")
+        if browser.eval("!!document.querySelector('#dominator-tree > ul > li > button.more')"):
+            browser.eval("document.querySelector('#dominator-tree > ul > li > button.more').click()")
+            after = browser.wait("document.querySelectorAll('#dominator-tree > ul > li[data-id]').length > %d && document.querySelectorAll('#dominator-tree > ul > li[data-id]').length" % before)
+            check(before == 100 and after and after > 100, 'dominator tree: "more" pages in the next children (%s -> %s)' % (before, after))
+        else:
+            check(False, 'dominator tree: the tops of this heap fill more than one page (%s)' % before)
 
         # Object: fields, referrers, paths from roots, then its graph.
         browser.go(page + 'object?dump=2&id=' + session)

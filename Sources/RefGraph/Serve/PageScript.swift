@@ -31,7 +31,8 @@ function hashFor(view, params) {
 function link(text, view, params, attrs) { return el('a', Object.assign({ href: hashFor(view, params) }, attrs || {}), text); }
 
 async function api(path, params) {
-  const p = new URLSearchParams(params || {});
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null) p.set(k, v);
   p.set('token', token);
   const r = await fetch('/api/' + path + '?' + p.toString(), { credentials: 'same-origin' });
   const type = r.headers.get('Content-Type') || '';
