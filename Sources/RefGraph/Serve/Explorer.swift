@@ -11,7 +11,8 @@ public final class Explorer {
     let dumps: [ExplorerDump]
     /// The files as named on the command line, for `/api/meta`.
     let files: [String]
-    private var diffResult: Result<SnapshotDiff, SiteFailure>?
+    /// The comparison of all dumps, built once (by `warmer` or the first Compare).
+    private let diffSlot = OnceValue<Result<SnapshotDiff, SiteFailure>>()
 
     /// An explorer over `graphs` (oldest first when there are two or three),
     /// named `files`, guarded by `token`.
@@ -40,11 +41,13 @@ public final class Explorer {
     /// built waits for it rather than building it twice.
     public func warmer() -> @Sendable () -> Void {
         let work = dumps.map { ($0.graph, $0.indexSlot, $0.suspectsSlot) }
+        let graphs = dumps.map(\.graph), diffSlot = diffSlot
         return {
             for (graph, indexSlot, suspectsSlot) in work {
                 let index = indexSlot.get { DominatorIndex(graph, tree: DominatorTree(graph)) }
                 _ = suspectsSlot.get { ExplorerDump.suspects(graph, index) }
             }
+            if graphs.count > 1 { _ = diffSlot.get { Explorer.compare(graphs) } }
         }
     }
 
@@ -156,20 +159,19 @@ public final class Explorer {
 
     /// The diff of all dumps, computed once.
     func diff() throws(SiteFailure) -> SnapshotDiff {
-        if diffResult == nil {
-            if dumps.count < 2 {
-                diffResult = .failure(SiteFailure(404, "compare needs a second dump: refgraph serve OLD NEW"))
-            } else {
-                do { diffResult = .success(try SnapshotDiff(dumps.map(\.graph), byTypeOnly: false)) }
-                catch { diffResult = .failure(SiteFailure(422, error.description)) }
-            }
-        }
-        return try diffResult!.get()
+        if dumps.count < 2 { throw SiteFailure(404, "compare needs a second dump: refgraph serve OLD NEW") }
+        return try diffSlot.get { [graphs = dumps.map(\.graph)] in Self.compare(graphs) }.get()
+    }
+
+    /// `refgraph diff` of `graphs`, or why they cannot be compared.
+    static func compare(_ graphs: [HeapGraph]) -> Result<SnapshotDiff, SiteFailure> {
+        do { return .success(try SnapshotDiff(graphs, byTypeOnly: false)) }
+        catch { return .failure(SiteFailure(422, error.description)) }
     }
 }
 
 /// Why a request got no answer: an HTTP status and a message for the page.
-struct SiteFailure: Error {
+struct SiteFailure: Error, Sendable {
     var status: Int
     var message: String
     init(_ status: Int, _ message: String) {
