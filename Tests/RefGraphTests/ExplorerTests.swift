@@ -191,4 +191,22 @@ final class ExplorerTests: XCTestCase {
         XCTAssertTrue(a.allSatisfy(\.isHexDigit))
         XCTAssertNotEqual(a, b)
     }
+
+    func testANodeWith100kChildrenPagesConsistently() {
+        var text = ""
+        for i in 2...100_001 { text += "1 \(i)\n" }
+        let path = temporaryFile(text, name: "fan.edges")
+        let e = Explorer([load(path)], files: [path], token: token)
+        let first = json(get(e, "/api/dominators?token=\(token)&id=1&limit=100"))
+        XCTAssertEqual(first["total"] as? Int, 100_000)
+        XCTAssertEqual((first["children"] as? [[String: Any]])?.count, 100)
+        let last = json(get(e, "/api/dominators?token=\(token)&id=1&offset=99950&limit=100"))
+        XCTAssertEqual((last["children"] as? [[String: Any]])?.count, 50)
+        // One pass with a buffer (offset + limit <= 2000) and the full sort beyond agree.
+        let ids = { (o: [String: Any]) in (o["children"] as? [[String: Any]] ?? []).map { $0["id"] as? String ?? "" } }
+        let selected = ids(json(get(e, "/api/dominators?token=\(token)&id=1&offset=1900&limit=100")))
+        let sorted = ids(json(get(e, "/api/dominators?token=\(token)&id=1&offset=1900&limit=101")))
+        XCTAssertEqual(selected.count, 100)
+        XCTAssertEqual(selected, Array(sorted.prefix(100)))
+    }
 }
