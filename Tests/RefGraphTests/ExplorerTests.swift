@@ -160,8 +160,12 @@ final class ExplorerTests: XCTestCase {
         XCTAssertEqual(head?.target, "/api/x?a=1")
         XCTAssertEqual(head?.header("cookie"), "a=b")
         XCTAssertNil(HTTPRequestHead.end(in: Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8)), "not all there yet")
+        let bare = Array("GET /a HTTP/1.0\nHost: x\n\n".utf8)
+        XCTAssertEqual(HTTPRequestHead.end(in: bare), bare.count, "lines ended with LF alone")
+        XCTAssertEqual(HTTPRequestHead.parse(bare[...])?.header("host"), "x")
         for bad in ["GET / HTTP/2\r\n\r\n", "GET /\r\n\r\n", "GET x HTTP/1.1\r\n\r\n", "GET / HTTP/1.1\r\nno colon\r\n\r\n",
-                    "GET /\u{1} HTTP/1.1\r\n\r\n", "\r\n\r\n", "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n"] {
+                    "GET /\u{1} HTTP/1.1\r\n\r\n", "\r\n\r\n", "GET / HTTP/1.1\r\nBad Name: x\r\n\r\n",
+                    "GET / HTTP/1.zz\r\n\r\n", "GET / HTTP/1.1\r\nX-A: a\rb\r\n\r\n"] {
             XCTAssertNil(HTTPRequestHead.parse(ArraySlice(bad.utf8)), bad.debugDescription)
         }
         XCTAssertNil(HTTPRequestHead.parse(ArraySlice([0x47, 0x45, 0x54, 0x20, 0x2f, 0xff, 0x20] + Array(" HTTP/1.1\r\n\r\n".utf8))), "not UTF-8")
@@ -178,10 +182,16 @@ final class ExplorerTests: XCTestCase {
         XCTAssertNil(SiteQuery("/a?b=%zz"))
         XCTAssertNil(SiteQuery("/a?b=%ff"), "not UTF-8")
         XCTAssertEqual(SiteQuery("/a%2Fb")?.path, "/a/b")
-        XCTAssertEqual(q.count("missing", fallback: 7, max: 10), 7)
-        XCTAssertEqual(SiteQuery("/?n=99999999999999999999")!.count("n", fallback: 3, max: 10), 3)
-        XCTAssertEqual(SiteQuery("/?n=-4")!.count("n", fallback: 3, max: 10), 3)
-        XCTAssertEqual(SiteQuery("/?n=40")!.count("n", fallback: 3, max: 10), 10)
+        XCTAssertEqual(try q.count("missing", fallback: 7, max: 10), 7)
+        XCTAssertEqual(try SiteQuery("/?n=99999999999999999999")!.count("n", fallback: 3, max: 10), 10, "huge: the most")
+        XCTAssertEqual(try SiteQuery("/?n=40")!.count("n", fallback: 3, max: 10), 10)
+        for bad in ["-4", "+4", "x", "", "1e3"] {
+            XCTAssertThrowsError(try SiteQuery("/?n=" + SiteQuery.encode(bad))!.count("n", fallback: 3, max: 10), bad)
+        }
+        XCTAssertEqual(get(explorer(), "/api/dominators?token=\(token)&offset=-5").status, 400)
+        for id in ["0x+67", "+103", "0x", "0x67 ", "1_03"] {
+            XCTAssertEqual(get(explorer(), "/api/object?token=\(token)&id=" + SiteQuery.encode(id)).status, 404, id)
+        }
         XCTAssertEqual(SiteQuery.encode("a b&c=→"), "a%20b%26c%3D%E2%86%92")
     }
 

@@ -98,6 +98,25 @@ final class SelectorTests: XCTestCase {
         XCTAssertEqual(message("type == dict dict"), "bad selector: unexpected 'dict' after a complete selector\n  type == dict dict\n               ^^^^")
     }
 
+    /// Patterns whose backtracking can take exponential time are refused
+    /// before they run (a server's selector box must not hang it); ordinary
+    /// ones pass.
+    func testNestedRepetitionIsRefused() {
+        for bad in ["(.*)*x$", "(a+)+$", "(a|ab)*c", "(x?){2,}", "((ab)*)+", "(?:a*)*", "^(\\w+\\s?)*$", "(foo|bar)+"] {
+            XCTAssertNotNil(SelectorParser.nestedRepetition(Array(bad)), bad)
+        }
+        for good in [".*x", "^foo.*bar$", "(ab)+", "(foo|bar)", "[(a+)+]", "\\(a+\\)+", "a{2,3}", "(a+)?", "(a*){1}", "x{", "^logging\\.", "(?i)handler"] {
+            XCTAssertNil(SelectorParser.nestedRepetition(Array(good)), good)
+        }
+        let graph = load(fixture("native/hotreload-py3.jsonl"))
+        do {
+            _ = try Selector("name ~ \"(.*)*x$\"", graph: graph)
+            XCTFail("a nested repetition must be refused")
+        } catch {
+            XCTAssertTrue(error.message.contains("exponential time"), error.message)
+        }
+    }
+
     /// Long `or`/`and` chains parse into a balanced tree (no deep recursion
     /// when compiled or evaluated); the number of tests is bounded.
     func testLongChainsAreShallowAndBounded() throws {

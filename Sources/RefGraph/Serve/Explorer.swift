@@ -51,36 +51,55 @@ public final class Explorer {
         }
     }
 
-    /// The response to `head`. Cost: that of the route; none reads a file.
+    /// The response to `head`, drawing pictures at once. Cost: that of the
+    /// route; none reads a file.
     public func respond(_ head: HTTPRequestHead) -> SiteResponse {
-        guard head.method == "GET" || head.method == "HEAD" else {
-            return .error(405, "only GET and HEAD are served")
-        }
-        guard let q = SiteQuery(head.target) else { return .error(400, "malformed request target") }
-        let viaQuery = q["token"].map { Self.same($0, token) } ?? false
-        guard viaQuery || cookieCarriesToken(head) else {
-            var r = SiteResponse(status: 403, contentType: "text/plain; charset=utf-8",
-                                 body: Array("403 Forbidden: this refgraph serve needs the token in the URL it printed (…/?token=…)\n".utf8))
-            r.policy = SiteResponse.picturePolicy
-            return r
-        }
+        let r = respondDeferred(head)
+        return r.deferred?() ?? r
+    }
+
+    /// The response to `head`; a picture's layout is left in `deferred`, for
+    /// the server to run outside its lock.
+    public func respondDeferred(_ head: HTTPRequestHead) -> SiteResponse {
+        if let refused = Self.refusal(head, token: token) { return refused }
+        let q = SiteQuery(head.target)!
         var r: SiteResponse
         do {
             r = try route(q)
         } catch {
             r = .error(error.status, error.message)
         }
-        if viaQuery && q.path == "/" {
+        if q["token"].map({ Self.same($0, token) }) == true && q.path == "/" {
             r.extraHeaders.append(("Set-Cookie", "refgraph_token=\(token); Path=/; HttpOnly; SameSite=Strict"))
         }
         return r
     }
 
-    private func cookieCarriesToken(_ head: HTTPRequestHead) -> Bool {
+    /// The answer to a request that gets none from the dumps: 405 for a
+    /// method other than GET and HEAD, 400 for a malformed target, 403
+    /// without the token; nil for one to route. It reads no state but the
+    /// token, so the server checks it before taking its lock: a refused
+    /// request never waits behind a long one.
+    public static func refusal(_ head: HTTPRequestHead, token: String) -> SiteResponse? {
+        guard head.method == "GET" || head.method == "HEAD" else {
+            return .error(405, "only GET and HEAD are served")
+        }
+        guard let q = SiteQuery(head.target) else { return .error(400, "malformed request target") }
+        let viaQuery = q["token"].map { same($0, token) } ?? false
+        guard viaQuery || cookieCarriesToken(head, token) else {
+            var r = SiteResponse(status: 403, contentType: "text/plain; charset=utf-8",
+                                 body: Array("403 Forbidden: this refgraph serve needs the token in the URL it printed (…/?token=…)\n".utf8))
+            r.policy = SiteResponse.picturePolicy
+            return r
+        }
+        return nil
+    }
+
+    private static func cookieCarriesToken(_ head: HTTPRequestHead, _ token: String) -> Bool {
         for (name, value) in head.headers where name == "cookie" {
             for part in value.split(separator: ";") {
                 let kv = part.split(separator: "=", maxSplits: 1)
-                if kv.count == 2 && kv[0].trimmingCharacters() == "refgraph_token" && Self.same(String(kv[1]), token) { return true }
+                if kv.count == 2 && kv[0].trimmingCharacters() == "refgraph_token" && same(String(kv[1]), token) { return true }
             }
         }
         return false

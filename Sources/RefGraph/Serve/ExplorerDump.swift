@@ -35,7 +35,10 @@ final class ExplorerDump {
     /// ids), or nil. Cost: one pass over the addresses the first time.
     func node(_ text: String) -> Node? {
         let value: UInt64?
-        if text.hasPrefix("0x") || text.hasPrefix("0X") { value = UInt64(text.dropFirst(2), radix: 16) } else { value = UInt64(text) }
+        let hex = text.hasPrefix("0x") || text.hasPrefix("0X")
+        let digits = hex ? text.dropFirst(2) : Substring(text)
+        guard !digits.isEmpty, digits.allSatisfy({ hex ? $0.isHexDigit : $0.isASCII && $0.isNumber }) else { return nil }
+        value = hex ? UInt64(digits, radix: 16) : UInt64(digits)
         guard let v = value else { return nil }
         if let n = found[v] { return n }
         var hit: Node?

@@ -10,7 +10,7 @@ extension Explorer {
         let threshold = Double(q["threshold"] ?? "10") ?? 10
         guard threshold >= 0 && threshold <= 100 else { throw SiteFailure(400, "threshold is a percentage, 0 to 100") }
         return LeakSuspects(d.graph, index: d.index, semantics: d.describer.semantics, threshold: threshold / 100,
-                            accumulation: q.count("accumulation", fallback: 10_000, max: Int.max), limit: q.count("limit", fallback: 10, max: 1000)).json(d.graph)
+                            accumulation: try q.count("accumulation", fallback: 10_000, max: Int.max), limit: try q.count("limit", fallback: 10, max: 1000)).json(d.graph)
     }
 
     /// `/api/top`: `top --json` with `by`, `group` and `limit`.
@@ -18,7 +18,7 @@ extension Explorer {
         let d = try dump(q)
         let by: TopMeasure = try choice(q, "by", .retained)
         let group: TopGrouping = try choice(q, "group", .type)
-        return RetainedTop(d.graph, index: d.index, by: by, group: group, limit: q.count("limit", fallback: 200, max: 10_000),
+        return RetainedTop(d.graph, index: d.index, by: by, group: group, limit: try q.count("limit", fallback: 200, max: 10_000),
                            semantics: d.describer.semantics, title: d.describer.title).json(d.graph)
     }
 
@@ -33,7 +33,7 @@ extension Explorer {
         j.beginObject()
         j.field("group", group.rawValue)
         j.field("key", key)
-        d.page(&j, "objects", nodes, offset: q.count("offset", fallback: 0, max: Int.max), limit: q.count("limit", fallback: 100, max: 5000))
+        d.page(&j, "objects", nodes, offset: try q.count("offset", fallback: 0, max: Int.max), limit: try q.count("limit", fallback: 100, max: 5000))
         j.endObject()
         return j.text
     }
@@ -64,7 +64,7 @@ extension Explorer {
         j.beginObject()
         j.field("selector", text)
         j.field("header", SelectionText.header(s, matched: nodes.count))
-        d.page(&j, "objects", nodes, offset: q.count("offset", fallback: 0, max: Int.max), limit: q.count("limit", fallback: 100, max: 5000))
+        d.page(&j, "objects", nodes, offset: try q.count("offset", fallback: 0, max: Int.max), limit: try q.count("limit", fallback: 100, max: 5000))
         j.endObject()
         return .json(j.text)
     }
@@ -78,8 +78,8 @@ extension Explorer {
         j.beginObject()
         if let parent { j.field("id", d.graph.idText(parent)) } else { j.key("id"); j.null() }
         j.field("reachable_bytes", d.index.tree.reachableBytes)
-        d.page(&j, "children", d.index.children(of: parent), offset: q.count("offset", fallback: 0, max: Int.max),
-               limit: q.count("limit", fallback: 100, max: 5000))
+        d.page(&j, "children", d.index.children(of: parent), offset: try q.count("offset", fallback: 0, max: Int.max),
+               limit: try q.count("limit", fallback: 100, max: 5000))
         j.endObject()
         return j.text
     }
@@ -90,7 +90,7 @@ extension Explorer {
         let d = try dump(q)
         let n = try node(q, d)
         let g = d.graph
-        let limit = q.count("limit", fallback: 200, max: 5000)
+        let limit = try q.count("limit", fallback: 200, max: 5000)
         var j = JSONWriter()
         j.beginObject()
         j.key("object")
@@ -138,7 +138,7 @@ extension Explorer {
     func paths(_ q: SiteQuery) throws(SiteFailure) -> String {
         let d = try dump(q)
         let n = try node(q, d)
-        let k = max(1, q.count("paths", fallback: 5, max: 50))
+        let k = max(1, try q.count("paths", fallback: 5, max: 50))
         let result = RetentionPaths(d.graph, targets: [n], alternatives: k, alternativeBudget: Self.holderBudget, semantics: d.describer.semantics)
         return result.json(d.graph, selector: "id == " + d.graph.idText(n), describer: d.describer)
     }
@@ -163,21 +163,29 @@ extension Explorer {
             options.mode = try choice(q, "mode", RenderMode.backrefs)
         }
         if q["mode"] != nil { options.mode = try choice(q, "mode", options.mode) }
-        options.maxDepth = q.count("depth", fallback: 3, max: 50)
-        options.tooMany = q.count("too_many", fallback: 10, max: 1000)
-        options.maxNodes = max(1, q.count("max_nodes", fallback: 500, max: 2000))
+        options.maxDepth = try q.count("depth", fallback: 3, max: 50)
+        options.tooMany = try q.count("too_many", fallback: 10, max: 1000)
+        options.maxNodes = max(1, try q.count("max_nodes", fallback: 500, max: 2000))
         options.refcounts = q["refcounts"] == "1"
         options.longNames = q["long_names"] == "1"
         options.alternatives = q["all"] == "1" ? 5 : 1
         let engine: Graphviz.Engine = try choice(q, "engine", .dot)
-        do {
-            let sub = try Subgraph(d.graph, targets: targets, options: options)
-            let drawing = RenderStyle(d.graph, describer: d.describer, options: options).build(sub)
-            var r = SiteResponse(status: 200, contentType: "image/svg+xml", body: try Graphviz.render(drawing, format: "svg", engine: engine))
-            r.policy = SiteResponse.picturePolicy
-            return r
-        } catch {
-            throw SiteFailure(422, String(describing: error))
+        let sub: Subgraph
+        do { sub = try Subgraph(d.graph, targets: targets, options: options) } catch { throw SiteFailure(422, error.description) }
+        let drawing = RenderStyle(d.graph, describer: d.describer, options: options).build(sub)
+        // The layout runs outside the explorer's lock (it can take seconds on
+        // a dense neighbourhood); Graphviz itself is not thread-safe, so the
+        // server runs one at a time.
+        var pending = SiteResponse(status: 202, contentType: "application/json; charset=utf-8", body: [])
+        pending.deferred = {
+            do {
+                var r = SiteResponse(status: 200, contentType: "image/svg+xml", body: try Graphviz.render(drawing, format: "svg", engine: engine))
+                r.policy = SiteResponse.picturePolicy
+                return r
+            } catch {
+                return .error(422, String(describing: error))
+            }
         }
+        return pending
     }
 }

@@ -30,10 +30,12 @@ public struct SiteQuery: Sendable {
     /// The first value of parameter `name`, or nil.
     public subscript(_ name: String) -> String? { items.first { $0.name == name }?.value }
 
-    /// Parameter `name` as a count (0 ... `max`), `fallback` when absent or not a number.
-    public func count(_ name: String, fallback: Int, max: Int) -> Int {
-        guard let s = self[name], let v = Int(s), v >= 0 else { return fallback }
-        return Swift.min(v, max)
+    /// Parameter `name` as a count: `fallback` when absent, at most `max`;
+    /// anything but a whole number from 0 is a 400.
+    func count(_ name: String, fallback: Int, max: Int) throws(SiteFailure) -> Int {
+        guard let s = self[name] else { return fallback }
+        guard !s.isEmpty, s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { throw SiteFailure(400, "\(name) must be a whole number from 0, not '\(s)'") }
+        return Int(s).map { Swift.min($0, max) } ?? max
     }
 
     /// Percent-decodes `s` (and `+` as a space in a query).

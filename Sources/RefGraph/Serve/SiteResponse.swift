@@ -13,6 +13,10 @@ public struct SiteResponse: Sendable {
     public var extraHeaders: [(String, String)] = []
     /// The CSP; SVG pictures get a stricter one.
     public var policy = SiteResponse.pagePolicy
+    /// Work left to do outside the explorer's lock (a Graphviz layout, which
+    /// can take seconds): the server runs it and sends what it returns.
+    /// `Explorer.respond` runs it itself.
+    public var deferred: (@Sendable () -> SiteResponse)?
 
     /// The policy of the page and the API.
     public static let pagePolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
