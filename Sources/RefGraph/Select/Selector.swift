@@ -211,9 +211,9 @@ private final class SelectorContext {
 
     static func stringPredicate(_ op: SelectorOp, _ x: String) -> (String) -> Bool {
         if op == .match {
-            // Validated by the parser.
-            let re = try! Regex(x)
-            return { (try? re.firstMatch(in: $0)) != nil }
+            // Validated by the parser; linear in each string (LinearRegex).
+            let re = try! LinearRegex(x)
+            return { re.search($0) }
         }
         let cmp: (String, String) -> Bool = order(op)
         return { cmp($0, x) }

@@ -110,90 +110,15 @@ public struct SelectorParser {
         tokens.append((.end, chars.count, 1))
     }
 
-    /// Longest regular expression a `~` test takes, and its deepest nesting
-    /// of groups and character classes: the regex library parses them
-    /// recursively, and nested `[` classes have no bound of their own.
-    static let maxRegexLength = 1_000, maxRegexNesting = 32
+    /// Longest regular expression a `~` test takes.
+    static let maxRegexLength = 1_000
 
-    /// Why a `~` pattern is refused before the regex library sees it, or nil.
+    /// Why a `~` pattern is refused, or nil: too long, or not in the
+    /// language `LinearRegex` matches in linear time (RegexSyntax).
     static func regexProblem(_ pattern: String) -> String? {
         if pattern.count > maxRegexLength { return "regular expression longer than \(maxRegexLength) characters" }
-        var depth = 0, deepest = 0, escaped = false
-        for c in pattern {
-            if escaped { escaped = false; continue }
-            switch c {
-            case "\\": escaped = true
-            case "(", "[", "{": depth += 1; deepest = max(deepest, depth)
-            case ")", "]", "}": depth = max(0, depth - 1)
-            default: break
-            }
-        }
-        if deepest > maxRegexNesting { return "regular expression nests too deeply (more than \(maxRegexNesting) levels)" }
-        if let group = nestedRepetition(Array(pattern)) {
-            return "regular expression repeats a group that itself repeats or alternates ('\(group)'): matching it can take exponential time (a backtracking engine tries every way to split the text); write it without the nesting, e.g. '(.*)*x' as '.*x'"
-        }
+        do { _ = try LinearRegex(pattern) } catch { return "invalid regular expression: \(error.message) (at character \(error.offset + 1) of the pattern)" }
         return nil
-    }
-
-    /// The first repeated group that contains a repetition or an alternation
-    /// (`(a+)+`, `(.*)*`, `(a|ab)*`, `(x?){2,}`), the shape of catastrophic
-    /// backtracking, or nil. Character classes and escapes are skipped.
-    /// Cost: one pass over the pattern.
-    static func nestedRepetition(_ p: [Character]) -> String? {
-        var open: [(start: Int, risky: Bool)] = []
-        var closed: (start: Int, end: Int, risky: Bool)?
-        var i = 0
-        func markRisky() { if !open.isEmpty { open[open.count - 1].risky = true } }
-        while i < p.count {
-            let c = p[i]
-            var atom = true
-            switch c {
-            case "\\":
-                i += 1
-            case "[":
-                // to the class's closing bracket (a leading ] or ^] is literal)
-                var j = i + 1
-                if j < p.count && p[j] == "^" { j += 1 }
-                if j < p.count && p[j] == "]" { j += 1 }
-                while j < p.count && p[j] != "]" { if p[j] == "\\" { j += 1 }; j += 1 }
-                i = j
-            case "(":
-                open.append((i, false))
-                if i + 1 < p.count && p[i + 1] == "?" { i += 1 }  // (?: (?= (?<name>: not a quantifier
-                atom = false
-            case ")":
-                if let g = open.popLast() {
-                    closed = (g.start, i, g.risky)
-                    if g.risky { markRisky() }
-                    i += 1
-                    continue
-                }
-            case "|":
-                markRisky()
-                atom = false
-            case "*", "+", "?", "{":
-                let repeats = c != "?" && !(c == "{" && Self.isSingleCount(p, from: i))
-                if c == "{" && !(i + 1 < p.count && p[i + 1].isNumber) { break }  // a literal brace
-                if repeats, let g = closed, g.end == i - 1, g.risky {
-                    return String(p[g.start...min(i, p.count - 1)])
-                }
-                markRisky()
-                if c == "{" { while i < p.count && p[i] != "}" { i += 1 } }
-                atom = false
-            default:
-                break
-            }
-            if atom { closed = nil }
-            i += 1
-        }
-        return nil
-    }
-
-    /// Whether the `{` at `i` is `{1}` or `{0,1}`: no repetition.
-    private static func isSingleCount(_ p: [Character], from i: Int) -> Bool {
-        var j = i + 1, text = ""
-        while j < p.count && p[j] != "}" { text.append(p[j]); j += 1 }
-        return text == "1" || text == "0,1" || text == "0"
     }
 
     /// Decimal, 0x-hex, or a size with a unit: 10kB, 1.5MB, 2GiB.
@@ -299,7 +224,6 @@ public struct SelectorParser {
         let v = try value(for: field)
         if op == .match {
             if let problem = Self.regexProblem(v.text) { throw self.error(problem, at: opAt + 1) }
-            do { _ = try Regex(v.text) } catch { throw self.error("invalid regular expression: \(error)", at: opAt + 1) }
         } else if field.isNumeric, case .text = v, op != .eq, op != .ne {
             throw error("'\(field.rawValue)' is a number: compare it with a number", at: opAt + 1)
         }
