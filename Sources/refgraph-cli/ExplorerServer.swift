@@ -1,4 +1,3 @@
-import Dispatch
 import FlyingSocks
 import FoundationEssentials
 import Glibc
@@ -11,15 +10,20 @@ import Synchronization
 /// is closed.
 ///
 /// Refusals (403 without the token, 405, 400) are answered at once. Other
-/// requests go to the explorer one at a time, behind a lock, and a picture's
-/// Graphviz layout runs after it under a lock of its own, so a long layout
-/// holds up only other pictures. The explorer's work runs on Dispatch's
-/// threads, never on the cooperative pool that reads the sockets, so a slow
-/// request blocks no reading.
+/// requests queue for the explorer's own thread, one at a time, and a
+/// picture's Graphviz layout then queues for the layout thread, so a long
+/// layout holds up only other pictures. No request waits on a thread of the
+/// cooperative pool, which keeps reading sockets whatever the queues hold.
+/// At most `maxConnections` are served at once (each may hold a response
+/// of a few MB until its client reads it); more are closed at once.
 final class ExplorerServer: Sendable {
     private let explorer: Mutex<Explorer>
-    private let graphviz = Mutex(())
+    private let explorerThread = SerialWorker()
+    private let layoutThread = SerialWorker()
+    private let open = Atomic<Int>(0)
     private let token: String
+    /// Connections served at once.
+    static let maxConnections = 64
     private let listener: Socket
     /// Where it listens, as bound (the port the system chose for `--port 0`).
     let host: String
@@ -61,7 +65,15 @@ final class ExplorerServer: Sendable {
             group.addTask { try await pool.run() }
             group.addTask {
                 for try await client in server.sockets {
-                    Task { await self.serve(client) }
+                    guard self.open.add(1, ordering: .relaxed).newValue <= Self.maxConnections else {
+                        self.open.subtract(1, ordering: .relaxed)
+                        try? client.close()
+                        continue
+                    }
+                    Task {
+                        await self.serve(client)
+                        self.open.subtract(1, ordering: .relaxed)
+                    }
                 }
             }
             try await group.next()
@@ -76,8 +88,10 @@ final class ExplorerServer: Sendable {
         let response: SiteResponse
         var isHead = false
         switch read {
-        case nil, .closed?:
+        case .closed?:
             return
+        case nil:
+            response = .error(408, "no complete request head within \(Self.headTimeout)")
         case .tooLarge?:
             response = .error(431, "request head over \(HTTPRequestHead.maxBytes) bytes")
         case .malformed?:
@@ -103,18 +117,11 @@ final class ExplorerServer: Sendable {
     /// The explorer's answer to `head`, computed off the cooperative pool.
     private func answer(_ head: HTTPRequestHead) async -> SiteResponse {
         if let refused = Explorer.refusal(head, token: token) { return refused }
-        var response = await Self.offPool { self.explorer.withLock { $0.respondDeferred(head) } }
+        var response = await explorerThread.run { self.explorer.withLock { $0.respondDeferred(head) } }
         if let layout = response.deferred {
-            response = await Self.offPool { self.graphviz.withLock { _ in layout() } }
+            response = await layoutThread.run(layout)
         }
         return response
-    }
-
-    /// Runs blocking `work` on a Dispatch thread and waits for it.
-    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { done in
-            DispatchQueue.global().async { done.resume(returning: work()) }
-        }
     }
 
     /// `body`'s result, or nil when `limit` passes first (`body` is then cancelled).

@@ -30,6 +30,7 @@ final class ExplorerTests: XCTestCase {
         }
         XCTAssertEqual(get(e, "/api/summary", cookie: "refgraph_token=nope").status, 403)
         XCTAssertEqual(get(e, "/api/summary", cookie: "other=1; refgraph_token=\(token)").status, 200, "the cookie the page sets")
+        XCTAssertEqual(get(e, "/api/summary", cookie: "refgraph_token= \(token) ;").status, 200, "spaces around a cookie value")
         XCTAssertEqual(get(e, "/api/summary?token=\(token)").status, 200)
     }
 

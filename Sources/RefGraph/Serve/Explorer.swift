@@ -99,7 +99,7 @@ public final class Explorer {
         for (name, value) in head.headers where name == "cookie" {
             for part in value.split(separator: ";") {
                 let kv = part.split(separator: "=", maxSplits: 1)
-                if kv.count == 2 && kv[0].trimmingCharacters() == "refgraph_token" && same(String(kv[1]), token) { return true }
+                if kv.count == 2 && kv[0].trimmingCharacters() == "refgraph_token" && same(kv[1].trimmingCharacters(), token) { return true }
             }
         }
         return false

@@ -73,7 +73,7 @@ async function draw() {
   const mine = ++drawing;
   drawNav(name, params);
   if (name === 'select') document.getElementById('selector').value = params.selector || '';
-  const view = views[name];
+  const view = Object.hasOwn(views, name) ? views[name] : null;
   main.replaceChildren(el('p', { class: 'muted' }, 'Loading…'));
   if (!view) { main.replaceChildren(el('p', { class: 'error' }, 'No such view: ' + name)); return; }
   try {
