@@ -113,11 +113,17 @@ final class SelectorTests: XCTestCase {
             ("colou?r", "color", true), ("^$", "", true), ("a|", "zzz", true), ("(?s)a.b", "a\nb", true), ("a.b", "a\nb", false),
             ("(?m)^b", "a\nb", true), ("^b", "a\nb", false), ("\\x41\\u00e9", "Aé", true), ("é+", "caféé", true),
             ("(?x) a b # comment", "ab", true), ("(?P<n>ab)c", "abc", true), ("(?:a|b)*c$", "ababc", true),
+            // Found by a differential run against Python's re:
+            ("(?i)[^a]", "A", false), ("(?i)[^a]", "a", false), ("(?i)[^a]", "b", true), ("(?i)s", "\u{17F}", true),
+            ("(?i)\u{3C3}", "\u{3C2}", true), ("(?i)[A-Z]", "\u{DF}", false), ("(?i)[\u{E9}-\u{17F}]", "s", true),
+            ("\\w", "\u{BD}", true), ("\\s", "\u{1C}", true), ("\\012", "\n", true), ("\\101", "A", true), ("a\\Z", "a\n", false),
+            ("[\\b]", "\u{08}", true), ("(?#note)ab", "ab", true), ("\\\u{E9}", "\u{E9}", true),
+            ("(?i)[A-Z]", "\u{130}", true), ("(^)?b", "ab", true),
         ]
         for (pattern, text, expected) in cases {
             XCTAssertEqual(try LinearRegex(pattern).search(text), expected, "\(pattern) on \(text.debugDescription)")
         }
-        for bad in ["(", ")", "a**", "*a", "[a", "(?=x)", "(?<!x)y", "(a)\\1", "\\p{L}", "a{5,2}", "a{1001}", "\\"] {
+        for bad in ["(", ")", "a**", "*a", "[a", "(?=x)", "(?<!x)y", "(a)\\1", "\\p{L}", "a{5,2}", "a{1001}", "\\", "a*+a", "a{2}+", "^*", "\\b+", "\\x{41}", "(?:.?){1000}(?:.?){1000}x"] {
             XCTAssertThrowsError(try LinearRegex(bad), bad)
         }
         // What hangs a backtracking engine answers at once here.

@@ -120,7 +120,7 @@ public struct LinearRegex: Sendable {
                 let ok: Bool
                 switch steps[pc] {
                 case .scalar(let x): ok = x == c || (ignoreCase && Self.fold(x) == Self.fold(c))
-                case .set(let n): ok = sets[n].set.contains(c) || (ignoreCase && (sets[n].set.contains(Self.fold(c)) || sets[n].set.contains(Self.upper(c))))
+                case .set(let n): ok = ignoreCase ? sets[n].containsIgnoringCase(c) : sets[n].set.contains(c)
                 case .any: ok = dotAll || c != "\n"
                 default: ok = false
                 }
@@ -164,21 +164,53 @@ public struct LinearRegex: Sendable {
         }
     }
 
+    /// The scalar `c` compares as under `(?i)`: its lowercase of its
+    /// uppercase, where each is one scalar (ſ and s, ς and σ, the Kelvin sign
+    /// and k agree; ß, whose uppercase is SS, stays itself), as Python's
+    /// simple case folding.
     static func fold(_ c: Unicode.Scalar) -> Unicode.Scalar {
         if c.isASCII { return c.value >= 65 && c.value <= 90 ? Unicode.Scalar(c.value + 32)! : c }
-        return c.properties.lowercaseMapping.unicodeScalars.first ?? c
+        var x = c
+        if let u = simple(c.properties.uppercaseMapping) { x = u }
+        if let l = simple(x.properties.lowercaseMapping) { x = l }
+        return x
     }
 
-    static func upper(_ c: Unicode.Scalar) -> Unicode.Scalar {
-        if c.isASCII { return c.value >= 97 && c.value <= 122 ? Unicode.Scalar(c.value - 32)! : c }
-        return c.properties.uppercaseMapping.unicodeScalars.first ?? c
+    /// The simple (one-scalar) case mapping within a full one: the mapping
+    /// itself when it is one scalar, its first when the rest are combining
+    /// marks (İ lowercases to i and a dot above: simply i); else none (ß's
+    /// uppercase SS).
+    private static func simple(_ s: String) -> Unicode.Scalar? {
+        var it = s.unicodeScalars.makeIterator()
+        guard let first = it.next() else { return nil }
+        while let more = it.next() { if more.properties.generalCategory != .nonspacingMark { return nil } }
+        return first
     }
 }
 
-/// A ScalarSet the compiled program can share across threads.
+/// A ScalarSet the compiled program can share across threads, with the
+/// folded forms of its small ranges for `(?i)`.
 struct SendableSet: @unchecked Sendable {
     let set: ScalarSet
-    init(_ set: ScalarSet) { self.set = set }
+    /// `LinearRegex.fold` of every member of the ranges up to 4096 wide.
+    let folded: Set<UInt32>
+
+    init(_ set: ScalarSet) {
+        self.set = set
+        var folded = Set<UInt32>()
+        for (lo, hi) in set.ranges where hi - lo < 4096 {
+            for v in lo...hi { if let s = Unicode.Scalar(v) { folded.insert(LinearRegex.fold(s).value) } }
+        }
+        self.folded = folded
+    }
+
+    /// `(?i)` membership: `c` or its folded form is in the set before
+    /// negation (so `(?i)[^a]` refuses `A`).
+    func containsIgnoringCase(_ c: Unicode.Scalar) -> Bool {
+        let f = LinearRegex.fold(c)
+        let raw = set.rawContains(c) || set.rawContains(f) || folded.contains(f.value)
+        return raw != set.negated
+    }
 }
 
 /// The threads of one step of the VM: a sparse set of program counters

@@ -43,7 +43,7 @@ struct RegexSyntax {
 
     /// The most postfix tokens a pattern may expand to (counted repetition
     /// multiplies): keeps the program, and so the match, small.
-    static let maxTokens = 20_000
+    static let maxTokens = 4_000
 
     let tokens: [Token]
     let flags: Flags
@@ -53,7 +53,7 @@ struct RegexSyntax {
         var flags = Flags()
         var i = 0
         // Global flags at the start: (?imsx)
-        while i + 2 < p.count, p[i] == "(", p[i + 1] == "?", "imsx".unicodeScalars.contains(p[i + 2]) {
+        while i + 2 < p.count, p[i] == "(", p[i + 1] == "?", "imsxu".unicodeScalars.contains(p[i + 2]) {
             var j = i + 2
             while j < p.count, "imsxu".unicodeScalars.contains(p[j]) {
                 switch p[j] {
@@ -73,7 +73,7 @@ struct RegexSyntax {
 
         // Per open group: operands waiting to be concatenated, alternatives
         // so far, where the group's tokens start, and where its last operand starts.
-        struct Level { var atoms = 0, alternatives = 0, start = 0, lastStart = -1, quantified = false }
+        struct Level { var atoms = 0, alternatives = 0, start = 0, lastStart = -1, quantified = false, lastIsGroup = false }
         var levels: [Level] = []
         var level = Level()
 
@@ -84,6 +84,7 @@ struct RegexSyntax {
             if l.atoms > 1 { out.append(.concat); l.atoms -= 1 }
             l.lastStart = out.count
             l.quantified = false
+            l.lastIsGroup = false
         }
         func atom(_ t: Token, _ l: inout Level) {
             beginOperand(&l)
@@ -96,11 +97,17 @@ struct RegexSyntax {
             let at = i
             i += 1
             if flags.verbose {
-                if c == " " || c == "\t" || c == "\n" || c == "\r" { continue }
+                if c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{0B}" || c == "\u{0C}" { continue }
                 if c == "#" { while i < p.count && p[i] != "\n" { i += 1 }; continue }
             }
             switch c {
             case "(":
+                if i + 1 < p.count && p[i] == "?" && p[i + 1] == "#" {
+                    while i < p.count && p[i] != ")" { i += 1 }
+                    guard i < p.count else { throw Failure(message: "unterminated comment (?#", offset: at) }
+                    i += 1
+                    continue
+                }
                 if i < p.count && p[i] == "?" {
                     if i + 1 < p.count && p[i + 1] == ":" {
                         i += 2
@@ -124,6 +131,7 @@ struct RegexSyntax {
                 level = parent
                 level.lastStart = start
                 level.quantified = false
+                level.lastIsGroup = true
                 level.atoms += 1
             case "|":
                 if level.atoms == 0 { out.append(.empty); level.atoms = 1 }
@@ -134,9 +142,11 @@ struct RegexSyntax {
             case "*", "+", "?":
                 guard level.lastStart >= 0, level.atoms > 0 else { throw Failure(message: "'\(c)' repeats nothing", offset: at) }
                 guard !level.quantified else { throw Failure(message: "multiple repeat", offset: at) }
+                if !level.lastIsGroup { try Self.checkRepeatable(out, from: level.lastStart, at: at) }
                 level.quantified = true
                 out.append(c == "*" ? .star : c == "+" ? .plus : .quest)
-                if i < p.count && (p[i] == "?" || p[i] == "+") { i += 1 }  // lazy, possessive: same strings
+                if i < p.count && p[i] == "?" { i += 1 }  // lazy: matches the same strings
+                if i < p.count && p[i] == "+" { throw Failure(message: "possessive quantifiers are not supported (they change which strings match)", offset: i) }
             case "{":
                 guard let (lo, hi, end) = Self.counts(p, from: i) else {
                     atom(.scalar(c), &level)  // a literal brace, as Python reads `{` not followed by a count
@@ -144,12 +154,14 @@ struct RegexSyntax {
                 }
                 guard level.lastStart >= 0, level.atoms > 0 else { throw Failure(message: "'{' repeats nothing", offset: at) }
                 guard !level.quantified else { throw Failure(message: "multiple repeat", offset: at) }
+                if !level.lastIsGroup { try Self.checkRepeatable(out, from: level.lastStart, at: at) }
                 level.quantified = true
                 guard hi.map({ $0 >= lo }) ?? true, lo <= 1000, (hi ?? 0) <= 1000 else {
                     throw Failure(message: "bad repetition count (at most 1000, and min <= max)", offset: at)
                 }
                 i = end
-                if i < p.count && (p[i] == "?" || p[i] == "+") { i += 1 }
+                if i < p.count && p[i] == "?" { i += 1 }
+                if i < p.count && p[i] == "+" { throw Failure(message: "possessive quantifiers are not supported (they change which strings match)", offset: i) }
                 let operand = Array(out[level.lastStart...])
                 out.removeSubrange(level.lastStart...)
                 guard operand.count * max(lo, hi ?? lo + 1, 1) + out.count <= Self.maxTokens else {
@@ -181,6 +193,11 @@ struct RegexSyntax {
         flushConcat(&level)
         for _ in 0..<level.alternatives { out.append(.alternate) }
         tokens = out
+    }
+
+    /// Python's "nothing to repeat": an assertion (`^`, `\\b`) alone cannot be repeated.
+    static func checkRepeatable(_ out: [Token], from start: Int, at: Int) throws(Failure) {
+        if out.count - start == 1, case .assert = out[start] { throw Failure(message: "nothing to repeat (an anchor or \\b)", offset: at) }
     }
 
     /// `{n}`, `{n,}`, `{,m}`, `{n,m}` at `i` (just past the brace): the
@@ -237,7 +254,10 @@ struct RegexSyntax {
             if c == "]" && !first { return (set, i + 1) }
             first = false
             i += 1
-            if c == "\\" {
+            if c == "\\" && i < p.count && p[i] == "b" {
+                c = "\u{08}"  // [\b] is a backspace, as Python
+                i += 1
+            } else if c == "\\" {
                 guard i < p.count else { throw Failure(message: "'[' is never closed", offset: openedAt) }
                 let (t, end) = try readEscape(p, from: i, escapeAt: i - 1)
                 i = end
@@ -283,39 +303,46 @@ struct RegexSyntax {
         case "b": return (.assert(.wordBoundary), i + 1)
         case "B": return (.assert(.notWordBoundary), i + 1)
         case "A": return (.assert(.textStart), i + 1)
-        case "z": return (.assert(.textEnd), i + 1)
-        case "Z": return (.assert(.textEndOrFinalNewline), i + 1)
+        case "z", "Z": return (.assert(.textEnd), i + 1)  // Python's \Z: the very end
         case "n": return (.scalar("\n"), i + 1)
         case "t": return (.scalar("\t"), i + 1)
         case "r": return (.scalar("\r"), i + 1)
         case "f": return (.scalar("\u{0C}"), i + 1)
         case "v": return (.scalar("\u{0B}"), i + 1)
-        case "0": return (.scalar("\0"), i + 1)
+        case "a": return (.scalar("\u{07}"), i + 1)
+        case "0":
+            // \0, \0o, \0oo: octal, as Python
+            var j = i + 1, v: UInt32 = 0
+            while j < p.count && j < i + 3, let d = octal(p[j]) { v = v * 8 + d; j += 1 }
+            return (.scalar(Unicode.Scalar(v)!), j)
         case "x", "u", "U":
             var j = i + 1
             var digits = ""
-            if c == "x" && j < p.count && p[j] == "{" {
-                j += 1
-                while j < p.count && p[j] != "}" && digits.count < 8 { digits.unicodeScalars.append(p[j]); j += 1 }
-                guard j < p.count && p[j] == "}" else { throw Failure(message: "bad \\x{...} escape", offset: escapeAt) }
-                j += 1
-            } else {
+            do {
                 let width = c == "x" ? 2 : c == "u" ? 4 : 8
                 while j < p.count && digits.count < width { digits.unicodeScalars.append(p[j]); j += 1 }
                 guard digits.count == width else { throw Failure(message: "bad \\\(c) escape: \(width) hex digits expected", offset: escapeAt) }
             }
             guard let v = UInt32(digits, radix: 16), let s = Unicode.Scalar(v) else { throw Failure(message: "bad \\\(c) escape", offset: escapeAt) }
             return (.scalar(s), j)
+        case "1"..."7" where i + 2 < p.count && octal(p[i + 1]) != nil && octal(p[i + 2]) != nil:
+            // three octal digits: a character, as Python (\101 is A)
+            let v = octal(p[i])! * 64 + octal(p[i + 1])! * 8 + octal(p[i + 2])!
+            guard v <= 0o377, let sc = Unicode.Scalar(v) else { throw Failure(message: "octal escape above \\377", offset: escapeAt) }
+            return (.scalar(sc), i + 3)
         case "1"..."9":
             throw Failure(message: "backreferences (\\\(c)) are not supported: no linear-time matcher can run them", offset: escapeAt)
         case "p", "P", "N", "k", "g", "G", "K", "R", "X", "Q", "E", "h", "H", "c", "e", "o":
             throw Failure(message: "unsupported escape '\\\(c)'", offset: escapeAt)
         default:
-            guard !c.properties.isAlphabetic else { throw Failure(message: "unknown escape '\\\(c)'", offset: escapeAt) }
-            return (.scalar(c), i + 1)  // \. \* \\ \( ...: the character itself
+            guard !(c.isASCII && c.properties.isAlphabetic) else { throw Failure(message: "unknown escape '\\\(c)'", offset: escapeAt) }
+            return (.scalar(c), i + 1)  // \. \* \\ \( \é ...: the character itself
         }
     }
 }
+
+/// The value of an octal digit, or nil.
+func octal(_ c: Unicode.Scalar) -> UInt32? { c.value >= 48 && c.value <= 55 ? c.value - 48 : nil }
 
 /// A set of scalars: ranges and named classes, maybe negated.
 struct ScalarSet: Equatable {
@@ -324,31 +351,36 @@ struct ScalarSet: Equatable {
     var named: [(Named, Bool)] = []
     var negated = false
 
-    func contains(_ s: Unicode.Scalar) -> Bool {
-        var hit = false
-        for (lo, hi) in ranges where s.value >= lo && s.value <= hi { hit = true; break }
-        if !hit {
-            for (n, neg) in named where Self.isIn(n, s) != neg { hit = true; break }
-        }
-        return hit != negated
+    /// Whether `s` is in the set, the negation applied last.
+    func contains(_ s: Unicode.Scalar) -> Bool { rawContains(s) != negated }
+
+    /// Membership before negation.
+    func rawContains(_ s: Unicode.Scalar) -> Bool {
+        for (lo, hi) in ranges where s.value >= lo && s.value <= hi { return true }
+        for (n, neg) in named where Self.isIn(n, s) != neg { return true }
+        return false
     }
 
     static func isIn(_ n: Named, _ s: Unicode.Scalar) -> Bool {
         switch n {
         case .digit: return s.properties.numericType == .decimal
         case .word: return isWord(s)
-        case .space: return s.properties.isWhitespace
+        case .space: return s.properties.isWhitespace || (s.value >= 0x1C && s.value <= 0x1F)
         }
     }
 
-    /// `\w`: letters, digits, marks and `_`, as Python 3's `re`.
+    /// `\w`: what Python 3's `str.isalnum()` takes (letters and every
+    /// numeric character), and `_`.
     static func isWord(_ s: Unicode.Scalar) -> Bool {
         if s.isASCII {
             let v = s.value
             return (v >= 48 && v <= 57) || (v >= 65 && v <= 90) || (v >= 97 && v <= 122) || v == 95
         }
         let p = s.properties
-        return p.isAlphabetic || p.numericType == .decimal || p.generalCategory == .nonspacingMark
+        switch p.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return p.numericType != nil
+        }
     }
 
     static func == (a: ScalarSet, b: ScalarSet) -> Bool {
