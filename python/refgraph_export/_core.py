@@ -480,7 +480,10 @@ def _dump(path, opts, frames_dict):
         fh = _fdopen(fd, 'wb')
         write, finish, parts = _sink(fh, level if gz else None, opts.get('_beat'))
         side_write = side.write
-        excluded.extend([roots, root_names, excluded, opts, stats, fh, side, side_write, parts, thresholds, counts])
+        # tmp (and prefix) sit in _leftovers' sets while the dump runs: the
+        # dump's own bookkeeping, not the program's (a diff of two dumps of
+        # one process showed them as a new object still alive)
+        excluded.extend([roots, root_names, excluded, opts, stats, fh, side, side_write, parts, thresholds, counts, tmp, prefix])
         excluded.extend(parts)
         excluded.extend(_file_parts(fh))
         excluded.extend(_file_parts(side))
@@ -495,6 +498,16 @@ def _dump(path, opts, frames_dict):
             resume, held, opts['_read_tb'], opts['_tflag'] = paused
             excluded.append(held)
             excluded.extend(held)
+            # resume's closure and what its cells hold are the exporter's too
+            cells = getattr(resume, '__closure__', None) or ()
+            excluded.extend([resume, cells])
+            excluded.extend(cells)
+            for cell in cells:
+                try:
+                    excluded.append(cell.cell_contents)
+                except ValueError:
+                    pass
+            cell = cells = None
             paused = held = None
         regs, over, xheld, relabel = _walk.walk(write, side_write, opts, roots, root_objs, excluded, stats,
                                                root_names)
