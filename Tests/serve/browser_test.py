@@ -274,6 +274,9 @@ def main():
         browser.go(page + 'compare')
         c = browser.wait("document.querySelector('.cluster-link') && document.querySelector('#clusters').textContent")
         check(c and 'Session' in c, 'compare: the first leak cluster holds the new sessions')
+        first = browser.eval("document.querySelector('.cluster').textContent")
+        check('__main__.Session ×600' in first and browser.eval("document.querySelectorAll('.cluster').length") == 1,
+              'compare: one cluster, with the 600 sessions the service added between the dumps (nothing of the exporter\'s own)')
         browser.screenshot(os.path.join(shots, 'compare.png'))
         browser.eval("document.querySelector('.cluster-link').click()")
         cp = browser.wait("location.hash.startsWith('#/cluster') && document.querySelector('.path') && document.querySelector('main').textContent")
