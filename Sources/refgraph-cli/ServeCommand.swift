@@ -16,7 +16,7 @@ struct ServeCommand: ParsableCommand {
     @Argument(help: "One dump, or two (or three) of one process, oldest first, for Compare.")
     var dumps: [String]
 
-    @Option(help: "Port to listen on (0: any free port).", transform: Numbers.port)
+    @Option(help: "Port to listen on (default 8765; 0: any free port).", transform: Numbers.port)
     var port: UInt16 = 8765
 
     @Option(help: "Address to listen on. Anything but a loopback address exposes the heap (names, values) to the network.")
