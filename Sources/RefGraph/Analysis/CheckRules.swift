@@ -222,9 +222,3 @@ import Synchronization
 import Glibc
 #endif
 
-/// `s` without the spaces and tabs around it.
-private func trimmingSpaces(_ s: Substring) -> String {
-    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-    guard let first = s.firstIndex(where: { !blank($0) }), let last = s.lastIndex(where: { !blank($0) }) else { return "" }
-    return String(s[first...last])
-}

@@ -99,7 +99,7 @@ public final class Explorer {
         for (name, value) in head.headers where name == "cookie" {
             for part in value.split(separator: ";") {
                 let kv = part.split(separator: "=", maxSplits: 1)
-                if kv.count == 2 && kv[0].trimmingCharacters() == "refgraph_token" && same(kv[1].trimmingCharacters(), token) { return true }
+                if kv.count == 2 && trimmingSpaces(kv[0]) == "refgraph_token" && same(trimmingSpaces(kv[1]), token) { return true }
             }
         }
         return false
@@ -197,8 +197,4 @@ struct SiteFailure: Error, Sendable {
         self.status = status
         self.message = message
     }
-}
-
-extension Substring {
-    func trimmingCharacters() -> String { String(self).trimmingSpaces() }
 }

@@ -66,22 +66,12 @@ public struct HTTPRequestHead: Sendable, Equatable {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             let name = line[..<colon].lowercased()
             guard !name.isEmpty, !name.contains(" ") else { return nil }
-            head.headers.append((name, String(line[line.index(after: colon)...]).trimmingSpaces()))
+            head.headers.append((name, trimmingSpaces(line[line.index(after: colon)...])))
         }
         return head
     }
 
     public static func == (a: HTTPRequestHead, b: HTTPRequestHead) -> Bool {
         a.method == b.method && a.target == b.target && a.headers.map { $0.name + ":" + $0.value } == b.headers.map { $0.name + ":" + $0.value }
-    }
-}
-
-extension String {
-    /// The text without leading and trailing spaces and tabs.
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
-        return String(s)
     }
 }
